@@ -1,0 +1,39 @@
+using ControlPlane.Core.Datasets;
+using ControlPlane.Core.Security;
+using ControlPlane.Core.Storage;
+using ControlPlane.Core.Tenants;
+using ControlPlane.Core.UseCases;
+using ControlPlane.Core.Users;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Core.Data;
+
+public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options)
+    : IdentityDbContext<ApplicationUser, IdentityRole, string>(options), IDataProtectionKeyContext
+{
+    /// <summary>The Data Protection key ring, shared by every node so that cookies and protected secrets work on all of them.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<TenantApiKey> TenantApiKeys => Set<TenantApiKey>();
+    public DbSet<Enrollment> Enrollments => Set<Enrollment>();
+    public DbSet<UseCase> UseCases => Set<UseCase>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<DataUpload> DataUploads => Set<DataUpload>();
+    public DbSet<ArtifactBlob> ArtifactBlobs => Set<ArtifactBlob>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(ControlPlaneDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Options;
+using ControlPlane.Core.Storage;
+using ControlPlane.Core.Tenants;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Core.Datasets;
+
+public sealed record StoredFile(string FileName, string StoragePath, string Region, long SizeBytes, string Sha256)
+{
+    public DataUpload ToEntity(Guid enrollmentId, string actor, DateTime now) => new()
+    {
+        Id = Guid.NewGuid(), EnrollmentId = enrollmentId, FileName = FileName, StoragePath = StoragePath,
+        Region = Region, SizeBytes = SizeBytes, Sha256 = Sha256, UploadedAt = now, UploadedBy = actor,
+    };
+}
+
+/// <summary>Streams a raw file into the tenant's region store, hashing it and enforcing the size limit on the way.</summary>
+public sealed class UploadService(RegionCatalog regions, IOptions<ControlPlaneOptions> options, TimeProvider time)
+{
+    public async Task<Result<StoredFile>> StoreAsync(Tenant tenant, InitialUpload upload, CancellationToken ct = default)
+    {
+        var store = regions.StoreFor(tenant.Region);
+        var safeName = SafeFileName(upload.FileName);
+        var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff", CultureInfo.InvariantCulture);
+        var path = $"{ArtifactPath.TenantRoot(tenant.Slug)}uploads/{upload.UseCase}/{stamp}-{safeName}";
+        await using var hashing = new HashingReadStream(upload.Content, options.Value.Uploads.MaxBytes);
+        try
+        {
+            var size = await store.WriteAsync(path, hashing, ct);
+            if (size == 0)
+            {
+                await store.DeleteAsync(path, CancellationToken.None);
+                return Result<StoredFile>.Invalid("File", $"File '{upload.FileName}' is empty.");
+            }
+
+            return Result<StoredFile>.Ok(new StoredFile(safeName, path, tenant.Region, size, hashing.Sha256Hex()));
+        }
+        catch (UploadTooLargeException ex)
+        {
+            return Result<StoredFile>.Invalid("File", $"File '{upload.FileName}' is larger than the limit of {ex.MaxBytes:N0} bytes.");
+        }
+    }
+
+    internal static string SafeFileName(string fileName)
+    {
+        var name = Path.GetFileName(fileName.Replace('\\', '/'));
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray();
+        var safe = new string(chars).Trim('.');
+        return safe.Length == 0 ? "upload" : safe.Length > 120 ? safe[^120..] : safe;
+    }
+}

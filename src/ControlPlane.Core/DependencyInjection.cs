@@ -1,0 +1,52 @@
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Datasets;
+using ControlPlane.Core.Home;
+using ControlPlane.Core.Options;
+using ControlPlane.Core.Security;
+using ControlPlane.Core.Startup;
+using ControlPlane.Core.Storage;
+using ControlPlane.Core.Tenants;
+using ControlPlane.Core.UseCases;
+using ControlPlane.Core.Users;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Core;
+
+public static class DependencyInjection
+{
+    /// <summary>Options, the database (provider chosen from configuration), region stores and the feature services.</summary>
+    public static IHostApplicationBuilder AddControlPlaneCore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        // First of all hosted services: the schema must exist before anything else (Data Protection, Quartz) reads it.
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddOptions<ControlPlaneOptions>().BindConfiguration(ControlPlaneOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Database.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.Database.ConnectionString),
+                "ControlPlane:Database:ConnectionString is required when ControlPlane:Database:Provider is Postgres.")
+            .Validate(o => o.Regions.Select(r => r.Name).Distinct(StringComparer.Ordinal).Count() == o.Regions.Count,
+                "ControlPlane:Regions lists a region name twice.")
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddDbContextFactory<ControlPlaneDbContext>((sp, options) =>
+            DatabaseSetup.Configure(options, sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value));
+
+        services.AddDataProtection().SetApplicationName("ControlPlane").PersistKeysToDbContext<ControlPlaneDbContext>();
+        services.AddSingleton<RegionCatalog>();
+        services.AddScoped<UploadService>();
+        services.AddScoped<TenantService>();
+        services.AddScoped<EnrollmentService>();
+        services.AddScoped<UseCaseService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<HomeMatrixService>();
+        services.AddScoped<DemoSeeder>();
+        return builder;
+    }
+}

@@ -1,0 +1,88 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ControlPlane.Core.Options;
+
+/// <summary>The "ControlPlane" configuration section. appsettings.sample.json documents every setting.</summary>
+public sealed class ControlPlaneOptions
+{
+    public const string Section = "ControlPlane";
+
+    /// <summary>Root folder of the embedded default: the SQLite file and local region stores live under it.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "./data";
+
+    public DatabaseOptions Database { get; set; } = new();
+    public List<RegionOptions> Regions { get; set; } = [];
+    public BootstrapOptions Bootstrap { get; set; } = new();
+    public DemoOptions Demo { get; set; } = new();
+    public SecurityOptions Security { get; set; } = new();
+    public UploadOptions Uploads { get; set; } = new();
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Connection string; for SQLite the default is a file under the data directory.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Apply pending migrations at start.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
+
+public enum ArtifactStoreKind
+{
+    Local,
+    Database,
+}
+
+public sealed class RegionOptions
+{
+    [Required]
+    public string Name { get; set; } = "";
+
+    public string DisplayName { get; set; } = "";
+
+    public ArtifactStoreKind Store { get; set; } = ArtifactStoreKind.Local;
+
+    /// <summary>Folder of a Local store; relative paths are under the data directory. Ignored for Database stores.</summary>
+    public string? Path { get; set; }
+}
+
+public sealed class BootstrapOptions
+{
+    public string? AdminEmail { get; set; }
+    public string? AdminPassword { get; set; }
+
+    /// <summary>A bearer token with the Admin role for automation; compared against its hash, never stored.</summary>
+    public string? AdminToken { get; set; }
+}
+
+public sealed class DemoOptions
+{
+    /// <summary>Seed the demo tenants on first start. Null means: only on the embedded default (SQLite).</summary>
+    public bool? Seed { get; set; }
+
+    public DateTime? AsOfUtc { get; set; }
+}
+
+public sealed class SecurityOptions
+{
+    [Range(1, 100)]
+    public int MaxFailedSignInAttempts { get; set; } = 5;
+
+    [Range(1, 1440)]
+    public int LockoutMinutes { get; set; } = 15;
+}
+
+public sealed class UploadOptions
+{
+    [Range(1, long.MaxValue)]
+    public long MaxBytes { get; set; } = 512L * 1024 * 1024;
+}

@@ -1,0 +1,112 @@
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Options;
+using ControlPlane.Core.Security;
+using ControlPlane.Core.UseCases;
+using ControlPlane.Core.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Core.Startup;
+
+/// <summary>
+/// Runs before the web server listens: applies migrations, seeds roles and built-in use cases,
+/// creates the first admin when there are no users, and seeds the demo tenants on the embedded default.
+/// </summary>
+public sealed class DatabaseInitializer(
+    IServiceProvider services, IOptions<ControlPlaneOptions> options, TimeProvider time, ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var scope = services.CreateScope();
+        var sp = scope.ServiceProvider;
+        var settings = options.Value;
+        await using (var db = await sp.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync(cancellationToken))
+        {
+            if (settings.Database.MigrateOnStart)
+            {
+                var strategy = db.Database.CreateExecutionStrategy();
+                await strategy.ExecuteAsync(() => db.Database.MigrateAsync(cancellationToken));
+            }
+
+            await SeedUseCasesAsync(db, cancellationToken);
+        }
+
+        await SeedRolesAsync(sp.GetRequiredService<RoleManager<IdentityRole>>());
+        await BootstrapAdminAsync(sp.GetRequiredService<UserManager<ApplicationUser>>(), settings.Bootstrap);
+
+        if (settings.Demo.Seed ?? settings.Database.Provider == DatabaseProvider.Sqlite)
+        {
+            await sp.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task SeedUseCasesAsync(ControlPlaneDbContext db, CancellationToken ct)
+    {
+        var existing = await db.UseCases.Select(u => u.Key).ToListAsync(ct);
+        var missing = BuiltInUseCases.All().Where(u => !existing.Contains(u.Key)).ToList();
+        foreach (var useCase in missing)
+        {
+            useCase.Id = Guid.NewGuid();
+            useCase.IsBuiltIn = true;
+            useCase.CreatedAt = Clock.UtcNow(time);
+            useCase.CreatedBy = "system";
+            db.UseCases.Add(useCase);
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static async Task SeedRolesAsync(RoleManager<IdentityRole> roles)
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+    }
+
+    private async Task BootstrapAdminAsync(UserManager<ApplicationUser> users, BootstrapOptions bootstrap)
+    {
+        if (await users.Users.AnyAsync())
+        {
+            return;
+        }
+
+        var email = string.IsNullOrWhiteSpace(bootstrap.AdminEmail) ? "admin@controlplane.local" : bootstrap.AdminEmail.Trim();
+        var generated = string.IsNullOrEmpty(bootstrap.AdminPassword);
+        var password = generated ? UserAdminService.GeneratePassword() : bootstrap.AdminPassword!;
+        var admin = new ApplicationUser
+        {
+            UserName = email, Email = email, EmailConfirmed = true, LockoutEnabled = true, DisplayName = "Administrator", CreatedAt = Clock.UtcNow(time),
+        };
+        var result = await users.CreateAsync(admin, password);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(
+                "Could not create the first admin from ControlPlane:Bootstrap: " + string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+
+        await users.AddToRoleAsync(admin, Roles.Admin);
+        logger.LogInformation("Created the first admin {Email}", email);
+        if (generated)
+        {
+            // Printed once to the console on purpose, not through logging: log sinks must never hold secrets.
+            Console.WriteLine();
+            Console.WriteLine("==============================================================");
+            Console.WriteLine($" ControlPlane first start: sign in as {email}");
+            Console.WriteLine($" with the generated password: {password}");
+            Console.WriteLine(" It is shown only this once. Change it under Admin > Users.");
+            Console.WriteLine("==============================================================");
+            Console.WriteLine();
+        }
+    }
+}

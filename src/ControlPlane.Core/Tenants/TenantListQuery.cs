@@ -1,0 +1,60 @@
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Core.Tenants;
+
+/// <summary>
+/// The tenants list: filtered, sorted and paged in the database (one count and one page query),
+/// so it stays fast at tens of thousands of tenants.
+/// </summary>
+internal static class TenantListQuery
+{
+    public static async Task<PagedResult<TenantSummary>> RunAsync(ControlPlaneDbContext db, TenantQuery query, CancellationToken ct)
+    {
+        var pageSize = Math.Clamp(query.PageSize, 1, TenantQuery.MaxPageSize);
+        var page = Math.Max(0, query.Page);
+        var tenants = Filter(db, query);
+
+        var total = await tenants.CountAsync(ct);
+        var rows = Sort(tenants.Select(t => new TenantSummary(t.Slug, t.Name, t.Region, t.CreatedAt, t.Enrollments.Count)), query)
+            .Skip(page * pageSize).Take(pageSize);
+        return new PagedResult<TenantSummary>(await rows.ToListAsync(ct), total, page, pageSize);
+    }
+
+    internal static IQueryable<Tenant> Filter(ControlPlaneDbContext db, TenantQuery query)
+    {
+        var tenants = db.Tenants.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var term = query.Search.Trim().ToLowerInvariant();
+            tenants = tenants.Where(t => t.SearchText.Contains(term));
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Region))
+        {
+            tenants = tenants.Where(t => t.Region == query.Region);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.UseCase))
+        {
+            tenants = tenants.Where(t => t.Enrollments.Any(e => e.UseCase!.Key == query.UseCase));
+        }
+
+        return tenants;
+    }
+
+    private static IQueryable<TenantSummary> Sort(IQueryable<TenantSummary> rows, TenantQuery q) => (q.SortBy, q.Descending) switch
+    {
+        (TenantSort.Slug, false) => rows.OrderBy(t => t.Slug),
+        (TenantSort.Slug, true) => rows.OrderByDescending(t => t.Slug),
+        (TenantSort.Region, false) => rows.OrderBy(t => t.Region).ThenBy(t => t.Slug),
+        (TenantSort.Region, true) => rows.OrderByDescending(t => t.Region).ThenBy(t => t.Slug),
+        (TenantSort.CreatedAt, false) => rows.OrderBy(t => t.CreatedAt).ThenBy(t => t.Slug),
+        (TenantSort.CreatedAt, true) => rows.OrderByDescending(t => t.CreatedAt).ThenBy(t => t.Slug),
+        (TenantSort.Enrollments, false) => rows.OrderBy(t => t.EnrollmentCount).ThenBy(t => t.Slug),
+        (TenantSort.Enrollments, true) => rows.OrderByDescending(t => t.EnrollmentCount).ThenBy(t => t.Slug),
+        (_, false) => rows.OrderBy(t => t.Name).ThenBy(t => t.Slug),
+        (_, true) => rows.OrderByDescending(t => t.Name).ThenBy(t => t.Slug),
+    };
+}

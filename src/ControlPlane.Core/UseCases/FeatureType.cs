@@ -1,0 +1,10 @@
+namespace ControlPlane.Core.UseCases;
+
+public enum FeatureType
+{
+    Number,
+    Category,
+    Text,
+    Boolean,
+    DateTime,
+}

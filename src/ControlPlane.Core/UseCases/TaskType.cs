@@ -1,0 +1,8 @@
+namespace ControlPlane.Core.UseCases;
+
+public enum TaskType
+{
+    Binary,
+    Multiclass,
+    Regression,
+}

@@ -1,0 +1,31 @@
+using System.Security.Claims;
+using ControlPlane.Core.Security;
+using ControlPlane.Core.UseCases;
+using ControlPlane.Web.Auth;
+
+namespace ControlPlane.Web.Api;
+
+public static class UseCasesApi
+{
+    public static RouteGroupBuilder MapUseCasesApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/use-cases").WithTags("Use cases");
+        group.MapGet("", ListUseCases).WithName("ListUseCases").WithSummary("All use cases with their default features.");
+        group.MapGet("/{useCase}", GetUseCase).WithName("GetUseCase");
+        group.MapPost("", CreateUseCase).WithName("CreateUseCase").RequireAuthorization(Policies.Analyze)
+            .WithSummary("Define a new use case.");
+        return group;
+    }
+
+    public static async Task<IResult> ListUseCases(UseCaseService useCases, CancellationToken ct) =>
+        TypedResults.Ok(await useCases.ListAsync(ct));
+
+    public static async Task<IResult> GetUseCase(string useCase, UseCaseService useCases, CancellationToken ct) =>
+        await useCases.GetAsync(useCase, ct) is { } found ? TypedResults.Ok(found) : ApiResults.NotFound($"Use case '{useCase}' does not exist.");
+
+    public static async Task<IResult> CreateUseCase(CreateUseCaseRequest request, UseCaseService useCases, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var result = await useCases.CreateAsync(request, user.Actor(), ct);
+        return result.IsOk ? TypedResults.Created($"/api/v1/use-cases/{result.Value!.Key}", result.Value) : ApiResults.Problem(result);
+    }
+}

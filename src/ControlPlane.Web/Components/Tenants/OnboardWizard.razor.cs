@@ -1,0 +1,231 @@
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Tenants;
+using ControlPlane.Core.UseCases;
+using ControlPlane.Web.Auth;
+using ControlPlane.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Forms;
+
+namespace ControlPlane.Web.Components.Tenants;
+
+/// <summary>
+/// The onboarding wizard: tenant → use cases → first data file → review. Each step is checked before the next one opens,
+/// with the message at the field; the final check is the service's own, so the UI and the API reject the same input.
+/// </summary>
+public partial class OnboardWizard
+{
+    internal static readonly string[] StepTitles = ["Tenant", "Use cases", "First data", "Review"];
+
+    private readonly OnboardModel _model = new();
+    private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
+    private IReadOnlyList<UseCaseSummary> _useCases = [];
+    private int _step;
+    private bool _busy;
+    private long _uploaded;
+    private string? _summaryError;
+    private TenantCreated? _created;
+
+    [CascadingParameter]
+    private Task<AuthenticationState>? AuthState { get; set; }
+
+    private double UploadPercent => _model.File is { Size: > 0 } f ? 100.0 * _uploaded / f.Size : 0;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _useCases = await UseCaseCatalog.ListAsync();
+        _model.Region = Regions.Regions.FirstOrDefault()?.Name;
+    }
+
+    private bool Has(string field) => _errors.ContainsKey(field);
+
+    private string? Err(string field) => _errors.GetValueOrDefault(field);
+
+    private void OnNameChanged(string? value)
+    {
+        _model.Name = value;
+        if (!_model.SlugEdited)
+        {
+            _model.Slug = Slug.Suggest(value);
+        }
+    }
+
+    private void OnSlugChanged(string? value)
+    {
+        _model.Slug = value;
+        _model.SlugEdited = !string.IsNullOrEmpty(value);
+    }
+
+    private void ToggleUseCase(string key, bool selected)
+    {
+        if (selected)
+        {
+            _model.UseCases.Add(key);
+        }
+        else
+        {
+            _model.UseCases.Remove(key);
+            if (_model.FileUseCase == key)
+            {
+                _model.FileUseCase = null;
+            }
+        }
+    }
+
+    private void OnFileChosen(IBrowserFile? file)
+    {
+        _model.File = file;
+        _errors.Remove("File");
+        if (_model.FileUseCase is null && _model.UseCases.Count == 1)
+        {
+            _model.FileUseCase = _model.UseCases.First();
+        }
+    }
+
+    private void ClearFile() => _model.File = null;
+
+    private void Back()
+    {
+        _errors.Clear();
+        _step = Math.Max(0, _step - 1);
+    }
+
+    private async Task NextAsync()
+    {
+        _errors.Clear();
+        if (_step == 0)
+        {
+            await ValidateTenantStepAsync();
+        }
+        else if (_step == 2)
+        {
+            ValidateFileStep();
+        }
+
+        if (_errors.Count == 0)
+        {
+            _step++;
+        }
+    }
+
+    private async Task ValidateTenantStepAsync()
+    {
+        var errors = TenantValidation.Validate(Request(), Regions).ToDictionary();
+        foreach (var field in new[] { "Name", "Slug", "Region" })
+        {
+            if (errors.TryGetValue(field, out var messages))
+            {
+                _errors[field] = messages[0];
+            }
+        }
+
+        if (!_errors.ContainsKey("Slug") && await Tenants.GetAsync(_model.Slug!) is not null)
+        {
+            _errors["Slug"] = $"A tenant with slug '{_model.Slug}' already exists.";
+        }
+    }
+
+    private void ValidateFileStep()
+    {
+        if (_model.File is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(_model.FileUseCase))
+        {
+            _errors["FileUseCase"] = "Choose the use case this data file is for.";
+            return;
+        }
+
+        var problem = TenantValidation.UploadProblem(
+            new InitialUpload(_model.FileUseCase, _model.File.Name, Stream.Null), _model.UseCases, Options.Value.Uploads.MaxBytes);
+        if (problem is null && _model.File.Size > Options.Value.Uploads.MaxBytes)
+        {
+            problem = $"File '{_model.File.Name}' is {_model.File.Size:N0} bytes; the limit is {Options.Value.Uploads.MaxBytes:N0} bytes.";
+        }
+
+        if (problem is null && _model.File.Size == 0)
+        {
+            problem = $"File '{_model.File.Name}' is empty.";
+        }
+
+        if (problem is not null)
+        {
+            _errors["File"] = problem;
+        }
+    }
+
+    private async Task CreateAsync()
+    {
+        _busy = true;
+        _summaryError = null;
+        _errors.Clear();
+        var actor = AuthState is null ? "anonymous" : (await AuthState).User.Actor();
+        try
+        {
+            Result<TenantCreated> result;
+            if (_model.File is { } file && _model.FileUseCase is { } useCase)
+            {
+                var lastRender = DateTime.UtcNow;
+                await using var stream = new ProgressStream(file.OpenReadStream(Options.Value.Uploads.MaxBytes + 1), read =>
+                {
+                    _uploaded = read;
+                    if (DateTime.UtcNow - lastRender > TimeSpan.FromMilliseconds(200))
+                    {
+                        lastRender = DateTime.UtcNow;
+                        _ = InvokeAsync(StateHasChanged);
+                    }
+                });
+                result = await Tenants.CreateAsync(Request(), actor, new InitialUpload(useCase, file.Name, stream));
+            }
+            else
+            {
+                result = await Tenants.CreateAsync(Request(), actor);
+            }
+
+            if (result.IsOk)
+            {
+                _created = result.Value;
+                Snackbar.Add($"Tenant {result.Value!.Tenant.Name} onboarded.", MudBlazor.Severity.Success);
+                return;
+            }
+
+            ShowServerErrors(result);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private void ShowServerErrors(Result<TenantCreated> result)
+    {
+        foreach (var (field, messages) in result.Errors)
+        {
+            _errors[field] = messages[0];
+        }
+
+        // Send the user back to the first step that holds an error, where the message sits at its field.
+        _step = _errors.Keys.Min(f => f switch
+        {
+            "Name" or "Slug" or "Region" => 0,
+            "UseCases" => 1,
+            "File" or "FileUseCase" => 2,
+            _ => 3,
+        });
+        _summaryError = _step == 3 ? result.Message : null;
+    }
+
+    private CreateTenantRequest Request() => new()
+    {
+        Name = _model.Name, Slug = _model.Slug, Region = _model.Region, UseCases = _model.UseCases.Order().ToList(),
+    };
+
+    internal static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KB",
+        _ => $"{bytes / (1024.0 * 1024):0.#} MB",
+    };
+}

@@ -1,0 +1,124 @@
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Options;
+using ControlPlane.Core.Security;
+using ControlPlane.Core.Users;
+using ControlPlane.Web.Api;
+using ControlPlane.Web.Auth;
+using ControlPlane.Web.Components;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+
+namespace ControlPlane.Web;
+
+public static class DependencyInjection
+{
+    private const string SelectScheme = "ControlPlane";
+
+    public static IHostApplicationBuilder AddControlPlaneWeb(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddCascadingAuthenticationState();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHttpContextAccessor();
+
+        AddAuthentication(services);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Read, p => p.RequireRole(Roles.Admin, Roles.Analyst, Roles.Viewer))
+            .AddPolicy(Policies.Analyze, p => p.RequireRole(Roles.Admin, Roles.Analyst))
+            .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
+        return builder;
+    }
+
+    private static void AddAuthentication(IServiceCollection services)
+    {
+        // API routes authenticate only by bearer token (never by cookie, so no cross-site request can ride a session);
+        // pages authenticate by the Identity cookie.
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SelectScheme;
+                o.DefaultChallengeScheme = SelectScheme;
+            })
+            .AddPolicyScheme(SelectScheme, "Cookie for pages, bearer token for /api", o =>
+                o.ForwardDefaultSelector = ctx => ctx.Request.Path.StartsWithSegments("/api")
+                    ? ApiTokenAuthenticationHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
+
+        services.AddIdentityCore<ApplicationUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ControlPlaneDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<ControlPlaneOptions>>((o, cp) =>
+        {
+            o.Lockout.MaxFailedAccessAttempts = cp.Value.Security.MaxFailedSignInAttempts;
+            o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(cp.Value.Security.LockoutMinutes);
+        });
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.AccessDeniedPath = "/account/access-denied";
+            o.Cookie.Name = "ControlPlane.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+        });
+    }
+
+    public static WebApplication UseControlPlaneWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePages();
+        var assets = Path.Combine(AppContext.BaseDirectory, "wwwroot-assets");
+        if (Directory.Exists(assets))
+        {
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(assets) });
+        }
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapControlPlaneApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/api/reference").AllowAnonymous();
+        app.MapHealthEndpoints();
+        var api = app.MapGroup("/api/v1").DisableAntiforgery().RequireAuthorization(Policies.Read);
+        api.MapTenantsApi();
+        api.MapUseCasesApi();
+        api.MapRegionsApi();
+        api.MapTokensApi();
+        return app;
+    }
+
+    public static WebApplication MapControlPlaneUi(this WebApplication app)
+    {
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
