@@ -26,6 +26,7 @@ public static class DependencyInjection
         services.AddCascadingAuthenticationState();
         services.AddProblemDetails();
         services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddHttpContextAccessor();
 
         AddAuthentication(services);

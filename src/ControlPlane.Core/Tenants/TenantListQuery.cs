@@ -17,8 +17,8 @@ internal static class TenantListQuery
         var tenants = Filter(db, query);
 
         var total = await tenants.CountAsync(ct);
-        var rows = Sort(tenants.Select(t => new TenantSummary(t.Slug, t.Name, t.Region, t.CreatedAt, t.Enrollments.Count)), query)
-            .Skip(page * pageSize).Take(pageSize);
+        var rows = Sort(tenants, query).Skip(page * pageSize).Take(pageSize)
+            .Select(t => new TenantSummary(t.Slug, t.Name, t.Region, t.CreatedAt, t.Enrollments.Count));
         return new PagedResult<TenantSummary>(await rows.ToListAsync(ct), total, page, pageSize);
     }
 
@@ -44,7 +44,7 @@ internal static class TenantListQuery
         return tenants;
     }
 
-    private static IQueryable<TenantSummary> Sort(IQueryable<TenantSummary> rows, TenantQuery q) => (q.SortBy, q.Descending) switch
+    private static IQueryable<Tenant> Sort(IQueryable<Tenant> rows, TenantQuery q) => (q.SortBy, q.Descending) switch
     {
         (TenantSort.Slug, false) => rows.OrderBy(t => t.Slug),
         (TenantSort.Slug, true) => rows.OrderByDescending(t => t.Slug),
@@ -52,8 +52,8 @@ internal static class TenantListQuery
         (TenantSort.Region, true) => rows.OrderByDescending(t => t.Region).ThenBy(t => t.Slug),
         (TenantSort.CreatedAt, false) => rows.OrderBy(t => t.CreatedAt).ThenBy(t => t.Slug),
         (TenantSort.CreatedAt, true) => rows.OrderByDescending(t => t.CreatedAt).ThenBy(t => t.Slug),
-        (TenantSort.Enrollments, false) => rows.OrderBy(t => t.EnrollmentCount).ThenBy(t => t.Slug),
-        (TenantSort.Enrollments, true) => rows.OrderByDescending(t => t.EnrollmentCount).ThenBy(t => t.Slug),
+        (TenantSort.Enrollments, false) => rows.OrderBy(t => t.Enrollments.Count).ThenBy(t => t.Slug),
+        (TenantSort.Enrollments, true) => rows.OrderByDescending(t => t.Enrollments.Count).ThenBy(t => t.Slug),
         (_, false) => rows.OrderBy(t => t.Name).ThenBy(t => t.Slug),
         (_, true) => rows.OrderByDescending(t => t.Name).ThenBy(t => t.Slug),
     };

@@ -1,0 +1,101 @@
+using System.Net.Http.Headers;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ControlPlane.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real app on a throwaway database of one provider, with its own data folder, a known admin and bootstrap token.
+/// Set <see cref="UseRealServer"/> before first use to host it on a loopback port (for browsers).
+/// </summary>
+public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@test.local";
+    public const string AdminPassword = "Admin-Passw0rd!";
+    public const string AdminToken = "bootstrap-token-for-tests-0123456789";
+
+    public ITestDatabase Database { get; } = database;
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("cp-data-").FullName;
+    public Dictionary<string, string?> Settings { get; } = new();
+    public bool UseRealServer { get; init; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ControlPlane:Database:Provider"] = Database.Provider.ToString(),
+            ["ControlPlane:Database:ConnectionString"] = Database.ConnectionString,
+            ["ControlPlane:DataDirectory"] = DataDirectory,
+            ["ControlPlane:Bootstrap:AdminEmail"] = AdminEmail,
+            ["ControlPlane:Bootstrap:AdminPassword"] = AdminPassword,
+            ["ControlPlane:Bootstrap:AdminToken"] = AdminToken,
+            ["ControlPlane:Demo:Seed"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in Settings)
+        {
+            settings[key] = value;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (UseRealServer)
+        {
+            this.UseKestrel(0);
+        }
+    }
+
+    /// <summary>The loopback address of the real server (after <see cref="WebApplicationFactory{T}.StartServer"/>).</summary>
+    public Uri ServerAddress =>
+        new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public HttpClient CreateAdminClient() => CreateTokenClient(AdminToken);
+
+    public HttpClient CreateTokenClient(string token)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public async Task<T> WithDbAsync<T>(Func<ControlPlaneDbContext, Task<T>> work)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync();
+        return await work(db);
+    }
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
+    public RegionCatalog Regions => Services.GetRequiredService<RegionCatalog>();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
