@@ -33,7 +33,11 @@ public static partial class Slug
             return "";
         }
 
-        var lowered = NonSlugChars().Replace(name.Trim().ToLowerInvariant(), "-").Trim('-');
+        // "Société Générale" → "societe-generale": strip accents before dropping what a slug cannot hold.
+        var plain = new string(name.Trim().ToLowerInvariant().Normalize(System.Text.NormalizationForm.FormD)
+            .Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark)
+            .ToArray());
+        var lowered = NonSlugChars().Replace(plain, "-").Trim('-');
         var collapsed = Hyphens().Replace(lowered, "-");
         return collapsed.Length > MaxLength ? collapsed[..MaxLength].Trim('-') : collapsed;
     }

@@ -1,0 +1,9 @@
+namespace ControlPlane.Core.DemoData;
+
+public enum DemoColumnRole
+{
+    EntityKey,
+    EventTime,
+    Label,
+    Feature,
+}

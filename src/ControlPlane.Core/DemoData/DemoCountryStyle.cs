@@ -1,0 +1,8 @@
+namespace ControlPlane.Core.DemoData;
+
+internal enum DemoCountryStyle
+{
+    Alpha2,
+    Alpha3,
+    Name,
+}

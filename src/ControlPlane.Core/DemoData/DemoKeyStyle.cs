@@ -1,0 +1,8 @@
+namespace ControlPlane.Core.DemoData;
+
+internal enum DemoKeyStyle
+{
+    Prefixed,
+    Numeric,
+    Guid,
+}

@@ -1,0 +1,10 @@
+namespace ControlPlane.Core.DemoData;
+
+internal enum DemoNamingStyle
+{
+    Snake,
+    Camel,
+    Pascal,
+    UpperSnake,
+    TitleWords,
+}

@@ -1,0 +1,8 @@
+namespace ControlPlane.Core.DemoData;
+
+public enum DemoTaskKind
+{
+    BinaryClassification,
+    MulticlassClassification,
+    Regression,
+}

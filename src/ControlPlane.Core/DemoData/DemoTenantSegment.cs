@@ -1,0 +1,8 @@
+namespace ControlPlane.Core.DemoData;
+
+internal enum DemoTenantSegment
+{
+    SmallBusiness,
+    MidMarket,
+    Enterprise,
+}

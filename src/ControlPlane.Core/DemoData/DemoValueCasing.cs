@@ -1,0 +1,9 @@
+namespace ControlPlane.Core.DemoData;
+
+internal enum DemoValueCasing
+{
+    Snake,
+    Title,
+    Upper,
+    Kebab,
+}

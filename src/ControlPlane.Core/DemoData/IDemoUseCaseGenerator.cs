@@ -1,0 +1,8 @@
+namespace ControlPlane.Core.DemoData;
+
+internal interface IDemoUseCaseGenerator
+{
+    string Key { get; }
+
+    DemoDataset Generate(DemoGenerationContext context);
+}
