@@ -22,6 +22,25 @@ namespace ControlPlane.Migrations.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("ControlPlane.Core.Data.AppSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("AppSettings");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Datasets.DataUpload", b =>
                 {
                     b.Property<Guid>("Id")
@@ -211,14 +230,16 @@ namespace ControlPlane.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("Name");
-
                     b.HasIndex("Slug")
                         .IsUnique();
 
-                    b.HasIndex("Region", "Name");
+                    b.HasIndex("CreatedAt", "Slug");
+
+                    b.HasIndex("Name", "Slug");
+
+                    b.HasIndex("Region", "Slug");
+
+                    b.HasIndex("Region", "Name", "Slug");
 
                     b.ToTable("Tenants");
                 });

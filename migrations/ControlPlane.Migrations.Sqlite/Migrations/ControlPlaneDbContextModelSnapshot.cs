@@ -17,6 +17,25 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("ControlPlane.Core.Data.AppSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("AppSettings");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Datasets.DataUpload", b =>
                 {
                     b.Property<Guid>("Id")
@@ -206,14 +225,16 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("Name");
-
                     b.HasIndex("Slug")
                         .IsUnique();
 
-                    b.HasIndex("Region", "Name");
+                    b.HasIndex("CreatedAt", "Slug");
+
+                    b.HasIndex("Name", "Slug");
+
+                    b.HasIndex("Region", "Slug");
+
+                    b.HasIndex("Region", "Name", "Slug");
 
                     b.ToTable("Tenants");
                 });

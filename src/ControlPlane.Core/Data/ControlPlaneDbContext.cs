@@ -24,6 +24,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DataUpload> DataUploads => Set<DataUpload>();
     public DbSet<ArtifactBlob> ArtifactBlobs => Set<ArtifactBlob>();
+    public DbSet<AppSetting> AppSettings => Set<AppSetting>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,8 +1,10 @@
 using System.Globalization;
 using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Storage;
 using ControlPlane.Core.Tenants;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Core.Datasets;
@@ -17,8 +19,47 @@ public sealed record StoredFile(string FileName, string StoragePath, string Regi
 }
 
 /// <summary>Streams a raw file into the tenant's region store, hashing it and enforcing the size limit on the way.</summary>
-public sealed class UploadService(RegionCatalog regions, IOptions<ControlPlaneOptions> options, TimeProvider time)
+public sealed class UploadService(
+    RegionCatalog regions, IDbContextFactory<ControlPlaneDbContext> dbs, IOptions<ControlPlaneOptions> options, TimeProvider time)
 {
+    /// <summary>Adds a raw data file to an existing enrollment: stored in the tenant's region, then recorded.</summary>
+    public async Task<Result<StoredFile>> AddAsync(
+        string tenantSlug, string useCase, string fileName, Stream content, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var enrollment = await db.Enrollments.Include(e => e.Tenant)
+            .FirstOrDefaultAsync(e => e.Tenant!.Slug == tenantSlug && e.UseCase!.Key == useCase, ct);
+        if (enrollment is null)
+        {
+            return Result<StoredFile>.NotFound($"Tenant '{tenantSlug}' is not enrolled in '{useCase}'.");
+        }
+
+        var upload = new InitialUpload(useCase, fileName, content);
+        if (TenantValidation.UploadProblem(upload, [useCase], options.Value.Uploads.MaxBytes) is { } problem)
+        {
+            return Result<StoredFile>.Invalid("File", problem);
+        }
+
+        var stored = await StoreAsync(enrollment.Tenant!, upload, ct);
+        if (!stored.IsOk)
+        {
+            return stored;
+        }
+
+        db.DataUploads.Add(stored.Value!.ToEntity(enrollment.Id, actor, Clock.UtcNow(time)));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            await regions.StoreFor(enrollment.Tenant!.Region).DeleteAsync(stored.Value.StoragePath, CancellationToken.None);
+            throw;
+        }
+
+        return stored;
+    }
+
     public async Task<Result<StoredFile>> StoreAsync(Tenant tenant, InitialUpload upload, CancellationToken ct = default)
     {
         var store = regions.StoreFor(tenant.Region);

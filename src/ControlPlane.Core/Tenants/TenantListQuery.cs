@@ -17,9 +17,16 @@ internal static class TenantListQuery
         var tenants = Filter(db, query);
 
         var total = await tenants.CountAsync(ct);
-        var rows = Sort(tenants, query).Skip(page * pageSize).Take(pageSize)
-            .Select(t => new TenantSummary(t.Slug, t.Name, t.Region, t.CreatedAt, t.Enrollments.Count));
-        return new PagedResult<TenantSummary>(await rows.ToListAsync(ct), total, page, pageSize);
+        var rows = await Sort(tenants, query).Skip(page * pageSize).Take(pageSize)
+            .Select(t => new { t.Id, t.Slug, t.Name, t.Region, t.CreatedAt }).ToListAsync(ct);
+
+        // Counted for the page's tenants only: a count in the page query's projection would be evaluated
+        // for every row PostgreSQL skips over with OFFSET, making deep pages slow.
+        var ids = rows.Select(r => r.Id).ToList();
+        var counts = await db.Enrollments.Where(e => ids.Contains(e.TenantId)).GroupBy(e => e.TenantId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var items = rows.Select(r => new TenantSummary(r.Slug, r.Name, r.Region, r.CreatedAt, counts.GetValueOrDefault(r.Id))).ToList();
+        return new PagedResult<TenantSummary>(items, total, page, pageSize);
     }
 
     internal static IQueryable<Tenant> Filter(ControlPlaneDbContext db, TenantQuery query)

@@ -33,6 +33,19 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "AppSettings",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Value = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AppSettings", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ArtifactBlobs",
                 columns: table => new
                 {
@@ -395,19 +408,24 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tenants_CreatedAt",
+                name: "IX_Tenants_CreatedAt_Slug",
                 table: "Tenants",
-                column: "CreatedAt");
+                columns: new[] { "CreatedAt", "Slug" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tenants_Name",
+                name: "IX_Tenants_Name_Slug",
                 table: "Tenants",
-                column: "Name");
+                columns: new[] { "Name", "Slug" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tenants_Region_Name",
+                name: "IX_Tenants_Region_Name_Slug",
                 table: "Tenants",
-                columns: new[] { "Region", "Name" });
+                columns: new[] { "Region", "Name", "Slug" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tenants_Region_Slug",
+                table: "Tenants",
+                columns: new[] { "Region", "Slug" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tenants_Slug",
@@ -427,6 +445,9 @@ namespace ControlPlane.Migrations.Postgres.Migrations
         {
             migrationBuilder.DropTable(
                 name: "ApiTokens");
+
+            migrationBuilder.DropTable(
+                name: "AppSettings");
 
             migrationBuilder.DropTable(
                 name: "ArtifactBlobs");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ControlPlane.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ControlPlaneDbContext))]
-    [Migration("20261126154135_Initial")]
+    [Migration("20261126155003_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -19,6 +19,25 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("ControlPlane.Core.Data.AppSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("AppSettings");
+                });
 
             modelBuilder.Entity("ControlPlane.Core.Datasets.DataUpload", b =>
                 {
@@ -209,14 +228,16 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("Name");
-
                     b.HasIndex("Slug")
                         .IsUnique();
 
-                    b.HasIndex("Region", "Name");
+                    b.HasIndex("CreatedAt", "Slug");
+
+                    b.HasIndex("Name", "Slug");
+
+                    b.HasIndex("Region", "Slug");
+
+                    b.HasIndex("Region", "Name", "Slug");
 
                     b.ToTable("Tenants");
                 });

@@ -32,6 +32,19 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "AppSettings",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AppSettings", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ArtifactBlobs",
                 columns: table => new
                 {
@@ -394,19 +407,24 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tenants_CreatedAt",
+                name: "IX_Tenants_CreatedAt_Slug",
                 table: "Tenants",
-                column: "CreatedAt");
+                columns: new[] { "CreatedAt", "Slug" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tenants_Name",
+                name: "IX_Tenants_Name_Slug",
                 table: "Tenants",
-                column: "Name");
+                columns: new[] { "Name", "Slug" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tenants_Region_Name",
+                name: "IX_Tenants_Region_Name_Slug",
                 table: "Tenants",
-                columns: new[] { "Region", "Name" });
+                columns: new[] { "Region", "Name", "Slug" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tenants_Region_Slug",
+                table: "Tenants",
+                columns: new[] { "Region", "Slug" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tenants_Slug",
@@ -426,6 +444,9 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
         {
             migrationBuilder.DropTable(
                 name: "ApiTokens");
+
+            migrationBuilder.DropTable(
+                name: "AppSettings");
 
             migrationBuilder.DropTable(
                 name: "ArtifactBlobs");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ControlPlane.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(ControlPlaneDbContext))]
-    [Migration("20261126154141_Initial")]
+    [Migration("20261126155007_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -24,6 +24,25 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("ControlPlane.Core.Data.AppSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("AppSettings");
+                });
 
             modelBuilder.Entity("ControlPlane.Core.Datasets.DataUpload", b =>
                 {
@@ -214,14 +233,16 @@ namespace ControlPlane.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("Name");
-
                     b.HasIndex("Slug")
                         .IsUnique();
 
-                    b.HasIndex("Region", "Name");
+                    b.HasIndex("CreatedAt", "Slug");
+
+                    b.HasIndex("Name", "Slug");
+
+                    b.HasIndex("Region", "Slug");
+
+                    b.HasIndex("Region", "Name", "Slug");
 
                     b.ToTable("Tenants");
                 });

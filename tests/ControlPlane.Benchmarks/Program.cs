@@ -1,0 +1,8 @@
+using ControlPlane.Benchmarks;
+using ControlPlane.Benchmarks.Scenarios;
+
+// The benchmark harness: each scenario measures its operations against a floor measured in the same run
+// and writes ratios (not absolute times alone) to docs/benchmarks.md.
+//   dotnet run -c Release --project tests/ControlPlane.Benchmarks -- [scenario ...] [--postgres "<connection string>"] [--no-write]
+IScenario[] all = [new TenantsListScenario()];
+return await BenchmarkRunner.RunAsync(all, args);

@@ -1,0 +1,24 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ControlPlane.BrowserTests.Infrastructure;
+
+public static class PageExtensions
+{
+    /// <summary>Waits until the Blazor circuit is connected, so clicks reach the server.</summary>
+    public static Task WaitForInteractiveAsync(this IPage page) =>
+        Expect(page.Locator("#cp-root[data-interactive='true']")).ToBeAttachedAsync();
+
+    public static async Task SignInAsync(this IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await page.WaitForInteractiveAsync();
+    }
+
+    public static Task ScreenshotAsync(this IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}.png"), FullPage = true });
+}
