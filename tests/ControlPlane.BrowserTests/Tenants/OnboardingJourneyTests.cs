@@ -30,7 +30,7 @@ public sealed class OnboardingJourneyTests(BrowserFixture fixture) : IClassFixtu
         await page.ScreenshotAsync("02-wizard-validation");
         await page.FillAsync("#tenant-name", "Initech Europe");
         await Expect(page.Locator("#tenant-slug")).ToHaveValueAsync("initech-europe");
-        await page.ClickAsync("#tenant-region");
+        await page.Locator("div.mud-select:has(#tenant-region)").First.ClickAsync();
         await page.GetByText("eu — European Union").ClickAsync();
         await page.ClickAsync("#wizard-next");
 
@@ -51,10 +51,20 @@ public sealed class OnboardingJourneyTests(BrowserFixture fixture) : IClassFixtu
         await Expect(page.Locator("#review")).ToContainTextAsync("accounts.csv for churn-risk");
         await page.ScreenshotAsync("03-wizard-review");
         await page.ClickAsync("#wizard-create");
-        await Expect(page.Locator("#onboard-result")).ToBeVisibleAsync();
+        try
+        {
+            await Expect(page.Locator("#onboard-result")).ToBeVisibleAsync();
+        }
+        catch (PlaywrightException)
+        {
+            await page.ScreenshotAsync("failed-create");
+            throw;
+        }
+
         var key = await page.Locator("#api-key").InputValueAsync();
         Assert.Matches("^cpk_[A-Za-z0-9]{8}_[A-Za-z0-9]{32}$", key);
         await page.ClickAsync("#copy-key");
+        await Expect(page.GetByText("API key copied to the clipboard.")).ToBeVisibleAsync();
         Assert.Equal(key, await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
         await page.ScreenshotAsync("04-api-key-once");
 

@@ -28,6 +28,9 @@ public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Pro
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+
+        // Outside Development the framework serves only published assets; tests run from the build output.
+        builder.UseStaticWebAssets();
         var settings = new Dictionary<string, string?>
         {
             ["ControlPlane:Database:Provider"] = Database.Provider.ToString(),

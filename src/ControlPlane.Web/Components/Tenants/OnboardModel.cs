@@ -11,5 +11,8 @@ public sealed class OnboardModel
     public string? Region { get; set; }
     public HashSet<string> UseCases { get; } = new(StringComparer.Ordinal);
     public IBrowserFile? File { get; set; }
+
+    /// <summary>The chosen file copied to a temporary file on the server, so it outlives the file input's step.</summary>
+    public string? StagedPath { get; set; }
     public string? FileUseCase { get; set; }
 }

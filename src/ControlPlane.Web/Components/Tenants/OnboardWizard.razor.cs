@@ -72,17 +72,73 @@ public partial class OnboardWizard
         }
     }
 
-    private void OnFileChosen(IBrowserFile? file)
+    private async Task OnFileChosen(IBrowserFile? file)
     {
-        _model.File = file;
+        ClearFile();
         _errors.Remove("File");
+        _model.File = file;
         if (_model.FileUseCase is null && _model.UseCases.Count == 1)
         {
             _model.FileUseCase = _model.UseCases.First();
         }
+
+        if (file is null)
+        {
+            return;
+        }
+
+        if (FileProblem(file) is { } problem)
+        {
+            _errors["File"] = problem;
+            return;
+        }
+
+        // Copy the file to the server while its input still exists; the browser's handle dies with the step.
+        _busy = true;
+        _uploaded = 0;
+        var staged = Path.Combine(Path.GetTempPath(), $"cp-onboard-{Guid.NewGuid():N}{Path.GetExtension(file.Name)}");
+        try
+        {
+            var lastRender = DateTime.UtcNow;
+            await using var source = new ProgressStream(file.OpenReadStream(Options.Value.Uploads.MaxBytes), read =>
+            {
+                _uploaded = read;
+                if (DateTime.UtcNow - lastRender > TimeSpan.FromMilliseconds(200))
+                {
+                    lastRender = DateTime.UtcNow;
+                    _ = InvokeAsync(StateHasChanged);
+                }
+            });
+            await using (var target = File.Create(staged))
+            {
+                await source.CopyToAsync(target);
+            }
+
+            _model.StagedPath = staged;
+        }
+        catch (IOException ex)
+        {
+            File.Delete(staged);
+            _errors["File"] = $"Reading '{file.Name}' failed: {ex.Message}";
+        }
+        finally
+        {
+            _busy = false;
+        }
     }
 
-    private void ClearFile() => _model.File = null;
+    private void ClearFile()
+    {
+        if (_model.StagedPath is { } path)
+        {
+            File.Delete(path);
+        }
+
+        _model.StagedPath = null;
+        _model.File = null;
+    }
+
+    public void Dispose() => ClearFile();
 
     private void Back()
     {
@@ -139,21 +195,29 @@ public partial class OnboardWizard
         }
 
         var problem = TenantValidation.UploadProblem(
-            new InitialUpload(_model.FileUseCase, _model.File.Name, Stream.Null), _model.UseCases, Options.Value.Uploads.MaxBytes);
-        if (problem is null && _model.File.Size > Options.Value.Uploads.MaxBytes)
-        {
-            problem = $"File '{_model.File.Name}' is {_model.File.Size:N0} bytes; the limit is {Options.Value.Uploads.MaxBytes:N0} bytes.";
-        }
-
-        if (problem is null && _model.File.Size == 0)
-        {
-            problem = $"File '{_model.File.Name}' is empty.";
-        }
-
+            new InitialUpload(_model.FileUseCase, _model.File.Name, Stream.Null), _model.UseCases, Options.Value.Uploads.MaxBytes)
+            ?? FileProblem(_model.File);
         if (problem is not null)
         {
             _errors["File"] = problem;
         }
+        else if (_model.StagedPath is null)
+        {
+            _errors["File"] = $"File '{_model.File.Name}' has not finished uploading; choose it again.";
+        }
+    }
+
+    private string? FileProblem(IBrowserFile file)
+    {
+        var max = Options.Value.Uploads.MaxBytes;
+        if (!TenantValidation.AllowedUploadExtensions.Contains(Path.GetExtension(file.Name).ToLowerInvariant()))
+        {
+            return $"File '{file.Name}' must be a .csv or .parquet file.";
+        }
+
+        return file.Size > max ? $"File '{file.Name}' is {file.Size:N0} bytes; the limit is {max:N0} bytes."
+            : file.Size == 0 ? $"File '{file.Name}' is empty."
+            : null;
     }
 
     private async Task CreateAsync()
@@ -165,18 +229,9 @@ public partial class OnboardWizard
         try
         {
             Result<TenantCreated> result;
-            if (_model.File is { } file && _model.FileUseCase is { } useCase)
+            if (_model.File is { } file && _model.StagedPath is { } staged && _model.FileUseCase is { } useCase)
             {
-                var lastRender = DateTime.UtcNow;
-                await using var stream = new ProgressStream(file.OpenReadStream(Options.Value.Uploads.MaxBytes + 1), read =>
-                {
-                    _uploaded = read;
-                    if (DateTime.UtcNow - lastRender > TimeSpan.FromMilliseconds(200))
-                    {
-                        lastRender = DateTime.UtcNow;
-                        _ = InvokeAsync(StateHasChanged);
-                    }
-                });
+                await using var stream = File.OpenRead(staged);
                 result = await Tenants.CreateAsync(Request(), actor, new InitialUpload(useCase, file.Name, stream));
             }
             else
@@ -186,6 +241,7 @@ public partial class OnboardWizard
 
             if (result.IsOk)
             {
+                ClearFile();
                 _created = result.Value;
                 Snackbar.Add($"Tenant {result.Value!.Tenant.Name} onboarded.", MudBlazor.Severity.Success);
                 return;
