@@ -41,16 +41,19 @@ public static class DependencyInjection
     private static void AddAuthentication(IServiceCollection services)
     {
         // API routes authenticate only by bearer token (never by cookie, so no cross-site request can ride a session);
-        // pages authenticate by the Identity cookie.
+        // pages authenticate by the Identity cookie. A request that brings a bearer token is judged by it anywhere
+        // (e.g. a script fetching the OpenAPI document).
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = SelectScheme;
                 o.DefaultChallengeScheme = SelectScheme;
             })
             .AddPolicyScheme(SelectScheme, "Cookie for pages, bearer token for /api", o =>
-                o.ForwardDefaultSelector = ctx => ctx.Request.Path.StartsWithSegments("/api")
-                    ? ApiTokenAuthenticationHandler.SchemeName
-                    : IdentityConstants.ApplicationScheme)
+                o.ForwardDefaultSelector = ctx =>
+                    ctx.Request.Path.StartsWithSegments("/api")
+                    || ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                        ? ApiTokenAuthenticationHandler.SchemeName
+                        : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
 
@@ -104,8 +107,9 @@ public static class DependencyInjection
 
     public static WebApplication MapControlPlaneApi(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/api/reference").AllowAnonymous();
+        // The API's description is for signed-in users and token holders, like everything else.
+        app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Read);
+        app.MapScalarApiReference("/api-reference", o => o.WithTitle("ControlPlane API")).RequireAuthorization(Policies.Read);
         app.MapHealthEndpoints();
         var api = app.MapGroup("/api/v1").DisableAntiforgery().RequireAuthorization(Policies.Read);
         api.MapTenantsApi();

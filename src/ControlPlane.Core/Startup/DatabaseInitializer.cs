@@ -60,16 +60,31 @@ public sealed class DatabaseInitializer(
             db.UseCases.Add(useCase);
         }
 
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node starting at the same time may have seeded them first; anything else is a real failure.
+            if (await db.UseCases.AsNoTracking().CountAsync(u => u.IsBuiltIn, ct) < missing.Count)
+            {
+                throw;
+            }
+
+            logger.LogInformation("Built-in use cases were seeded by another node");
+        }
     }
 
     private static async Task SeedRolesAsync(RoleManager<IdentityRole> roles)
     {
         foreach (var role in Roles.All)
         {
-            if (!await roles.RoleExistsAsync(role))
+            // A failure here means another node created the role first; the check below is the one that counts.
+            if (!await roles.RoleExistsAsync(role) && !(await roles.CreateAsync(new IdentityRole(role))).Succeeded
+                && !await roles.RoleExistsAsync(role))
             {
-                await roles.CreateAsync(new IdentityRole(role));
+                throw new InvalidOperationException($"Could not create the role {role}.");
             }
         }
     }
@@ -89,6 +104,12 @@ public sealed class DatabaseInitializer(
             UserName = email, Email = email, EmailConfirmed = true, LockoutEnabled = true, DisplayName = "Administrator", CreatedAt = Clock.UtcNow(time),
         };
         var result = await users.CreateAsync(admin, password);
+        if (!result.Succeeded && await users.Users.AnyAsync())
+        {
+            logger.LogInformation("The first admin was created by another node");
+            return;
+        }
+
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(

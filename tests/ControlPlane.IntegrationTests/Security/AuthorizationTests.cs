@@ -53,6 +53,24 @@ public abstract class AuthorizationTests<TProvider>(AppFixture<TProvider> fixtur
     }
 
     [Fact]
+    public async Task The_api_description_is_for_signed_in_users_and_token_holders()
+    {
+        using var anonymous = App.CreateAnonymousClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync("/api-reference/")).StatusCode);
+
+        using var viewer = App.CreateTokenClient(await CreateTokenAsync(Roles.Viewer));
+        var document = await viewer.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        var paths = (await document.ReadNodeAsync())["paths"]!.AsObject();
+        Assert.Contains("/api/v1/tenants", paths.Select(p => p.Key));
+
+        using var browser = App.CreateBrowserLikeClient();
+        await browser.SignInAsync(ControlPlaneApp.AdminEmail, ControlPlaneApp.AdminPassword);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api-reference/")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_viewer_may_read_but_not_create_a_tenant()
     {
         using var viewer = App.CreateTokenClient(await CreateTokenAsync(Roles.Viewer));
