@@ -1,15 +1,23 @@
 namespace ControlPlane.IntegrationTests.Infrastructure;
 
 /// <summary>One app and database per test class and provider; tests in a class use distinct tenant slugs.</summary>
-public sealed class AppFixture<TProvider> : IAsyncLifetime where TProvider : IProviderKind
+public class AppFixture<TProvider> : IAsyncLifetime where TProvider : IProviderKind
 {
     private ControlPlaneApp? _app;
 
     public ControlPlaneApp App => _app ?? throw new InvalidOperationException("The fixture is not initialized.");
 
+    /// <summary>Settings this fixture's app starts with, on top of the test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         _app = new ControlPlaneApp(await TProvider.CreateDatabaseAsync());
+        foreach (var (key, value) in Settings)
+        {
+            _app.Settings[key] = value;
+        }
+
         _ = _app.Server; // start the host: migrations and seeding run now, not inside the first test
     }
 

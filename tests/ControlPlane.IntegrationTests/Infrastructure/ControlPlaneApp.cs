@@ -66,12 +66,20 @@ public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Pro
 
     public HttpClient CreateTokenClient(string token)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = CreateClient(NoRedirects());
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 
-    public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient CreateAnonymousClient() => CreateClient(NoRedirects());
+
+    /// <summary>Client options that keep redirects visible; on a real server they point at its loopback port.</summary>
+    public WebApplicationFactoryClientOptions NoRedirects() => new()
+    {
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+        BaseAddress = UseRealServer ? ServerAddress : new Uri("http://localhost"),
+    };
 
     public async Task<T> WithDbAsync<T>(Func<ControlPlaneDbContext, Task<T>> work)
     {

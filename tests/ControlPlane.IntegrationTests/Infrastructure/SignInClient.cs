@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace ControlPlane.IntegrationTests.Infrastructure;
 
@@ -8,7 +7,7 @@ namespace ControlPlane.IntegrationTests.Infrastructure;
 public static partial class SignInClient
 {
     public static HttpClient CreateBrowserLikeClient(this ControlPlaneApp app) =>
-        app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        app.CreateClient(app.NoRedirects());
 
     public static async Task<HttpResponseMessage> SignInAsync(this HttpClient client, string email, string password, bool withAntiforgery = true)
     {
