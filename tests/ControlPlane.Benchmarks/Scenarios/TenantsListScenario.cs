@@ -28,7 +28,12 @@ public sealed class TenantsListScenario : IScenario
         var sqliteFolder = Directory.CreateDirectory(Path.Combine(settings.WorkFolder, "sqlite")).FullName;
         await RunProviderAsync("Sqlite", $"Data Source={Path.Combine(sqliteFolder, "bench.db")}", sqliteFolder, floors, results, ct);
 
-        var notes = new List<string>();
+        var notes = new List<string>
+        {
+            "The bar for \"fast at 10,000 tenants\": every operation's median under 50 ms on both providers, so paging, " +
+            "sorting and typing in the search box feel immediate. Sorting by enrollment count is the one operation that " +
+            "aggregates over all tenants; every other sort walks a composite index (name, slug), (region, slug), (created, slug).",
+        };
         if (settings.PostgresConnectionString is { } server)
         {
             var database = $"cp_bench_{Guid.NewGuid():N}";
