@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.ComponentTests.Tenants;
 
-public sealed class OnboardWizardTests : WizardTestContext
+public sealed class OnboardWizardTests : CoreTestContext
 {
     [Fact]
     public void Next_with_nothing_filled_in_shows_the_problem_at_the_name_and_slug_fields()

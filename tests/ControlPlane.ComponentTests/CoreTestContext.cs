@@ -14,11 +14,11 @@ namespace ControlPlane.ComponentTests;
 /// A bUnit context with the product's real Core services on a throwaway SQLite database
 /// (migrated, built-in use cases seeded) and MudBlazor's services, signed in as an admin.
 /// </summary>
-public abstract class WizardTestContext : BunitContext, IAsyncLifetime
+public abstract class CoreTestContext : BunitContext, IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("cp-bunit-").FullName;
 
-    protected WizardTestContext()
+    protected CoreTestContext()
     {
         var host = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         host.Configuration["ControlPlane:DataDirectory"] = _folder;
