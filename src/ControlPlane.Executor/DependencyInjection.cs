@@ -1,9 +1,96 @@
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Options;
+using ControlPlane.Executor.Definitions;
+using ControlPlane.Executor.Engine;
+using ControlPlane.Executor.Pipelines;
+using ControlPlane.Executor.Runs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Quartz;
 
 namespace ControlPlane.Executor;
 
 public static class DependencyInjection
 {
-    /// <summary>The embedded pipeline executor. Quartz scheduling, DAG state and pools arrive with the executor issue.</summary>
-    public static IHostApplicationBuilder AddControlPlaneExecutor(this IHostApplicationBuilder builder) => builder;
+    /// <summary>
+    /// The embedded pipeline executor: pipeline catalog, DAG engine, run service everywhere; on nodes that execute,
+    /// the dispatcher loop and Quartz (SQLite file store on the embedded default, clustered store on PostgreSQL).
+    /// </summary>
+    public static IHostApplicationBuilder AddControlPlaneExecutor(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ExecutorOptions>().BindConfiguration(ExecutorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var settings = builder.Configuration.GetSection(ExecutorOptions.Section).Get<ExecutorOptions>() ?? new ExecutorOptions();
+        var core = builder.Configuration.GetSection(ControlPlaneOptions.Section).Get<ControlPlaneOptions>() ?? new ControlPlaneOptions();
+
+        services.AddSingleton(DemoPipelines.Definition());
+        services.AddSingleton(DemoPipelines.FanOutDefinition());
+        services.AddSingleton<PipelineCatalog>();
+        services.AddSingleton<ExecutorNode>();
+        services.AddSingleton<RunEvents>();
+        services.AddSingleton<DagEngine>();
+        services.AddSingleton<LocalAttempts>();
+        services.AddSingleton<RunService>();
+
+        var node = new ExecutorNode(Microsoft.Extensions.Options.Options.Create(settings));
+        if (!node.Executes)
+        {
+            return builder;
+        }
+
+        services.AddSingleton<AttemptLogSink>();
+        services.AddHostedService(sp => sp.GetRequiredService<AttemptLogSink>());
+        services.AddSingleton<IAttemptLauncher, QuartzAttemptLauncher>();
+        services.AddSingleton<Dispatcher>();
+        services.AddSingleton<AttemptRunner>();
+        services.AddHostedService<ExecutorLoop>();
+        AddQuartz(services, settings, core, node.Id);
+        return builder;
+    }
+
+    private static void AddQuartz(IServiceCollection services, ExecutorOptions settings, ControlPlaneOptions core, string nodeId)
+    {
+        services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(o =>
+            {
+                o.InstanceName = "ControlPlane";
+                o.InstanceId = nodeId;
+                o.IdleWaitTime = TimeSpan.FromSeconds(1);
+            });
+            q.UseDefaultThreadPool(o => o.MaxConcurrency = settings.Pools.Values.Sum() + 4);
+            q.AddJobType<TaskAttemptJob>();
+            q.UsePersistentStore(store =>
+            {
+                store.UseSystemTextJsonSerializer();
+                store.ProvisionSchema();
+                if (core.Database.Provider == DatabaseProvider.Postgres)
+                {
+                    store.UsePostgres(core.Database.ConnectionString!);
+                    if (settings.Clustered)
+                    {
+                        store.UseClustering(c =>
+                        {
+                            c.CheckinInterval = TimeSpan.FromSeconds(settings.ClusterCheckinSeconds);
+                            c.CheckinMisfireThreshold = TimeSpan.FromSeconds(settings.ClusterCheckinSeconds * 2);
+                        });
+                    }
+                }
+                else
+                {
+                    // Its own file: Quartz's writes and the product's do not queue behind one SQLite write lock.
+                    store.UseSqlite(QuartzSqlite(core));
+                }
+            });
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+    }
+
+    private static string QuartzSqlite(ControlPlaneOptions core)
+    {
+        var folder = Path.GetFullPath(core.DataDirectory);
+        Directory.CreateDirectory(folder);
+        return $"Data Source={Path.Combine(folder, "quartz.db")};Pooling=True";
+    }
 }

@@ -116,6 +116,7 @@ public static class DependencyInjection
         api.MapUseCasesApi();
         api.MapRegionsApi();
         api.MapTokensApi();
+        api.MapRunsApi();
         return app;
     }
 

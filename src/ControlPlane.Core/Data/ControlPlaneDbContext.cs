@@ -1,4 +1,5 @@
 using ControlPlane.Core.Datasets;
+using ControlPlane.Core.Pipelines;
 using ControlPlane.Core.Security;
 using ControlPlane.Core.Storage;
 using ControlPlane.Core.Tenants;
@@ -25,6 +26,11 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<DataUpload> DataUploads => Set<DataUpload>();
     public DbSet<ArtifactBlob> ArtifactBlobs => Set<ArtifactBlob>();
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
+    public DbSet<PipelineRun> PipelineRuns => Set<PipelineRun>();
+    public DbSet<TaskRun> TaskRuns => Set<TaskRun>();
+    public DbSet<TaskAttempt> TaskAttempts => Set<TaskAttempt>();
+    public DbSet<AttemptLogLine> AttemptLogLines => Set<AttemptLogLine>();
+    public DbSet<PipelineSchedule> PipelineSchedules => Set<PipelineSchedule>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,0 +1,173 @@
+using System.Text.Json;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Pipelines;
+using ControlPlane.Executor.Definitions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.Executor.Engine;
+
+/// <summary>
+/// Runs one attempt on this node: marks it running, runs the task with a token that fires on its timeout, a cancel
+/// or shutdown, and hands the outcome to the engine. An attempt found already running was interrupted by a crash: it is
+/// recorded as failed and the engine retries it, so no attempt ever runs twice.
+/// </summary>
+public sealed class AttemptRunner(
+    IDbContextFactory<ControlPlaneDbContext> dbs,
+    IServiceScopeFactory scopes,
+    PipelineCatalog catalog,
+    DagEngine engine,
+    Dispatcher dispatcher,
+    LocalAttempts local,
+    AttemptLogSink logSink,
+    ExecutorNode node,
+    RunEvents events,
+    TimeProvider time,
+    ILoggerFactory loggers)
+{
+    private readonly ILogger _logger = loggers.CreateLogger<AttemptRunner>();
+
+    public async Task RunAsync(Guid attemptId, CancellationToken shutdown)
+    {
+        var start = await StartAsync(attemptId, shutdown);
+        if (start is null)
+        {
+            return;
+        }
+
+        var (run, task, attempt) = start.Value;
+        var definition = catalog.Find(run.Pipeline)?.Find(task.Name);
+        if (definition is null)
+        {
+            await engine.CompleteAttemptAsync(attemptId, AttemptState.Failed,
+                $"Pipeline '{run.Pipeline}' has no task '{task.Name}' in this version of the product.", CancellationToken.None);
+            return;
+        }
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        if (definition.Timeout is { } timeout)
+        {
+            cancel.CancelAfter(timeout);
+        }
+
+        local.Add(attemptId, task.Id, cancel);
+        var (outcome, error) = await ExecuteAsync(run, task, attempt, definition, cancel, shutdown);
+        local.Remove(attemptId);
+        await engine.CompleteAttemptAsync(attemptId, outcome, error, CancellationToken.None);
+        dispatcher.Signal(); // a pool slot is free here
+    }
+
+    private async Task<(AttemptState, string?)> ExecuteAsync(
+        PipelineRun run, TaskRun task, TaskAttempt attempt, TaskDefinition definition, CancellationTokenSource cancel, CancellationToken shutdown)
+    {
+        var appLogger = loggers.CreateLogger($"ControlPlane.Tasks.{run.Pipeline}.{task.Name}");
+        using var scope = appLogger.BeginScope(new Dictionary<string, object?>
+        {
+            ["RunId"] = run.Id, ["Task"] = task.Name, ["Attempt"] = attempt.Number, ["TenantSlug"] = run.TenantSlug, ["UseCase"] = run.UseCase,
+        });
+        var log = new AttemptLogger(logSink, appLogger, run.Id, attempt.Id, task.Name);
+        var progress = new ProgressWriter(dbs, events, time, run.Id, task.Id, task.Name);
+        await using var services = scopes.CreateAsyncScope();
+        var parameters = JsonSerializer.Deserialize<Dictionary<string, string>>(run.ParametersJson) ?? [];
+        var context = new TaskContext(run.Id, run.Pipeline, task.Name, attempt.Number, run.TenantSlug, run.UseCase, parameters,
+            services.ServiceProvider, log, progress.ReportAsync, cancel.Token);
+        var started = time.GetTimestamp();
+        try
+        {
+            log.LogInformation("Attempt {Attempt} of {Max} started on {Node}", attempt.Number, task.MaxAttempts, node.Id);
+            if (definition.HandlerType is { } type)
+            {
+                var handler = (IPipelineTask)ActivatorUtilities.GetServiceOrCreateInstance(services.ServiceProvider, type);
+                await handler.ExecuteAsync(context);
+            }
+            else
+            {
+                await definition.Delegate!(context);
+            }
+
+            await progress.FlushAsync();
+            log.LogInformation("Attempt {Attempt} succeeded in {Elapsed:0.000} s", attempt.Number, time.GetElapsedTime(started).TotalSeconds);
+            return (AttemptState.Succeeded, null);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            await progress.FlushAsync();
+            if (shutdown.IsCancellationRequested)
+            {
+                log.LogWarning("Attempt {Attempt} interrupted: node {Node} is shutting down", attempt.Number, node.Id);
+                return (AttemptState.Interrupted, $"Interrupted: node {node.Id} shut down while running it.");
+            }
+
+            if (await WasCancelledAsync(task.Id))
+            {
+                log.LogWarning("Attempt {Attempt} stopped: the run was cancelled", attempt.Number);
+                return (AttemptState.Cancelled, "The run was cancelled.");
+            }
+
+            log.LogError("Attempt {Attempt} timed out after {Timeout}", attempt.Number, definition.Timeout);
+            return (AttemptState.TimedOut, $"Timed out after {definition.Timeout}.");
+        }
+        catch (Exception ex)
+        {
+            await progress.FlushAsync();
+            log.LogError(ex, "Attempt {Attempt} failed", attempt.Number);
+            return (AttemptState.Failed, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private async Task<(PipelineRun Run, TaskRun Task, TaskAttempt Attempt)?> StartAsync(Guid attemptId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var attempt = await db.TaskAttempts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attemptId, ct);
+        if (attempt is null || attempt.State.IsFinished())
+        {
+            return null; // a stale job: the attempt was settled already
+        }
+
+        if (attempt.State == AttemptState.Running)
+        {
+            // It was running when its node died: record that, and let the retry policy decide.
+            _logger.LogWarning("Attempt {AttemptId} was interrupted on {Node}; recovering on {ThisNode}", attemptId, attempt.Node, node.Id);
+            logSink.Write(attempt.RunId, attemptId, "", LogLevel.Warning, $"Interrupted: node {attempt.Node} stopped while running this attempt.");
+            await engine.CompleteAttemptAsync(attemptId, AttemptState.Interrupted, $"Interrupted: node {attempt.Node} stopped while running it.", ct);
+            return null;
+        }
+
+        var now = Clock.UtcNow(time);
+        var task = await db.TaskRuns.AsNoTracking().FirstAsync(t => t.Id == attempt.TaskRunId, ct);
+        if (task.State != TaskState.Dispatched || task.CurrentAttemptId != attemptId)
+        {
+            await engine.CompleteAttemptAsync(attemptId, AttemptState.Cancelled, $"Task was {task.State} before the attempt started.", ct);
+            return null;
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var started = await db.TaskRuns.Where(t => t.Id == task.Id && t.State == TaskState.Dispatched && t.CurrentAttemptId == attemptId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, TaskState.Running).SetProperty(t => t.Node, node.Id)
+                .SetProperty(t => t.StartedAt, t => t.StartedAt ?? now).SetProperty(t => t.Version, Guid.NewGuid()), ct);
+        if (started == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return null;
+        }
+
+        await db.TaskAttempts.Where(a => a.Id == attemptId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, AttemptState.Running).SetProperty(a => a.Node, node.Id).SetProperty(a => a.StartedAt, now), ct);
+        await db.PipelineRuns.Where(r => r.Id == task.RunId && r.State == RunState.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Running).SetProperty(r => r.StartedAt, now).SetProperty(r => r.Version, Guid.NewGuid()), ct);
+        await tx.CommitAsync(ct);
+
+        var run = await db.PipelineRuns.AsNoTracking().FirstAsync(r => r.Id == task.RunId, ct);
+        events.Publish(new RunEvent(run.Id, RunEvent.TaskChanged, task.Name, TaskState.Running, 0));
+        events.Publish(new RunEvent(run.Id, RunEvent.RunChanged, RunState: run.State));
+        return (run, task, attempt);
+    }
+
+    private async Task<bool> WasCancelledAsync(Guid taskRunId)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        return await db.TaskRuns.AnyAsync(t => t.Id == taskRunId && t.State == TaskState.Cancelled);
+    }
+}

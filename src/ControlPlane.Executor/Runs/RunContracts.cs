@@ -1,0 +1,51 @@
+using ControlPlane.Core.Pipelines;
+
+namespace ControlPlane.Executor.Runs;
+
+public sealed record RunSummary(
+    Guid Id, string Pipeline, string? Tenant, string? UseCase, RunState State, string Trigger, string TriggeredBy,
+    DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, int TaskCount, int TasksFinished,
+    Guid? ParentRunId, int ChildCount, int ChildrenSucceeded, int ChildrenFailed, string? Error)
+{
+    public TimeSpan? Duration => StartedAt is { } s ? (FinishedAt ?? DateTime.UtcNow) - s : null;
+}
+
+public sealed record AttemptSummary(Guid Id, int Number, AttemptState State, string Node, DateTime DispatchedAt, DateTime? StartedAt, DateTime? FinishedAt, string? Error);
+
+public sealed record TaskSummary(
+    string Name, IReadOnlyList<string> Upstream, int Order, TaskState State, string Pool, int Attempts, int MaxAttempts,
+    double Progress, string? ProgressMessage, DateTime? StartedAt, DateTime? FinishedAt, DateTime? NotBefore, string? Node, string? Error,
+    IReadOnlyList<AttemptSummary> AttemptHistory);
+
+public sealed record RunDetails(RunSummary Run, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<TaskSummary> Tasks, IReadOnlyList<RunSummary> Children);
+
+public sealed record LogLine(long Id, DateTime At, string Level, string Message);
+
+public sealed record RunQuery
+{
+    public string? Tenant { get; init; }
+    public string? UseCase { get; init; }
+    public string? Pipeline { get; init; }
+    public RunState? State { get; init; }
+    public DateTime? From { get; init; }
+    public DateTime? To { get; init; }
+    public Guid? ParentRunId { get; init; }
+
+    /// <summary>Top-level runs only (fan-out children are listed under their parent).</summary>
+    public bool TopLevelOnly { get; init; }
+
+    public int Page { get; init; }
+    public int PageSize { get; init; } = 50;
+
+    public const int MaxPageSize = 500;
+}
+
+public sealed class StartRunRequest
+{
+    public string? Pipeline { get; set; }
+    public string? Tenant { get; set; }
+    public string? UseCase { get; set; }
+    public Dictionary<string, string>? Parameters { get; set; }
+}
+
+public sealed record PipelineInfo(string Name, string Description, bool FanOut, IReadOnlyList<string> Tasks);

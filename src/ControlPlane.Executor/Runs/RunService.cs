@@ -1,0 +1,179 @@
+using System.Text.Json;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Pipelines;
+using ControlPlane.Executor.Definitions;
+using ControlPlane.Executor.Engine;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Executor.Runs;
+
+/// <summary>Starting, cancelling, clearing and finding runs: what the UI and the REST API call.</summary>
+public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, PipelineCatalog catalog, DagEngine engine)
+{
+    public IReadOnlyList<PipelineInfo> Pipelines() =>
+        catalog.All.OrderBy(p => p.Name)
+            .Select(p => new PipelineInfo(p.Name, p.Description, p.FanOut is not null, p.Tasks.Select(t => t.Name).ToList()))
+            .ToList();
+
+    public async Task<Result<RunSummary>> StartAsync(StartRunRequest request, string trigger, string actor, CancellationToken ct = default)
+    {
+        var errors = new ValidationErrors();
+        var definition = string.IsNullOrWhiteSpace(request.Pipeline) ? null : catalog.Find(request.Pipeline);
+        if (definition is null)
+        {
+            errors.Add(nameof(request.Pipeline), string.IsNullOrWhiteSpace(request.Pipeline)
+                ? "Pipeline is required."
+                : $"Pipeline '{request.Pipeline}' is not defined (known: {string.Join(", ", catalog.All.Select(p => p.Name).Order())}).");
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        if (definition?.FanOut is not null)
+        {
+            if (string.IsNullOrWhiteSpace(request.UseCase) || !await db.UseCases.AnyAsync(u => u.Key == request.UseCase, ct))
+            {
+                errors.Add(nameof(request.UseCase), $"Fan-out pipeline '{definition.Name}' needs an existing use case to fan out over.");
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(request.Tenant) || !string.IsNullOrWhiteSpace(request.UseCase))
+        {
+            var enrolled = await db.Enrollments.AnyAsync(e => e.Tenant!.Slug == request.Tenant && e.UseCase!.Key == request.UseCase, ct);
+            if (!enrolled)
+            {
+                errors.Add(nameof(request.Tenant), $"Tenant '{request.Tenant}' is not enrolled in use case '{request.UseCase}'.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return Result<RunSummary>.Invalid(errors);
+        }
+
+        var run = definition!.FanOut is null
+            ? await engine.CreateRunAsync(new RunRequest(definition.Name, request.Tenant, request.UseCase, request.Parameters, trigger, actor), ct)
+            : await engine.CreateFanOutAsync(new RunRequest(definition.Name, null, request.UseCase, request.Parameters, trigger, actor), ct);
+        return Result<RunSummary>.Ok(ToSummary(run));
+    }
+
+    public Task<Result<RunState>> CancelAsync(Guid runId, string actor, CancellationToken ct = default) => engine.CancelRunAsync(runId, actor, ct);
+
+    public Task<Result<RunState>> ClearAsync(Guid runId, string task, string actor, CancellationToken ct = default) => engine.ClearTaskAsync(runId, task, actor, ct);
+
+    /// <summary>Reruns only the failed children of a fan-out run, by clearing their failed tasks.</summary>
+    public async Task<Result<int>> RerunFailedChildrenAsync(Guid parentId, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var parent = await db.PipelineRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == parentId, ct);
+        if (parent is null || parent.ChildCount == 0)
+        {
+            return Result<int>.NotFound($"Run {parentId} is not a fan-out run.");
+        }
+
+        var failedTasks = await db.TaskRuns
+            .Where(t => t.Run!.ParentRunId == parentId && (t.Run.State == RunState.Failed || t.Run.State == RunState.Cancelled)
+                && (t.State == TaskState.Failed || t.State == TaskState.Cancelled || t.State == TaskState.UpstreamFailed))
+            .Select(t => new { t.RunId, t.Name, t.Order }).ToListAsync(ct);
+        var children = failedTasks.GroupBy(t => t.RunId).ToList();
+        if (children.Count == 0)
+        {
+            return Result<int>.Conflict("runId", $"Run {parentId} has no failed children to rerun.");
+        }
+
+        await engine.ReopenParentAsync(parentId, ct);
+        foreach (var child in children)
+        {
+            // Clearing the earliest failed task also clears everything downstream of it.
+            foreach (var task in child.OrderBy(t => t.Order).Take(1))
+            {
+                await engine.ClearTaskAsync(child.Key, task.Name, actor, ct);
+            }
+        }
+
+        return Result<int>.Ok(children.Count);
+    }
+
+    public async Task<PagedResult<RunSummary>> QueryAsync(RunQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var runs = db.PipelineRuns.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Tenant))
+        {
+            runs = runs.Where(r => r.TenantSlug == query.Tenant);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.UseCase))
+        {
+            runs = runs.Where(r => r.UseCase == query.UseCase);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Pipeline))
+        {
+            runs = runs.Where(r => r.Pipeline == query.Pipeline);
+        }
+
+        if (query.State is { } state)
+        {
+            runs = runs.Where(r => r.State == state);
+        }
+
+        if (query.From is { } from)
+        {
+            runs = runs.Where(r => r.CreatedAt >= from);
+        }
+
+        if (query.To is { } to)
+        {
+            runs = runs.Where(r => r.CreatedAt < to);
+        }
+
+        if (query.ParentRunId is { } parent)
+        {
+            runs = runs.Where(r => r.ParentRunId == parent);
+        }
+        else if (query.TopLevelOnly)
+        {
+            runs = runs.Where(r => r.ParentRunId == null);
+        }
+
+        var pageSize = Math.Clamp(query.PageSize, 1, RunQuery.MaxPageSize);
+        var page = Math.Max(0, query.Page);
+        var total = await runs.CountAsync(ct);
+        var items = await runs.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
+        return new PagedResult<RunSummary>(items.Select(ToSummary).ToList(), total, page, pageSize);
+    }
+
+    public async Task<RunDetails?> GetAsync(Guid runId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var run = await db.PipelineRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var tasks = await db.TaskRuns.AsNoTracking().Where(t => t.RunId == runId).OrderBy(t => t.Order).ToListAsync(ct);
+        var attempts = (await db.TaskAttempts.AsNoTracking().Where(a => a.RunId == runId).ToListAsync(ct))
+            .OrderBy(a => a.Number).ToLookup(a => a.TaskRunId);
+        var children = run.ChildCount == 0 ? [] : await db.PipelineRuns.AsNoTracking().Where(r => r.ParentRunId == runId)
+            .OrderBy(r => r.TenantSlug).ToListAsync(ct);
+        var parameters = JsonSerializer.Deserialize<Dictionary<string, string>>(run.ParametersJson) ?? [];
+        return new RunDetails(ToSummary(run), parameters,
+            tasks.Select(t => new TaskSummary(t.Name, t.UpstreamNames, t.Order, t.State, t.Pool, t.Attempts, t.MaxAttempts, t.Progress,
+                t.ProgressMessage, t.StartedAt, t.FinishedAt, t.NotBefore, t.Node, t.Error,
+                attempts[t.Id].Select(a => new AttemptSummary(a.Id, a.Number, a.State, a.Node, a.DispatchedAt, a.StartedAt, a.FinishedAt, a.Error)).ToList())).ToList(),
+            children.Select(ToSummary).ToList());
+    }
+
+    /// <summary>An attempt's log after a given line id (0 for the start), oldest first.</summary>
+    public async Task<IReadOnlyList<LogLine>> LogAsync(Guid attemptId, long afterId = 0, int max = 500, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.AttemptLogLines.AsNoTracking().Where(l => l.AttemptId == attemptId && l.Id > afterId)
+            .OrderBy(l => l.Id).Take(Math.Clamp(max, 1, 5000))
+            .Select(l => new LogLine(l.Id, l.At, l.Level, l.Message)).ToListAsync(ct);
+    }
+
+    internal static RunSummary ToSummary(PipelineRun r) => new(
+        r.Id, r.Pipeline, r.TenantSlug, r.UseCase, r.State, r.Trigger, r.TriggeredBy, r.CreatedAt, r.StartedAt, r.FinishedAt,
+        r.TaskCount, r.TasksFinished, r.ParentRunId, r.ChildCount, r.ChildrenSucceeded, r.ChildrenFailed, r.Error);
+}

@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Pipelines;
+using ControlPlane.Core.Security;
+using ControlPlane.Executor.Runs;
+using ControlPlane.Web.Auth;
+
+namespace ControlPlane.Web.Api;
+
+public static class RunsApi
+{
+    public static RouteGroupBuilder MapRunsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/pipelines", (RunService runs) => TypedResults.Ok(runs.Pipelines()))
+            .WithTags("Runs").WithName("ListPipelines").WithSummary("The pipelines the executor can run.");
+
+        var group = api.MapGroup("/runs").WithTags("Runs");
+        group.MapGet("", QueryRuns).WithName("ListRuns").WithSummary("Run history: filter by tenant, use case, pipeline, state and time; newest first.");
+        group.MapPost("", StartRun).WithName("StartRun").RequireAuthorization(Policies.Analyze).WithSummary("Start a pipeline run; 202 with its id.");
+        group.MapGet("/{runId:guid}", GetRun).WithName("GetRun").WithSummary("A run with its tasks, attempts and fan-out children.");
+        group.MapPost("/{runId:guid}/cancel", CancelRun).WithName("CancelRun").RequireAuthorization(Policies.Analyze);
+        group.MapPost("/{runId:guid}/tasks/{task}/clear", ClearTask).WithName("ClearTask").RequireAuthorization(Policies.Analyze)
+            .WithSummary("Rerun a finished task and everything downstream of it.");
+        group.MapPost("/{runId:guid}/rerun-failed", RerunFailed).WithName("RerunFailedChildren").RequireAuthorization(Policies.Analyze)
+            .WithSummary("Rerun only the failed children of a fan-out run.");
+        group.MapGet("/{runId:guid}/attempts/{attemptId:guid}/log", AttemptLog).WithName("AttemptLog")
+            .WithSummary("An attempt's log lines after line id `after`.");
+        return group;
+    }
+
+    public static async Task<IResult> QueryRuns(
+        RunService runs, string? tenant, string? useCase, string? pipeline, RunState? state, DateTime? from, DateTime? to,
+        int? page, int? pageSize, CancellationToken ct)
+    {
+        if (pageSize is < 1 or > RunQuery.MaxPageSize)
+        {
+            return ApiResults.Problem(Result<object>.Invalid(nameof(pageSize), $"pageSize must be between 1 and {RunQuery.MaxPageSize}."));
+        }
+
+        if (from is { } f && to is { } t && t <= f)
+        {
+            return ApiResults.Problem(Result<object>.Invalid(nameof(to), "to must be later than from."));
+        }
+
+        var query = new RunQuery
+        {
+            Tenant = tenant, UseCase = useCase, Pipeline = pipeline, State = state,
+            From = from?.ToUniversalTime(), To = to?.ToUniversalTime(), Page = page ?? 0, PageSize = pageSize ?? 50,
+        };
+        return TypedResults.Ok(await runs.QueryAsync(query, ct));
+    }
+
+    public static async Task<IResult> StartRun(StartRunRequest request, RunService runs, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var result = await runs.StartAsync(request, "api", user.Actor(), ct);
+        return result.IsOk
+            ? TypedResults.Accepted($"/api/v1/runs/{result.Value!.Id}", new { runId = result.Value.Id, run = result.Value })
+            : ApiResults.Problem(result);
+    }
+
+    public static async Task<IResult> GetRun(Guid runId, RunService runs, CancellationToken ct) =>
+        await runs.GetAsync(runId, ct) is { } run ? TypedResults.Ok(run) : ApiResults.NotFound($"Run {runId} does not exist.");
+
+    public static async Task<IResult> CancelRun(Guid runId, RunService runs, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var result = await runs.CancelAsync(runId, user.Actor(), ct);
+        return result.IsOk ? TypedResults.Ok(new { runId, state = result.Value }) : ApiResults.Problem(result);
+    }
+
+    public static async Task<IResult> ClearTask(Guid runId, string task, RunService runs, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var result = await runs.ClearAsync(runId, task, user.Actor(), ct);
+        return result.IsOk ? TypedResults.Ok(new { runId, state = result.Value }) : ApiResults.Problem(result);
+    }
+
+    public static async Task<IResult> RerunFailed(Guid runId, RunService runs, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var result = await runs.RerunFailedChildrenAsync(runId, user.Actor(), ct);
+        return result.IsOk ? TypedResults.Ok(new { runId, rerun = result.Value }) : ApiResults.Problem(result);
+    }
+
+    public static async Task<IResult> AttemptLog(Guid runId, Guid attemptId, long? after, RunService runs, CancellationToken ct) =>
+        TypedResults.Ok(await runs.LogAsync(attemptId, after ?? 0, 500, ct));
+}
