@@ -4,6 +4,7 @@ using ControlPlane.Executor.Definitions;
 using ControlPlane.Executor.Engine;
 using ControlPlane.Executor.Pipelines;
 using ControlPlane.Executor.Runs;
+using ControlPlane.Executor.Schedules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,6 +33,8 @@ public static class DependencyInjection
         services.AddSingleton<DagEngine>();
         services.AddSingleton<LocalAttempts>();
         services.AddSingleton<RunService>();
+        services.AddSingleton<ScheduleService>();
+        services.AddHostedService<ClusterEventBus>();
 
         var node = new ExecutorNode(Microsoft.Extensions.Options.Options.Create(settings));
         if (!node.Executes)
@@ -45,6 +48,8 @@ public static class DependencyInjection
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<AttemptRunner>();
         services.AddHostedService<ExecutorLoop>();
+        services.AddSingleton<ScheduleSync>();
+        services.AddHostedService<ScheduleSyncLoop>();
         AddQuartz(services, settings, core, node.Id);
         return builder;
     }
@@ -61,6 +66,7 @@ public static class DependencyInjection
             });
             q.UseDefaultThreadPool(o => o.MaxConcurrency = settings.Pools.Values.Sum() + 4);
             q.AddJobType<TaskAttemptJob>();
+            q.AddJobType<ScheduledRunJob>();
             q.UsePersistentStore(store =>
             {
                 store.UseSystemTextJsonSerializer();

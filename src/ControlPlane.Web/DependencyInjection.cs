@@ -117,6 +117,7 @@ public static class DependencyInjection
         api.MapRegionsApi();
         api.MapTokensApi();
         api.MapRunsApi();
+        api.MapSchedulesApi();
         return app;
     }
 

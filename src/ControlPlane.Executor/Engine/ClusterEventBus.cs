@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using ControlPlane.Core.Options;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ControlPlane.Executor.Engine;
+
+/// <summary>
+/// Carries run events between the nodes of a PostgreSQL cluster with LISTEN/NOTIFY, so that progress of a task running
+/// on node B reaches a browser whose circuit lives on node A. Events are batched for at most 50 ms; a node ignores its
+/// own. The database is the one every node already shares, so the cluster needs no message broker.
+/// </summary>
+public sealed class ClusterEventBus(
+    RunEvents events, ExecutorNode node, IOptions<ControlPlaneOptions> options, ILogger<ClusterEventBus> logger) : BackgroundService
+{
+    public const string Channel = "controlplane_run_events";
+    private const int MaxPayload = 7000; // NOTIFY payloads must stay under 8000 bytes
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly Channel<RunEvent> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<RunEvent>();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.Database.Provider != DatabaseProvider.Postgres)
+        {
+            return Task.CompletedTask;
+        }
+
+        events.PublishedLocally += Enqueue;
+        return Task.WhenAll(SendLoopAsync(stoppingToken), ListenLoopAsync(stoppingToken));
+    }
+
+    private void Enqueue(RunEvent e) => _outgoing.Writer.TryWrite(e);
+
+    private async Task SendLoopAsync(CancellationToken ct)
+    {
+        var batch = new List<RunEvent>();
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await _outgoing.Reader.WaitToReadAsync(ct);
+                await Task.Delay(50, ct);
+                while (_outgoing.Reader.TryRead(out var e))
+                {
+                    batch.Add(e);
+                }
+
+                await using var connection = new NpgsqlConnection(options.Value.Database.ConnectionString);
+                await connection.OpenAsync(ct);
+                foreach (var payload in Payloads(batch))
+                {
+                    await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
+                    notify.Parameters.AddWithValue("channel", Channel);
+                    notify.Parameters.AddWithValue("payload", payload);
+                    await notify.ExecuteNonQueryAsync(ct);
+                }
+
+                batch.Clear();
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Could not send {Count} run events to the cluster; dropping them", batch.Count);
+                batch.Clear();
+                await Task.Delay(1000, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+
+        events.PublishedLocally -= Enqueue;
+    }
+
+    private IEnumerable<string> Payloads(List<RunEvent> batch)
+    {
+        var chunk = new List<RunEvent>();
+        foreach (var e in batch)
+        {
+            chunk.Add(e.Message is { Length: > 1000 } m ? e with { Message = m[..1000] + "…" } : e);
+            var text = Serialize(chunk);
+            if (text.Length > MaxPayload && chunk.Count > 1)
+            {
+                chunk.RemoveAt(chunk.Count - 1);
+                yield return Serialize(chunk);
+                chunk = [e];
+            }
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return Serialize(chunk);
+        }
+    }
+
+    private string Serialize(List<RunEvent> chunk) => JsonSerializer.Serialize(new Envelope(node.Id, chunk), Json);
+
+    private async Task ListenLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(options.Value.Database.ConnectionString);
+                await connection.OpenAsync(ct);
+                connection.Notification += (_, n) => Receive(n.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(ct);
+                }
+
+                while (!ct.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Listening for cluster run events failed; reconnecting");
+                await Task.Delay(1000, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private void Receive(string payload)
+    {
+        var envelope = JsonSerializer.Deserialize<Envelope>(payload, Json);
+        if (envelope is null || envelope.Node == node.Id)
+        {
+            return;
+        }
+
+        foreach (var e in envelope.Events)
+        {
+            events.DeliverRemote(e);
+        }
+    }
+
+    private sealed record Envelope(string Node, List<RunEvent> Events);
+}
