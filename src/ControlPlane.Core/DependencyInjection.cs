@@ -9,6 +9,7 @@ using ControlPlane.Core.Tenants;
 using ControlPlane.Core.UseCases;
 using ControlPlane.Core.Users;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,6 +39,7 @@ public static class DependencyInjection
             DatabaseSetup.Configure(options, sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value));
 
         services.AddDataProtection().SetApplicationName("ControlPlane").PersistKeysToDbContext<ControlPlaneDbContext>();
+        AddIdentity(services);
         services.AddSingleton<RegionCatalog>();
         services.AddScoped<UploadService>();
         services.AddScoped<TenantService>();
@@ -48,5 +50,25 @@ public static class DependencyInjection
         services.AddScoped<HomeMatrixService>();
         services.AddScoped<DemoSeeder>();
         return builder;
+    }
+
+    /// <summary>Users and roles with their EF Core stores; password and lock-out rules from the ControlPlane options.</summary>
+    private static void AddIdentity(IServiceCollection services)
+    {
+        services.AddIdentityCore<ApplicationUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ControlPlaneDbContext>()
+            .AddDefaultTokenProviders();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<ControlPlaneOptions>>((o, cp) =>
+        {
+            o.Lockout.MaxFailedAccessAttempts = cp.Value.Security.MaxFailedSignInAttempts;
+            o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(cp.Value.Security.LockoutMinutes);
+        });
     }
 }

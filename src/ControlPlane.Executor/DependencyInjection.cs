@@ -97,6 +97,8 @@ public static class DependencyInjection
     {
         var folder = Path.GetFullPath(core.DataDirectory);
         Directory.CreateDirectory(folder);
-        return $"Data Source={Path.Combine(folder, "quartz.db")};Pooling=True";
+        var connectionString = $"Data Source={Path.Combine(folder, "quartz.db")};Pooling=True;Default Timeout=30";
+        SqlitePragmas.ApplyTo(connectionString); // write-ahead logging is a property of the file: set once, kept
+        return connectionString;
     }
 }

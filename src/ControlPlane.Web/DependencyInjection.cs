@@ -57,22 +57,8 @@ public static class DependencyInjection
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
 
-        services.AddIdentityCore<ApplicationUser>(o =>
-            {
-                o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 10;
-                o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.AllowedForNewUsers = true;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<ControlPlaneDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
-        services.AddOptions<IdentityOptions>().Configure<IOptions<ControlPlaneOptions>>((o, cp) =>
-        {
-            o.Lockout.MaxFailedAccessAttempts = cp.Value.Security.MaxFailedSignInAttempts;
-            o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(cp.Value.Security.LockoutMinutes);
-        });
+        // Users, roles and their stores are the Core's; the web adds signing in with a cookie.
+        new IdentityBuilder(typeof(ApplicationUser), typeof(IdentityRole), services).AddSignInManager();
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";

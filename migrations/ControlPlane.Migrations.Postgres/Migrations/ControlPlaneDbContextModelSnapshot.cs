@@ -360,6 +360,9 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.Property<int>("Order")
                         .HasColumnType("integer");
 
+                    b.Property<int>("PendingUpstream")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Pool")
                         .IsRequired()
                         .HasMaxLength(32)

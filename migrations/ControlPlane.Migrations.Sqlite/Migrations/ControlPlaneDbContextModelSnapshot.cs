@@ -353,6 +353,9 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.Property<int>("Order")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("PendingUpstream")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Pool")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -9,6 +9,8 @@ public static class DatabaseSetup
     public const string SqliteMigrations = "ControlPlane.Migrations.Sqlite";
     public const string PostgresMigrations = "ControlPlane.Migrations.Postgres";
 
+    private static readonly SqlitePragmas Pragmas = new();
+
     public static void Configure(DbContextOptionsBuilder options, ControlPlaneOptions settings)
     {
         var db = settings.Database;
@@ -24,7 +26,8 @@ public static class DatabaseSetup
                 options.UseNpgsql(db.ConnectionString, o => o.MigrationsAssembly(PostgresMigrations));
                 break;
             default:
-                options.UseSqlite(SqliteConnectionString(settings), o => o.MigrationsAssembly(SqliteMigrations));
+                options.UseSqlite(SqliteConnectionString(settings), o => o.MigrationsAssembly(SqliteMigrations))
+                    .AddInterceptors(Pragmas);
                 break;
         }
     }

@@ -40,5 +40,8 @@ public sealed class TaskRun
     /// <summary>Optimistic concurrency: the dispatcher's claim and the engine's transitions must not overwrite each other.</summary>
     public Guid Version { get; set; }
 
+    /// <summary>Upstream tasks that have not succeeded yet; the task is ready when this reaches zero (atomic fan-in).</summary>
+    public int PendingUpstream { get; set; }
+
     public IReadOnlyList<string> UpstreamNames => Upstream.Length == 0 ? [] : Upstream.Split(',');
 }

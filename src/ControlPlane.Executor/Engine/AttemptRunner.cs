@@ -120,29 +120,32 @@ public sealed class AttemptRunner(
     private async Task<(PipelineRun Run, TaskRun Task, TaskAttempt Attempt)?> StartAsync(Guid attemptId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var attempt = await db.TaskAttempts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attemptId, ct);
-        if (attempt is null || attempt.State.IsFinished())
+        var found = await db.TaskAttempts.AsNoTracking().Where(a => a.Id == attemptId)
+            .Join(db.TaskRuns.AsNoTracking(), a => a.TaskRunId, t => t.Id, (a, t) => new { Attempt = a, Task = t })
+            .Join(db.PipelineRuns.AsNoTracking(), x => x.Task.RunId, r => r.Id, (x, r) => new { x.Attempt, x.Task, Run = r })
+            .FirstOrDefaultAsync(ct);
+        if (found is null || found.Attempt.State.IsFinished())
         {
             return null; // a stale job: the attempt was settled already
         }
 
+        var (attempt, task, run) = (found.Attempt, found.Task, found.Run);
         if (attempt.State == AttemptState.Running)
         {
             // It was running when its node died: record that, and let the retry policy decide.
             _logger.LogWarning("Attempt {AttemptId} was interrupted on {Node}; recovering on {ThisNode}", attemptId, attempt.Node, node.Id);
-            logSink.Write(attempt.RunId, attemptId, "", LogLevel.Warning, $"Interrupted: node {attempt.Node} stopped while running this attempt.");
+            logSink.Write(attempt.RunId, attemptId, task.Name, LogLevel.Warning, $"Interrupted: node {attempt.Node} stopped while running this attempt.");
             await engine.CompleteAttemptAsync(attemptId, AttemptState.Interrupted, $"Interrupted: node {attempt.Node} stopped while running it.", ct);
             return null;
         }
 
-        var now = Clock.UtcNow(time);
-        var task = await db.TaskRuns.AsNoTracking().FirstAsync(t => t.Id == attempt.TaskRunId, ct);
         if (task.State != TaskState.Dispatched || task.CurrentAttemptId != attemptId)
         {
             await engine.CompleteAttemptAsync(attemptId, AttemptState.Cancelled, $"Task was {task.State} before the attempt started.", ct);
             return null;
         }
 
+        var now = Clock.UtcNow(time);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var started = await db.TaskRuns.Where(t => t.Id == task.Id && t.State == TaskState.Dispatched && t.CurrentAttemptId == attemptId)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, TaskState.Running).SetProperty(t => t.Node, node.Id)
@@ -155,13 +158,17 @@ public sealed class AttemptRunner(
 
         await db.TaskAttempts.Where(a => a.Id == attemptId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, AttemptState.Running).SetProperty(a => a.Node, node.Id).SetProperty(a => a.StartedAt, now), ct);
-        await db.PipelineRuns.Where(r => r.Id == task.RunId && r.State == RunState.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Running).SetProperty(r => r.StartedAt, now).SetProperty(r => r.Version, Guid.NewGuid()), ct);
+        var runStarted = run.State == RunState.Queued && await db.PipelineRuns.Where(r => r.Id == task.RunId && r.State == RunState.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Running).SetProperty(r => r.StartedAt, now).SetProperty(r => r.Version, Guid.NewGuid()), ct) > 0;
         await tx.CommitAsync(ct);
 
-        var run = await db.PipelineRuns.AsNoTracking().FirstAsync(r => r.Id == task.RunId, ct);
         events.Publish(new RunEvent(run.Id, RunEvent.TaskChanged, task.Name, TaskState.Running, 0));
-        events.Publish(new RunEvent(run.Id, RunEvent.RunChanged, RunState: run.State));
+        if (runStarted)
+        {
+            run.State = RunState.Running;
+            events.Publish(new RunEvent(run.Id, RunEvent.RunChanged, RunState: RunState.Running));
+        }
+
         return (run, task, attempt);
     }
 

@@ -92,7 +92,7 @@ public sealed class DagEngine(
             {
                 Id = Guid.NewGuid(), RunId = run.Id, Name = task.Name, Upstream = string.Join(',', task.DependsOn), Order = order++,
                 State = root ? TaskState.Queued : TaskState.Pending, ReadyAt = root ? now : null, Pool = task.Pool, FairKey = fairKey,
-                MaxAttempts = task.Retry.MaxAttempts, Version = Guid.NewGuid(),
+                MaxAttempts = task.Retry.MaxAttempts, PendingUpstream = task.DependsOn.Count, Version = Guid.NewGuid(),
             });
         }
 
@@ -102,6 +102,11 @@ public sealed class DagEngine(
     /// <summary>Records how an attempt ended and moves the DAG on: retry, downstream ready, upstream-failed, run finished.</summary>
     public async Task CompleteAttemptAsync(Guid attemptId, AttemptState outcome, string? error, CancellationToken ct = default)
     {
+        if (outcome == AttemptState.Succeeded && await SucceedFastAsync(attemptId, ct))
+        {
+            return;
+        }
+
         var readied = false;
         await MutateAsync(await RunOfAttemptAsync(attemptId, ct), (db, run, tasks) =>
         {
@@ -153,6 +158,78 @@ public sealed class DagEngine(
         {
             WorkReady?.Invoke();
         }
+    }
+
+    /// <summary>
+    /// The common case without loading the run: the attempt and task succeed, each downstream task's count of pending
+    /// upstream tasks drops by one in SQL, and those reaching zero become queued — a fan-in of a thousand tasks costs a
+    /// few statements per completion, not a reload of the DAG. Returns false when the slow path must decide.
+    /// </summary>
+    private async Task<bool> SucceedFastAsync(Guid attemptId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var facts = await db.TaskAttempts.Where(a => a.Id == attemptId)
+            .Join(db.TaskRuns, a => a.TaskRunId, t => t.Id, (a, t) => new { a.RunId, TaskId = t.Id, t.Name, t.State, t.CurrentAttemptId })
+            .Join(db.PipelineRuns, x => x.RunId, r => r.Id, (x, r) => new { x.RunId, x.TaskId, x.Name, x.State, x.CurrentAttemptId, r.Pipeline })
+            .FirstOrDefaultAsync(ct);
+        var definition = facts is null ? null : catalog.Find(facts.Pipeline);
+        if (facts is null || definition is null || facts.State != TaskState.Running || facts.CurrentAttemptId != attemptId)
+        {
+            return false;
+        }
+
+        var now = Clock.UtcNow(time);
+        var downstream = definition.Tasks.Where(t => t.DependsOn.Contains(facts.Name)).Select(t => t.Name).ToList();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var attempt = await db.TaskAttempts.Where(a => a.Id == attemptId && (a.State == AttemptState.Running || a.State == AttemptState.Dispatched))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, AttemptState.Succeeded).SetProperty(a => a.FinishedAt, now), ct);
+        var task = attempt == 0 ? 0 : await db.TaskRuns
+            .Where(t => t.Id == facts.TaskId && t.State == TaskState.Running && t.CurrentAttemptId == attemptId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, TaskState.Succeeded).SetProperty(t => t.Progress, 100)
+                .SetProperty(t => t.FinishedAt, now).SetProperty(t => t.Error, (string?)null).SetProperty(t => t.Version, Guid.NewGuid()), ct);
+        if (task == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+
+        var readied = new List<string>();
+        if (downstream.Count > 0)
+        {
+            await db.TaskRuns.Where(t => t.RunId == facts.RunId && downstream.Contains(t.Name) && t.State == TaskState.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.PendingUpstream, t => t.PendingUpstream - 1).SetProperty(t => t.Version, Guid.NewGuid()), ct);
+            readied = await db.TaskRuns.Where(t => t.RunId == facts.RunId && downstream.Contains(t.Name) && t.State == TaskState.Pending && t.PendingUpstream <= 0)
+                .Select(t => t.Name).ToListAsync(ct);
+            if (readied.Count > 0)
+            {
+                await db.TaskRuns.Where(t => t.RunId == facts.RunId && readied.Contains(t.Name) && t.State == TaskState.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.State, TaskState.Queued).SetProperty(t => t.ReadyAt, now)
+                        .SetProperty(t => t.NotBefore, (DateTime?)null).SetProperty(t => t.Version, Guid.NewGuid()), ct);
+            }
+        }
+
+        await db.PipelineRuns.Where(r => r.Id == facts.RunId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.TasksFinished, r => r.TasksFinished + 1).SetProperty(r => r.Version, Guid.NewGuid()), ct);
+        var counts = await db.PipelineRuns.Where(r => r.Id == facts.RunId).Select(r => new { r.TasksFinished, r.TaskCount }).FirstAsync(ct);
+        await tx.CommitAsync(ct);
+
+        events.Publish(new RunEvent(facts.RunId, RunEvent.TaskChanged, facts.Name, TaskState.Succeeded, 100));
+        foreach (var name in readied)
+        {
+            events.Publish(new RunEvent(facts.RunId, RunEvent.TaskChanged, name, TaskState.Queued, 0));
+        }
+
+        if (readied.Count > 0)
+        {
+            WorkReady?.Invoke();
+        }
+
+        if (counts.TasksFinished >= counts.TaskCount)
+        {
+            await SettleAsync(facts.RunId, ct);
+        }
+
+        return true;
     }
 
     /// <summary>Cancels a run: waiting tasks end now, running attempts are told to stop.</summary>
@@ -315,6 +392,12 @@ public sealed class DagEngine(
             }
 
             run.Version = Guid.NewGuid();
+            var succeeded = tasks.Where(t => t.State == TaskState.Succeeded).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var task in tasks.Where(t => t.State == TaskState.Pending))
+            {
+                task.PendingUpstream = task.UpstreamNames.Count(n => !succeeded.Contains(n));
+            }
+
             foreach (var task in tasks.Where(t => db.Entry(t).State == EntityState.Modified))
             {
                 task.Version = Guid.NewGuid();

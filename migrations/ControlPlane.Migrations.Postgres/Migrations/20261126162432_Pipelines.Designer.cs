@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ControlPlane.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(ControlPlaneDbContext))]
-    [Migration("20261126161729_Pipelines")]
+    [Migration("20261126162432_Pipelines")]
     partial class Pipelines
     {
         /// <inheritdoc />
@@ -361,6 +361,9 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PendingUpstream")
                         .HasColumnType("integer");
 
                     b.Property<string>("Pool")

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ControlPlane.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ControlPlaneDbContext))]
-    [Migration("20261126161724_Pipelines")]
+    [Migration("20261126162428_Pipelines")]
     partial class Pipelines
     {
         /// <inheritdoc />
@@ -354,6 +354,9 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PendingUpstream")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Pool")

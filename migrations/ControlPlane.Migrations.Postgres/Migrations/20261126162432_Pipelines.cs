@@ -102,7 +102,8 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     Error = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
                     Node = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     CurrentAttemptId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                    Version = table.Column<Guid>(type: "uuid", nullable: false),
+                    PendingUpstream = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {

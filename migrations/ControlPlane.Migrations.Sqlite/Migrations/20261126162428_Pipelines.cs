@@ -101,7 +101,8 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     Error = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
                     Node = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     CurrentAttemptId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PendingUpstream = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
