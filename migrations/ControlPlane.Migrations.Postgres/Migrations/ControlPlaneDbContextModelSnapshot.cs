@@ -391,8 +391,7 @@ namespace ControlPlane.Migrations.Postgres.Migrations
 
                     b.Property<string>("Upstream")
                         .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
+                        .HasColumnType("text");
 
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()

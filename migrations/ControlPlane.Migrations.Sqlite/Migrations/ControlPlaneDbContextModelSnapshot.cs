@@ -384,7 +384,6 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Upstream")
                         .IsRequired()
-                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("Version")

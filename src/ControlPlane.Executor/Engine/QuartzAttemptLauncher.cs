@@ -21,9 +21,13 @@ public sealed class QuartzAttemptLauncher(ISchedulerFactory schedulers, Executor
             .StartNow()
             .WithPreferredNode(options.Value.Clustered ? PreferredNode.For(node.Id) : PreferredNode.None)
             .Build();
-        if (!await scheduler.Exists(job.Key, ct))
+        try
         {
             await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions(), ct);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // Launched already (a repair pass raced the dispatcher): one job per attempt is the point.
         }
     }
 

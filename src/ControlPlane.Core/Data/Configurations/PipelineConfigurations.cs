@@ -32,7 +32,7 @@ internal sealed class TaskRunConfiguration : IEntityTypeConfiguration<TaskRun>
     public void Configure(EntityTypeBuilder<TaskRun> builder)
     {
         builder.Property(t => t.Name).HasMaxLength(64);
-        builder.Property(t => t.Upstream).HasMaxLength(2000);
+        builder.Property(t => t.Upstream); // unbounded: a fan-in task may wait for thousands of tasks
         builder.Property(t => t.Pool).HasMaxLength(32);
         builder.Property(t => t.FairKey).HasMaxLength(64);
         builder.Property(t => t.ProgressMessage).HasMaxLength(500);

@@ -85,7 +85,7 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     RunId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Upstream = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Upstream = table.Column<string>(type: "TEXT", nullable: false),
                     Order = table.Column<int>(type: "INTEGER", nullable: false),
                     State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     Pool = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),

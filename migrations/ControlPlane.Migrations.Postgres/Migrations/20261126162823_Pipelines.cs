@@ -86,7 +86,7 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     RunId = table.Column<Guid>(type: "uuid", nullable: false),
                     Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Upstream = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Upstream = table.Column<string>(type: "text", nullable: false),
                     Order = table.Column<int>(type: "integer", nullable: false),
                     State = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Pool = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
