@@ -1,6 +1,7 @@
 using ControlPlane.Core;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.UseCases;
+using ControlPlane.Executor;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +29,9 @@ public sealed class CoreHost : IAsyncDisposable
         host.Configuration["ControlPlane:DataDirectory"] = dataFolder;
         host.Configuration["ControlPlane:Database:Provider"] = provider;
         host.Configuration["ControlPlane:Database:ConnectionString"] = connectionString;
+        host.Configuration["ControlPlane:Executor:NodeRole"] = "Web"; // the read side of the executor, no Quartz
         host.AddControlPlaneCore();
+        host.AddControlPlaneExecutor();
         host.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         IServiceCollection services = new ServiceCollection();
         foreach (var d in host.Services.Where(d => d.ServiceType != typeof(IHostedService)))
