@@ -71,6 +71,7 @@ public static class DependencyInjection
             {
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
+                store.ConfigureStore(o => o.MisfireThreshold = TimeSpan.FromSeconds(settings.MisfireThresholdSeconds));
                 if (core.Database.Provider == DatabaseProvider.Postgres)
                 {
                     store.UsePostgres(core.Database.ConnectionString!);

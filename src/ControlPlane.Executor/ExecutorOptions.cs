@@ -44,5 +44,9 @@ public sealed class ExecutorOptions
     [Range(1, 300)]
     public int ClusterCheckinSeconds { get; set; } = 5;
 
+    /// <summary>How late a schedule's trigger may fire before it counts as missed (then it fires once and proceeds).</summary>
+    [Range(1, 3600)]
+    public int MisfireThresholdSeconds { get; set; } = 60;
+
     public int LimitFor(string pool) => Pools.TryGetValue(pool, out var limit) ? limit : Pools.GetValueOrDefault("default", 8);
 }

@@ -25,6 +25,9 @@ public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Pro
     public Dictionary<string, string?> Settings { get; } = new();
     public bool UseRealServer { get; init; }
 
+    /// <summary>False when another app instance (a restart of the "same" node) shares the database and data folder.</summary>
+    public bool OwnsStorage { get; init; } = true;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -98,6 +101,12 @@ public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Pro
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!OwnsStorage)
+        {
+            GC.SuppressFinalize(this);
+            return;
+        }
+
         await Database.DisposeAsync();
         try
         {
