@@ -26,7 +26,7 @@ public sealed class ExecutorScenario : IScenario
         $"the time from an upstream task's recorded finish to its downstream task's recorded start along a chain of {ChainLength} " +
         $"no-op tasks. **Throughput** is {FanOutWidth:N0} no-op tasks fanned out between a start and an end task, in tasks per " +
         "second from the first start to the last finish (pool limit 16 per node). **Overhead** is the part of a realistic " +
-        "retrain pipeline's wall time (generate 100,000 demo rows → featurize → train ML.NET logistic regression → evaluate) that " +
+        "retrain pipeline's wall time (generate 100,000 demo rows → featurize → three-fold cross-validation and fit of an ML.NET logistic regression → evaluate) that " +
         "is not spent inside its tasks. The floor is one database write round trip (an UPDATE of one row through EF Core) on " +
         "the same database.";
 
@@ -72,7 +72,7 @@ public sealed class ExecutorScenario : IScenario
         {
             ["ControlPlane:Executor:Pools:bench"] = "16",
             ["ControlPlane:Executor:NodeId"] = "bench-a",
-            ["ControlPlane:Executor:Clustered"] = pgServer is null ? "false" : "true",
+            ["ControlPlane:Executor:Clustered"] = Environment.GetEnvironmentVariable("BENCH_CLUSTERED") ?? (pgServer is null ? "false" : "true"),
             ["ControlPlane:Executor:ClusterCheckinSeconds"] = "2",
         };
         await using var node = await ExecutorHost.StartAsync(provider, cs, folder, BenchPipelines.All(), settings);
