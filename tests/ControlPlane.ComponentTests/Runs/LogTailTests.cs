@@ -32,6 +32,21 @@ public sealed class LogTailTests : RunsTestContext
     }
 
     [Fact]
+    public async Task Lines_published_before_it_listened_are_read_from_the_database_shortly_after_in_order_without_repeats()
+    {
+        var (runId, attemptId) = (Guid.NewGuid(), Guid.NewGuid());
+        var cut = Render<LogTail>(p => p.Add(l => l.RunId, runId).Add(l => l.AttemptId, attemptId));
+        cut.WaitForAssertion(() => Assert.Contains("No lines yet.", cut.Find("#log-lines").TextContent, StringComparison.Ordinal));
+
+        // The third line arrives live; all three reach the database in one batch a little later.
+        Events.Publish(new RunEvent(runId, RunEvent.LogLine, "extract", Message: "10:15:02.000 Information third", AttemptId: attemptId));
+        await StoreAsync(runId, attemptId, "first", "second", "third");
+
+        cut.WaitForAssertion(() => Assert.Equal(
+            ["10:15:00.000 Information first", "10:15:01.000 Information second", "10:15:02.000 Information third"], Lines(cut)));
+    }
+
+    [Fact]
     public async Task Keeps_only_the_last_500_lines()
     {
         var (runId, attemptId) = (Guid.NewGuid(), Guid.NewGuid());

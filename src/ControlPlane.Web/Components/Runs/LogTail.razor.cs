@@ -6,17 +6,24 @@ using Microsoft.AspNetCore.Components;
 namespace ControlPlane.Web.Components.Runs;
 
 /// <summary>
-/// Tails one attempt's log. From the moment it opens it keeps the run's new log lines per attempt (they reach the database
-/// in batches, a little later), so switching to an attempt shows the stored lines plus any not stored yet, in order.
+/// Tails one attempt's log: its stored lines, then every new line as it is published. Lines reach the database in batches
+/// a little after they are published, so the tail is the stored lines followed by the live lines not stored yet; it keeps
+/// each attempt's live lines from the moment it opens, and reads the database again shortly after an attempt is chosen to
+/// pick up lines published just before it was listening.
 /// </summary>
 public sealed partial class LogTail : IDisposable
 {
     public const int Keep = 500;
+    private static readonly TimeSpan[] CatchUps = [TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(1500)];
 
     private readonly Dictionary<Guid, List<string>> _live = [];
+    private readonly List<string> _stored = [];
+    private readonly List<string> _unstored = [];
     private List<string> _lines = [];
+    private long _lastStoredId;
     private Guid? _shown;
     private bool _loadedOnce;
+    private CancellationTokenSource _selection = new();
     private IDisposable? _subscription;
 
     [Inject] private RunService Runs { get; set; } = default!;
@@ -48,22 +55,36 @@ public sealed partial class LogTail : IDisposable
         }
 
         _loadedOnce = true;
-        _shown = AttemptId;
-        _lines = [];
+        var previous = _selection;
+        _selection = new CancellationTokenSource();
+        await previous.CancelAsync();
+        previous.Dispose();
+        (_shown, _lastStoredId, _lines) = (AttemptId, 0, []);
+        _stored.Clear();
+        _unstored.Clear();
         if (AttemptId is not { } attempt)
         {
             return;
         }
 
-        var stored = await StoredAsync(attempt);
-        if (_shown != attempt)
+        _unstored.AddRange(_live.GetValueOrDefault(attempt, []));
+        var token = _selection.Token;
+        try
         {
-            return; // another attempt was chosen meanwhile
+            if (!await ReadStoredAsync(attempt, token))
+            {
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return; // another attempt was chosen while this one's lines were read
         }
 
-        var seen = stored.ToHashSet(StringComparer.Ordinal);
-        _lines = [.. stored, .. _live.GetValueOrDefault(attempt, []).Where(l => !seen.Contains(l))];
-        Trim(_lines);
+        foreach (var delay in CatchUps)
+        {
+            _ = CatchUpAsync(attempt, delay, token);
+        }
     }
 
     private void Append(Guid attempt, string text)
@@ -77,29 +98,59 @@ public sealed partial class LogTail : IDisposable
         Trim(kept);
         if (attempt == _shown)
         {
-            _lines.Add(text);
-            Trim(_lines);
+            _unstored.Add(text);
+            Compose();
             StateHasChanged();
         }
     }
 
-    /// <summary>The attempt's last <see cref="Keep"/> stored lines, formatted as the engine formats live lines.</summary>
-    private async Task<List<string>> StoredAsync(Guid attempt)
+    private async Task CatchUpAsync(Guid attempt, TimeSpan delay, CancellationToken ct)
     {
-        var lines = new List<string>();
-        long after = 0;
+        try
+        {
+            await Task.Delay(delay, ct);
+            var before = _stored.Count;
+            if (await ReadStoredAsync(attempt, ct) && _stored.Count != before)
+            {
+                StateHasChanged();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Another attempt was chosen, or the page closed.
+        }
+    }
+
+    /// <summary>Reads the attempt's stored lines after those already read; false when the choice changed meanwhile.</summary>
+    private async Task<bool> ReadStoredAsync(Guid attempt, CancellationToken ct)
+    {
         while (true)
         {
-            var page = await Runs.LogAsync(attempt, after, 5000);
-            lines.AddRange(page.Select(l => $"{l.At:HH:mm:ss.fff} {l.Level} {l.Message}"));
-            Trim(lines);
-            if (page.Count < 5000)
+            var page = await Runs.LogAsync(attempt, _lastStoredId, 5000, ct);
+            if (_shown != attempt || ct.IsCancellationRequested)
             {
-                return lines;
+                return false;
             }
 
-            after = page[^1].Id;
+            _stored.AddRange(page.Select(l => $"{l.At:HH:mm:ss.fff} {l.Level} {l.Message}")); // as the engine formats live lines
+            Trim(_stored);
+            _lastStoredId = page.Count > 0 ? page[^1].Id : _lastStoredId;
+            if (page.Count < 5000)
+            {
+                Compose();
+                return true;
+            }
         }
+    }
+
+    /// <summary>Stored lines in their order, then the live lines that are not stored yet (the newest).</summary>
+    private void Compose()
+    {
+        var stored = _stored.ToHashSet(StringComparer.Ordinal);
+        _unstored.RemoveAll(stored.Contains);
+        Trim(_unstored);
+        _lines = [.. _stored, .. _unstored];
+        Trim(_lines);
     }
 
     private static void Trim(List<string> lines)
@@ -116,5 +167,10 @@ public sealed partial class LogTail : IDisposable
         return "cp-log-" + level.ToLower(CultureInfo.InvariantCulture);
     }
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _selection.Cancel();
+        _selection.Dispose();
+    }
 }
