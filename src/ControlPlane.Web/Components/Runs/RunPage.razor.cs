@@ -40,7 +40,7 @@ public sealed partial class RunPage : IDisposable
     private Guid? LogAttempt => _selectedAttempt ?? LogTask?.AttemptHistory.LastOrDefault()?.Id;
 
     private string? LogTitle => LogTask is { } task && LogAttempt is { } id && task.AttemptHistory.FirstOrDefault(a => a.Id == id) is { } attempt
-        ? $"{task.Name} · attempt {attempt.Number} of {task.MaxAttempts}" : LogTask?.Name;
+        ? $"{task.Name} · attempt {attempt.Number}" : LogTask?.Name;
 
     protected override void OnInitialized()
     {
