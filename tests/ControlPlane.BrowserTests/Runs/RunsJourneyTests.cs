@@ -91,6 +91,12 @@ public sealed partial class RunsJourneyTests(BrowserFixture fixture) : IClassFix
         await Expect(page.Locator("#run-history tbody tr").First).ToContainTextAsync("Failed");
         await page.ScreenshotAsync("runs-01-grid");
 
+        // The history filters on the server: only the failed run.
+        await page.Locator("div.mud-select:has(#filter-state)").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Failed" }).ClickAsync();
+        await Expect(page.Locator("#run-history tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#run-history tbody tr")).ToContainTextAsync("api by browser-test");
+
         // Clearing the failed task reruns it (a second attempt) and its downstream; it fails again, as told to.
         await Cell(page, failed, "featurize-text").ClickAsync();
         await page.WaitForURLAsync($"**/runs/{failed}");

@@ -34,14 +34,7 @@ public sealed partial class RunHistory : IDisposable
 
     private async Task<GridData<RunSummary>> LoadAsync(GridState<RunSummary> state, CancellationToken ct)
     {
-        var page = await Runs.QueryAsync(new RunQuery
-        {
-            Tenant = _filter.Tenant, UseCase = _filter.UseCase, Pipeline = _filter.Pipeline, State = _filter.State,
-            From = _filter.From is { } from ? DateTime.SpecifyKind(from.Date, DateTimeKind.Utc) : null,
-            To = _filter.To is { } to ? DateTime.SpecifyKind(to.Date.AddDays(1), DateTimeKind.Utc) : null,
-            TopLevelOnly = string.IsNullOrEmpty(_filter.Tenant),
-            Page = state.Page, PageSize = state.PageSize,
-        }, ct);
+        var page = await Runs.QueryAsync(_filter.ToQuery(state.Page, state.PageSize), ct);
         return new GridData<RunSummary> { Items = page.Items, TotalItems = page.TotalCount };
     }
 
