@@ -7,9 +7,8 @@ namespace ControlPlane.Web.Components.Runs;
 
 /// <summary>
 /// Tails one attempt's log: its stored lines, then every new line as it is published. Lines reach the database in batches
-/// a little after they are published, so the tail is the stored lines followed by the live lines not stored yet; it keeps
-/// each attempt's live lines from the moment it opens, and reads the database again shortly after an attempt is chosen to
-/// pick up lines published just before it was listening.
+/// a little after they are published, so the tail keeps each attempt's live lines from the moment it opens, and reads the
+/// database again shortly after an attempt is chosen to pick up lines published just before it was listening.
 /// </summary>
 public sealed partial class LogTail : IDisposable
 {
@@ -17,10 +16,7 @@ public sealed partial class LogTail : IDisposable
     private static readonly TimeSpan[] CatchUps = [TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(1500)];
 
     private readonly Dictionary<Guid, List<string>> _live = [];
-    private readonly List<string> _stored = [];
-    private readonly List<string> _unstored = [];
-    private List<string> _lines = [];
-    private long _lastStoredId;
+    private TailLines _tail = new(Keep);
     private Guid? _shown;
     private bool _loadedOnce;
     private CancellationTokenSource _selection = new();
@@ -34,6 +30,8 @@ public sealed partial class LogTail : IDisposable
 
     [Parameter] public Guid? AttemptId { get; set; }
     [Parameter] public string? Title { get; set; }
+
+    private IReadOnlyList<string> Lines => _tail.Lines;
 
     protected override void OnInitialized()
     {
@@ -59,15 +57,13 @@ public sealed partial class LogTail : IDisposable
         _selection = new CancellationTokenSource();
         await previous.CancelAsync();
         previous.Dispose();
-        (_shown, _lastStoredId, _lines) = (AttemptId, 0, []);
-        _stored.Clear();
-        _unstored.Clear();
+        (_shown, _tail) = (AttemptId, new TailLines(Keep));
         if (AttemptId is not { } attempt)
         {
             return;
         }
 
-        _unstored.AddRange(_live.GetValueOrDefault(attempt, []));
+        _tail.AddLive(_live.GetValueOrDefault(attempt, []));
         var token = _selection.Token;
         try
         {
@@ -95,11 +91,10 @@ public sealed partial class LogTail : IDisposable
         }
 
         kept.Add(text);
-        Trim(kept);
+        TailLines.Trim(kept, Keep);
         if (attempt == _shown)
         {
-            _unstored.Add(text);
-            Compose();
+            _tail.AddLive([text]);
             StateHasChanged();
         }
     }
@@ -109,8 +104,8 @@ public sealed partial class LogTail : IDisposable
         try
         {
             await Task.Delay(delay, ct);
-            var before = _stored.Count;
-            if (await ReadStoredAsync(attempt, ct) && _stored.Count != before)
+            var before = _tail.LastStoredId;
+            if (await ReadStoredAsync(attempt, ct) && _tail.LastStoredId != before)
             {
                 StateHasChanged();
             }
@@ -126,38 +121,18 @@ public sealed partial class LogTail : IDisposable
     {
         while (true)
         {
-            var page = await Runs.LogAsync(attempt, _lastStoredId, 5000, ct);
+            var page = await Runs.LogAsync(attempt, _tail.LastStoredId, 5000, ct);
             if (_shown != attempt || ct.IsCancellationRequested)
             {
                 return false;
             }
 
-            _stored.AddRange(page.Select(l => $"{l.At:HH:mm:ss.fff} {l.Level} {l.Message}")); // as the engine formats live lines
-            Trim(_stored);
-            _lastStoredId = page.Count > 0 ? page[^1].Id : _lastStoredId;
+            // Formatted as the engine formats the live lines, so a line read from both places is recognised.
+            _tail.AddStored(page.Select(l => $"{l.At:HH:mm:ss.fff} {l.Level} {l.Message}"), page.Count > 0 ? page[^1].Id : 0);
             if (page.Count < 5000)
             {
-                Compose();
                 return true;
             }
-        }
-    }
-
-    /// <summary>Stored lines in their order, then the live lines that are not stored yet (the newest).</summary>
-    private void Compose()
-    {
-        var stored = _stored.ToHashSet(StringComparer.Ordinal);
-        _unstored.RemoveAll(stored.Contains);
-        Trim(_unstored);
-        _lines = [.. _stored, .. _unstored];
-        Trim(_lines);
-    }
-
-    private static void Trim(List<string> lines)
-    {
-        if (lines.Count > Keep)
-        {
-            lines.RemoveRange(0, lines.Count - Keep);
         }
     }
 

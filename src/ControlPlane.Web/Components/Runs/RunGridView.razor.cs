@@ -1,4 +1,3 @@
-using ControlPlane.Core.Pipelines;
 using ControlPlane.Executor.Engine;
 using ControlPlane.Executor.Runs;
 using Microsoft.AspNetCore.Components;
@@ -11,8 +10,6 @@ namespace ControlPlane.Web.Components.Runs;
 /// </summary>
 public sealed partial class RunGridView : IDisposable
 {
-    private const string FanOutRow = "child runs";
-
     private IReadOnlyList<PipelineInfo> _pipelines = [];
     private string? _pipeline;
     private int _count = 25;
@@ -35,7 +32,7 @@ public sealed partial class RunGridView : IDisposable
 
     private bool FanOut => _pipelines.FirstOrDefault(p => p.Name == _pipeline)?.FanOut == true;
 
-    private IReadOnlyList<string> Rows => FanOut ? [FanOutRow] : _grid?.Tasks ?? [];
+    private IReadOnlyList<string> Rows => FanOut ? [RunGridCells.FanOutRow] : _grid?.Tasks ?? [];
 
     protected override async Task OnInitializedAsync()
     {
@@ -132,35 +129,6 @@ public sealed partial class RunGridView : IDisposable
     {
         _count = count;
         await LoadAsync();
-    }
-
-    private (string Css, string Color, string Tip)? Cell(RunGridColumn column, string row)
-    {
-        var run = column.Run;
-        if (row == FanOutRow)
-        {
-            var tip = $"{run.ChildrenSucceeded} of {run.ChildCount} child runs succeeded, {run.ChildrenFailed} failed · {RunTip(run)}";
-            return (RunStyle.Css(run.State), RunStyle.Color(run.State), tip);
-        }
-
-        if (!column.Tasks.TryGetValue(row, out var cell))
-        {
-            return null;
-        }
-
-        var progress = cell.State == TaskState.Running ? $" {RunStyle.Percent(cell.Progress)}%" : "";
-        return (RunStyle.Css(cell.State), RunStyle.Color(cell.State), $"{row}: {RunStyle.Label(cell.State)}{progress} · {RunTip(run)}");
-    }
-
-    private static string RunTip(RunSummary run) =>
-        $"{RunStyle.Label(run.State)} · {RunStyle.DateTime(run.StartedAt ?? run.CreatedAt)} UTC · {RunStyle.Duration(run.Duration)}"
-        + (run.Tenant is null ? "" : $" · {run.Tenant}") + (run.UseCase is null ? "" : $"/{run.UseCase}");
-
-    private int BarHeight(RunSummary run)
-    {
-        var longest = _columns.Max(c => c.Run.Duration?.TotalSeconds ?? 0);
-        var seconds = run.Duration?.TotalSeconds ?? 0;
-        return longest <= 0 ? 6 : 6 + (int)Math.Round(42 * seconds / longest);
     }
 
     public void Dispose()
