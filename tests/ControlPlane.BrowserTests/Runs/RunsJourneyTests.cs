@@ -87,6 +87,7 @@ public sealed partial class RunsJourneyTests(BrowserFixture fixture) : IClassFix
             await Expect(Cell(page, Guid.Parse(runId), task)).ToHaveClassAsync(new Regex("cp-state-succeeded"));
         }
 
+        await Expect(page.Locator($"#run-grid th[data-run='{failed}'] .cp-run-bar")).ToHaveClassAsync(new Regex("cp-state-failed"));
         await Expect(page.Locator("#run-history tbody tr")).ToHaveCountAsync(2);
         await Expect(page.Locator("#run-history tbody tr").First).ToContainTextAsync("Failed");
         await page.ScreenshotAsync("runs-01-grid");

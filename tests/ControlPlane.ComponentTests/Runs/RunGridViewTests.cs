@@ -55,6 +55,7 @@ public sealed class RunGridViewTests : RunsTestContext
         {
             AssertCell(Cell(cut, run.Id, "extract"), "cp-state-cancelled", "#8e24aa");
             AssertCell(Cell(cut, next.Id, "extract"), "cp-state-queued", "#90a4ae");
+            Assert.Contains("cp-state-cancelled", cut.Find($"#run-grid th[data-run='{run.Id}'] .cp-run-bar").ClassList);
         });
         // Oldest run on the left, newest on the right.
         Assert.Equal([run.Id.ToString(), next.Id.ToString()], cut.FindAll("#run-grid thead th[data-run]").Select(h => h.GetAttribute("data-run")));
