@@ -1,7 +1,9 @@
 using Bunit;
+using Bunit.TestDoubles;
 using ControlPlane.Core;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.UseCases;
+using ControlPlane.Executor;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +14,8 @@ namespace ControlPlane.ComponentTests;
 
 /// <summary>
 /// A bUnit context with the product's real Core services on a throwaway SQLite database
-/// (migrated, built-in use cases seeded) and MudBlazor's services, signed in as an admin.
+/// (migrated, built-in use cases seeded), the executor's services without its dispatcher (runs are created and changed
+/// through <c>DagEngine</c>, nothing executes them), and MudBlazor's services, signed in as an admin.
 /// </summary>
 public abstract class CoreTestContext : BunitContext, IAsyncLifetime
 {
@@ -24,7 +27,9 @@ public abstract class CoreTestContext : BunitContext, IAsyncLifetime
         host.Configuration["ControlPlane:DataDirectory"] = _folder;
         host.Configuration["ControlPlane:Database:ConnectionString"] = $"Data Source={Path.Combine(_folder, "cp.db")};Pooling=False";
         host.Configuration["ControlPlane:Uploads:MaxBytes"] = "1000";
+        host.Configuration["ControlPlane:Executor:NodeRole"] = "Web";
         host.AddControlPlaneCore();
+        host.AddControlPlaneExecutor();
         foreach (var descriptor in host.Services.Where(d => d.ServiceType != typeof(IHostedService)))
         {
             Services.Add(descriptor);
@@ -33,9 +38,9 @@ public abstract class CoreTestContext : BunitContext, IAsyncLifetime
         Services.AddLogging();
         Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         JSInterop.Mode = JSRuntimeMode.Loose;
-        var auth = AddAuthorization();
-        auth.SetAuthorized("admin@test.local");
-        auth.SetRoles("Admin");
+        Auth = AddAuthorization();
+        Auth.SetAuthorized("admin@test.local");
+        Auth.SetRoles("Admin");
 
         using var db = Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContext();
         db.Database.Migrate();
@@ -49,6 +54,9 @@ public abstract class CoreTestContext : BunitContext, IAsyncLifetime
         db.SaveChanges();
         Render<MudPopoverProvider>();
     }
+
+    /// <summary>The signed-in user; bUnit grants an <c>AuthorizeView Policy</c> only for policies set here.</summary>
+    protected BunitAuthorizationContext Auth { get; }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -128,6 +128,9 @@ public sealed class Dispatcher(
             return null;
         }
 
+        // Attempt numbers keep counting after a clear, which restarts the retry budget (Attempts) at zero: numbering by the
+        // budget would repeat a number, break the unique (task, number) index and stall every dispatch cycle after it.
+        var number = 1 + (await db.TaskAttempts.Where(a => a.TaskRunId == candidate.Id).MaxAsync(a => (int?)a.Number, ct) ?? 0);
         var attemptId = Guid.NewGuid();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var claimed = await db.TaskRuns.Where(t => t.Id == candidate.Id && t.Version == candidate.Version)
@@ -147,13 +150,13 @@ public sealed class Dispatcher(
 
         db.TaskAttempts.Add(new TaskAttempt
         {
-            Id = attemptId, TaskRunId = candidate.Id, RunId = candidate.RunId, Number = candidate.Attempts + 1,
+            Id = attemptId, TaskRunId = candidate.Id, RunId = candidate.RunId, Number = number,
             State = AttemptState.Dispatched, Node = node.Id, DispatchedAt = now,
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         logger.LogDebug("Claimed {Task} of run {RunId} (attempt {Attempt}) for pool {Pool} on {Node}",
-            candidate.Name, candidate.RunId, candidate.Attempts + 1, share.Pool, node.Id);
+            candidate.Name, candidate.RunId, number, share.Pool, node.Id);
         return new Claim(attemptId, candidate.RunId, candidate.Name);
     }
 

@@ -48,4 +48,14 @@ public sealed class StartRunRequest
     public Dictionary<string, string>? Parameters { get; set; }
 }
 
+/// <summary>The latest runs of a pipeline (oldest first) × its tasks (DAG order).</summary>
+public sealed record RunGrid(string Pipeline, IReadOnlyList<string> Tasks, IReadOnlyList<RunGridColumn> Runs)
+{
+    public const int MaxRuns = 100;
+}
+
+public sealed record RunGridColumn(RunSummary Run, IReadOnlyDictionary<string, TaskCell> Tasks);
+
+public sealed record TaskCell(TaskState State, double Progress);
+
 public sealed record PipelineInfo(string Name, string Description, bool FanOut, IReadOnlyList<string> Tasks);

@@ -164,6 +164,26 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
             children.Select(ToSummary).ToList());
     }
 
+    /// <summary>
+    /// The latest runs of one pipeline, oldest first, with every task's state: the runs × tasks grid. Rows are the pipeline's
+    /// tasks in DAG order, then any task an older run had that the definition no longer has.
+    /// </summary>
+    public async Task<RunGrid> GridAsync(string pipeline, int runs = 25, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var latest = await db.PipelineRuns.AsNoTracking().Where(r => r.Pipeline == pipeline)
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Take(Math.Clamp(runs, 1, RunGrid.MaxRuns)).ToListAsync(ct);
+        var ids = latest.Select(r => r.Id).ToList();
+        var cells = await db.TaskRuns.AsNoTracking().Where(t => ids.Contains(t.RunId))
+            .Select(t => new { t.RunId, t.Name, t.Order, t.State, t.Progress }).ToListAsync(ct);
+        var tasks = (catalog.Find(pipeline)?.Tasks.Select(t => t.Name) ?? [])
+            .Concat(cells.OrderBy(c => c.Order).Select(c => c.Name)).Distinct(StringComparer.Ordinal).ToList();
+        var byRun = cells.ToLookup(c => c.RunId);
+        var columns = latest.AsEnumerable().Reverse().Select(r => new RunGridColumn(ToSummary(r),
+            byRun[r.Id].ToDictionary(c => c.Name, c => new TaskCell(c.State, c.Progress), StringComparer.Ordinal))).ToList();
+        return new RunGrid(pipeline, tasks, columns);
+    }
+
     /// <summary>An attempt's log after a given line id (0 for the start), oldest first.</summary>
     public async Task<IReadOnlyList<LogLine>> LogAsync(Guid attemptId, long afterId = 0, int max = 500, CancellationToken ct = default)
     {

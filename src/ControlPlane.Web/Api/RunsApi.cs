@@ -17,6 +17,8 @@ public static class RunsApi
         var group = api.MapGroup("/runs").WithTags("Runs");
         group.MapGet("", QueryRuns).WithName("ListRuns").WithSummary("Run history: filter by tenant, use case, pipeline, state and time; newest first.");
         group.MapPost("", StartRun).WithName("StartRun").RequireAuthorization(Policies.Analyze).WithSummary("Start a pipeline run; 202 with its id.");
+        group.MapGet("/grid", GetGrid).WithName("RunGrid")
+            .WithSummary("The latest runs of a pipeline (oldest first) with each task's state: the grid view of the runs page.");
         group.MapGet("/{runId:guid}", GetRun).WithName("GetRun").WithSummary("A run with its tasks, attempts and fan-out children.");
         group.MapPost("/{runId:guid}/cancel", CancelRun).WithName("CancelRun").RequireAuthorization(Policies.Analyze);
         group.MapPost("/{runId:guid}/tasks/{task}/clear", ClearTask).WithName("ClearTask").RequireAuthorization(Policies.Analyze)
@@ -56,6 +58,16 @@ public static class RunsApi
         return result.IsOk
             ? TypedResults.Accepted($"/api/v1/runs/{result.Value!.Id}", new { runId = result.Value.Id, run = result.Value })
             : ApiResults.Problem(result);
+    }
+
+    public static async Task<IResult> GetGrid(RunService runs, string pipeline, int? count, CancellationToken ct)
+    {
+        if (count is < 1 or > RunGrid.MaxRuns)
+        {
+            return ApiResults.Problem(Result<object>.Invalid(nameof(count), $"count must be between 1 and {RunGrid.MaxRuns}."));
+        }
+
+        return TypedResults.Ok(await runs.GridAsync(pipeline, count ?? 25, ct));
     }
 
     public static async Task<IResult> GetRun(Guid runId, RunService runs, CancellationToken ct) =>

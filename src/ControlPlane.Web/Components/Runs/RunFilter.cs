@@ -1,0 +1,22 @@
+using ControlPlane.Core.Pipelines;
+using ControlPlane.Executor.Runs;
+
+namespace ControlPlane.Web.Components.Runs;
+
+/// <summary>The run history's filters; dates are whole UTC days, <see cref="To"/> inclusive.</summary>
+public sealed record RunFilter(string? Tenant = null, string? UseCase = null, string? Pipeline = null, RunState? State = null,
+    DateTime? From = null, DateTime? To = null)
+{
+    /// <summary>
+    /// The query for one page. Fan-out children are listed under their parent, unless a tenant is chosen: then its own
+    /// runs are what the user is after, whoever started them.
+    /// </summary>
+    public RunQuery ToQuery(int page, int pageSize) => new()
+    {
+        Tenant = Tenant, UseCase = UseCase, Pipeline = Pipeline, State = State,
+        From = From is { } from ? DateTime.SpecifyKind(from.Date, DateTimeKind.Utc) : null,
+        To = To is { } to ? DateTime.SpecifyKind(to.Date.AddDays(1), DateTimeKind.Utc) : null,
+        TopLevelOnly = string.IsNullOrEmpty(Tenant),
+        Page = page, PageSize = pageSize,
+    };
+}
