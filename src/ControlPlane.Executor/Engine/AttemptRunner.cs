@@ -76,7 +76,7 @@ public sealed class AttemptRunner(
         var started = time.GetTimestamp();
         try
         {
-            log.LogInformation("Attempt {Attempt} of {Max} started on {Node}", attempt.Number, task.MaxAttempts, node.Id);
+            log.LogInformation("Attempt {Attempt} started on {Node}; {Left} retries left after it", attempt.Number, node.Id, Math.Max(0, task.MaxAttempts - task.Attempts));
             if (definition.HandlerType is { } type)
             {
                 var handler = (IPipelineTask)ActivatorUtilities.GetServiceOrCreateInstance(services.ServiceProvider, type);
