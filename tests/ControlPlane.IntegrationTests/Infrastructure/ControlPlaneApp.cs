@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,6 +25,9 @@ public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Pro
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("cp-data-").FullName;
     public Dictionary<string, string?> Settings { get; } = new();
     public bool UseRealServer { get; init; }
+
+    /// <summary>Changes to the app's services, applied after its own registrations (extra pipelines, a fake clock).</summary>
+    public List<Action<IServiceCollection>> TestServices { get; } = [];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -51,6 +55,14 @@ public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Pro
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var configure in TestServices)
+            {
+                configure(services);
+            }
+        });
 
         if (UseRealServer)
         {
