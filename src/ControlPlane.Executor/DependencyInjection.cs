@@ -27,6 +27,7 @@ public static class DependencyInjection
         services.AddSingleton(DemoPipelines.Definition());
         services.AddSingleton(DemoPipelines.FanOutDefinition());
         services.AddSingleton<PipelineCatalog>();
+        services.AddHostedService<PipelineCatalogCheck>();
         services.AddSingleton<ExecutorNode>();
         services.AddSingleton<RunEvents>();
         services.AddSingleton<DagEngine>();
