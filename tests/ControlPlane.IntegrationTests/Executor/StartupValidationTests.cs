@@ -23,6 +23,18 @@ public abstract class StartupValidationTests<TProvider> where TProvider : IProvi
     {
         await using var database = await TProvider.CreateDatabaseAsync();
         var data = Directory.CreateTempSubdirectory("cp-startup-").FullName;
+        try
+        {
+            await StartWithCyclicPipelineAsync(database, data, role);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task StartWithCyclicPipelineAsync(ITestDatabase database, string data, string role)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = data });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -48,7 +60,6 @@ public abstract class StartupValidationTests<TProvider> where TProvider : IProvi
         Assert.NotNull(error);
         var messages = string.Join(" | ", Flatten(error));
         Assert.True(messages.Contains("Pipeline 'looping' has a cycle: ingest → train → score → ingest.", StringComparison.Ordinal), error.ToString());
-        Directory.Delete(data, recursive: true);
     }
 
     private static IEnumerable<string> Flatten(Exception error) => error switch
