@@ -28,6 +28,7 @@ public static class DependencyInjection
         services.AddSingleton(DemoPipelines.Definition());
         services.AddSingleton(DemoPipelines.FanOutDefinition());
         services.AddSingleton<PipelineCatalog>();
+        services.AddHostedService<PipelineCatalogCheck>();
         services.AddSingleton<ExecutorNode>();
         services.AddSingleton<RunEvents>();
         services.AddSingleton<DagEngine>();
@@ -56,12 +57,16 @@ public static class DependencyInjection
 
     private static void AddQuartz(IServiceCollection services, ExecutorOptions settings, ControlPlaneOptions core, string nodeId)
     {
+        var clustered = settings.Clustered && core.Database.Provider == DatabaseProvider.Postgres;
         services.AddQuartz(q =>
         {
             q.ConfigureScheduler(o =>
             {
                 o.InstanceName = "ControlPlane";
-                o.InstanceId = nodeId;
+                // Quartz recovers, at start, only the firings recorded under its own instance id. A store without
+                // clustering belongs to one scheduler, so it gets the same id at every start; the node id (host name
+                // and process id by default) would change with each process and leave a crashed attempt running for ever.
+                o.InstanceId = clustered ? nodeId : "standalone";
                 o.IdleWaitTime = TimeSpan.FromSeconds(1);
             });
             q.UseDefaultThreadPool(o => o.MaxConcurrency = settings.Pools.Values.Sum() + 4);
@@ -75,7 +80,7 @@ public static class DependencyInjection
                 if (core.Database.Provider == DatabaseProvider.Postgres)
                 {
                     store.UsePostgres(core.Database.ConnectionString!);
-                    if (settings.Clustered)
+                    if (clustered)
                     {
                         store.UseClustering(c =>
                         {

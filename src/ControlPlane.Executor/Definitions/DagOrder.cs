@@ -38,7 +38,8 @@ internal static class DagOrder
             {
                 if (!done)
                 {
-                    var cycle = path.Reverse().SkipWhile(n => n != task.Name).Append(task.Name);
+                    // The path follows dependencies (against the flow of work); report it the way work flows: a → b means b runs after a.
+                    var cycle = path.Reverse().SkipWhile(n => n != task.Name).Append(task.Name).Reverse();
                     throw new PipelineDefinitionException($"Pipeline '{pipeline}' has a cycle: {string.Join(" → ", cycle)}.");
                 }
 

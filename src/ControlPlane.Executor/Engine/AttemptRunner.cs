@@ -106,8 +106,9 @@ public sealed class AttemptRunner(
                 return (AttemptState.Cancelled, "The run was cancelled.");
             }
 
-            log.LogError("Attempt {Attempt} timed out after {Timeout}", attempt.Number, definition.Timeout);
-            return (AttemptState.TimedOut, $"Timed out after {definition.Timeout}.");
+            var limit = Readable(definition.Timeout!.Value);
+            log.LogError("Attempt {Attempt} timed out after {Timeout}", attempt.Number, limit);
+            return (AttemptState.TimedOut, $"Timed out after {limit}.");
         }
         catch (Exception ex)
         {
@@ -171,6 +172,15 @@ public sealed class AttemptRunner(
 
         return (run, task, attempt);
     }
+
+    /// <summary>"300 ms", "45 s", "30 min", "2 h 30 min": what a person reads in a run's error.</summary>
+    internal static string Readable(TimeSpan span) => span switch
+    {
+        { TotalSeconds: < 1 } => FormattableString.Invariant($"{span.TotalMilliseconds:0.###} ms"),
+        { TotalMinutes: < 1 } => FormattableString.Invariant($"{span.TotalSeconds:0.###} s"),
+        { TotalHours: < 1 } => FormattableString.Invariant($"{span.TotalMinutes:0.##} min"),
+        _ => FormattableString.Invariant($"{(int)span.TotalHours} h{(span.Minutes == 0 ? "" : $" {span.Minutes} min")}"),
+    };
 
     private async Task<bool> WasCancelledAsync(Guid taskRunId)
     {

@@ -137,7 +137,8 @@ public sealed class DagEngine(
             {
                 var policy = catalog.Find(run.Pipeline)?.Find(task.Name)?.Retry ?? RetryPolicy.None;
                 task.State = TaskState.UpForRetry;
-                task.NotBefore = now + policy.DelayBefore(task.Attempts + 1);
+                var triesLeft = task.MaxAttempts - task.Attempts; // counted from the last clear, if any
+                task.NotBefore = now + policy.DelayBefore(policy.MaxAttempts - triesLeft + 1);
                 task.ReadyAt = now;
                 task.Error = Trim(error);
             }
@@ -289,11 +290,14 @@ public sealed class DagEngine(
             }
 
             var now = Clock.UtcNow(time);
+            var definition = catalog.Find(run.Pipeline);
             var cleared = Downstream(tasks, taskName).Append(taskName).ToHashSet(StringComparer.Ordinal);
             foreach (var t in tasks.Where(t => cleared.Contains(t.Name)))
             {
+                // Attempt numbers go on after the task's earlier attempts (they are unique per task), and the task
+                // gets its full number of tries again, as Airflow's clear does.
                 t.State = TaskState.Pending;
-                t.Attempts = 0;
+                t.MaxAttempts = t.Attempts + (definition?.Find(t.Name)?.Retry.MaxAttempts ?? 1);
                 t.Progress = 0;
                 t.ProgressMessage = null;
                 t.Error = null;
@@ -377,8 +381,7 @@ public sealed class DagEngine(
             var run = await db.PipelineRuns.FirstOrDefaultAsync(r => r.Id == runId, ct);
             if (run is null)
             {
-                await mutate(db, new PipelineRun { Id = runId, Pipeline = "", State = RunState.Cancelled }, []);
-                return;
+                return; // callers start from a "not found" result
             }
 
             var tasks = await db.TaskRuns.Where(t => t.RunId == runId).OrderBy(t => t.Order).ToListAsync(ct);

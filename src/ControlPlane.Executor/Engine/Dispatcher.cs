@@ -9,7 +9,8 @@ namespace ControlPlane.Executor.Engine;
 
 /// <summary>
 /// Moves ready tasks to this node: per pool, as many as the pool has free slots here, choosing each time the share
-/// (tenant) with the fewest active tasks in that pool, oldest first within a share — so one tenant's thousand queued
+/// (tenant) with the fewest active tasks in that pool (among equals, the one this node served longest ago), oldest
+/// first within a share — so one tenant's thousand queued
 /// backfill partitions wait their turn behind everyone else's single task. Claims are conditional updates, so
 /// dispatchers on several nodes never claim one task twice.
 /// </summary>
@@ -24,6 +25,12 @@ public sealed class Dispatcher(
 {
     private readonly SemaphoreSlim _cycle = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
+
+    // When each share last got a slot here (a dispatch counter; only touched inside a cycle). With equally few active
+    // tasks, the share served longest ago goes first: without it a one-slot pool serves strictly oldest-first, and a
+    // tenant queueing after another's hundred tasks waits for all of them.
+    private readonly Dictionary<(string Pool, string FairKey), long> _lastServed = [];
+    private long _served;
 
     /// <summary>Asks for a dispatch cycle as soon as possible.</summary>
     public void Signal()
@@ -93,6 +100,7 @@ public sealed class Dispatcher(
             {
                 var share = candidates.Where(s => s.Waiting > 0)
                     .OrderBy(s => activeByShare.GetValueOrDefault((s.Pool, s.FairKey)))
+                    .ThenBy(s => _lastServed.GetValueOrDefault((s.Pool, s.FairKey)))
                     .ThenBy(s => s.Oldest)
                     .FirstOrDefault();
                 if (share is null)
@@ -108,6 +116,7 @@ public sealed class Dispatcher(
                 }
 
                 claims.Add(claim);
+                _lastServed[(share.Pool, share.FairKey)] = ++_served;
                 share.Waiting--;
                 activeByShare[(share.Pool, share.FairKey)] = activeByShare.GetValueOrDefault((share.Pool, share.FairKey)) + 1;
                 free--;

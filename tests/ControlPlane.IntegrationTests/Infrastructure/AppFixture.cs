@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace ControlPlane.IntegrationTests.Infrastructure;
 
 /// <summary>One app and database per test class and provider; tests in a class use distinct tenant slugs.</summary>
@@ -10,6 +12,11 @@ public class AppFixture<TProvider> : IAsyncLifetime where TProvider : IProviderK
     /// <summary>Settings this fixture's app starts with, on top of the test defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>Services this fixture's app gets on top of its own (test pipelines, a fake clock).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         _app = new ControlPlaneApp(await TProvider.CreateDatabaseAsync());
@@ -17,6 +24,8 @@ public class AppFixture<TProvider> : IAsyncLifetime where TProvider : IProviderK
         {
             _app.Settings[key] = value;
         }
+
+        _app.TestServices.Add(ConfigureServices);
 
         _ = _app.Server; // start the host: migrations and seeding run now, not inside the first test
     }

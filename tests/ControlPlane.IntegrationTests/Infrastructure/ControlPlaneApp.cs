@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,6 +28,9 @@ public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Pro
 
     /// <summary>False when another app instance (a restart of the "same" node) shares the database and data folder.</summary>
     public bool OwnsStorage { get; init; } = true;
+
+    /// <summary>Changes to the app's services, applied after its own registrations (extra pipelines, a fake clock).</summary>
+    public List<Action<IServiceCollection>> TestServices { get; } = [];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -54,6 +58,14 @@ public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Pro
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var configure in TestServices)
+            {
+                configure(services);
+            }
+        });
 
         if (UseRealServer)
         {
