@@ -86,7 +86,8 @@ public sealed class Dispatcher(
         var activeHere = await db.TaskRuns.Where(t => t.Node == node.Id && (t.State == TaskState.Dispatched || t.State == TaskState.Running))
             .GroupBy(t => t.Pool).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var pools = shares.Select(s => s.Pool).Distinct().ToList();
-        var activeByShare = await db.TaskRuns
+        var contested = shares.Count > pools.Count; // some pool has more than one share waiting: fairness needs the counts
+        var activeByShare = !contested ? [] : await db.TaskRuns
             .Where(t => pools.Contains(t.Pool) && (t.State == TaskState.Dispatched || t.State == TaskState.Running))
             .GroupBy(t => new { t.Pool, t.FairKey }).Select(g => new { g.Key.Pool, g.Key.FairKey, Count = g.Count() })
             .ToDictionaryAsync(g => (g.Pool, g.FairKey), g => g.Count, ct);
@@ -137,9 +138,8 @@ public sealed class Dispatcher(
             return null;
         }
 
-        // Attempt numbers keep counting after a clear, which restarts the retry budget (Attempts) at zero: numbering by the
-        // budget would repeat a number, break the unique (task, number) index and stall every dispatch cycle after it.
-        var number = 1 + (await db.TaskAttempts.Where(a => a.TaskRunId == candidate.Id).MaxAsync(a => (int?)a.Number, ct) ?? 0);
+        // Attempts only ever grows (a clear raises MaxAttempts instead of resetting it), so numbers stay unique per task.
+        var number = candidate.Attempts + 1;
         var attemptId = Guid.NewGuid();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var claimed = await db.TaskRuns.Where(t => t.Id == candidate.Id && t.Version == candidate.Version)

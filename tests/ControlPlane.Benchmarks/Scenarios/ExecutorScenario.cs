@@ -72,7 +72,7 @@ public sealed class ExecutorScenario : IScenario
         {
             ["ControlPlane:Executor:Pools:bench"] = "16",
             ["ControlPlane:Executor:NodeId"] = "bench-a",
-            ["ControlPlane:Executor:Clustered"] = Environment.GetEnvironmentVariable("BENCH_CLUSTERED") ?? (pgServer is null ? "false" : "true"),
+            ["ControlPlane:Executor:Clustered"] = pgServer is null ? "false" : "true",
             ["ControlPlane:Executor:ClusterCheckinSeconds"] = "2",
         };
         await using var node = await ExecutorHost.StartAsync(provider, cs, folder, BenchPipelines.All(), settings);
