@@ -62,7 +62,7 @@ public static class BenchPipelines
 
     private static void Generate(TaskContext ctx, RetrainState state)
     {
-        var data = DemoDataGenerator.Generate("lead-scoring", new DemoGenerationOptions { TenantSlug = "bench-tenant", Rows = 100_000, Seed = 7 });
+        var data = DemoDataGenerator.Generate("lead-scoring", new DemoGenerationOptions { TenantSlug = "bench-tenant", Rows = 250_000, Seed = 7 });
         var label = data.Label;
         state.Rows = Enumerable.Range(0, data.RowCount).Select(i => new LeadRow
         {
@@ -91,17 +91,24 @@ public static class BenchPipelines
         state.Test = model.Transform(split.TestSet);
     }
 
-    /// <summary>Model selection as the product does it: three-fold cross-validation of the candidate, then a final fit.</summary>
+    /// <summary>Model selection as the product does it: three-fold cross-validation of two candidates, then a final fit of the better.</summary>
     private static void Train(TaskContext ctx, RetrainState state)
     {
-        var trainer = state.Ml!.BinaryClassification.Trainers.SdcaLogisticRegression(maximumNumberOfIterations: 30);
-        var folds = state.Ml.BinaryClassification.CrossValidate(state.Train!, trainer, numberOfFolds: 3);
-        if (folds.Average(f => f.Metrics.AreaUnderRocCurve) < 0.6)
+        var ml = state.Ml!;
+        IEstimator<ITransformer>[] candidates =
+        [
+            ml.BinaryClassification.Trainers.SdcaLogisticRegression(maximumNumberOfIterations: 30),
+            ml.BinaryClassification.Trainers.LbfgsLogisticRegression(),
+        ];
+        var scored = candidates
+            .Select(c => (Trainer: c, Auc: ml.BinaryClassification.CrossValidate(state.Train!, c, numberOfFolds: 3).Average(f => f.Metrics.AreaUnderRocCurve)))
+            .OrderByDescending(c => c.Auc).ToList();
+        if (scored[0].Auc < 0.6)
         {
             throw new InvalidOperationException("Cross-validation says the benchmark model is not learning.");
         }
 
-        state.Model = trainer.Fit(state.Train!);
+        state.Model = scored[0].Trainer.Fit(state.Train!);
     }
 
     private static void Evaluate(TaskContext ctx, RetrainState state)

@@ -26,7 +26,7 @@ public sealed class ExecutorScenario : IScenario
         $"the time from an upstream task's recorded finish to its downstream task's recorded start along a chain of {ChainLength} " +
         $"no-op tasks. **Throughput** is {FanOutWidth:N0} no-op tasks fanned out between a start and an end task, in tasks per " +
         "second from the first start to the last finish (pool limit 16 per node). **Overhead** is the part of a realistic " +
-        "retrain pipeline's wall time (generate 100,000 demo rows → featurize → three-fold cross-validation and fit of an ML.NET logistic regression → evaluate) that " +
+        "retrain pipeline's wall time (generate 250,000 demo rows → featurize → three-fold cross-validation of two ML.NET trainers and a fit of the better one → evaluate) that " +
         "is not spent inside its tasks. The floor is one database write round trip (an UPDATE of one row through EF Core) on " +
         "the same database.";
 
@@ -92,11 +92,17 @@ public sealed class ExecutorScenario : IScenario
             floor.MedianMs / (1000.0 / oneNode.PerSecond), $"{oneNode.PerSecond:0} tasks/s"));
         Console.WriteLine($"  {provider} fan-out: {oneNode.PerSecond:0} tasks/s");
 
-        // Overhead on a realistic pipeline.
-        var retrain = await RunAndWaitAsync(node, BenchPipelines.Retrain, ct);
-        var overhead = await OverheadAsync(dbs, retrain, ct);
-        results.Add(new Measurement("retrain pipeline wall time", provider, new Timing(overhead.WallMs, overhead.WallMs, 1), overhead.WallMs / floor.MedianMs,
-            $"executor overhead {overhead.Percent:0.0} %"));
+        // Overhead on a realistic pipeline: one warm-up (JIT, ML.NET's first use), then the median of three runs.
+        await RunAndWaitAsync(node, BenchPipelines.Retrain, ct);
+        var samples = new List<(double WallMs, double Percent)>();
+        for (var i = 0; i < 3; i++)
+        {
+            samples.Add(await OverheadAsync(dbs, await RunAndWaitAsync(node, BenchPipelines.Retrain, ct), ct));
+        }
+
+        var overhead = samples.OrderBy(s => s.Percent).ElementAt(1);
+        results.Add(new Measurement("retrain pipeline wall time (median of 3)", provider, new Timing(overhead.WallMs, overhead.WallMs, 1), overhead.WallMs / floor.MedianMs,
+            $"executor overhead {overhead.Percent:0.0} % = {overhead.WallMs * overhead.Percent / 100:0} ms"));
         Console.WriteLine($"  {provider} retrain: wall {overhead.WallMs:0} ms, overhead {overhead.Percent:0.0} %");
 
         if (pgServer is not null)
