@@ -96,6 +96,23 @@ public abstract class CancelAndClearTests<TProvider>(ExecutorFixture<TProvider> 
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/v1/runs/{Guid.NewGuid()}/tasks/flaky/clear", null)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_run_past_its_own_time_limit_fails_and_stops_its_running_task()
+    {
+        var key = Probe.NewKey();
+        using var client = App.CreateAdminClient();
+        var runId = await client.StartRunAsync(TestPipelines.RunTimeout, new Dictionary<string, string> { ["key"] = key });
+
+        var run = await client.WaitFinishedAsync(runId);
+
+        Assert.Equal(RunState.Failed, run.Run.State);
+        Assert.Equal("The run exceeded its time limit.", run.Run.Error);
+        Assert.Equal(TaskState.Cancelled, run.Task("block").State);
+        Assert.Equal(TaskState.Cancelled, run.Task("after").State);
+        await Probe.For(key).TokenFired.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the running attempt was told to stop
+        Assert.Equal(0, Probe.For(key).Calls("after"));
+    }
 }
 
 public sealed class CancelAndClearTestsOnSqlite(ExecutorFixture<Sqlite> fixture) : CancelAndClearTests<Sqlite>(fixture);

@@ -20,6 +20,7 @@ public static class TestPipelines
     public const string FairPool = "t-fair";
     public const string FanOut = "t-fan";
     public const string FanOutChild = "t-fan-child";
+    public const string RunTimeout = "t-run-timeout";
 
     /// <summary>How long a retry of <see cref="Backoff"/> waits: far longer than any test, so only a moved clock lets it run.</summary>
     public static readonly TimeSpan BackoffDelay = TimeSpan.FromMinutes(10);
@@ -60,6 +61,12 @@ public static class TestPipelines
         // One task in a pool of its own; a run with "hold" waits for the probe's gate.
         Pipeline.Define(Fair, p => p
             .Task("work", ctx => Probe.Of(ctx).FairWork(ctx)).Pool(FairPool)),
+
+        // The whole run may take one second; its first task would run forever.
+        Pipeline.Define(RunTimeout, p => p
+            .RunTimeout(TimeSpan.FromSeconds(1))
+            .Task("block", ctx => Probe.Of(ctx).BlockUntilCancelled(ctx))
+            .Task("after", ctx => Probe.Of(ctx).Span(ctx, 0)).After("block")),
 
         Pipeline.Define(FanOut, p => p.FanOutTo(FanOutChild)),
         Pipeline.Define(FanOutChild, p => p
