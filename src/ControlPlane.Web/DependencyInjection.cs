@@ -91,12 +91,23 @@ public static class DependencyInjection
         return app;
     }
 
+    /// <summary>An executor-only node runs tasks and answers health checks; users and API clients go to the other nodes.</summary>
+    private static bool ServesNothingButTasks(WebApplication app) =>
+        app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ControlPlane.Executor.ExecutorOptions>>().Value.NodeRole
+            == ControlPlane.Executor.NodeRole.Executor;
+
     public static WebApplication MapControlPlaneApi(this WebApplication app)
     {
+        app.MapHealthEndpoints();
+        if (ServesNothingButTasks(app))
+        {
+            return app;
+        }
+
         // The API's description is for signed-in users and token holders, like everything else.
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Read);
         app.MapScalarApiReference("/api-reference", o => o.WithTitle("ControlPlane API")).RequireAuthorization(Policies.Read);
-        app.MapHealthEndpoints();
+
         var api = app.MapGroup("/api/v1").DisableAntiforgery().RequireAuthorization(Policies.Read);
         api.MapTenantsApi();
         api.MapUseCasesApi();
@@ -109,6 +120,11 @@ public static class DependencyInjection
 
     public static WebApplication MapControlPlaneUi(this WebApplication app)
     {
+        if (ServesNothingButTasks(app))
+        {
+            return app;
+        }
+
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
