@@ -5,7 +5,6 @@ using ControlPlane.Executor.Definitions;
 using ControlPlane.Executor.Engine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace ControlPlane.Benchmarks.Scenarios;
 
@@ -40,19 +39,9 @@ public sealed class ExecutorScenario : IScenario
 
         if (settings.PostgresConnectionString is { } server)
         {
-            var database = $"cp_bench_exec_{Guid.NewGuid():N}";
-            await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
-            try
-            {
-                var cs = new NpgsqlConnectionStringBuilder(server) { Database = database, MaxPoolSize = 50 }.ConnectionString;
-                var pgFolder = Directory.CreateDirectory(Path.Combine(settings.WorkFolder, "exec-pg")).FullName;
-                await MeasureProviderAsync("Postgres", cs, pgFolder, floors, results, notes, server, ct);
-            }
-            finally
-            {
-                NpgsqlConnection.ClearAllPools();
-                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-            }
+            await using var scratch = await ScratchPostgres.CreateAsync(server, "exec");
+            var pgFolder = Directory.CreateDirectory(Path.Combine(settings.WorkFolder, "exec-pg")).FullName;
+            await MeasureProviderAsync("Postgres", scratch.ConnectionString, pgFolder, floors, results, notes, server, ct);
         }
         else
         {
@@ -181,13 +170,5 @@ public sealed class ExecutorScenario : IScenario
         var wall = (run.FinishedAt!.Value - run.CreatedAt).TotalMilliseconds;
         var inside = BenchPipelines.TaskMilliseconds(runId);
         return (wall, 100.0 * (wall - inside) / wall);
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

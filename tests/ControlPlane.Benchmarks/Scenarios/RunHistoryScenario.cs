@@ -3,7 +3,6 @@ using ControlPlane.Core.Pipelines;
 using ControlPlane.Executor.Runs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace ControlPlane.Benchmarks.Scenarios;
 
@@ -31,17 +30,8 @@ public sealed class RunHistoryScenario : IScenario
         var notes = new List<string> { "The bar: every query's median under 50 ms at 100,000 runs on both providers." };
         if (settings.PostgresConnectionString is { } server)
         {
-            var database = $"cp_bench_hist_{Guid.NewGuid():N}";
-            await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
-            try
-            {
-                await MeasureAsync("Postgres", new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString, folder, floors, results, ct);
-            }
-            finally
-            {
-                NpgsqlConnection.ClearAllPools();
-                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-            }
+            await using var scratch = await ScratchPostgres.CreateAsync(server, "hist");
+            await MeasureAsync("Postgres", scratch.ConnectionString, folder, floors, results, ct);
         }
         else
         {
@@ -110,13 +100,5 @@ public sealed class RunHistoryScenario : IScenario
         }
 
         return someId;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -3,7 +3,6 @@ using ControlPlane.Core.Home;
 using ControlPlane.Core.Tenants;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace ControlPlane.Benchmarks.Scenarios;
 
@@ -36,18 +35,8 @@ public sealed class TenantsListScenario : IScenario
         };
         if (settings.PostgresConnectionString is { } server)
         {
-            var database = $"cp_bench_{Guid.NewGuid():N}";
-            await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
-            try
-            {
-                var cs = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-                await RunProviderAsync("Postgres", cs, sqliteFolder, floors, results, ct);
-            }
-            finally
-            {
-                NpgsqlConnection.ClearAllPools();
-                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-            }
+            await using var scratch = await ScratchPostgres.CreateAsync(server, "tenants");
+            await RunProviderAsync("Postgres", scratch.ConnectionString, sqliteFolder, floors, results, ct);
         }
         else
         {
@@ -90,13 +79,5 @@ public sealed class TenantsListScenario : IScenario
             results.Add(new Measurement(name, provider, timing, timing.MedianMs / floor.MedianMs));
             Console.WriteLine($"  {provider} {name}: {timing.MedianMs:0.00} ms");
         }
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
