@@ -43,6 +43,9 @@ internal sealed class ColumnAccumulator(string name, int seed)
 
     public int SpellingCount => BitOperations.PopCount((uint)BooleanSpellings);
 
+    /// <summary>The only boolean spellings seen are "1" and "0" (bits 6 and 7 of <see cref="BooleanSpellings"/>).</summary>
+    public bool OnlyNumericBooleans => BooleanSpellings != 0 && (BooleanSpellings & ~0b1100_0000) == 0;
+
     public void Add(string? cell)
     {
         Count++;

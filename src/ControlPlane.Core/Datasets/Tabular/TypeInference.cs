@@ -6,11 +6,13 @@ namespace ControlPlane.Core.Datasets.Tabular;
 /// Picks a column's feature type from what its values parse as. The first rule that holds wins:
 /// <list type="number">
 /// <item>Boolean: at least 98% of non-null values are true/false/yes/no/y/n/1/0 (any case) with at most two spellings
-/// (so a 0/1 column is boolean, and "yes/no/true" is not).</item>
+/// (so "yes/no/true" is not). A column spelled only 1/0 must be all 1s and 0s: a count that is mostly 0 or 1 stays a number.</item>
 /// <item>Number: at least 98% parse as invariant numbers ("1234.5", "-3", "1e6"; no thousands separators).</item>
 /// <item>DateTime: at least 98% parse as ISO-8601 dates or date-times, or "yyyy-MM-dd HH:mm:ss".</item>
-/// <item>Text: average length over 40 characters, or more than half the values are distinct and more than half
-/// contain a space (free-form sentences rather than labels).</item>
+/// <item>Text: average length over 40 characters, or more than half the values contain a space and there are more
+/// than 20 distinct values making up over 10% of the values (or past the 10,000 distinct limit). Free-form subject
+/// lines repeat templates (about 38% distinct in the demo tickets), so "over half distinct" would call them
+/// categories; multi-word labels such as country names have few distinct values and stay categories.</item>
 /// <item>Category: everything else (and a column with no values at all).</item>
 /// </list>
 /// The 2% allowance keeps a few typos ("n/a", "-") from turning a number column into text; those values are
@@ -29,7 +31,7 @@ internal static class TypeInference
             return FeatureType.Category;
         }
 
-        if (c.BooleanFits >= FitShare * n && c.SpellingCount <= 2)
+        if (c.BooleanFits >= FitShare * n && c.SpellingCount <= 2 && (!c.OnlyNumericBooleans || c.BooleanFits == n))
         {
             return FeatureType.Boolean;
         }
@@ -44,7 +46,8 @@ internal static class TypeInference
             return FeatureType.DateTime;
         }
 
-        return (double)c.TotalLength / n > TextAverageLength || (DistinctShare(c) > 0.5 && c.WithSpaces > 0.5 * n)
+        var manyDistinct = c.Values.Count > 20 && (c.NonNullAtLimit > 0 || c.Values.Count > 0.1 * n);
+        return (double)c.TotalLength / n > TextAverageLength || (c.WithSpaces > 0.5 * n && manyDistinct)
             ? FeatureType.Text
             : FeatureType.Category;
     }
@@ -56,8 +59,4 @@ internal static class TypeInference
         FeatureType.DateTime => c.NonNull - c.DateFits,
         _ => 0,
     };
-
-    // Past the distinct limit, the share seen when the limit was reached stands in for the whole column's.
-    private static double DistinctShare(ColumnAccumulator c) =>
-        c.NonNullAtLimit > 0 ? (double)ColumnAccumulator.DistinctLimit / c.NonNullAtLimit : (double)c.Values.Count / c.NonNull;
 }
