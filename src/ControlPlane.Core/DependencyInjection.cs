@@ -42,6 +42,7 @@ public static class DependencyInjection
         AddIdentity(services);
         services.AddSingleton<RegionCatalog>();
         services.AddScoped<UploadService>();
+        services.AddScoped<DatasetService>();
         services.AddScoped<TenantService>();
         services.AddScoped<EnrollmentService>();
         services.AddScoped<UseCaseService>();

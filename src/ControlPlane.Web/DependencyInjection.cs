@@ -115,6 +115,7 @@ public static class DependencyInjection
         api.MapTokensApi();
         api.MapRunsApi();
         api.MapSchedulesApi();
+        api.MapDatasetsApi();
         return app;
     }
 

@@ -7,6 +7,9 @@ public enum ResultStatus
     NotFound,
     Conflict,
     Forbidden,
+
+    /// <summary>The request body is larger than the configured limit (HTTP 413).</summary>
+    TooLarge,
 }
 
 /// <summary>
@@ -39,6 +42,9 @@ public sealed class Result<T>
 
     public static Result<T> Conflict(string field, string message) =>
         new(ResultStatus.Conflict, default, new Dictionary<string, string[]> { [field] = [message] }, message);
+
+    public static Result<T> TooLarge(string field, string message) =>
+        new(ResultStatus.TooLarge, default, new Dictionary<string, string[]> { [field] = [message] }, message);
 
     public static Result<T> NotFound(string message) => new(ResultStatus.NotFound, default, Empty, message);
 

@@ -24,6 +24,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<UseCase> UseCases => Set<UseCase>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DataUpload> DataUploads => Set<DataUpload>();
+    public DbSet<DatasetVersion> DatasetVersions => Set<DatasetVersion>();
     public DbSet<ArtifactBlob> ArtifactBlobs => Set<ArtifactBlob>();
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
     public DbSet<PipelineRun> PipelineRuns => Set<PipelineRun>();

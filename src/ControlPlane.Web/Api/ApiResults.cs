@@ -13,6 +13,10 @@ public static class ApiResults
         {
             Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = result.Message,
         }),
+        ResultStatus.TooLarge => TypedResults.Problem(new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(result.Errors)
+        {
+            Status = StatusCodes.Status413PayloadTooLarge, Title = "The upload is too large.", Detail = result.Message,
+        }),
         ResultStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: result.Message),
         ResultStatus.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.", detail: result.Message),
         _ => throw new InvalidOperationException("A successful result is not a problem."),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ControlPlane.Core.Datasets.Tabular;
@@ -94,37 +93,5 @@ public sealed class IngestParseScenario : IScenario
         await using var file = File.OpenRead(path);
         await using var reader = await CsvTableReader.OpenAsync(file, ct);
         return await ColumnProfiler.ProfileAsync(reader, ct: ct);
-    }
-
-    /// <summary>Samples the process working set on a timer; the ingest's own peak, unlike Process.PeakWorkingSet64.</summary>
-    private sealed class PeakMemorySampler : IDisposable
-    {
-        private readonly Timer _timer;
-        private long _peak;
-
-        public PeakMemorySampler()
-        {
-            GC.Collect();
-            _timer = new Timer(_ => Sample(), null, 0, 10);
-        }
-
-        public long Stop()
-        {
-            _timer.Change(Timeout.Infinite, Timeout.Infinite);
-            Sample();
-            return Interlocked.Read(ref _peak);
-        }
-
-        public void Dispose() => _timer.Dispose();
-
-        private void Sample()
-        {
-            using var self = Process.GetCurrentProcess();
-            var ws = self.WorkingSet64;
-            long seen;
-            while (ws > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, ws, seen) != seen)
-            {
-            }
-        }
     }
 }

@@ -1,0 +1,228 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Datasets.Tabular;
+using ControlPlane.Core.Options;
+using ControlPlane.Core.Storage;
+using ControlPlane.Core.Tenants;
+using ControlPlane.Core.UseCases;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Core.Datasets;
+
+/// <summary>
+/// Turns an upload into a dataset version: raw bytes stored (hashed, size-limited) in the tenant's region, profiled,
+/// snapshotted as typed Parquet, then recorded. Whatever fails, nothing half-written is left behind.
+/// </summary>
+public sealed class DatasetService(
+    RegionCatalog regions, IDbContextFactory<ControlPlaneDbContext> dbs, IOptions<ControlPlaneOptions> options, TimeProvider time)
+{
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public async Task<Result<CreatedDatasetVersion>> CreateVersionAsync(
+        string tenantSlug, string useCase, string fileName, Stream content, string actor, CancellationToken ct = default)
+    {
+        var enrollment = await FindEnrollmentAsync(tenantSlug, useCase, ct);
+        if (enrollment is null)
+        {
+            return Result<CreatedDatasetVersion>.NotFound($"Tenant '{tenantSlug}' is not enrolled in '{useCase}'.");
+        }
+
+        var extension = Path.GetExtension(fileName).ToLowerInvariant();
+        if (!DatasetPasses.Extensions.Contains(extension))
+        {
+            return Result<CreatedDatasetVersion>.Invalid("File", $"File '{fileName}' is not a CSV or Parquet file (.csv, .parquet).");
+        }
+
+        var store = regions.StoreFor(enrollment.Tenant!.Region);
+        var prefix = DatasetPrefix(tenantSlug, useCase);
+        var incoming = $"{prefix}incoming/{Guid.NewGuid():N}{extension}";
+        try
+        {
+            var (size, sha) = await ReceiveAsync(store, incoming, content, ct);
+            if (size < 0)
+            {
+                return Result<CreatedDatasetVersion>.TooLarge("File", $"File '{fileName}' is larger than the limit of {options.Value.Uploads.MaxBytes:N0} bytes.");
+            }
+
+            if (size == 0)
+            {
+                return Result<CreatedDatasetVersion>.Invalid("File", $"File '{fileName}' is empty.");
+            }
+
+            if (await FindByShaAsync(enrollment.Id, sha, ct) is { } existing)
+            {
+                return Reused(existing);
+            }
+
+            return await IngestAsync(enrollment, store, incoming, extension, new Upload(UploadService.SafeFileName(fileName), sha, actor), ct);
+        }
+        catch (TableFormatException ex)
+        {
+            return Result<CreatedDatasetVersion>.Invalid("File", $"File '{fileName}' cannot be read: {ex.Message}");
+        }
+        finally
+        {
+            await store.DeleteAsync(incoming, CancellationToken.None);
+        }
+    }
+
+    public async Task<Result<IReadOnlyList<DatasetVersionSummary>>> ListAsync(string tenantSlug, string useCase, CancellationToken ct = default)
+    {
+        var enrollment = await FindEnrollmentAsync(tenantSlug, useCase, ct);
+        if (enrollment is null)
+        {
+            return Result<IReadOnlyList<DatasetVersionSummary>>.NotFound($"Tenant '{tenantSlug}' is not enrolled in '{useCase}'.");
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var versions = await db.DatasetVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollment.Id)
+            .OrderByDescending(v => v.Number).ToListAsync(ct);
+        return Result<IReadOnlyList<DatasetVersionSummary>>.Ok(versions.Select(DatasetVersionSummary.From).ToArray());
+    }
+
+    public async Task<Result<DatasetVersionDetails>> GetAsync(string tenantSlug, string useCase, int number, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var version = await db.DatasetVersions.AsNoTracking()
+            .FirstOrDefaultAsync(v => v.Enrollment!.Tenant!.Slug == tenantSlug && v.Enrollment.UseCase!.Key == useCase && v.Number == number, ct);
+        if (version is null)
+        {
+            return Result<DatasetVersionDetails>.NotFound($"'{tenantSlug}' has no version {number} of its '{useCase}' dataset.");
+        }
+
+        using var profile = JsonDocument.Parse(version.ProfileJson);
+        return Result<DatasetVersionDetails>.Ok(new DatasetVersionDetails(
+            DatasetVersionSummary.From(version), Schema(version), profile.RootElement.Clone()));
+    }
+
+    public static string DatasetPrefix(string tenantSlug, string useCase) => $"{ArtifactPath.TenantRoot(tenantSlug)}datasets/{useCase}/";
+
+    /// <summary>Streams the upload into the store; size −1 means it went over the limit (nothing is kept).</summary>
+    private async Task<(long Size, string Sha256)> ReceiveAsync(IArtifactStore store, string path, Stream content, CancellationToken ct)
+    {
+        await using var hashing = new HashingReadStream(content, options.Value.Uploads.MaxBytes);
+        try
+        {
+            var size = await store.WriteAsync(path, hashing, ct);
+            return (size, hashing.Sha256Hex());
+        }
+        catch (UploadTooLargeException)
+        {
+            return (-1, "");
+        }
+    }
+
+    private async Task<Result<CreatedDatasetVersion>> IngestAsync(
+        Enrollment enrollment, IArtifactStore store, string incoming, string extension, Upload upload, CancellationToken ct)
+    {
+        var profile = await DatasetPasses.ProfileAsync(store, incoming, extension, ct);
+        if (profile.RowCount == 0)
+        {
+            return Result<CreatedDatasetVersion>.Invalid("File", $"File '{upload.FileName}' has a header but no rows.");
+        }
+
+        await using var snapshot = DatasetPasses.ScratchFile();
+        await DatasetPasses.SnapshotAsync(store, incoming, extension, profile, snapshot, ct);
+
+        // Two uploads may race for the same number; the loser takes the next one, once.
+        for (var attempt = 0; ; attempt++)
+        {
+            var version = NewVersion(enrollment, extension, upload, profile, await NextNumberAsync(enrollment.Id, ct));
+            try
+            {
+                await PlaceFilesAsync(store, incoming, version.RawPath, snapshot, version.SnapshotPath, ct);
+                await using var db = await dbs.CreateDbContextAsync(ct);
+                db.DatasetVersions.Add(version);
+                await db.SaveChangesAsync(ct);
+                return Result<CreatedDatasetVersion>.Ok(new CreatedDatasetVersion(false, DatasetVersionSummary.From(version), Schema(version)));
+            }
+            catch (Exception ex)
+            {
+                await store.DeleteAsync(version.RawPath, CancellationToken.None);
+                await store.DeleteAsync(version.SnapshotPath, CancellationToken.None);
+                if (ex is not DbUpdateException)
+                {
+                    throw;
+                }
+
+                if (await FindByShaAsync(enrollment.Id, upload.Sha256, ct) is { } raced)
+                {
+                    return Reused(raced);
+                }
+
+                if (attempt > 0)
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    private static async Task PlaceFilesAsync(
+        IArtifactStore store, string incoming, string rawPath, FileStream snapshot, string snapshotPath, CancellationToken ct)
+    {
+        await using (var raw = await store.OpenReadAsync(incoming, ct)
+            ?? throw new InvalidOperationException($"The stored upload '{incoming}' is missing."))
+        {
+            await store.WriteAsync(rawPath, raw, ct);
+        }
+
+        snapshot.Position = 0;
+        await store.WriteAsync(snapshotPath, snapshot, ct);
+    }
+
+    private DatasetVersion NewVersion(Enrollment enrollment, string extension, Upload upload, TableProfile profile, int number)
+    {
+        var id = Guid.NewGuid();
+
+        // The id in the file names keeps a racing upload that picked the same number from overwriting this one's files.
+        var folder = $"{DatasetPrefix(enrollment.Tenant!.Slug, enrollment.UseCase!.Key)}v{number}/";
+        var tag = id.ToString("N")[..12];
+        var eventTime = profile.Columns.FirstOrDefault(c => c.Name == enrollment.UseCase.EventTimeColumn && c.Type == FeatureType.DateTime);
+        var columns = profile.Columns.Select(c => new DatasetColumn(c.Name, c.Type, c.InferredType, c.IsOverridden)).ToArray();
+        return new DatasetVersion
+        {
+            Id = id, EnrollmentId = enrollment.Id, Number = number, Sha256 = upload.Sha256, FileName = upload.FileName,
+            SourceKind = DatasetSourceKinds.Upload, RawPath = $"{folder}raw-{tag}{extension}", SnapshotPath = $"{folder}snapshot-{tag}.parquet",
+            Region = enrollment.Tenant.Region, RowCount = profile.RowCount, ColumnCount = profile.Columns.Count,
+            TimeFrom = eventTime?.MinDate is { } from ? Clock.Truncate(from) : null,
+            TimeTo = eventTime?.MaxDate is { } to ? Clock.Truncate(to) : null,
+            SchemaJson = JsonSerializer.Serialize(columns, JsonOptions), ProfileJson = JsonSerializer.Serialize(profile, JsonOptions),
+            CreatedAt = Clock.UtcNow(time), CreatedBy = upload.Actor,
+        };
+    }
+
+    private static Result<CreatedDatasetVersion> Reused(DatasetVersion existing) =>
+        Result<CreatedDatasetVersion>.Ok(new CreatedDatasetVersion(true, DatasetVersionSummary.From(existing), Schema(existing)));
+
+    private static IReadOnlyList<DatasetColumn> Schema(DatasetVersion version) =>
+        JsonSerializer.Deserialize<DatasetColumn[]>(version.SchemaJson, JsonOptions) ?? [];
+
+    private async Task<Enrollment?> FindEnrollmentAsync(string tenantSlug, string useCase, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Enrollments.AsNoTracking().Include(e => e.Tenant).Include(e => e.UseCase)
+            .FirstOrDefaultAsync(e => e.Tenant!.Slug == tenantSlug && e.UseCase!.Key == useCase, ct);
+    }
+
+    private async Task<DatasetVersion?> FindByShaAsync(Guid enrollmentId, string sha, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.DatasetVersions.AsNoTracking().FirstOrDefaultAsync(v => v.EnrollmentId == enrollmentId && v.Sha256 == sha, ct);
+    }
+
+    private async Task<int> NextNumberAsync(Guid enrollmentId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return (await db.DatasetVersions.Where(v => v.EnrollmentId == enrollmentId).MaxAsync(v => (int?)v.Number, ct) ?? 0) + 1;
+    }
+
+    private sealed record Upload(string FileName, string Sha256, string Actor);
+}
