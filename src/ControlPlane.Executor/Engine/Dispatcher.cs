@@ -74,6 +74,10 @@ public sealed class Dispatcher(
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = Clock.UtcNow(time);
+        // Free slots first, waiting work second: a slot that frees up between the two reads then sees every task that was
+        // queued before it freed, so a tenant arriving just before another's task ends is not passed over.
+        var activeHere = await db.TaskRuns.Where(t => t.Node == node.Id && (t.State == TaskState.Dispatched || t.State == TaskState.Running))
+            .GroupBy(t => t.Pool).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var shares = await Ready(db, now)
             .GroupBy(t => new { t.Pool, t.FairKey })
             .Select(g => new Share(g.Key.Pool, g.Key.FairKey, g.Min(t => t.ReadyAt), g.Count()))
@@ -83,8 +87,6 @@ public sealed class Dispatcher(
             return [];
         }
 
-        var activeHere = await db.TaskRuns.Where(t => t.Node == node.Id && (t.State == TaskState.Dispatched || t.State == TaskState.Running))
-            .GroupBy(t => t.Pool).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var pools = shares.Select(s => s.Pool).Distinct().ToList();
         var contested = shares.Count > pools.Count; // some pool has more than one share waiting: fairness needs the counts
         var activeByShare = !contested ? [] : await db.TaskRuns
