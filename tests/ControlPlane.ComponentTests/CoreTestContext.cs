@@ -22,11 +22,17 @@ public abstract class CoreTestContext : BunitContext, IAsyncLifetime
     private readonly string _folder = Directory.CreateTempSubdirectory("cp-bunit-").FullName;
 
     protected CoreTestContext()
+        : this(maxUploadBytes: 1000)
+    {
+    }
+
+    /// <param name="maxUploadBytes">The upload limit; the default is tiny so the limit tests need no big files.</param>
+    protected CoreTestContext(long maxUploadBytes)
     {
         var host = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         host.Configuration["ControlPlane:DataDirectory"] = _folder;
         host.Configuration["ControlPlane:Database:ConnectionString"] = $"Data Source={Path.Combine(_folder, "cp.db")};Pooling=False";
-        host.Configuration["ControlPlane:Uploads:MaxBytes"] = "1000";
+        host.Configuration["ControlPlane:Uploads:MaxBytes"] = maxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         host.Configuration["ControlPlane:Executor:NodeRole"] = "Web";
         host.AddControlPlaneCore();
         host.AddControlPlaneExecutor();

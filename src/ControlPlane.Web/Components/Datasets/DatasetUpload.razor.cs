@@ -1,0 +1,117 @@
+using ControlPlane.Core.Datasets;
+using ControlPlane.Core.Options;
+using ControlPlane.Web.Auth;
+using ControlPlane.Web.Components.Shared;
+using ControlPlane.Web.Components.Tenants;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Web.Components.Datasets;
+
+/// <summary>
+/// Stages the chosen file on the server while its input still exists (the browser's handle dies with it),
+/// then hands it to <see cref="DatasetService"/>; its errors (naming the line) are shown at the field.
+/// </summary>
+public partial class DatasetUpload
+{
+    private IBrowserFile? _file;
+    private long _uploaded;
+    private bool _busy;
+    private string? _error;
+    private string? _outcome;
+
+    [Inject] private DatasetService Datasets { get; set; } = default!;
+
+    [Inject] private IOptions<ControlPlaneOptions> Options { get; set; } = default!;
+
+    [Parameter, EditorRequired] public string Slug { get; set; } = "";
+
+    [Parameter, EditorRequired] public string UseCase { get; set; } = "";
+
+    [Parameter] public EventCallback<CreatedDatasetVersion> Created { get; set; }
+
+    [CascadingParameter] private Task<AuthenticationState>? AuthState { get; set; }
+
+    private double Percent => _file is { Size: > 0 } f ? 100.0 * _uploaded / f.Size : 0;
+
+    private static string Bytes(long bytes) => OnboardWizard.Bytes(bytes);
+
+    private async Task OnFileChosenAsync(IBrowserFile? file)
+    {
+        _error = null;
+        _outcome = null;
+        if (file is null)
+        {
+            return;
+        }
+
+        var max = Options.Value.Uploads.MaxBytes;
+        if (file.Size > max)
+        {
+            _error = $"File '{file.Name}' is {file.Size:N0} bytes; the limit is {max:N0} bytes.";
+            return;
+        }
+
+        _file = file;
+        _busy = true;
+        _uploaded = 0;
+        var staged = Path.Combine(Path.GetTempPath(), $"cp-dataset-{Guid.NewGuid():N}{Path.GetExtension(file.Name)}");
+        try
+        {
+            if (await StageAsync(file, staged, max))
+            {
+                await CreateAsync(file.Name, staged);
+            }
+        }
+        finally
+        {
+            File.Delete(staged);
+            _busy = false;
+        }
+    }
+
+    private async Task<bool> StageAsync(IBrowserFile file, string staged, long max)
+    {
+        try
+        {
+            var lastRender = DateTime.UtcNow;
+            await using var source = new ProgressStream(file.OpenReadStream(max), read =>
+            {
+                _uploaded = read;
+                if (DateTime.UtcNow - lastRender > TimeSpan.FromMilliseconds(200))
+                {
+                    lastRender = DateTime.UtcNow;
+                    _ = InvokeAsync(StateHasChanged);
+                }
+            });
+            await using var target = File.Create(staged);
+            await source.CopyToAsync(target);
+            return true;
+        }
+        catch (IOException ex)
+        {
+            _error = $"Reading '{file.Name}' failed: {ex.Message}";
+            return false;
+        }
+    }
+
+    private async Task CreateAsync(string fileName, string staged)
+    {
+        _uploaded = _file!.Size;
+        await InvokeAsync(StateHasChanged);
+        var actor = AuthState is null ? "anonymous" : (await AuthState).User.Actor();
+        await using var stream = File.OpenRead(staged);
+        var result = await Datasets.CreateVersionAsync(Slug, UseCase, fileName, stream, actor);
+        if (!result.IsOk)
+        {
+            _error = result.Errors.TryGetValue("File", out var messages) ? messages[0] : result.Message;
+            return;
+        }
+
+        var created = result.Value!;
+        _outcome = created.Reused ? $"Same file as version {created.Version.Number}." : $"Version {created.Version.Number} created.";
+        await Created.InvokeAsync(created);
+    }
+}
