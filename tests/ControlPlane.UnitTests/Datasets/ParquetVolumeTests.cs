@@ -44,7 +44,7 @@ public class ParquetVolumeTests(ITestOutputHelper output)
             var writeSeconds = clock.Elapsed.TotalSeconds;
 
             Assert.Equal(Rows, result.Rows);
-            Assert.Equal(10, result.RowGroups);
+            Assert.Equal(Rows / ParquetSnapshotWriter.DefaultRowGroupSize, result.RowGroups);
             Assert.All(result.Misfits.Values, m => Assert.Equal(0, m));
 
             GC.Collect();

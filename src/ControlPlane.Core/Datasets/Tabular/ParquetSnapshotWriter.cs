@@ -12,7 +12,7 @@ namespace ControlPlane.Core.Datasets.Tabular;
 /// </summary>
 public static class ParquetSnapshotWriter
 {
-    public const int DefaultRowGroupSize = 100_000;
+    public const int DefaultRowGroupSize = 50_000;
 
     public static Task<SnapshotResult> WriteAsync(
         Stream output, IReadOnlyList<(string Name, FeatureType Type)> schema, ITableReader source, CancellationToken ct = default) =>
