@@ -15,6 +15,7 @@ public class SampleSettingsTests
         var section = configuration.GetSection(ControlPlaneOptions.Section);
 
         var missing = SettingPaths(typeof(ControlPlaneOptions), ControlPlaneOptions.Section)
+            .Concat(SettingPaths(typeof(ControlPlane.Executor.ExecutorOptions), ControlPlane.Executor.ExecutorOptions.Section))
             .Where(path => !Exists(configuration, path))
             .ToList();
 
