@@ -1,5 +1,6 @@
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets;
+using ControlPlane.Core.Datasets.Sources;
 using ControlPlane.Core.Home;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Security;
@@ -43,6 +44,7 @@ public static class DependencyInjection
         services.AddSingleton<RegionCatalog>();
         services.AddScoped<UploadService>();
         services.AddScoped<DatasetService>();
+        services.AddScoped<DataSourceService>();
         services.AddScoped<TenantService>();
         services.AddScoped<EnrollmentService>();
         services.AddScoped<UseCaseService>();

@@ -116,6 +116,7 @@ public static class DependencyInjection
         api.MapRunsApi();
         api.MapSchedulesApi();
         api.MapDatasetsApi();
+        api.MapDataSourcesApi();
         return app;
     }
 

@@ -169,6 +169,76 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.ToTable("DatasetVersions");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Datasets.Sources.DataSource", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Database")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("LastFile")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<DateTime?>("LastFileWrittenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastWatermark")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("PathPattern")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("ProtectedConnectionString")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Query")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Username")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("WatermarkColumn")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId")
+                        .IsUnique();
+
+                    b.ToTable("DataSources");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Pipelines.AttemptLogLine", b =>
                 {
                     b.Property<long>("Id")
@@ -989,6 +1059,17 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("ControlPlane.Core.Datasets.DatasetVersion", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", "Enrollment")
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Enrollment");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Datasets.Sources.DataSource", b =>
                 {
                     b.HasOne("ControlPlane.Core.Tenants.Enrollment", "Enrollment")
                         .WithMany()

@@ -164,6 +164,76 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.ToTable("DatasetVersions");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Datasets.Sources.DataSource", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Database")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastFile")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastFileWrittenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastWatermark")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PathPattern")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedConnectionString")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Query")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Username")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WatermarkColumn")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId")
+                        .IsUnique();
+
+                    b.ToTable("DataSources");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Pipelines.AttemptLogLine", b =>
                 {
                     b.Property<long>("Id")
@@ -976,6 +1046,17 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("ControlPlane.Core.Datasets.DatasetVersion", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", "Enrollment")
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Enrollment");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Datasets.Sources.DataSource", b =>
                 {
                     b.HasOne("ControlPlane.Core.Tenants.Enrollment", "Enrollment")
                         .WithMany()

@@ -1,4 +1,5 @@
 using ControlPlane.Core.Datasets;
+using ControlPlane.Core.Datasets.Sources;
 using ControlPlane.Core.Pipelines;
 using ControlPlane.Core.Security;
 using ControlPlane.Core.Storage;
@@ -25,6 +26,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DataUpload> DataUploads => Set<DataUpload>();
     public DbSet<DatasetVersion> DatasetVersions => Set<DatasetVersion>();
+    public DbSet<DataSource> DataSources => Set<DataSource>();
     public DbSet<ArtifactBlob> ArtifactBlobs => Set<ArtifactBlob>();
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
     public DbSet<PipelineRun> PipelineRuns => Set<PipelineRun>();

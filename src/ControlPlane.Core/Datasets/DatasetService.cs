@@ -25,8 +25,13 @@ public sealed class DatasetService(
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    public Task<Result<CreatedDatasetVersion>> CreateVersionAsync(
+        string tenantSlug, string useCase, string fileName, Stream content, string actor, CancellationToken ct = default) =>
+        CreateVersionAsync(tenantSlug, useCase, fileName, content, actor, DatasetSourceKinds.Upload, ct);
+
+    /// <summary>The same as an upload, for data pulled from a source: <paramref name="sourceKind"/> records where it came from.</summary>
     public async Task<Result<CreatedDatasetVersion>> CreateVersionAsync(
-        string tenantSlug, string useCase, string fileName, Stream content, string actor, CancellationToken ct = default)
+        string tenantSlug, string useCase, string fileName, Stream content, string actor, string sourceKind, CancellationToken ct)
     {
         var enrollment = await FindEnrollmentAsync(tenantSlug, useCase, ct);
         if (enrollment is null)
@@ -61,7 +66,7 @@ public sealed class DatasetService(
                 return Reused(existing);
             }
 
-            return await IngestAsync(enrollment, store, incoming, extension, new Upload(UploadService.SafeFileName(fileName), sha, actor), ct);
+            return await IngestAsync(enrollment, store, incoming, extension, new Upload(UploadService.SafeFileName(fileName), sha, actor, sourceKind), ct);
         }
         catch (TableFormatException ex)
         {
@@ -190,7 +195,7 @@ public sealed class DatasetService(
         return new DatasetVersion
         {
             Id = id, EnrollmentId = enrollment.Id, Number = number, Sha256 = upload.Sha256, FileName = upload.FileName,
-            SourceKind = DatasetSourceKinds.Upload, RawPath = $"{folder}raw-{tag}{extension}", SnapshotPath = $"{folder}snapshot-{tag}.parquet",
+            SourceKind = upload.SourceKind, RawPath = $"{folder}raw-{tag}{extension}", SnapshotPath = $"{folder}snapshot-{tag}.parquet",
             Region = enrollment.Tenant.Region, RowCount = profile.RowCount, ColumnCount = profile.Columns.Count,
             TimeFrom = eventTime?.MinDate is { } from ? Clock.Truncate(from) : null,
             TimeTo = eventTime?.MaxDate is { } to ? Clock.Truncate(to) : null,
@@ -224,5 +229,5 @@ public sealed class DatasetService(
         return (await db.DatasetVersions.Where(v => v.EnrollmentId == enrollmentId).MaxAsync(v => (int?)v.Number, ct) ?? 0) + 1;
     }
 
-    private sealed record Upload(string FileName, string Sha256, string Actor);
+    private sealed record Upload(string FileName, string Sha256, string Actor, string SourceKind);
 }

@@ -39,4 +39,6 @@ public sealed class DatasetVersion
 public static class DatasetSourceKinds
 {
     public const string Upload = "upload";
+    public const string Sql = "sql";
+    public const string Path = "path";
 }

@@ -17,6 +17,7 @@ public sealed class ControlPlaneOptions
     public DemoOptions Demo { get; set; } = new();
     public SecurityOptions Security { get; set; } = new();
     public UploadOptions Uploads { get; set; } = new();
+    public DataSourceOptions DataSources { get; set; } = new();
 }
 
 public enum DatabaseProvider
@@ -85,4 +86,10 @@ public sealed class UploadOptions
 {
     [Range(1, long.MaxValue)]
     public long MaxBytes { get; set; } = 512L * 1024 * 1024;
+}
+
+public sealed class DataSourceOptions
+{
+    /// <summary>Folders under which operators may point a path source; empty means no path sources at all.</summary>
+    public List<string> AllowedPathRoots { get; set; } = [];
 }
