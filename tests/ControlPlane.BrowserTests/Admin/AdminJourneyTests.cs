@@ -71,7 +71,7 @@ public sealed class AdminJourneyTests(BrowserFixture fixture) : IClassFixture<Br
         await page.FillAsync("#offboard-confirm", slug);
         await page.ClickAsync("#offboard-confirm-button");
 
-        await page.WaitForURLAsync("**/tenants");
+        await page.WaitForAddressAsync("**/tenants");
         Assert.Empty(await store.ListAsync(ArtifactPath.TenantRoot(slug)));
         Assert.False(await fixture.App.WithDbAsync(db => db.Tenants.AnyAsync(t => t.Slug == slug)));
     }

@@ -17,7 +17,7 @@ public sealed class DataPageJourneyTests(BrowserFixture fixture) : IClassFixture
         await page.WaitForInteractiveAsync();
 
         await page.Locator("#enrollments tr[data-enrollment='churn-risk'] a").ClickAsync();
-        await page.WaitForURLAsync("**/tenants/northwind-traders/use-cases/churn-risk");
+        await page.WaitForAddressAsync("**/tenants/northwind-traders/use-cases/churn-risk");
         await page.WaitForInteractiveAsync();
         await Expect(page.Locator("#task-type")).ToHaveTextAsync("Binary");
 

@@ -30,6 +30,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"Chromium was not found at {chromium}. Run tests/run.sh, which installs Debian's chromium.");
         }
 
+        // Three browser classes share two cores in CI: assertions wait up to 15 s instead of Playwright's 5.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -19,6 +19,16 @@ public static class PageExtensions
         await page.WaitForInteractiveAsync();
     }
 
+    /// <summary>
+    /// Waits for the address to change. Blazor navigates inside the page (no load event), and a busy CI machine may take
+    /// a while: commit is enough, with a generous limit.
+    /// </summary>
+    public static Task WaitForAddressAsync(this IPage page, string glob) =>
+        page.WaitForURLAsync(glob, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+
+    public static Task WaitForAddressAsync(this IPage page, System.Text.RegularExpressions.Regex pattern) =>
+        page.WaitForURLAsync(pattern, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+
     public static Task ScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}.png"), FullPage = true });
 }

@@ -21,7 +21,7 @@ public sealed partial class RunsJourneyTests(BrowserFixture fixture) : IClassFix
         var page = await fixture.NewPageAsync();
         await page.SignInAsync(ControlPlaneApp.AdminEmail, ControlPlaneApp.AdminPassword);
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/runs");
+        await page.WaitForAddressAsync("**/runs");
         await page.WaitForInteractiveAsync();
 
         await page.ClickAsync("#start-run-toggle");
@@ -29,7 +29,7 @@ public sealed partial class RunsJourneyTests(BrowserFixture fixture) : IClassFix
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = ExactlyDemo() }).ClickAsync();
         await page.FillAsync("#start-parameters", "stepMs=60");
         await page.ClickAsync("#start-run");
-        await page.WaitForURLAsync(RunUrl());
+        await page.WaitForAddressAsync(RunUrl());
         var runId = RunUrl().Match(page.Url).Groups[1].Value;
 
         // Watch the bars: some task must be seen part-way (strictly between 0 and 100) before the run ends.
@@ -100,7 +100,7 @@ public sealed partial class RunsJourneyTests(BrowserFixture fixture) : IClassFix
 
         // Clearing the failed task reruns it (a second attempt) and its downstream; it fails again, as told to.
         await Cell(page, failed, "featurize-text").ClickAsync();
-        await page.WaitForURLAsync($"**/runs/{failed}");
+        await page.WaitForAddressAsync($"**/runs/{failed}");
         await page.WaitForInteractiveAsync();
         await Expect(page.Locator("#run-state")).ToHaveTextAsync("Failed");
         await Expect(page.Locator("#run-error")).ToContainTextAsync("featurize-text was told to fail");

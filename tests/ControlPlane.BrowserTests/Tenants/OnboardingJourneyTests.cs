@@ -21,7 +21,7 @@ public sealed class OnboardingJourneyTests(BrowserFixture fixture) : IClassFixtu
         await page.ScreenshotAsync("01-home");
 
         await page.ClickAsync("#onboard-tenant");
-        await page.WaitForURLAsync("**/tenants/new");
+        await page.WaitForAddressAsync("**/tenants/new");
         await page.WaitForInteractiveAsync();
 
         // Step 1: a mistake first, then the fix; the message sits at the field.
