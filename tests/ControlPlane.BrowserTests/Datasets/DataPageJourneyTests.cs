@@ -25,10 +25,10 @@ public sealed class DataPageJourneyTests(BrowserFixture fixture) : IClassFixture
         var data = DemoDataGenerator.Generate("churn-risk", new DemoGenerationOptions { TenantSlug = "northwind-traders", Rows = 4321 });
         using var csv = new MemoryStream();
         data.WriteCsv(csv);
-        await page.Locator("#dataset-upload input[type=file]").SetInputFilesAsync(new FilePayload
+        await page.ChooseFileAsync(page.Locator("#dataset-upload input[type=file]"), new FilePayload
         {
             Name = "northwind-accounts.csv", MimeType = "text/csv", Buffer = csv.ToArray(),
-        });
+        }, page.Locator("#dataset-upload").GetByText("northwind-accounts.csv").First);
 
         try
         {

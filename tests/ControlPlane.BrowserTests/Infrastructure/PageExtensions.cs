@@ -29,6 +29,27 @@ public static class PageExtensions
     public static Task WaitForAddressAsync(this IPage page, System.Text.RegularExpressions.Regex pattern) =>
         page.WaitForURLAsync(pattern, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
 
+    /// <summary>
+    /// Chooses a file in a Blazor file input and waits until the component shows it. Blazor wires the input up through
+    /// JavaScript after it renders; a file set before that is lost, so the choice is repeated until it is seen.
+    /// </summary>
+    public static async Task ChooseFileAsync(this IPage page, ILocator input, FilePayload file, ILocator shown)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await input.SetInputFilesAsync(file);
+            try
+            {
+                await Microsoft.Playwright.Assertions.Expect(shown).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 3_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 5)
+            {
+                // Not picked up yet: choose it again.
+            }
+        }
+    }
+
     public static Task ScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}.png"), FullPage = true });
 }

@@ -39,11 +39,11 @@ public sealed class OnboardingJourneyTests(BrowserFixture fixture) : IClassFixtu
         await page.ClickAsync("#wizard-next");
 
         // Step 3: a first data file.
-        await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        await page.ChooseFileAsync(page.Locator("input[type=file]"), new FilePayload
         {
             Name = "accounts.csv", MimeType = "text/csv",
             Buffer = "account_id,seats,churned\nA-1,10,false\nA-2,3,true\n"u8.ToArray(),
-        });
+        }, page.Locator("#chosen-file"));
         await Expect(page.Locator("#chosen-file")).ToContainTextAsync("accounts.csv");
         await page.ClickAsync("#wizard-next");
 
