@@ -253,7 +253,9 @@ if ((build_rc == 0)); then
 
     t=$(now_us)
     log "running dotnet test${*:+ (extra args: $*)}; hang timeout per test $HANG_TIMEOUT"
-    dotnet test "$SLN" -c "$CONFIG" --no-build --nologo \
+    # One test assembly at a time (-m:1): on two cores, browser journeys running beside the integration tests of
+    # both providers starve each other's timeouts; sequential assemblies cost a minute and remove that flakiness.
+    dotnet test "$SLN" -c "$CONFIG" --no-build --nologo -m:1 \
         --results-directory "$RESULTS_DIR" \
         --logger trx --logger "console;verbosity=minimal" \
         --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none \

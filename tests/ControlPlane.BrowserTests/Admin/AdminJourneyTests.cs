@@ -71,7 +71,16 @@ public sealed class AdminJourneyTests(BrowserFixture fixture) : IClassFixture<Br
         await page.FillAsync("#offboard-confirm", slug);
         await page.ClickAsync("#offboard-confirm-button");
 
-        await page.WaitForAddressAsync("**/tenants");
+        try
+        {
+            await page.WaitForAddressAsync("**/tenants");
+        }
+        catch (TimeoutException)
+        {
+            await page.ScreenshotAsync("failed-offboard");
+            throw;
+        }
+
         Assert.Empty(await store.ListAsync(ArtifactPath.TenantRoot(slug)));
         Assert.False(await fixture.App.WithDbAsync(db => db.Tenants.AnyAsync(t => t.Slug == slug)));
     }
