@@ -1,12 +1,13 @@
 using ControlPlane.Core.Datasets.Tabular;
 using ControlPlane.Core.Storage;
+using ControlPlane.Core.Tenants;
 
 namespace ControlPlane.Core.Datasets;
 
 /// <summary>The two reads of a stored raw file: profiling it, then writing its typed Parquet snapshot.</summary>
 internal static class DatasetPasses
 {
-    public static readonly string[] Extensions = [".csv", ".parquet"];
+    public static IReadOnlyList<string> Extensions => TenantValidation.AllowedUploadExtensions;
 
     public static async Task<TableProfile> ProfileAsync(IArtifactStore store, string rawPath, string extension, CancellationToken ct)
     {

@@ -50,8 +50,8 @@ public sealed class DatasetService(
         var incoming = $"{prefix}incoming/{Guid.NewGuid():N}{extension}";
         try
         {
-            var (size, sha) = await ReceiveAsync(store, incoming, content, ct);
-            if (size < 0)
+            var written = await store.WriteHashedAsync(incoming, content, options.Value.Uploads.MaxBytes, ct);
+            if (written is not { Size: var size, Sha256: var sha })
             {
                 return Result<CreatedDatasetVersion>.TooLarge("File", $"File '{fileName}' is larger than the limit of {options.Value.Uploads.MaxBytes:N0} bytes.");
             }
@@ -108,21 +108,6 @@ public sealed class DatasetService(
     }
 
     public static string DatasetPrefix(string tenantSlug, string useCase) => $"{ArtifactPath.TenantRoot(tenantSlug)}datasets/{useCase}/";
-
-    /// <summary>Streams the upload into the store; size −1 means it went over the limit (nothing is kept).</summary>
-    private async Task<(long Size, string Sha256)> ReceiveAsync(IArtifactStore store, string path, Stream content, CancellationToken ct)
-    {
-        await using var hashing = new HashingReadStream(content, options.Value.Uploads.MaxBytes);
-        try
-        {
-            var size = await store.WriteAsync(path, hashing, ct);
-            return (size, hashing.Sha256Hex());
-        }
-        catch (UploadTooLargeException)
-        {
-            return (-1, "");
-        }
-    }
 
     private async Task<Result<CreatedDatasetVersion>> IngestAsync(
         Enrollment enrollment, IArtifactStore store, string incoming, string extension, Upload upload, CancellationToken ct)

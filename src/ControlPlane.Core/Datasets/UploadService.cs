@@ -66,22 +66,19 @@ public sealed class UploadService(
         var safeName = SafeFileName(upload.FileName);
         var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff", CultureInfo.InvariantCulture);
         var path = $"{ArtifactPath.TenantRoot(tenant.Slug)}uploads/{upload.UseCase}/{stamp}-{safeName}";
-        await using var hashing = new HashingReadStream(upload.Content, options.Value.Uploads.MaxBytes);
-        try
+        var maxBytes = options.Value.Uploads.MaxBytes;
+        if (await store.WriteHashedAsync(path, upload.Content, maxBytes, ct) is not { } written)
         {
-            var size = await store.WriteAsync(path, hashing, ct);
-            if (size == 0)
-            {
-                await store.DeleteAsync(path, CancellationToken.None);
-                return Result<StoredFile>.Invalid("File", $"File '{upload.FileName}' is empty.");
-            }
+            return Result<StoredFile>.Invalid("File", $"File '{upload.FileName}' is larger than the limit of {maxBytes:N0} bytes.");
+        }
 
-            return Result<StoredFile>.Ok(new StoredFile(safeName, path, tenant.Region, size, hashing.Sha256Hex()));
-        }
-        catch (UploadTooLargeException ex)
+        if (written.Size == 0)
         {
-            return Result<StoredFile>.Invalid("File", $"File '{upload.FileName}' is larger than the limit of {ex.MaxBytes:N0} bytes.");
+            await store.DeleteAsync(path, CancellationToken.None);
+            return Result<StoredFile>.Invalid("File", $"File '{upload.FileName}' is empty.");
         }
+
+        return Result<StoredFile>.Ok(new StoredFile(safeName, path, tenant.Region, written.Size, written.Sha256));
     }
 
     internal static string SafeFileName(string fileName)

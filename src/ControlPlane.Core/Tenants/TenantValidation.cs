@@ -6,6 +6,7 @@ namespace ControlPlane.Core.Tenants;
 /// <summary>Checks of an onboarding request that need no database; shared by the API, the wizard and tests.</summary>
 public static class TenantValidation
 {
+    /// <summary>The data files the product reads (CSV, Parquet), for onboarding and dataset versions alike.</summary>
     public static readonly string[] AllowedUploadExtensions = [".csv", ".parquet"];
 
     public static ValidationErrors Validate(CreateTenantRequest r, RegionCatalog regions)
