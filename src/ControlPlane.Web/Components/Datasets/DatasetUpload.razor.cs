@@ -57,13 +57,21 @@ public partial class DatasetUpload
         _file = file;
         _busy = true;
         _uploaded = 0;
-        var staged = Path.Combine(Path.GetTempPath(), $"cp-dataset-{Guid.NewGuid():N}{Path.GetExtension(file.Name)}");
+        string staged;
         try
         {
-            if (await StageAsync(file, staged, max))
-            {
-                await CreateAsync(file.Name, staged);
-            }
+            staged = await BrowserFileStaging.StageAsync(file, "cp-dataset", max, read => _uploaded = read, () => InvokeAsync(StateHasChanged));
+        }
+        catch (IOException ex)
+        {
+            _error = $"Reading '{file.Name}' failed: {ex.Message}";
+            _busy = false;
+            return;
+        }
+
+        try
+        {
+            await CreateAsync(file.Name, staged);
         }
         finally
         {
@@ -72,36 +80,11 @@ public partial class DatasetUpload
         }
     }
 
-    private async Task<bool> StageAsync(IBrowserFile file, string staged, long max)
-    {
-        try
-        {
-            var lastRender = DateTime.UtcNow;
-            await using var source = new ProgressStream(file.OpenReadStream(max), read =>
-            {
-                _uploaded = read;
-                if (DateTime.UtcNow - lastRender > TimeSpan.FromMilliseconds(200))
-                {
-                    lastRender = DateTime.UtcNow;
-                    _ = InvokeAsync(StateHasChanged);
-                }
-            });
-            await using var target = File.Create(staged);
-            await source.CopyToAsync(target);
-            return true;
-        }
-        catch (IOException ex)
-        {
-            _error = $"Reading '{file.Name}' failed: {ex.Message}";
-            return false;
-        }
-    }
-
     private async Task CreateAsync(string fileName, string staged)
     {
         _uploaded = _file!.Size;
         await InvokeAsync(StateHasChanged);
-        var actor = AuthState is null ? "anonymous" : (await AuthState).User.Actor();
+        var actor = await AuthState.ActorAsync();
         await using var stream = File.OpenRead(staged);
         var result = await Datasets.CreateVersionAsync(Slug, UseCase, fileName, stream, actor);
         if (!result.IsOk)

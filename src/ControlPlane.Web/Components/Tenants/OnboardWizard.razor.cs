@@ -96,29 +96,13 @@ public partial class OnboardWizard
         // Copy the file to the server while its input still exists; the browser's handle dies with the step.
         _busy = true;
         _uploaded = 0;
-        var staged = Path.Combine(Path.GetTempPath(), $"cp-onboard-{Guid.NewGuid():N}{Path.GetExtension(file.Name)}");
         try
         {
-            var lastRender = DateTime.UtcNow;
-            await using var source = new ProgressStream(file.OpenReadStream(Options.Value.Uploads.MaxBytes), read =>
-            {
-                _uploaded = read;
-                if (DateTime.UtcNow - lastRender > TimeSpan.FromMilliseconds(200))
-                {
-                    lastRender = DateTime.UtcNow;
-                    _ = InvokeAsync(StateHasChanged);
-                }
-            });
-            await using (var target = File.Create(staged))
-            {
-                await source.CopyToAsync(target);
-            }
-
-            _model.StagedPath = staged;
+            _model.StagedPath = await BrowserFileStaging.StageAsync(
+                file, "cp-onboard", Options.Value.Uploads.MaxBytes, read => _uploaded = read, () => InvokeAsync(StateHasChanged));
         }
         catch (IOException ex)
         {
-            File.Delete(staged);
             _errors["File"] = $"Reading '{file.Name}' failed: {ex.Message}";
         }
         finally
@@ -225,7 +209,7 @@ public partial class OnboardWizard
         _busy = true;
         _summaryError = null;
         _errors.Clear();
-        var actor = AuthState is null ? "anonymous" : (await AuthState).User.Actor();
+        var actor = await AuthState.ActorAsync();
         try
         {
             Result<TenantCreated> result;
