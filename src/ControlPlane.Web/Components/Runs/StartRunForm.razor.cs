@@ -71,7 +71,7 @@ public sealed partial class StartRunForm
         _busy = true;
         try
         {
-            var actor = AuthState is null ? "anonymous" : (await AuthState).User.Actor();
+            var actor = await AuthState.ActorAsync();
             var result = await Runs.StartAsync(_request, "manual", actor);
             if (result.IsOk)
             {
