@@ -147,7 +147,7 @@ public sealed class DagEngine(
                 task.State = outcome == AttemptState.Cancelled ? TaskState.Cancelled : TaskState.Failed;
                 task.FinishedAt = now;
                 task.Error = Trim(error);
-                MarkDownstream(run, tasks, task.Name, TaskState.UpstreamFailed, now);
+                MarkDownstream(tasks, task.Name, TaskState.UpstreamFailed, now);
             }
 
             readied = PromoteReady(tasks, now) || task.State == TaskState.UpForRetry;
@@ -490,16 +490,15 @@ public sealed class DagEngine(
         return any;
     }
 
-    private static void MarkDownstream(PipelineRun run, List<TaskRun> tasks, string failed, TaskState state, DateTime now)
+    private static void MarkDownstream(List<TaskRun> tasks, string failed, TaskState state, DateTime now)
     {
-        foreach (var t in tasks.Where(t => Downstream(tasks, failed).Contains(t.Name) && !t.State.IsFinished()))
+        var downstream = Downstream(tasks, failed).ToHashSet(StringComparer.Ordinal);
+        foreach (var t in tasks.Where(t => downstream.Contains(t.Name) && !t.State.IsFinished()))
         {
             t.State = state;
             t.FinishedAt = now;
             t.Error = $"Upstream task '{failed}' failed.";
         }
-
-        _ = run;
     }
 
     private static IEnumerable<string> Downstream(List<TaskRun> tasks, string name)
