@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ControlPlane.Core.Datasets.Tabular;
 
 namespace ControlPlane.Benchmarks.Scenarios;
 
@@ -16,6 +17,25 @@ internal static class IngestCsvFile
     private static readonly string[] Countries = ["United States", "Germany", "France", "Japan", "Brazil", "India", "New Zealand"];
     private static readonly string[] Channels = ["email", "chat", "phone", "web", "partner"];
     private static readonly string[] Words = ["cannot", "login", "invoice", "export", "sync", "slow", "error", "refund", "page", "report", "after", "update", "mobile", "app", "fails"];
+
+    /// <summary>Parses the file once with <see cref="CsvTableReader"/> (the ingest scenarios' floor) and checks its row count.</summary>
+    public static async Task ParseAsync(string path, int expectedRows, CancellationToken ct)
+    {
+        await using var file = File.OpenRead(path);
+        await using var reader = await CsvTableReader.OpenAsync(file, ct);
+        var batch = new RowBatch();
+        var rows = 0L;
+        int n;
+        while ((n = await reader.ReadBatchAsync(batch, ct)) > 0)
+        {
+            rows += n;
+        }
+
+        if (rows != expectedRows)
+        {
+            throw new InvalidOperationException($"Parsed {rows} rows, expected {expectedRows}.");
+        }
+    }
 
     public static long Write(string path, int rows)
     {
