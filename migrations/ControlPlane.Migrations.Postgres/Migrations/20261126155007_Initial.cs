@@ -1,4 +1,5 @@
 ﻿using System;
+using ControlPlane.ML;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 

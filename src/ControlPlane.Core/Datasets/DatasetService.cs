@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ControlPlane.Core.Common;

@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using System.Text.Json;
 using ControlPlane.Core.UseCases;
 

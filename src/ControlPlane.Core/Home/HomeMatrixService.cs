@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Tenants;

@@ -1,3 +1,5 @@
+using ControlPlane.ML;
+
 namespace ControlPlane.Core.UseCases;
 
 /// <summary>The use cases every installation starts with. Column names are the canonical ones tenants map onto.</summary>

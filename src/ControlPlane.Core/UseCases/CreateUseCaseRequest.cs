@@ -1,3 +1,5 @@
+using ControlPlane.ML;
+
 namespace ControlPlane.Core.UseCases;
 
 public sealed class CreateUseCaseRequest

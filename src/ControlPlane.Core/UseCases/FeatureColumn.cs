@@ -1,3 +1,5 @@
+using ControlPlane.ML;
+
 namespace ControlPlane.Core.UseCases;
 
 /// <summary>A canonical feature of a use case; tenants map their own raw columns onto it.</summary>

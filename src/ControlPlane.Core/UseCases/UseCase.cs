@@ -1,3 +1,5 @@
+using ControlPlane.ML;
+
 namespace ControlPlane.Core.UseCases;
 
 /// <summary>An ML feature of the product (lead scoring, churn risk, ...), shared by every tenant enrolled in it.</summary>

@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using System.Text.RegularExpressions;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;

@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using Bunit;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.DemoData;

@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using ControlPlane.Core.Tenants;
 using ControlPlane.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -47,7 +48,7 @@ public abstract class SchemaTests<TProvider>(AppFixture<TProvider> fixture) : IC
         var roles = await App.WithDbAsync(db => db.Roles.OrderBy(r => r.Name).Select(r => r.Name).ToListAsync());
         Assert.Equal(["Admin", "Analyst", "Viewer"], roles);
         var ticketRouting = await App.WithDbAsync(db => db.UseCases.SingleAsync(u => u.Key == "ticket-routing"));
-        Assert.Contains(ticketRouting.DefaultFeatures, f => f.Type == Core.UseCases.FeatureType.Text);
+        Assert.Contains(ticketRouting.DefaultFeatures, f => f.Type == FeatureType.Text);
     }
 }
 

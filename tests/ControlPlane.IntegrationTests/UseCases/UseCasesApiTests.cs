@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using System.Net;
 using ControlPlane.IntegrationTests.Infrastructure;
 

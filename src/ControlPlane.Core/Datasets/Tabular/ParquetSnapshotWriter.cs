@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using ControlPlane.Core.UseCases;
 using Parquet;
 using Parquet.Schema;

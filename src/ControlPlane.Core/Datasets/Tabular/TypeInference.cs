@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using ControlPlane.Core.UseCases;
 
 namespace ControlPlane.Core.Datasets.Tabular;

@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using System.Globalization;
 using ControlPlane.Core.Datasets.Tabular;
 using ControlPlane.Core.UseCases;

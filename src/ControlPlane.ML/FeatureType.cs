@@ -1,4 +1,4 @@
-namespace ControlPlane.Core.UseCases;
+namespace ControlPlane.ML;
 
 public enum FeatureType
 {
