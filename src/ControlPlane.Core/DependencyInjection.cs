@@ -1,3 +1,4 @@
+using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Datasets.Sources;
@@ -45,6 +46,7 @@ public static class DependencyInjection
         services.AddScoped<UploadService>();
         services.AddScoped<DatasetService>();
         services.AddScoped<DataSourceService>();
+        services.AddScoped<FeatureRuleService>();
         services.AddScoped<TenantService>();
         services.AddScoped<EnrollmentService>();
         services.AddScoped<UseCaseService>();

@@ -1,3 +1,4 @@
+using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Datasets.Sources;
 using ControlPlane.Core.Pipelines;
@@ -27,6 +28,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<DataUpload> DataUploads => Set<DataUpload>();
     public DbSet<DatasetVersion> DatasetVersions => Set<DatasetVersion>();
     public DbSet<DataSource> DataSources => Set<DataSource>();
+    public DbSet<FeatureRuleVersion> FeatureRuleVersions => Set<FeatureRuleVersion>();
     public DbSet<ArtifactBlob> ArtifactBlobs => Set<ArtifactBlob>();
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
     public DbSet<PipelineRun> PipelineRuns => Set<PipelineRun>();

@@ -32,8 +32,22 @@ public sealed class DatasetVersion
     /// <summary>The <see cref="Tabular.TableProfile"/> as JSON.</summary>
     public required string ProfileJson { get; set; }
 
+    /// <summary>Outcome of the validation run when the version was made: one of <see cref="ValidationOutcomes"/>.</summary>
+    public string ValidationOutcome { get; set; } = ValidationOutcomes.Unchecked;
+
+    /// <summary>The validation report as JSON; null until the version has been validated.</summary>
+    public string? ValidationJson { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
+}
+
+public static class ValidationOutcomes
+{
+    public const string Unchecked = "unchecked";
+    public const string Passed = "passed";
+    public const string Warnings = "warnings";
+    public const string Blocked = "blocked";
 }
 
 public static class DatasetSourceKinds

@@ -14,6 +14,7 @@ internal sealed class DatasetVersionConfiguration : IEntityTypeConfiguration<Dat
         builder.Property(v => v.RawPath).HasMaxLength(1024);
         builder.Property(v => v.SnapshotPath).HasMaxLength(1024);
         builder.Property(v => v.Region).HasMaxLength(32);
+        builder.Property(v => v.ValidationOutcome).HasMaxLength(16);
         builder.Property(v => v.CreatedBy).HasMaxLength(256);
         builder.HasOne(v => v.Enrollment).WithMany().HasForeignKey(v => v.EnrollmentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(v => new { v.EnrollmentId, v.Number }).IsUnique();

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ControlPlane.ML.Rules;
+
+/// <summary>
+/// The JSON form of a rule set: camelCase names and enum values ("oneHot", "dayOfWeek"), unknown properties refused so
+/// a misspelt field is an error rather than silently ignored.
+/// </summary>
+public static class RuleJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+    };
+
+    public static string Write(RuleSet rules) => JsonSerializer.Serialize(rules, Options);
+
+    /// <summary>Parses a rule set; a syntax error or unknown field comes back as a <see cref="RuleError"/> naming where it is.</summary>
+    public static RuleSet Parse(string json) => TryParse(json, out var rules, out var error)
+        ? rules
+        : throw new RuleSetException([error]);
+
+    public static bool TryParse(string json, out RuleSet rules, out RuleError error)
+    {
+        try
+        {
+            rules = JsonSerializer.Deserialize<RuleSet>(string.IsNullOrWhiteSpace(json) ? "{}" : json, Options) ?? new RuleSet();
+            error = null!;
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            rules = new RuleSet();
+            var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "";
+            var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "json" : ex.Path.TrimStart('$', '.');
+            error = new RuleError(path, $"{FirstSentence(ex.Message)}{where}");
+            return false;
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

@@ -1,0 +1,140 @@
+namespace ControlPlane.ML.Rules;
+
+/// <summary>
+/// The declarative recipe that turns one tenant's raw columns into a use case's features and label. A tenant stores only
+/// its overrides; <see cref="RuleInheritance.Effective"/> merges them onto the use case's defaults. JSON property names
+/// are the camelCase of these properties; see docs/feature-rules.md.
+/// </summary>
+public sealed record RuleSet
+{
+    /// <summary>How the label is found or derived. Null inherits the use case's label column.</summary>
+    public LabelRule? Label { get; init; }
+
+    /// <summary>The raw column holding the entity key. Null inherits the use case's entity key column.</summary>
+    public string? EntityKey { get; init; }
+
+    /// <summary>The raw column holding the event time. Null inherits the use case's event-time column.</summary>
+    public string? EventTime { get; init; }
+
+    /// <summary>One rule per feature, in the order they are computed: an expression may use features defined before it.</summary>
+    public IReadOnlyList<FeatureRule> Features { get; init; } = [];
+
+    /// <summary>Inherited features this tenant does without, and raw columns never to be used.</summary>
+    public IReadOnlyList<string> Drop { get; init; } = [];
+}
+
+/// <summary>
+/// Where the label comes from: a raw column (<see cref="Source"/>) or an expression (<see cref="Expression"/>, e.g.
+/// <c>delay &gt; 15</c>). For a binary task on a text or category column, <see cref="Positive"/> lists the spellings of
+/// the positive class; for a multiclass task <see cref="Values"/> maps spellings onto class names.
+/// </summary>
+public sealed record LabelRule
+{
+    public string? Source { get; init; }
+
+    public string? Expression { get; init; }
+
+    /// <summary>Raw columns the expression reads, when written as an explicit lambda ("(a, b) => a > b").</summary>
+    public IReadOnlyList<string>? Inputs { get; init; }
+
+    public IReadOnlyList<string>? Positive { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Values { get; init; }
+}
+
+/// <summary>One feature: where its value comes from and how it is cleaned and encoded.</summary>
+public sealed record FeatureRule
+{
+    /// <summary>The feature's name: a use-case feature it overrides, or a new derived one.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The raw column it is read from. Null with no <see cref="Expression"/> means a raw column of the same name.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>
+    /// An ML.NET expression computing the value, either a body whose identifiers are column or earlier feature names
+    /// ("spend / seats") or an explicit lambda with <see cref="Inputs"/> ("(s, n) =&gt; s / n").
+    /// </summary>
+    public string? Expression { get; init; }
+
+    public IReadOnlyList<string>? Inputs { get; init; }
+
+    /// <summary>Null inherits the use case's type, or is inferred from the source column for a new feature.</summary>
+    public FeatureType? Type { get; init; }
+
+    /// <summary>Numbers only: the raw value is divided by this (60 turns minutes into hours, 100 cents into dollars).</summary>
+    public double? Scale { get; init; }
+
+    public ImputeRule? Impute { get; init; }
+
+    public ClipRule? Clip { get; init; }
+
+    /// <summary>Numbers only: an optional transform after imputation and clipping.</summary>
+    public NumberTransform? Transform { get; init; }
+
+    /// <summary>Upper bounds of the buckets for <see cref="NumberTransform.Bucketize"/>, ascending.</summary>
+    public IReadOnlyList<double>? Buckets { get; init; }
+
+    /// <summary>Categories and booleans: tenant spelling → canonical value ("ENT" → "enterprise", "Y" → "true").</summary>
+    public IReadOnlyDictionary<string, string>? Values { get; init; }
+
+    /// <summary>Categories only: one-hot (the default) or hashed.</summary>
+    public CategoryEncoding? Encoding { get; init; }
+
+    /// <summary>Categories only: one-hot keeps at most this many categories; hashed uses this many buckets (rounded up to a power of two).</summary>
+    public int? MaxCategories { get; init; }
+
+    /// <summary>Date-times only: the parts that become numeric features. Null means hour, day of week and month.</summary>
+    public IReadOnlyList<DatePart>? DateParts { get; init; }
+}
+
+public sealed record ImputeRule
+{
+    public ImputeStrategy Strategy { get; init; }
+
+    /// <summary>For <see cref="ImputeStrategy.Constant"/>: the number, or the category text.</summary>
+    public string? Value { get; init; }
+}
+
+public sealed record ClipRule
+{
+    public double? Min { get; init; }
+
+    public double? Max { get; init; }
+}
+
+public enum ImputeStrategy
+{
+    /// <summary>Numbers: the mean seen in training. Categories: a "(missing)" category.</summary>
+    Default,
+    Mean,
+    Mode,
+    Zero,
+    Constant,
+    Minimum,
+    Maximum,
+}
+
+public enum NumberTransform
+{
+    None,
+
+    /// <summary>ln(1 + x) for x ≥ 0; negative values become missing.</summary>
+    Log,
+    Bucketize,
+}
+
+public enum CategoryEncoding
+{
+    OneHot,
+    Hashed,
+}
+
+public enum DatePart
+{
+    Hour,
+    DayOfWeek,
+    DayOfMonth,
+    Month,
+    Year,
+}
