@@ -48,6 +48,30 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
         return Result<IReadOnlyList<RuleVersionSummary>>.Ok(versions);
     }
 
+    // CONTRACT STUBS — the four methods below are replaced by their real implementations.
+
+    /// <summary>
+    /// Saves the tenant's overrides as the next version after checking them against the latest dataset version's columns
+    /// and a dry run on its rows. Invalid results carry errors keyed by <see cref="RuleError.Path"/>; nothing is stored
+    /// then. Saving rules identical to the latest version stores nothing and returns that version.
+    /// </summary>
+    public Task<Result<RuleSetView>> SaveAsync(
+        string tenantSlug, string useCase, string overridesJson, string comment, string actor, CancellationToken ct = default) =>
+        throw new NotImplementedException();
+
+    /// <summary>The first <paramref name="rows"/> rows of the latest dataset version through the given (unsaved) overrides.</summary>
+    public Task<Result<RulePreviewResult>> PreviewAsync(
+        string tenantSlug, string useCase, string overridesJson, int rows = 20, CancellationToken ct = default) =>
+        throw new NotImplementedException();
+
+    /// <summary>What changed in the effective rules from version <paramref name="from"/> to <paramref name="to"/> (0 = defaults).</summary>
+    public Task<Result<IReadOnlyList<RuleChange>>> DiffAsync(string tenantSlug, string useCase, int from, int to, CancellationToken ct = default) =>
+        throw new NotImplementedException();
+
+    /// <summary>Suggested raw columns for the label, entity key, event time and each feature, from the latest dataset version.</summary>
+    public Task<Result<IReadOnlyList<MappingSuggestion>>> SuggestMappingAsync(string tenantSlug, string useCase, CancellationToken ct = default) =>
+        throw new NotImplementedException();
+
     public static RuleDefaults Defaults(UseCase useCase) => new(
         useCase.TaskType, useCase.LabelColumn, useCase.EntityKeyColumn, useCase.EventTimeColumn,
         useCase.DefaultFeatures.Select(f => new RuleDefaults.Feature(f.Name, f.Type)).ToArray());
