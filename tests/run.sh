@@ -209,6 +209,10 @@ start_pg() {
         return 1
     fi
     PG_TIMES="initdb $(since "$t0")"
+    # Everyone is trusted on loopback except cp_password_user, which must give its password: the SQL-source tests
+    # need a server that can refuse a wrong one. pg_hba.conf is read top down, so the line goes first.
+    { echo "host all cp_password_user 127.0.0.1/32 scram-sha-256"; cat "$PG_DATA/pg_hba.conf"; } >"$PG_TMP/pg_hba.conf" \
+        && cat "$PG_TMP/pg_hba.conf" >"$PG_DATA/pg_hba.conf" || return 1
     cat >>"$PG_DATA/postgresql.conf" <<EOF
 
 # ---- throwaway test server (tests/run.sh)

@@ -11,6 +11,11 @@ public sealed class DataSourceFixture<TProvider> : AppFixture<TProvider>, IAsync
 {
     public const string Password = "Src-Passw0rd-7f3e";
 
+    /// <summary>The one role the test server (tests/run.sh) makes give its password; everyone else is trusted on loopback.</summary>
+    public const string PasswordUser = "cp_password_user";
+
+    public const string PasswordUserPassword = "Pw-User-9c41";
+
     private readonly string _server = Environment.GetEnvironmentVariable(PostgresTestDatabase.ServerVariable)
         ?? throw new InvalidOperationException($"{PostgresTestDatabase.ServerVariable} is not set: SQL source tests need the test PostgreSQL server.");
 
@@ -26,9 +31,14 @@ public sealed class DataSourceFixture<TProvider> : AppFixture<TProvider>, IAsync
         ["ControlPlane:DataSources:AllowedPathRoots:0"] = AllowedRoot,
     };
 
+    /// <summary>A connection string to the customer database as <see cref="PasswordUser"/> with the given password.</summary>
+    public string PasswordUserConnectionString(string password) =>
+        new NpgsqlConnectionStringBuilder(_server) { Database = SourceDatabase, Username = PasswordUser, Password = password, Pooling = false }.ConnectionString;
+
     async Task IAsyncLifetime.InitializeAsync()
     {
         await ExecuteAsync(_server, $"CREATE DATABASE \"{SourceDatabase}\"");
+        await EnsurePasswordUserAsync();
         await InitializeAsync();
     }
 
@@ -40,6 +50,18 @@ public sealed class DataSourceFixture<TProvider> : AppFixture<TProvider>, IAsync
     }
 
     public Task SourceSqlAsync(string sql) => ExecuteAsync(SourceConnectionString, sql);
+
+    private async Task EnsurePasswordUserAsync()
+    {
+        try
+        {
+            await ExecuteAsync(_server, $"CREATE ROLE {PasswordUser} LOGIN PASSWORD '{PasswordUserPassword}'");
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UniqueViolation)
+        {
+            // Made by an earlier fixture on the same server (or one running beside this one).
+        }
+    }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
     {

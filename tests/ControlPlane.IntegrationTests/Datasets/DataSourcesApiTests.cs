@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using ControlPlane.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using static ControlPlane.IntegrationTests.Datasets.DatasetUploads;
 
 namespace ControlPlane.IntegrationTests.Datasets;
@@ -80,9 +79,9 @@ public abstract class DataSourcesApiTests<TProvider>(DataSourceFixture<TProvider
             kind = "sql", connectionString = fixture.SourceConnectionString, query = "DELETE FROM accounts",
         });
 
-        // The test server trusts loopback connections, so a wrong password alone is accepted: an unknown user is refused instead.
-        var login = new NpgsqlConnectionStringBuilder(fixture.SourceConnectionString) { Username = "no_such_user" }.ConnectionString;
-        var badLogin = await admin.PutAsJsonAsync(SourceUrl(slug), new { kind = "sql", connectionString = login, query = "SELECT 1 AS one" });
+        // The test server makes this one user give its password (tests/run.sh): the wrong one is refused.
+        var wrongPassword = fixture.PasswordUserConnectionString("Not-The-Password-1");
+        var badLogin = await admin.PutAsJsonAsync(SourceUrl(slug), new { kind = "sql", connectionString = wrongPassword, query = "SELECT 1 AS one" });
 
         Assert.Equal(HttpStatusCode.BadRequest, badQuery.StatusCode);
         Assert.Contains("no_such_table", Assert.Single((await badQuery.ReadNodeAsync()).FieldErrors("Query")), StringComparison.Ordinal);
@@ -90,10 +89,15 @@ public abstract class DataSourcesApiTests<TProvider>(DataSourceFixture<TProvider
         Assert.Single((await notSelect.ReadNodeAsync()).FieldErrors("Query"));
         Assert.Equal(HttpStatusCode.BadRequest, badLogin.StatusCode);
         var loginText = await badLogin.Content.ReadAsStringAsync();
-        Assert.Contains("no_such_user", Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(loginText)!.FieldErrors("ConnectionString")), StringComparison.Ordinal);
-        Assert.DoesNotContain(DataSourceFixture<TProvider>.Password, loginText, StringComparison.Ordinal);
+        Assert.Contains("password authentication failed", Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(loginText)!.FieldErrors("ConnectionString")), StringComparison.Ordinal);
+        Assert.DoesNotContain("Not-The-Password-1", loginText, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(SourceUrl(slug))).StatusCode);
         Assert.Equal(0, await App.WithDbAsync(db => db.DataSources.CountAsync(s => s.Enrollment!.Tenant!.Slug == slug)));
+
+        // The same user with its real password is accepted: the refusal above was the password, nothing else.
+        var rightPassword = fixture.PasswordUserConnectionString(DataSourceFixture<TProvider>.PasswordUserPassword);
+        var goodLogin = await admin.PutAsJsonAsync(SourceUrl(slug), new { kind = "sql", connectionString = rightPassword, query = "SELECT 1 AS one" });
+        Assert.Equal(HttpStatusCode.OK, goodLogin.StatusCode);
     }
 
     [Fact]
