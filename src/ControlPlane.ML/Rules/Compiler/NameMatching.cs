@@ -1,6 +1,6 @@
 namespace ControlPlane.ML.Rules.Compiler;
 
-/// <summary>Finds the name a user probably meant: same letters ignoring case and punctuation, or one or two typos away.</summary>
+/// <summary>Finds the name a user probably meant: same letters ignoring case and punctuation, a prefix of it, or one or two typos away.</summary>
 internal static class NameMatching
 {
     public static string? Closest(string name, IEnumerable<string> candidates)
@@ -10,7 +10,10 @@ internal static class NameMatching
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
         {
-            var distance = Normalize(candidate) == key ? 0 : Distance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
+            var other = Normalize(candidate);
+            var distance = other == key ? 0
+                : Math.Min(key.Length, other.Length) >= 4 && (other.StartsWith(key, StringComparison.Ordinal) || key.StartsWith(other, StringComparison.Ordinal)) ? 1
+                : Distance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (distance < bestDistance)
             {
                 best = candidate;

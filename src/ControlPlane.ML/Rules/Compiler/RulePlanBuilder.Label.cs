@@ -70,6 +70,12 @@ internal sealed partial class RulePlanBuilder
             return;
         }
 
+        if (_task == TaskType.Binary && rule.Expression is not null && type is not BooleanDataViewType)
+        {
+            Error(path, $"{what}; a binary label expression must give true or false, e.g. delay > 15.");
+            return;
+        }
+
         var known = LabelPrefix + "known";
         switch (_task)
         {
