@@ -123,12 +123,20 @@ public sealed class RuleCompilerRoundTripTests
     }
 
     [Fact]
-    public void One_hot_respects_the_category_cap()
+    public void One_hot_keeps_the_most_frequent_categories_up_to_the_cap()
     {
         var rules = Rules(new FeatureRule { Name = "plan", MaxCategories = 2 });
         var fitted = RuleCompiler.Compile(rules, TaskType.Binary, Table.Schema).Fit(Table);
-        Assert.Equal(2, fitted.Slots.Count);
-        RuleRoundTrip.Run(rules, TaskType.Binary, Table);
+        var expected = ((string?[])Table.Columns.Single(c => c.Name == "plan").Values)
+            .Select(p => p ?? "(missing)")
+            .GroupBy(p => p)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Take(2)
+            .Select(g => $"plan={g.Key}")
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected, fitted.Slots.Select(s => s.Name));
+        var vectors = RuleTables.Vectors(RuleRoundTrip.Run(rules, TaskType.Binary, Table), RuleCompiler.FeaturesColumn);
+        Assert.Contains(vectors, v => v.Sum() == 0);
     }
 
     [Fact]
