@@ -231,7 +231,8 @@ public sealed class RuleCompilerRoundTripTests
             (TaskType.Binary, "churned") => Enumerable.Range(0, Table.RowCount).Select(i => i % 4 == 0 ? "true" : "false"),
             (TaskType.Binary, "converted") => Enumerable.Range(0, Table.RowCount).Select(i => i % 3 == 0 ? "true" : "false"),
             (TaskType.Binary, _) => hours.Select(h => h > 24 ? "true" : "false"),
-            (TaskType.Multiclass, _) => Enumerable.Range(0, Table.RowCount).Select(i => (i % 3 + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            // Keys in ordinal order of the class names: "Sales" = 1, "billing" (from "BILL") = 2, "tech" = 3.
+            (TaskType.Multiclass, _) => Enumerable.Range(0, Table.RowCount).Select(i => (i % 3) switch { 0 => "2", 1 => "3", _ => "1" }),
             (_, "hours") => hours.Select(h => BitConverter.SingleToInt32Bits((float)h!.Value).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             _ => hours.Select(h => BitConverter.SingleToInt32Bits((float)h!.Value * 60f).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
