@@ -29,7 +29,7 @@ public sealed class FittedRules
 
     public IReadOnlyList<FeatureSlot> Slots { get; }
 
-    public IDataView Transform(RawTable data) => Transformer.Transform(new RawTableDataView(Rules.Conform(data)));
+    public IDataView Transform(RawTable data) => Transformer.Transform(Rules.View(data));
 
     public void Save(Stream stream) => Rules.Context.Model.Save(Transformer, InputSchema, stream);
 

@@ -51,7 +51,7 @@ public sealed class RawRowMapper
 
         public void MoveTo(RawTable table, int row)
         {
-            if (table.Columns.Count != schema.Count || table.Columns.Where((c, i) => c.Name != schema[i].Name || RawTableDataView.TypeOf(c.Type) != schema[i].Type).Any())
+            if (!RawTableDataView.Fits(table, schema))
             {
                 throw new ArgumentException("The row's columns are not the ones the pipeline was fitted on.", nameof(table));
             }

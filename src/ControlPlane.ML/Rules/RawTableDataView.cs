@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -8,17 +9,18 @@ namespace ControlPlane.ML.Rules;
 /// raw values become ML.NET values, for training and for real-time prediction alike: numbers and booleans become
 /// <see cref="float"/> (missing = NaN, booleans 1/0), date-times <see cref="double"/> Unix seconds (missing = NaN; a
 /// float would lose minutes), categories and text <see cref="ReadOnlyMemory{T}"/> of char (missing = empty). Column
-/// names are the raw headers unchanged, spaces and case included.
+/// names are the raw headers unchanged, spaces and case included. Number columns named as identifiers (the entity
+/// key) are read as exact invariant text instead, since a float keeps only 7 digits of an id.
 /// </summary>
 public sealed class RawTableDataView : IDataView
 {
     private readonly RawTable _table;
 
-    public RawTableDataView(RawTable table)
+    public RawTableDataView(RawTable table, IReadOnlyCollection<string>? identifierColumns = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         _table = table;
-        Schema = SchemaFor(table.Schema);
+        Schema = SchemaFor(table.Schema, identifierColumns);
     }
 
     public RawTable Table => _table;
@@ -28,16 +30,26 @@ public sealed class RawTableDataView : IDataView
     public DataViewSchema Schema { get; }
 
     /// <summary>The ML.NET schema a table with these raw columns has; a saved model is loaded against it.</summary>
-    public static DataViewSchema SchemaFor(IReadOnlyList<RawColumn> columns)
+    public static DataViewSchema SchemaFor(IReadOnlyList<RawColumn> columns, IReadOnlyCollection<string>? identifierColumns = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         var builder = new DataViewSchema.Builder();
         foreach (var column in columns)
         {
-            builder.AddColumn(column.Name, TypeOf(column.Type));
+            var asText = column.Type == FeatureType.Number && identifierColumns?.Contains(column.Name) == true;
+            builder.AddColumn(column.Name, asText ? TextDataViewType.Instance : TypeOf(column.Type));
         }
 
         return builder.ToSchema();
+    }
+
+    /// <summary>Whether a table's columns can be read with <paramref name="schema"/>: same names, in order, of fitting types.</summary>
+    public static bool Fits(RawTable table, DataViewSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(schema);
+        return table.Columns.Count == schema.Count && table.Columns.Select((c, i) => c.Name == schema[i].Name
+            && (TypeOf(c.Type).Equals(schema[i].Type) || c.Type == FeatureType.Number && schema[i].Type is TextDataViewType)).All(x => x);
     }
 
     /// <summary>The ML.NET type a raw column of this feature type is read as.</summary>
@@ -81,7 +93,12 @@ public sealed class RawTableDataView : IDataView
             NumberDataViewType => (ValueGetter<double>)((ref double v) =>
                 v = ((DateTime?[])table().Columns[index].Values)[row()] is { } t ? UnixSeconds(t) : double.NaN),
             TextDataViewType => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> v) =>
-                v = (((string?[])table().Columns[index].Values)[row()] ?? "").AsMemory()),
+                v = table().Columns[index].Values switch
+                {
+                    string?[] texts => (texts[row()] ?? "").AsMemory(),
+                    double?[] ids => (ids[row()]?.ToString("R", CultureInfo.InvariantCulture) ?? "").AsMemory(),
+                    _ => throw new InvalidOperationException($"Column '{column.Name}' cannot be read as text."),
+                }),
             _ => throw new InvalidOperationException($"Column '{column.Name}' has the unsupported type {column.Type}."),
         };
         return getter as ValueGetter<TValue>

@@ -250,6 +250,20 @@ public sealed class RuleCompilerRoundTripTests
     }
 
     [Fact]
+    public void A_numeric_entity_key_keeps_every_digit()
+    {
+        var table = new RawTable(
+        [
+            RawTableColumn.Numbers("lead number", [123456789012, 98765432101, null]),
+            RawTableColumn.Numbers("pages", [1, 2, 3]),
+            RawTableColumn.Booleans("won", [true, false, true]),
+        ]);
+        var rules = new RuleSet { Label = new LabelRule { Source = "won" }, EntityKey = "lead number", Features = [new FeatureRule { Name = "pages" }] };
+        var output = RuleRoundTrip.Run(rules, TaskType.Binary, table);
+        Assert.Equal(["123456789012", "98765432101", ""], RuleTables.Column(output, RuleCompiler.EntityKeyColumn));
+    }
+
+    [Fact]
     public void A_dropped_column_is_not_read_and_the_rest_still_compiles()
     {
         var rules = Rules(new FeatureRule { Name = "seats", Source = "Seats" }, new FeatureRule { Name = "plan" }) with { Drop = ["notes"] };

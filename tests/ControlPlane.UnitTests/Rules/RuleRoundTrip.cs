@@ -18,7 +18,7 @@ internal static class RuleRoundTrip
         var ml = MlContextFactory.Create(4);
         var loaded = ml.Model.Load(stream, out var inputSchema);
         Assert.Equal(fitted.InputSchema.Select(c => (c.Name, c.Type)), inputSchema.Select(c => (c.Name, c.Type)));
-        var after = loaded.Transform(new RawTableDataView(table));
+        var after = loaded.Transform(fitted.Rules.View(table));
 
         // Loading through recompiled rules gives the same slot names and outputs.
         stream.Position = 0;

@@ -28,12 +28,24 @@ internal sealed partial class RulePlanBuilder
         _rules = rules;
         _task = task;
         _rawColumns = columns;
+        if (rules.EntityKey is { } key && columns.FirstOrDefault(c => c.Name == key) is { Type: FeatureType.Number })
+        {
+            IdentifierColumns = [key];
+        }
+
         foreach (var column in columns)
         {
             _raw[column.Name] = column;
-            _types[column.Name] = RawTableDataView.TypeOf(column.Type);
+        }
+
+        foreach (var column in RawTableDataView.SchemaFor(columns, IdentifierColumns))
+        {
+            _types[column.Name] = column.Type;
         }
     }
+
+    /// <summary>Number columns read as exact text (a numeric entity key), as <see cref="RawTableDataView"/> is told.</summary>
+    public IReadOnlyCollection<string> IdentifierColumns { get; } = [];
 
     public IReadOnlyList<RuleError> Errors => _errors;
 
