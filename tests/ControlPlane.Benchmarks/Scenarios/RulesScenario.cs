@@ -22,7 +22,7 @@ public sealed class RulesScenario : IScenario
         "label from text with a positive spelling. The floor is one cursor pass over the same `RawTableDataView` reading every column — " +
         "the least any pipeline over these rows must do. A second yardstick fits and applies a Concatenate-only pipeline of the numeric columns. " +
         "Measured: compile alone; compile + fit + transform (a cursor reading `Features` and `Label` of every row); transform alone with the fitted rules " +
-        "(batch scoring's featurization); one-row transforms, and rows mapped one at a time through a `RawRowMapper` bound once (real-time featurization).";
+        "(batch scoring's featurization); one-row transforms, rows mapped one at a time through a `RawRowMapper` bound once (real-time featurization); and the two calls the rules editor makes live: the static check, and a preview fitted on a 5,000-row sample.";
 
     public async Task<ScenarioReport> RunAsync(BenchmarkSettings settings, CancellationToken ct)
     {
@@ -71,6 +71,11 @@ public sealed class RulesScenario : IScenario
             }
         }, runs: 5);
 
+        const int sampleRows = 5000;
+        var sample = new RawTable(table.Columns.Select(c => Slice(table, c, 0, sampleRows)).ToArray());
+        var preview = await Measure(() => RulePreview.Run(rules, TaskType.Binary, sample, rows: 20), runs: 9);
+        var check = await Measure(() => RuleChecker.Check(rules, TaskType.Binary, table.Schema), runs: 9);
+
         double PerRow(Timing t, int rows = Rows) => t.MedianMs * 1000 / rows;
         var floors = new List<Measurement>
         {
@@ -84,6 +89,8 @@ public sealed class RulesScenario : IScenario
             new("transform with fitted rules", "ML.NET", transform, transform.MedianMs / floor.MedianMs, Note(PerRow(transform))),
             new($"{singles:N0} one-row transforms", "ML.NET", single, single.MedianMs / floor.MedianMs, Note(PerRow(single, singles))),
             new($"{singles:N0} rows through RawRowMapper", "ML.NET", mapped, mapped.MedianMs / floor.MedianMs, Note(PerRow(mapped, singles))),
+            new($"RuleChecker.Check (live, while typing)", "ML.NET", check, check.MedianMs / floor.MedianMs),
+            new($"RulePreview.Run: fit on {sampleRows:N0} rows, show 20 (live)", "ML.NET", preview, preview.MedianMs / floor.MedianMs),
         };
         var c = CultureInfo.InvariantCulture;
         var notes = new List<string>
@@ -141,12 +148,14 @@ public sealed class RulesScenario : IScenario
         }
     }
 
-    private static RawTable Slice(RawTable table, int row) => new(table.Columns.Select(c => c.Values switch
+    private static RawTable Slice(RawTable table, int row) => new(table.Columns.Select(c => Slice(table, c, row, 1)).ToArray());
+
+    private static RawTableColumn Slice(RawTable table, RawTableColumn c, int start, int count) => c.Values switch
     {
-        double?[] v => RawTableColumn.Numbers(c.Name, [v[row]]),
-        bool?[] v => RawTableColumn.Booleans(c.Name, [v[row]]),
-        DateTime?[] v => RawTableColumn.DateTimes(c.Name, [v[row]]),
-        string?[] v => RawTableColumn.Strings(c.Name, c.Type, [v[row]]),
-        _ => throw new InvalidOperationException(),
-    }).ToArray());
+        double?[] v => RawTableColumn.Numbers(c.Name, v[start..(start + count)]),
+        bool?[] v => RawTableColumn.Booleans(c.Name, v[start..(start + count)]),
+        DateTime?[] v => RawTableColumn.DateTimes(c.Name, v[start..(start + count)]),
+        string?[] v => RawTableColumn.Strings(c.Name, c.Type, v[start..(start + count)]),
+        _ => throw new InvalidOperationException($"Column '{c.Name}' of {table.RowCount} rows holds unsupported values."),
+    };
 }
