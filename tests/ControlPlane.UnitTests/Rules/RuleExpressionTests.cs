@@ -62,7 +62,7 @@ public sealed class RuleExpressionTests
         var rules = new RuleSet
         {
             Label = new LabelRule { Source = "churned" },
-            Features = [new FeatureRule { Name = "sum", Expression = "Seats + Monthly_Spend + hours + is_active + churned + Seats * 2 + len(plan)" }],
+            Features = [new FeatureRule { Name = "sum", Expression = "Seats + Monthly_Spend + hours + is_active + len(queue) + Seats * 2 + len(plan)" }],
         };
         var error = Assert.Single(RuleChecker.Check(rules, TaskType.Binary, Table.Schema));
         Assert.Equal("features[sum].expression", error.Path);
