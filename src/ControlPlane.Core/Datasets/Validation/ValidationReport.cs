@@ -39,6 +39,7 @@ public sealed record ValidationReport(
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }
 
+/// <summary>Blocking problems stop the pipeline and mark the version blocked; warnings are only reported.</summary>
 public enum ValidationSeverity
 {
     Blocking,
