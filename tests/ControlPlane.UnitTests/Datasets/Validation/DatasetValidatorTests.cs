@@ -258,7 +258,7 @@ public class DatasetValidatorTests
         var report = await ValidateAsync(Header, rows, Rules(features: "spend"), TaskType.Binary);
 
         var lines = report.ToText().Split('\n');
-        Assert.Equal("Dataset version 1 (10 rows) checked against rules version 0: blocked by 1 problem, with 1 warning.", lines[0]);
+        Assert.Equal("Dataset version 1 (10 rows) checked against the use case's default rules: blocked by 1 problem, with 1 warning.", lines[0]);
         Assert.StartsWith("BLOCKING 1 entity key", lines[1].Replace("(entity key, event time) pairs", "entity key"));
         Assert.StartsWith("WARNING Column 'spend' (feature spend) is 30.0 % empty", lines[2]);
     }
