@@ -47,6 +47,14 @@ internal static class RulesClient
         return (await response.ReadNodeAsync()).AsArray().Select(v => v!["number"]!.GetValue<int>()).ToArray();
     }
 
+    /// <summary>The rules with these inherited features dropped.</summary>
+    public static string WithDrop(string rules, IEnumerable<string> features)
+    {
+        var node = JsonNode.Parse(rules)!.AsObject();
+        node["drop"] = new JsonArray(features.Select(f => (JsonNode)JsonValue.Create(f)).ToArray());
+        return node.ToJsonString();
+    }
+
     public static JsonObject ErrorsOf(JsonNode problem) => problem["errors"]!.AsObject();
 
     private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
