@@ -67,14 +67,13 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
             return Result<RuleSetView>.Invalid("comment", $"The comment is {comment.Length} characters long; the limit is {MaxCommentLength}.");
         }
 
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollment = await FindEnrollmentAsync(db, tenantSlug, useCase, ct);
+        var (enrollment, latest) = await LoadAsync(tenantSlug, useCase, ct);
         if (enrollment is null)
         {
             return Result<RuleSetView>.NotFound($"Tenant '{tenantSlug}' is not enrolled in '{useCase}'.");
         }
 
-        var candidate = RuleCandidate.Check(overridesJson, Defaults(enrollment.UseCase!), await RuleDataset.LatestAsync(db, enrollment.Id, ct));
+        var candidate = RuleCandidate.Check(overridesJson, Defaults(enrollment.UseCase!), latest);
         if (!candidate.Errors.Any && candidate.Data is { } data)
         {
             candidate.Add(await DryRunAsync(candidate.Effective, enrollment.UseCase!.TaskType, data, ct));
@@ -89,14 +88,13 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
     public async Task<Result<RulePreviewResult>> PreviewAsync(
         string tenantSlug, string useCase, string overridesJson, int rows = 20, CancellationToken ct = default)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollment = await FindEnrollmentAsync(db, tenantSlug, useCase, ct);
+        var (enrollment, latest) = await LoadAsync(tenantSlug, useCase, ct);
         if (enrollment is null)
         {
             return Result<RulePreviewResult>.NotFound($"Tenant '{tenantSlug}' is not enrolled in '{useCase}'.");
         }
 
-        var candidate = RuleCandidate.Check(overridesJson, Defaults(enrollment.UseCase!), await RuleDataset.LatestAsync(db, enrollment.Id, ct));
+        var candidate = RuleCandidate.Check(overridesJson, Defaults(enrollment.UseCase!), latest);
         if (candidate.Errors.Any)
         {
             return Result<RulePreviewResult>.Invalid(candidate.Errors);
@@ -143,14 +141,13 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
     /// <summary>Suggested raw columns for the label, entity key, event time and each feature, from the latest dataset version.</summary>
     public async Task<Result<IReadOnlyList<MappingSuggestion>>> SuggestMappingAsync(string tenantSlug, string useCase, CancellationToken ct = default)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollment = await FindEnrollmentAsync(db, tenantSlug, useCase, ct);
+        var (enrollment, latest) = await LoadAsync(tenantSlug, useCase, ct);
         if (enrollment is null)
         {
             return Result<IReadOnlyList<MappingSuggestion>>.NotFound($"Tenant '{tenantSlug}' is not enrolled in '{useCase}'.");
         }
 
-        return await RuleDataset.LatestAsync(db, enrollment.Id, ct) is { } data
+        return latest is { } data
             ? Result<IReadOnlyList<MappingSuggestion>>.Ok(MappingAssistant.Suggest(Defaults(enrollment.UseCase!), data.Columns))
             : Result<IReadOnlyList<MappingSuggestion>>.Invalid("dataset",
                 $"'{tenantSlug}' has no dataset for '{useCase}' yet: upload one so its columns can be matched to the features.");
@@ -159,6 +156,14 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
     public static RuleDefaults Defaults(UseCase useCase) => new(
         useCase.TaskType, useCase.LabelColumn, useCase.EntityKeyColumn, useCase.EventTimeColumn,
         useCase.DefaultFeatures.Select(f => new RuleDefaults.Feature(f.Name, f.Type)).ToArray());
+
+    /// <summary>The enrollment and its latest dataset version, read in a context closed before any slow work on the data.</summary>
+    private async Task<(Enrollment? Enrollment, RuleDataset? Latest)> LoadAsync(string tenantSlug, string useCase, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var enrollment = await FindEnrollmentAsync(db, tenantSlug, useCase, ct);
+        return enrollment is null ? (null, null) : (enrollment, await RuleDataset.LatestAsync(db, enrollment.Id, ct));
+    }
 
     private async Task<IReadOnlyList<RuleError>> DryRunAsync(RuleSet effective, ML.TaskType task, RuleDataset data, CancellationToken ct)
     {

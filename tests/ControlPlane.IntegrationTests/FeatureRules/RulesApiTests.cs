@@ -125,6 +125,36 @@ public abstract class RulesApiTests<TProvider>(AppFixture<TProvider> fixture) : 
     }
 
     [Fact]
+    public async Task Two_saves_at_once_become_two_versions_and_the_same_rules_at_once_one()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await CreateTenantAsync(admin);
+
+        var different = await Task.WhenAll(
+            PutRulesAsync(admin, slug, """{"drop":["nps_score"]}"""), PutRulesAsync(admin, slug, """{"drop":["seats"]}"""));
+        var same = await Task.WhenAll(
+            PutRulesAsync(admin, slug, """{"drop":["plan"]}"""), PutRulesAsync(admin, slug, """{"drop":["plan"]}"""));
+
+        Assert.All(different.Concat(same), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(new[] { 3, 2, 1 }, await VersionNumbersAsync(admin, slug));
+        var numbers = await Task.WhenAll(same.Select(async r => (await r.ReadNodeAsync())["number"]!.GetValue<int>()));
+        Assert.Equal([3, 3], numbers);
+    }
+
+    [Fact]
+    public async Task A_comment_over_the_limit_is_a_problem_at_the_comment()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await CreateTenantAsync(admin);
+
+        var response = await PutRulesAsync(admin, slug, "{}", new string('x', 501));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains((await response.ReadNodeAsync()).FieldErrors("comment"), m => m.Contains("500", StringComparison.Ordinal));
+        Assert.Empty(await VersionNumbersAsync(admin, slug));
+    }
+
+    [Fact]
     public async Task The_diff_between_versions_names_each_changed_path()
     {
         using var admin = App.CreateAdminClient();
