@@ -81,7 +81,7 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
 
         return candidate.Errors.Any
             ? Result<RuleSetView>.Invalid(candidate.Errors)
-            : Result<RuleSetView>.Ok(View(enrollment, await StoreAsync(enrollment.Id, candidate.Json, comment, actor, ct)));
+            : Result<RuleSetView>.Ok(View(enrollment, await RuleVersionWriter.StoreAsync(dbs, enrollment.Id, candidate.Json, comment, actor, Clock.UtcNow(time), ct)));
     }
 
     /// <summary>The first <paramref name="rows"/> rows of the latest dataset version through the given (unsaved) overrides.</summary>
@@ -175,37 +175,6 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
         catch (RuleSetException ex)
         {
             return ex.Errors;
-        }
-    }
-
-    /// <summary>Stores version N+1 unless the latest already holds these rules; a racing save of the same number retries once.</summary>
-    private async Task<FeatureRuleVersion> StoreAsync(Guid enrollmentId, string json, string comment, string actor, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            await using var db = await dbs.CreateDbContextAsync(ct);
-            var latest = await db.FeatureRuleVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollmentId)
-                .OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct);
-            if (latest is not null && RuleJson.Write(RuleJson.Parse(latest.Json)) == json)
-            {
-                return latest;
-            }
-
-            var version = new FeatureRuleVersion
-            {
-                Id = Guid.NewGuid(), EnrollmentId = enrollmentId, Number = (latest?.Number ?? 0) + 1, Json = json,
-                Comment = comment, CreatedAt = Clock.UtcNow(time), CreatedBy = actor,
-            };
-            db.FeatureRuleVersions.Add(version);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return version;
-            }
-            catch (DbUpdateException) when (attempt == 0)
-            {
-                // Another save took this number: look again, and take the next one unless it stored the same rules.
-            }
         }
     }
 
