@@ -41,6 +41,22 @@ public sealed class CompiledRules
         return new FittedRules(this, Estimator.Fit(view));
     }
 
+    /// <summary>
+    /// Loads a model saved by <see cref="FittedRules.Save"/> (possibly with a trainer appended) for these same rules, so
+    /// its slots are named again. The saved input schema must be this one.
+    /// </summary>
+    public FittedRules Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var transformer = Context.Model.Load(stream, out var schema);
+        if (schema.Count != InputSchema.Count || schema.Where((c, i) => c.Name != InputSchema[i].Name || !c.Type.Equals(InputSchema[i].Type)).Any())
+        {
+            throw new ArgumentException("The saved model reads other columns than these rules were compiled for.", nameof(stream));
+        }
+
+        return new FittedRules(this, transformer);
+    }
+
     /// <summary>The table's columns must be the compiled schema's, by name and type, in the same order.</summary>
     internal RawTable Conform(RawTable data)
     {

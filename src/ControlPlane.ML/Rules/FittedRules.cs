@@ -33,6 +33,10 @@ public sealed class FittedRules
 
     public void Save(Stream stream) => Rules.Context.Model.Save(Transformer, InputSchema, stream);
 
+    /// <summary>A mapper for one row at a time (real-time featurization) reading <c>Features</c> and whatever else is named.</summary>
+    public RawRowMapper CreateRowMapper(params string[] outputColumns) =>
+        new(Transformer, InputSchema, outputColumns.Length == 0 ? [RuleCompiler.FeaturesColumn] : outputColumns);
+
     /// <summary>Slot names: "company_size", "industry=retail", "industry#17" (hashed), "subject:w.refund", "created.hour".</summary>
     private static IReadOnlyList<FeatureSlot> NameSlots(IReadOnlyList<CompiledFeature> features, DataViewSchema schema)
     {

@@ -62,6 +62,32 @@ public sealed class RawTableDataView : IDataView
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
 
+    /// <summary>
+    /// The getter of one raw column at the current row, converting as documented above. <paramref name="table"/> and
+    /// <paramref name="row"/> are read on every call, so a row mapper can reuse one getter for row after row.
+    /// </summary>
+    internal static ValueGetter<TValue> Getter<TValue>(Func<RawTable> table, DataViewSchema.Column column, Func<long> row)
+    {
+        var index = column.Index;
+        Delegate getter = column.Type switch
+        {
+            NumberDataViewType t when t == NumberDataViewType.Single => (ValueGetter<float>)((ref float v) =>
+                v = table().Columns[index].Values switch
+                {
+                    double?[] numbers => numbers[row()] is { } d ? (float)d : float.NaN,
+                    bool?[] flags => flags[row()] is { } b ? (b ? 1f : 0f) : float.NaN,
+                    _ => throw new InvalidOperationException($"Column '{column.Name}' does not hold numbers or booleans."),
+                }),
+            NumberDataViewType => (ValueGetter<double>)((ref double v) =>
+                v = ((DateTime?[])table().Columns[index].Values)[row()] is { } t ? UnixSeconds(t) : double.NaN),
+            TextDataViewType => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> v) =>
+                v = (((string?[])table().Columns[index].Values)[row()] ?? "").AsMemory()),
+            _ => throw new InvalidOperationException($"Column '{column.Name}' has the unsupported type {column.Type}."),
+        };
+        return getter as ValueGetter<TValue>
+            ?? throw new InvalidOperationException($"Column '{column.Name}' is {column.Type}, not {typeof(TValue).Name}.");
+    }
+
     private sealed class Cursor : DataViewRowCursor
     {
         private readonly RawTableDataView _view;
@@ -108,20 +134,7 @@ public sealed class RawTableDataView : IDataView
                 throw new InvalidOperationException($"Column '{column.Name}' was not requested from the cursor.");
             }
 
-            Delegate getter = _view._table.Columns[column.Index].Values switch
-            {
-                double?[] numbers => (ValueGetter<float>)((ref float v) =>
-                    v = numbers[_position] is { } d ? (float)d : float.NaN),
-                bool?[] flags => (ValueGetter<float>)((ref float v) =>
-                    v = flags[_position] is { } b ? (b ? 1f : 0f) : float.NaN),
-                DateTime?[] times => (ValueGetter<double>)((ref double v) =>
-                    v = times[_position] is { } t ? UnixSeconds(t) : double.NaN),
-                string?[] texts => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> v) =>
-                    v = (texts[_position] ?? "").AsMemory()),
-                _ => throw new InvalidOperationException($"Column '{column.Name}' holds unsupported values."),
-            };
-            return getter as ValueGetter<TValue>
-                ?? throw new InvalidOperationException($"Column '{column.Name}' is {column.Type}, not {typeof(TValue).Name}.");
+            return Getter<TValue>(() => _view._table, column, () => _position);
         }
     }
 }
