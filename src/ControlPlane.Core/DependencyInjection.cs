@@ -47,6 +47,7 @@ public static class DependencyInjection
         services.AddScoped<UploadService>();
         services.AddScoped<DatasetService>();
         services.AddScoped<DatasetValidationService>();
+        services.AddScoped<DatasetIngestService>();
         services.AddScoped<DataSourceService>();
         services.AddScoped<FeatureRuleService>();
         services.AddScoped<TenantService>();
