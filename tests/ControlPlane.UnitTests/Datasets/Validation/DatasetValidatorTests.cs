@@ -154,7 +154,7 @@ public class DatasetValidatorTests
     [Fact]
     public async Task A_feature_expression_needs_its_raw_columns_but_not_the_features_defined_before_it()
     {
-        var rules = Rules() with
+        var rules = ValidationTables.Rules() with
         {
             Features =
             [
