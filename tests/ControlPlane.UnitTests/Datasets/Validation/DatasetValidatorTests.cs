@@ -19,7 +19,7 @@ public class DatasetValidatorTests
     [Fact]
     public async Task A_clean_binary_table_passes_and_the_report_lists_every_check()
     {
-        var report = await ValidateAsync(Header, Clean(20), Rules(features: "spend"), TaskType.Binary);
+        var report = await ValidateAsync(Header, Clean(20), ValidationTables.Rules(features: "spend"), TaskType.Binary);
 
         Assert.Equal(ValidationOutcomes.Passed, report.Outcome);
         Assert.Empty(report.Issues);
@@ -33,7 +33,7 @@ public class DatasetValidatorTests
     [Fact]
     public async Task Too_few_rows_block_with_both_figures()
     {
-        var report = await ValidateAsync(Header, Clean(20), Rules(features: "spend"), TaskType.Binary, new ValidationOptions { MinRows = 100 });
+        var report = await ValidateAsync(Header, Clean(20), ValidationTables.Rules(features: "spend"), TaskType.Binary, new ValidationOptions { MinRows = 100 });
 
         var issue = Assert.Single(report.Issues);
         Assert.Equal((ValidationCodes.Rows, ValidationSeverity.Blocking), (issue.Code, issue.Severity));
@@ -44,7 +44,7 @@ public class DatasetValidatorTests
     [Fact]
     public async Task A_missing_mapped_column_blocks_naming_its_role_and_a_near_spelling()
     {
-        var rules = Rules(features: "spend") with
+        var rules = ValidationTables.Rules(features: "spend") with
         {
             Features = [new FeatureRule { Name = "monthly_spend", Source = "Spend" }, new FeatureRule { Name = "seats", Source = "Seats" }],
         };
@@ -67,7 +67,7 @@ public class DatasetValidatorTests
     [InlineData(new[] { "0", "1", "2", "1.5", "3", "4", "5", "6", "7", "8", "9", "10" }, "holds numbers other than 0 and 1")]
     public async Task A_binary_label_needs_exactly_two_outcomes(string[] spellings, string? problem)
     {
-        var report = await ValidateAsync(Header, Clean(24, i => spellings[i % spellings.Length]), Rules(features: "spend"), TaskType.Binary);
+        var report = await ValidateAsync(Header, Clean(24, i => spellings[i % spellings.Length]), ValidationTables.Rules(features: "spend"), TaskType.Binary);
 
         var issue = report.Issues.SingleOrDefault(i => i.Code == ValidationCodes.Label);
         if (problem is null) Assert.Null(issue);
@@ -85,8 +85,8 @@ public class DatasetValidatorTests
     {
         string[] spellings = ["won", "won-late", "lost", "open"];
         var rows = Clean(24, i => spellings[i % 4]);
-        var withPositive = Rules(features: "spend") with { Label = new LabelRule { Source = "y", Positive = ["won", "won-late"] } };
-        var noneMatch = Rules(features: "spend") with { Label = new LabelRule { Source = "y", Positive = ["Won"] } };
+        var withPositive = ValidationTables.Rules(features: "spend") with { Label = new LabelRule { Source = "y", Positive = ["won", "won-late"] } };
+        var noneMatch = ValidationTables.Rules(features: "spend") with { Label = new LabelRule { Source = "y", Positive = ["Won"] } };
 
         var passed = await ValidateAsync(Header, rows, withPositive, TaskType.Binary);
         var blocked = await ValidateAsync(Header, rows, noneMatch, TaskType.Binary);
@@ -100,8 +100,8 @@ public class DatasetValidatorTests
     public async Task A_multiclass_label_needs_two_classes_and_warns_about_small_ones()
     {
         var rows = Clean(30, i => i < 27 ? (i % 2 == 0 ? "billing" : "tech") : "legal");
-        var one = await ValidateAsync(Header, Clean(30, _ => "billing"), Rules(features: "spend"), TaskType.Multiclass);
-        var small = await ValidateAsync(Header, rows, Rules(features: "spend"), TaskType.Multiclass, new ValidationOptions { MinRows = 1, MinRowsPerClass = 5 });
+        var one = await ValidateAsync(Header, Clean(30, _ => "billing"), ValidationTables.Rules(features: "spend"), TaskType.Multiclass);
+        var small = await ValidateAsync(Header, rows, ValidationTables.Rules(features: "spend"), TaskType.Multiclass, new ValidationOptions { MinRows = 1, MinRowsPerClass = 5 });
 
         Assert.Contains("needs at least two", Assert.Single(one.Issues).Message);
         var warning = Assert.Single(small.Issues);
@@ -115,7 +115,7 @@ public class DatasetValidatorTests
     public async Task A_multiclass_label_counts_classes_after_the_rules_value_mapping()
     {
         var rows = Clean(30, i => (i % 3) switch { 0 => "Billing", 1 => "billing", _ => "BILLING" });
-        var rules = Rules(features: "spend") with
+        var rules = ValidationTables.Rules(features: "spend") with
         {
             Label = new LabelRule { Source = "y", Values = new Dictionary<string, string> { ["Billing"] = "billing", ["BILLING"] = "billing" } },
         };
@@ -128,9 +128,9 @@ public class DatasetValidatorTests
     [Fact]
     public async Task A_regression_label_must_be_numeric_and_vary()
     {
-        var text = await ValidateAsync(Header, Clean(20), Rules(features: "spend"), TaskType.Regression);
-        var constant = await ValidateAsync(Header, Clean(20, _ => "4.5"), Rules(features: "spend"), TaskType.Regression);
-        var good = await ValidateAsync(Header, Clean(20, i => (i * 0.25).ToString(CultureInfo.InvariantCulture)), Rules(features: "spend"), TaskType.Regression);
+        var text = await ValidateAsync(Header, Clean(20), ValidationTables.Rules(features: "spend"), TaskType.Regression);
+        var constant = await ValidateAsync(Header, Clean(20, _ => "4.5"), ValidationTables.Rules(features: "spend"), TaskType.Regression);
+        var good = await ValidateAsync(Header, Clean(20, i => (i * 0.25).ToString(CultureInfo.InvariantCulture)), ValidationTables.Rules(features: "spend"), TaskType.Regression);
 
         Assert.Equal("Label column 'y' is boolean, not numbers; a regression label must be numeric.", Assert.Single(text.Issues).Message);
         Assert.Equal("Label column 'y' is constant (4.5); a regression label must vary.", Assert.Single(constant.Issues).Message);
@@ -140,8 +140,8 @@ public class DatasetValidatorTests
     [Fact]
     public async Task A_label_from_an_expression_needs_its_input_columns_only()
     {
-        var present = Rules(features: "spend") with { Label = new LabelRule { Expression = "spend > 15" } };
-        var missing = Rules(features: "spend") with { Label = new LabelRule { Expression = "(d) => d > 15", Inputs = ["delay"] } };
+        var present = ValidationTables.Rules(features: "spend") with { Label = new LabelRule { Expression = "spend > 15" } };
+        var missing = ValidationTables.Rules(features: "spend") with { Label = new LabelRule { Expression = "(d) => d > 15", Inputs = ["delay"] } };
 
         var ok = await ValidateAsync(Header, Clean(20), present, TaskType.Binary);
         var blocked = await ValidateAsync(Header, Clean(20), missing, TaskType.Binary);
@@ -154,7 +154,7 @@ public class DatasetValidatorTests
     [Fact]
     public async Task A_feature_expression_needs_its_raw_columns_but_not_the_features_defined_before_it()
     {
-        var rules = Rules() with
+        var rules = ValidationTables.Rules() with
         {
             Features =
             [
@@ -176,7 +176,7 @@ public class DatasetValidatorTests
     {
         var rows = Enumerable.Range(0, 50).Select(i => Row($"k{i}", "2024-01-01", i % 2 == 0 ? "yes" : "no",
             i < 31 ? null : "3", i < 15 ? null : "a")).ToArray();
-        var rules = Rules() with { Features = [new FeatureRule { Name = "monthly_spend", Source = "Mrr Cents" }, new FeatureRule { Name = "plan", Source = "Plan" }] };
+        var rules = ValidationTables.Rules() with { Features = [new FeatureRule { Name = "monthly_spend", Source = "Mrr Cents" }, new FeatureRule { Name = "plan", Source = "Plan" }] };
 
         var report = await ValidateAsync(["id", "at", "y", "Mrr Cents", "Plan"], rows, rules, TaskType.Binary);
 
@@ -192,9 +192,9 @@ public class DatasetValidatorTests
         string? Spend(int i, int bad) => i < bad ? "n/a" : "12.5";
         var types = new Dictionary<string, FeatureType> { ["spend"] = FeatureType.Number };
 
-        var clean = await ValidateAsync(Header, Clean(100, spend: i => Spend(i, 1)), Rules(features: "spend"), TaskType.Binary, types: types);
-        var warned = await ValidateAsync(Header, Clean(100, spend: i => Spend(i, 3)), Rules(features: "spend"), TaskType.Binary, types: types);
-        var blocked = await ValidateAsync(Header, Clean(100, spend: i => Spend(i, 10)), Rules(features: "spend"), TaskType.Binary, types: types);
+        var clean = await ValidateAsync(Header, Clean(100, spend: i => Spend(i, 1)), ValidationTables.Rules(features: "spend"), TaskType.Binary, types: types);
+        var warned = await ValidateAsync(Header, Clean(100, spend: i => Spend(i, 3)), ValidationTables.Rules(features: "spend"), TaskType.Binary, types: types);
+        var blocked = await ValidateAsync(Header, Clean(100, spend: i => Spend(i, 10)), ValidationTables.Rules(features: "spend"), TaskType.Binary, types: types);
 
         Assert.DoesNotContain(clean.Issues, i => i.Code == ValidationCodes.Types);
         var warning = Assert.Single(warned.Issues);
@@ -210,8 +210,8 @@ public class DatasetValidatorTests
         var snapshots = Enumerable.Range(0, 20).Select(i => Row($"k{i % 5}", $"2024-01-{1 + i / 5:00}", i % 2 == 0 ? "yes" : "no", "1")).ToArray();
         var doubled = snapshots.Concat([Row("k1", "2024-01-01", "no", "2"), Row("k1", "2024-01-01", "yes", "2"), Row("k3", "2024-01-02", "no", "2")]).ToArray();
 
-        var normal = await ValidateAsync(Header, snapshots, Rules(features: "spend"), TaskType.Binary);
-        var blocked = await ValidateAsync(Header, doubled, Rules(features: "spend"), TaskType.Binary);
+        var normal = await ValidateAsync(Header, snapshots, ValidationTables.Rules(features: "spend"), TaskType.Binary);
+        var blocked = await ValidateAsync(Header, doubled, ValidationTables.Rules(features: "spend"), TaskType.Binary);
 
         Assert.Contains("Every (entity key, event time) pair in 'id', 'at' is unique.", normal.Passed.Select(p => p.Message));
         var issue = Assert.Single(blocked.Issues);
@@ -225,7 +225,7 @@ public class DatasetValidatorTests
     {
         var rows = Clean(10).Append(Row("k4", "2024-02-01", "yes", "1")).ToArray();
 
-        var report = await ValidateAsync(Header, rows, Rules(time: null, features: "spend"), TaskType.Binary);
+        var report = await ValidateAsync(Header, rows, ValidationTables.Rules(time: null, features: "spend"), TaskType.Binary);
 
         var issue = Assert.Single(report.Issues);
         Assert.Equal(["'k4' (2 rows)"], issue.Examples);
@@ -238,8 +238,8 @@ public class DatasetValidatorTests
         var notDates = Clean(20).Select(r => Row(r[0], "15/03/2024", r[2], r[3])).ToArray();
         var someBad = Clean(100).Select((r, i) => Row(r[0], i < 2 ? "soon" : r[1], r[2], r[3])).ToArray();
 
-        var blocked = await ValidateAsync(Header, notDates, Rules(features: "spend"), TaskType.Binary);
-        var warned = await ValidateAsync(Header, someBad, Rules(features: "spend"), TaskType.Binary);
+        var blocked = await ValidateAsync(Header, notDates, ValidationTables.Rules(features: "spend"), TaskType.Binary);
+        var warned = await ValidateAsync(Header, someBad, ValidationTables.Rules(features: "spend"), TaskType.Binary);
 
         var issue = Assert.Single(blocked.Issues);
         Assert.Equal((ValidationCodes.Times, ValidationSeverity.Blocking), (issue.Code, issue.Severity));
@@ -255,7 +255,7 @@ public class DatasetValidatorTests
     {
         var rows = Enumerable.Range(0, 10).Select(i => Row("same", "2024-01-01", i % 2 == 0 ? "yes" : "no", i < 3 ? null : "1")).ToArray();
 
-        var report = await ValidateAsync(Header, rows, Rules(features: "spend"), TaskType.Binary);
+        var report = await ValidateAsync(Header, rows, ValidationTables.Rules(features: "spend"), TaskType.Binary);
 
         var lines = report.ToText().Split('\n');
         Assert.Equal("Dataset version 1 (10 rows) checked against the use case's default rules: blocked by 1 problem, with 1 warning.", lines[0]);
