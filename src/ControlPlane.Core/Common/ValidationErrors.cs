@@ -7,7 +7,22 @@ public sealed class ValidationErrors
 
     public bool Any => _errors.Count > 0;
 
-    public string Summary => string.Join(" ", _errors.SelectMany(e => e.Value));
+    /// <summary>
+    /// One line for the problem details' <c>detail</c>: every message when there are few; with many, their count and the
+    /// first ones, since each is also listed under its field.
+    /// </summary>
+    public string Summary
+    {
+        get
+        {
+            var messages = _errors.SelectMany(e => e.Value).ToArray();
+            return messages.Length <= SummaryMessages
+                ? string.Join(" ", messages)
+                : $"{messages.Length} problems, each listed under its field. The first: {string.Join(" ", messages.Take(SummaryMessages))}";
+        }
+    }
+
+    private const int SummaryMessages = 3;
 
     public ValidationErrors Add(string field, string message)
     {

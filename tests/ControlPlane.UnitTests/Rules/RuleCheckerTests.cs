@@ -37,11 +37,13 @@ public sealed class RuleCheckerTests
     }
 
     [Fact]
-    public void A_missing_column_with_no_close_name_lists_the_columns()
+    public void An_unmapped_feature_with_no_column_of_its_name_says_to_map_or_drop_it_and_lists_the_columns()
     {
         var error = Single(Rules(new FeatureRule { Name = "nps_score" }));
         Assert.Equal("features[nps_score].source", error.Path);
-        Assert.StartsWith("There is no column 'nps_score'. The columns are 'Account Id', 'Seats', 'Monthly Spend'", error.Message);
+        Assert.StartsWith(
+            "Feature 'nps_score' has no source, so it reads a column of its own name, and the data has none: set its source to the tenant's column, or drop it. The columns are 'Account Id', 'Seats', 'Monthly Spend'",
+            error.Message);
     }
 
     [Fact]

@@ -33,7 +33,9 @@ internal sealed partial class RulePlanBuilder
         else
         {
             var name = rule.Source ?? rule.Name;
-            var raw = RawColumnAt(name, RuleError.FeaturePath(rule.Name, "source"));
+            var raw = RawColumnAt(name, RuleError.FeaturePath(rule.Name, "source"), rule.Source is null
+                ? $"Feature '{rule.Name}' has no source, so it reads a column of its own name, and the data has none: set its source to the tenant's column, or drop it."
+                : null);
             if (raw is null)
             {
                 return null;

@@ -129,11 +129,12 @@ internal sealed partial class RulePlanBuilder
     }
 
     /// <summary>Finds a raw column by exact name; reports a missing or dropped one at <paramref name="path"/>.</summary>
-    private RawColumn? RawColumnAt(string name, string path)
+    /// <param name="missing">What to say when the column is missing, instead of "There is no column …".</param>
+    private RawColumn? RawColumnAt(string name, string path, string? missing = null)
     {
         if (!_raw.TryGetValue(name, out var column))
         {
-            Error(path, $"There is no column '{name}'. {ColumnHint(name)}");
+            Error(path, $"{missing ?? $"There is no column '{name}'."} {ColumnHint(name)}");
             return null;
         }
 
