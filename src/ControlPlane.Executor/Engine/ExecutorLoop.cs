@@ -90,7 +90,7 @@ public sealed class ExecutorLoop(
         // Claimed attempts whose job never reached the job store (the claiming node died in between).
         var orphanBefore = now - OrphanAge;
         var claimed = await db.TaskAttempts.Where(a => a.State == AttemptState.Dispatched && a.DispatchedAt < orphanBefore)
-            .Select(a => a.Id).Take(100).ToListAsync(ct);
+            .OrderBy(a => a.DispatchedAt).Select(a => a.Id).Take(100).ToListAsync(ct);
         foreach (var attemptId in claimed)
         {
             if (!await launcher.ExistsAsync(attemptId, ct))
@@ -105,7 +105,7 @@ public sealed class ExecutorLoop(
             .Where(r => (r.State == RunState.Queued || r.State == RunState.Running) && r.ChildCount == 0
                 && !db.TaskRuns.Any(t => t.RunId == r.Id && t.State != TaskState.Succeeded && t.State != TaskState.Failed
                     && t.State != TaskState.UpstreamFailed && t.State != TaskState.Cancelled))
-            .Select(r => r.Id).Take(100).ToListAsync(ct);
+            .OrderBy(r => r.CreatedAt).Select(r => r.Id).Take(100).ToListAsync(ct);
         foreach (var runId in unsettled)
         {
             await engine.SettleAsync(runId, ct);
