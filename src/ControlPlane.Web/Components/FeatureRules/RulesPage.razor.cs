@@ -1,0 +1,223 @@
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Datasets;
+using ControlPlane.Core.FeatureRules;
+using ControlPlane.Core.Security;
+using ControlPlane.ML.Rules;
+using ControlPlane.Web.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace ControlPlane.Web.Components.FeatureRules;
+
+/// <summary>
+/// The rules editor of one enrollment. The draft (the tenant's overrides) is one immutable <see cref="RuleSet"/> shared by
+/// the form and the JSON view; every edit re-runs the preview after a short pause, and its errors (keyed by rule path)
+/// show at the fields. Only <see cref="FeatureRuleService.SaveAsync"/> stores anything, and only valid rules.
+/// </summary>
+public partial class RulesPage : IDisposable
+{
+    /// <summary>Stands for the unsaved draft in a diff.</summary>
+    public const int DraftNumber = -1;
+
+    /// <summary>How long the preview waits after an edit, so typing does not start a fit per key.</summary>
+    public static TimeSpan PreviewDelay { get; set; } = TimeSpan.FromMilliseconds(400);
+
+    private const int PreviewRows = 10;
+
+    private RuleSetView? _view;
+    private string? _notFound;
+    private RuleSet _draft = new();
+    private bool _jsonMode;
+    private string _json = "";
+    private RuleErrorIndex _errors = RuleErrorIndex.None;
+    private IReadOnlyList<RawColumn> _columns = [];
+    private IReadOnlyList<RuleVersionSummary> _versions = [];
+    private bool _canEdit;
+    private string? _comment;
+    private bool _saving;
+    private RuleVersionsPanel? _versionsPanel;
+
+    private CancellationTokenSource? _previewCts;
+    private bool _previewBusy;
+    private RulePreviewResult? _preview;
+    private RuleErrorIndex _previewErrors = RuleErrorIndex.None;
+    private string? _previewFailure;
+
+    private bool _mappingOpen;
+    private IReadOnlyList<MappingSuggestion> _suggestions = [];
+    private string? _mappingError;
+
+    [Inject] private FeatureRuleService Rules { get; set; } = default!;
+
+    [Inject] private DatasetService Datasets { get; set; } = default!;
+
+    [Inject] private IAuthorizationService Authorization { get; set; } = default!;
+
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    [CascadingParameter] private Task<AuthenticationState>? AuthState { get; set; }
+
+    [Parameter] public string Slug { get; set; } = "";
+
+    [Parameter] public string UseCase { get; set; } = "";
+
+    private bool Dirty => _view is not null && RuleJson.Write(_draft) != RuleJson.Write(_view.Overrides);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var result = await Rules.GetAsync(Slug, UseCase);
+        if (!result.IsOk)
+        {
+            _notFound = result.Message;
+            return;
+        }
+
+        _view = result.Value!;
+        _draft = _view.Overrides;
+        _json = RuleJson.Write(_draft);
+        _canEdit = AuthState is not null && (await Authorization.AuthorizeAsync((await AuthState).User, Policies.Analyze)).Succeeded;
+        _columns = await LatestColumnsAsync();
+        await LoadVersionsAsync();
+        SchedulePreview(TimeSpan.Zero);
+    }
+
+    private async Task<IReadOnlyList<RawColumn>> LatestColumnsAsync()
+    {
+        var versions = await Datasets.ListAsync(Slug, UseCase);
+        if (versions.Value is not { Count: > 0 } list)
+        {
+            return [];
+        }
+
+        var latest = await Datasets.GetAsync(Slug, UseCase, list.Max(v => v.Number));
+        return latest.Value?.Schema.Select(c => new RawColumn(c.Name, c.Type)).ToArray() ?? [];
+    }
+
+    private async Task LoadVersionsAsync() => _versions = (await Rules.ListVersionsAsync(Slug, UseCase)).Value ?? [];
+
+    private void OnDraftChanged(RuleSet draft)
+    {
+        _draft = draft;
+        SchedulePreview(PreviewDelay);
+    }
+
+    private void OnJsonChanged(string json)
+    {
+        _json = json;
+        if (RuleJson.TryParse(json, out var rules, out var error))
+        {
+            OnDraftChanged(rules);
+            return;
+        }
+
+        _previewCts?.Cancel();
+        _errors = RuleErrorIndex.From(error);
+    }
+
+    private void ShowJson()
+    {
+        if (!_jsonMode)
+        {
+            _json = RuleJson.Write(_draft);
+            _jsonMode = true;
+        }
+    }
+
+    /// <summary>Back to the form only when the JSON parses; otherwise the syntax error stays in view.</summary>
+    private void ShowForm()
+    {
+        if (!_jsonMode)
+        {
+            return;
+        }
+
+        if (!RuleJson.TryParse(_json, out var rules, out var error))
+        {
+            _errors = RuleErrorIndex.From(error);
+            Snackbar.Add($"Fix the JSON first: {error.Message}", Severity.Warning);
+            return;
+        }
+
+        _draft = rules;
+        _jsonMode = false;
+    }
+
+    private void Discard()
+    {
+        _draft = _view!.Overrides;
+        _json = RuleJson.Write(_draft);
+        _errors = RuleErrorIndex.None;
+        SchedulePreview(TimeSpan.Zero);
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_jsonMode && !RuleJson.TryParse(_json, out _, out var syntax))
+        {
+            _errors = RuleErrorIndex.From(syntax);
+            Snackbar.Add("Not saved: the JSON does not parse.", Severity.Error);
+            return;
+        }
+
+        _saving = true;
+        try
+        {
+            var before = _view!.Number;
+            var result = await Rules.SaveAsync(Slug, UseCase, RuleJson.Write(_draft), _comment?.Trim() ?? "", await AuthState.ActorAsync());
+            if (!result.IsOk)
+            {
+                _errors = new RuleErrorIndex(result.Errors);
+                Snackbar.Add($"Not saved: {(_errors.Any ? $"{_errors.Count} problem(s) in the rules" : result.Message)}.", Severity.Error);
+                return;
+            }
+
+            _view = result.Value!;
+            _draft = _view.Overrides;
+            _json = RuleJson.Write(_draft);
+            _errors = RuleErrorIndex.None;
+            _comment = null;
+            await LoadVersionsAsync();
+            Snackbar.Add(_view.Number == before ? $"No changes: version {before} kept." : $"Saved version {_view.Number}.", Severity.Success);
+        }
+        finally
+        {
+            _saving = false;
+        }
+    }
+
+    private async Task<Result<IReadOnlyList<RuleChange>>> DiffAsync(int from, int to)
+    {
+        if (to != DraftNumber)
+        {
+            return await Rules.DiffAsync(Slug, UseCase, from, to);
+        }
+
+        var before = await Rules.GetAsync(Slug, UseCase, from);
+        return before.IsOk
+            ? Result<IReadOnlyList<RuleChange>>.Ok(RuleDiff.Compare(before.Value!.Effective, RuleInheritance.Effective(_view!.Defaults, _draft)))
+            : Result<IReadOnlyList<RuleChange>>.NotFound(before.Message!);
+    }
+
+    private async Task SuggestAsync()
+    {
+        _mappingOpen = true;
+        var result = await Rules.SuggestMappingAsync(Slug, UseCase);
+        _suggestions = result.Value ?? [];
+        _mappingError = result.IsOk ? null : result.Message;
+    }
+
+    private void ApplyMapping(IReadOnlyList<(string Target, string Column)> mapping)
+    {
+        var draft = _draft;
+        foreach (var (target, column) in mapping)
+        {
+            draft = draft.Mapping(target, column);
+        }
+
+        _json = RuleJson.Write(draft);
+        OnDraftChanged(draft);
+        Snackbar.Add($"Applied {mapping.Count} mapping(s); review and save.", Severity.Info);
+    }
+}
