@@ -8,7 +8,8 @@ namespace ControlPlane.Core.Datasets.Tabular;
 /// <summary>
 /// Writes a dataset version's immutable snapshot: the schema's columns, typed (Number → double, Boolean → bool,
 /// DateTime → UTC timestamp in microseconds, Category/Text → string, all nullable), Snappy-compressed (the
-/// library default, stated here so a library upgrade cannot change it silently). Rows stream from the source
+/// library default, stated here so a library upgrade cannot change it silently), with the schema's types in the file's
+/// metadata (see <see cref="SnapshotTypes"/>). Rows stream from the source
 /// and only one row group is buffered at a time.
 /// </summary>
 public static class ParquetSnapshotWriter
@@ -36,6 +37,7 @@ public static class ParquetSnapshotWriter
 
         await using var writer = await ParquetWriter.CreateAsync(
             new ParquetSchema(columns.Select(c => (Field)c.Field)), output, options, cancellationToken: ct);
+        writer.CustomMetadata = SnapshotTypes.Metadata(schema);
 
         var batch = new RowBatch();
         long rows = 0;
