@@ -38,6 +38,7 @@ public partial class RulesPage : IDisposable
     private string? _comment;
     private bool _saving;
     private RuleVersionsPanel? _versionsPanel;
+    private readonly HashSet<string> _openFeatures = new(StringComparer.Ordinal);
 
     private CancellationTokenSource? _previewCts;
     private bool _previewBusy;
