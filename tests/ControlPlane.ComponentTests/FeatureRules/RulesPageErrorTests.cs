@@ -6,7 +6,7 @@ namespace ControlPlane.ComponentTests.FeatureRules;
 /// <summary>Errors from the rules service appear at the exact rule and field, and nothing is saved while there are any.</summary>
 public sealed class RulesPageErrorTests : RulesPageTestContext
 {
-    [Fact(Skip = "Waits for RuleChecker from the ml-compiler branch")]
+    [Fact]
     public async Task A_missing_column_is_shown_at_the_feature_source_field_and_nothing_is_saved()
     {
         await EnrollAsync(withDataset: true);
@@ -26,7 +26,7 @@ public sealed class RulesPageErrorTests : RulesPageTestContext
         Assert.Empty((await Rules.ListVersionsAsync(Tenant, UseCase)).Value!);
     }
 
-    [Fact(Skip = "Waits for RuleChecker from the ml-compiler branch")]
+    [Fact]
     public async Task An_expression_that_does_not_parse_is_shown_at_the_expression_field()
     {
         await EnrollAsync(withDataset: true);
