@@ -2,6 +2,7 @@ using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Datasets.Sources;
+using ControlPlane.Core.Datasets.Validation;
 using ControlPlane.Core.Home;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Security;
@@ -45,6 +46,8 @@ public static class DependencyInjection
         services.AddSingleton<RegionCatalog>();
         services.AddScoped<UploadService>();
         services.AddScoped<DatasetService>();
+        services.AddScoped<DatasetValidationService>();
+        services.AddScoped<DatasetIngestService>();
         services.AddScoped<DataSourceService>();
         services.AddScoped<FeatureRuleService>();
         services.AddScoped<TenantService>();

@@ -27,6 +27,8 @@ public static class DependencyInjection
 
         services.AddSingleton(DemoPipelines.Definition());
         services.AddSingleton(DemoPipelines.FanOutDefinition());
+        services.AddSingleton(DataPipelines.Definition());
+        services.AddSingleton(DataPipelines.FanOutDefinition());
         services.AddSingleton<PipelineCatalog>();
         services.AddHostedService<PipelineCatalogCheck>();
         services.AddSingleton<ExecutorNode>();

@@ -117,6 +117,7 @@ public static class DependencyInjection
         api.MapSchedulesApi();
         api.MapDatasetsApi();
         api.MapDataSourcesApi();
+        api.MapRulesApi();
         return app;
     }
 

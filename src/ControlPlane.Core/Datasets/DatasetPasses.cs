@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using ControlPlane.Core.Datasets.Tabular;
 using ControlPlane.Core.Storage;
 using ControlPlane.Core.Tenants;
@@ -9,11 +10,12 @@ internal static class DatasetPasses
 {
     public static IReadOnlyList<string> Extensions => TenantValidation.AllowedUploadExtensions;
 
-    public static async Task<TableProfile> ProfileAsync(IArtifactStore store, string rawPath, string extension, CancellationToken ct)
+    public static async Task<TableProfile> ProfileAsync(
+        IArtifactStore store, string rawPath, string extension, IReadOnlyDictionary<string, FeatureType> types, CancellationToken ct)
     {
         await using var raw = await OpenRawAsync(store, rawPath, ct);
         await using var reader = await OpenReaderAsync(raw, extension, ct);
-        return await ColumnProfiler.ProfileAsync(reader, ct: ct);
+        return await ColumnProfiler.ProfileAsync(reader, types, ct: ct);
     }
 
     /// <summary>Writes the snapshot to <paramref name="output"/> (seekable) from a second read of the raw file.</summary>

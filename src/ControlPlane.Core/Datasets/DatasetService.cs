@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets.Tabular;
+using ControlPlane.Core.Datasets.Validation;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Storage;
 using ControlPlane.Core.Tenants;
@@ -15,10 +16,13 @@ namespace ControlPlane.Core.Datasets;
 
 /// <summary>
 /// Turns an upload into a dataset version: raw bytes stored (hashed, size-limited) in the tenant's region, profiled,
-/// snapshotted as typed Parquet, then recorded. Whatever fails, nothing half-written is left behind.
+/// snapshotted as typed Parquet, validated against the enrollment's current feature rules, then recorded. Whatever
+/// fails, nothing half-written is left behind. A readable file whose validation finds blocking problems is still stored
+/// as a version, marked blocked: the report is what the tenant needs to fix its data or its rules.
 /// </summary>
 public sealed class DatasetService(
-    RegionCatalog regions, IDbContextFactory<ControlPlaneDbContext> dbs, IOptions<ControlPlaneOptions> options, TimeProvider time)
+    RegionCatalog regions, IDbContextFactory<ControlPlaneDbContext> dbs, DatasetValidationService validation,
+    IOptions<ControlPlaneOptions> options, TimeProvider time)
 {
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -31,8 +35,14 @@ public sealed class DatasetService(
         CreateVersionAsync(tenantSlug, useCase, fileName, content, actor, DatasetSourceKinds.Upload, ct);
 
     /// <summary>The same as an upload, for data pulled from a source: <paramref name="sourceKind"/> records where it came from.</summary>
+    public Task<Result<CreatedDatasetVersion>> CreateVersionAsync(
+        string tenantSlug, string useCase, string fileName, Stream content, string actor, string sourceKind, CancellationToken ct) =>
+        CreateVersionAsync(tenantSlug, useCase, fileName, content, actor, sourceKind, null, ct);
+
+    /// <param name="types">Column types chosen instead of the inferred ones (see <see cref="ColumnTypeOverrides"/>); every name must be a column of the file.</param>
     public async Task<Result<CreatedDatasetVersion>> CreateVersionAsync(
-        string tenantSlug, string useCase, string fileName, Stream content, string actor, string sourceKind, CancellationToken ct)
+        string tenantSlug, string useCase, string fileName, Stream content, string actor, string sourceKind,
+        IReadOnlyDictionary<string, FeatureType>? types, CancellationToken ct)
     {
         var enrollment = await FindEnrollmentAsync(tenantSlug, useCase, ct);
         if (enrollment is null)
@@ -64,10 +74,11 @@ public sealed class DatasetService(
 
             if (await FindByShaAsync(enrollment.Id, sha, ct) is { } existing)
             {
-                return Reused(existing);
+                return TypesDiffer(existing, types) is { } conflict ? Result<CreatedDatasetVersion>.Conflict(ColumnTypeOverrides.Field, conflict) : Reused(existing);
             }
 
-            return await IngestAsync(enrollment, store, incoming, extension, new Upload(UploadService.SafeFileName(fileName), sha, actor, sourceKind), ct);
+            var upload = new Upload(UploadService.SafeFileName(fileName), sha, actor, sourceKind, types ?? new Dictionary<string, FeatureType>());
+            return await IngestAsync(enrollment, store, incoming, extension, upload, ct);
         }
         catch (TableFormatException ex)
         {
@@ -105,7 +116,7 @@ public sealed class DatasetService(
 
         using var profile = JsonDocument.Parse(version.ProfileJson);
         return Result<DatasetVersionDetails>.Ok(new DatasetVersionDetails(
-            DatasetVersionSummary.From(version), Schema(version), profile.RootElement.Clone()));
+            DatasetVersionSummary.From(version), Schema(version), profile.RootElement.Clone(), Report(version)));
     }
 
     public static string DatasetPrefix(string tenantSlug, string useCase) => $"{ArtifactPath.TenantRoot(tenantSlug)}datasets/{useCase}/";
@@ -113,7 +124,12 @@ public sealed class DatasetService(
     private async Task<Result<CreatedDatasetVersion>> IngestAsync(
         Enrollment enrollment, IArtifactStore store, string incoming, string extension, Upload upload, CancellationToken ct)
     {
-        var profile = await DatasetPasses.ProfileAsync(store, incoming, extension, ct);
+        var profile = await DatasetPasses.ProfileAsync(store, incoming, extension, upload.Types, ct);
+        if (ColumnTypeOverrides.UnknownColumns(upload.Types, profile.Columns.Select(c => c.Name), upload.FileName) is { } unknown)
+        {
+            return Result<CreatedDatasetVersion>.Invalid(ColumnTypeOverrides.Field, unknown);
+        }
+
         if (profile.RowCount == 0)
         {
             return Result<CreatedDatasetVersion>.Invalid("File", $"File '{upload.FileName}' has a header but no rows.");
@@ -121,18 +137,22 @@ public sealed class DatasetService(
 
         await using var snapshot = DatasetPasses.ScratchFile();
         await DatasetPasses.SnapshotAsync(store, incoming, extension, profile, snapshot, ct);
+        var tenantSlug = enrollment.Tenant!.Slug;
+        var checkedReport = await validation.ComputeAsync(tenantSlug, enrollment.UseCase!.Key, 0, profile, snapshot, ct);
+        var report = checkedReport.Value ?? throw new InvalidOperationException(checkedReport.Message);
 
         // Two uploads may race for the same number; the loser takes the next one, once.
         for (var attempt = 0; ; attempt++)
         {
             var version = NewVersion(enrollment, extension, upload, profile, await NextNumberAsync(enrollment.Id, ct));
+            DatasetValidationService.Record(version, report with { DatasetVersion = version.Number });
             try
             {
                 await PlaceFilesAsync(store, incoming, version.RawPath, snapshot, version.SnapshotPath, ct);
                 await using var db = await dbs.CreateDbContextAsync(ct);
                 db.DatasetVersions.Add(version);
                 await db.SaveChangesAsync(ct);
-                return Result<CreatedDatasetVersion>.Ok(new CreatedDatasetVersion(false, DatasetVersionSummary.From(version), Schema(version)));
+                return Result<CreatedDatasetVersion>.Ok(new CreatedDatasetVersion(false, DatasetVersionSummary.From(version), Schema(version), Report(version)));
             }
             catch (Exception ex)
             {
@@ -191,7 +211,10 @@ public sealed class DatasetService(
     }
 
     private static Result<CreatedDatasetVersion> Reused(DatasetVersion existing) =>
-        Result<CreatedDatasetVersion>.Ok(new CreatedDatasetVersion(true, DatasetVersionSummary.From(existing), Schema(existing)));
+        Result<CreatedDatasetVersion>.Ok(new CreatedDatasetVersion(true, DatasetVersionSummary.From(existing), Schema(existing), Report(existing)));
+
+    internal static ValidationReport? Report(DatasetVersion version) =>
+        version.ValidationJson is { } json ? JsonSerializer.Deserialize<ValidationReport>(json, JsonOptions) : null;
 
     private static IReadOnlyList<DatasetColumn> Schema(DatasetVersion version) =>
         JsonSerializer.Deserialize<DatasetColumn[]>(version.SchemaJson, JsonOptions) ?? [];
@@ -215,5 +238,16 @@ public sealed class DatasetService(
         return (await db.DatasetVersions.Where(v => v.EnrollmentId == enrollmentId).MaxAsync(v => (int?)v.Number, ct) ?? 0) + 1;
     }
 
-    private sealed record Upload(string FileName, string Sha256, string Actor, string SourceKind);
+    /// <summary>Null when the existing version already has the requested types (or none were requested).</summary>
+    private static string? TypesDiffer(DatasetVersion existing, IReadOnlyDictionary<string, FeatureType>? types)
+    {
+        if (types is not { Count: > 0 }) return null;
+        var schema = Schema(existing);
+        var differ = types.Where(t => schema.FirstOrDefault(c => c.Name == t.Key) is not { } column || column.Type != t.Value).Select(t => $"'{t.Key}'").ToArray();
+        return differ.Length == 0 ? null
+            : $"File '{existing.FileName}' is already version {existing.Number}, and a version's column types are fixed; " +
+              $"the types of {string.Join(", ", differ)} differ from it. Upload the file changed (e.g. re-exported) to make a new version with these types.";
+    }
+
+    private sealed record Upload(string FileName, string Sha256, string Actor, string SourceKind, IReadOnlyDictionary<string, FeatureType> Types);
 }

@@ -1,5 +1,6 @@
 using ControlPlane.ML;
 using System.Text.Json;
+using ControlPlane.Core.Datasets.Validation;
 using ControlPlane.Core.UseCases;
 
 namespace ControlPlane.Core.Datasets;
@@ -9,14 +10,17 @@ public sealed record DatasetColumn(string Name, FeatureType Type, FeatureType In
 
 public sealed record DatasetVersionSummary(
     int Number, string FileName, string Sha256, string SourceKind, string Region, long RowCount, int ColumnCount,
-    DateTime? TimeFrom, DateTime? TimeTo, string RawPath, string SnapshotPath, DateTime CreatedAt, string CreatedBy)
+    DateTime? TimeFrom, DateTime? TimeTo, string RawPath, string SnapshotPath, DateTime CreatedAt, string CreatedBy,
+    string ValidationOutcome)
 {
     public static DatasetVersionSummary From(DatasetVersion v) => new(
         v.Number, v.FileName, v.Sha256, v.SourceKind, v.Region, v.RowCount, v.ColumnCount,
-        v.TimeFrom, v.TimeTo, v.RawPath, v.SnapshotPath, v.CreatedAt, v.CreatedBy);
+        v.TimeFrom, v.TimeTo, v.RawPath, v.SnapshotPath, v.CreatedAt, v.CreatedBy, v.ValidationOutcome);
 }
 
-public sealed record DatasetVersionDetails(DatasetVersionSummary Version, IReadOnlyList<DatasetColumn> Schema, JsonElement Profile);
+/// <summary>One version in full; <see cref="Validation"/> is null until the version has been validated.</summary>
+public sealed record DatasetVersionDetails(
+    DatasetVersionSummary Version, IReadOnlyList<DatasetColumn> Schema, JsonElement Profile, ValidationReport? Validation);
 
 /// <summary>The outcome of an upload: a new version, or the existing one when the same bytes were uploaded before.</summary>
-public sealed record CreatedDatasetVersion(bool Reused, DatasetVersionSummary Version, IReadOnlyList<DatasetColumn> Schema);
+public sealed record CreatedDatasetVersion(bool Reused, DatasetVersionSummary Version, IReadOnlyList<DatasetColumn> Schema, ValidationReport? Validation);

@@ -52,7 +52,7 @@ internal static class RuleSemantics
             seen[feature.Name] = i;
             if (feature.Source is not null && feature.Expression is not null)
             {
-                errors.Add(RuleError.Feature(feature.Name, "expression", "Give either a source column or an expression, not both."));
+                errors.Add(RuleError.Feature(feature.Name, "source", "Give either a source column or an expression, not both."));
             }
 
             if (feature.Inputs is { Count: > 0 } && feature.Expression is null)
@@ -92,10 +92,13 @@ internal static class RuleSemantics
             return;
         }
 
-        if (label.Source is null == label.Expression is null)
+        if (label.Source is null && label.Expression is null)
         {
-            errors.Add(new RuleError(label.Source is null ? "label.source" : "label.expression",
-                "The label needs either a source column or an expression, not both and not neither."));
+            errors.Add(new RuleError("label", "There is no label: give its source column or an expression."));
+        }
+        else if (label.Source is not null && label.Expression is not null)
+        {
+            errors.Add(new RuleError("label.source", "Give either a source column or an expression for the label, not both."));
         }
         else if (label.Source is not null && string.IsNullOrWhiteSpace(label.Source))
         {

@@ -18,6 +18,7 @@ public sealed class ControlPlaneOptions
     public SecurityOptions Security { get; set; } = new();
     public UploadOptions Uploads { get; set; } = new();
     public DataSourceOptions DataSources { get; set; } = new();
+    public ValidationOptions Validation { get; set; } = new();
 }
 
 public enum DatabaseProvider
@@ -92,4 +93,33 @@ public sealed class DataSourceOptions
 {
     /// <summary>Folders under which operators may point a path source; empty means no path sources at all.</summary>
     public List<string> AllowedPathRoots { get; set; } = [];
+}
+
+/// <summary>Thresholds of dataset validation; a rate is a share between 0 and 1. Warnings are reported, blocking stops training.</summary>
+public sealed class ValidationOptions
+{
+    /// <summary>Fewer rows than this block the dataset.</summary>
+    [Range(1, int.MaxValue)]
+    public int MinRows { get; set; } = 100;
+
+    /// <summary>A multiclass label class with fewer rows than this is a warning.</summary>
+    [Range(1, int.MaxValue)]
+    public int MinRowsPerClass { get; set; } = 10;
+
+    [Range(0.0, 1.0)]
+    public double NullRateWarning { get; set; } = 0.2;
+
+    [Range(0.0, 1.0)]
+    public double NullRateBlocking { get; set; } = 0.5;
+
+    /// <summary>Share of a column's non-empty cells that do not fit its type (e.g. "n/a" in a number column).</summary>
+    [Range(0.0, 1.0)]
+    public double MisfitRateWarning { get; set; } = 0.01;
+
+    [Range(0.0, 1.0)]
+    public double MisfitRateBlocking { get; set; } = 0.05;
+
+    /// <summary>How many duplicate keys a report quotes as examples.</summary>
+    [Range(1, 100)]
+    public int MaxExamples { get; set; } = 5;
 }

@@ -2,8 +2,10 @@ using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.DemoData;
+using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Tenants;
+using ControlPlane.ML.Rules;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,13 +13,15 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.Core.Startup;
 
 /// <summary>
-/// Seeds the three demo tenants (two regions) with a year of generated data, once in a database's life:
+/// Seeds the three demo tenants (two regions) with a year of generated data and feature rules mapping it onto each use
+/// case (so they can be trained right away), once in a database's life:
 /// an admin who offboards them does not get them back on the next start.
 /// </summary>
 public sealed class DemoSeeder(
     IDbContextFactory<ControlPlaneDbContext> dbs,
     TenantService tenants,
     UploadService uploads,
+    FeatureRuleService rules,
     IOptions<ControlPlaneOptions> options,
     TimeProvider time,
     ILogger<DemoSeeder> logger)
@@ -73,6 +77,18 @@ public sealed class DemoSeeder(
             {
                 logger.LogWarning("Demo data for {TenantSlug}/{UseCase} was not stored: {Problem}", demo.Slug, useCase, stored.Message);
             }
+
+            await SeedRulesAsync(demo, useCase, dataset, ct);
+        }
+    }
+
+    private async Task SeedRulesAsync(DemoTenant demo, string useCase, DemoDataset dataset, CancellationToken ct)
+    {
+        var mapped = DemoRuleSet.For(dataset, await DemoRuleSet.ColumnsAsync(dataset, ct));
+        var saved = await rules.SaveAsync(demo.Slug, useCase, RuleJson.Write(mapped), DemoRuleSet.Comment, Actor, ct);
+        if (!saved.IsOk)
+        {
+            logger.LogWarning("Demo rules for {TenantSlug}/{UseCase} were not saved: {Problem}", demo.Slug, useCase, saved.Message);
         }
     }
 }

@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using ControlPlane.Core.Common;
+using System.Text;
 using ControlPlane.Core.Datasets;
+using ControlPlane.Core.Datasets.Validation;
+using ControlPlane.ML;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Security;
 using ControlPlane.Web.Auth;
@@ -14,7 +17,9 @@ namespace ControlPlane.Web.Api;
 public static class DatasetsApi
 {
     // Room for the multipart boundaries and part headers around a file of the maximum size.
-    private const long MultipartOverheadBytes = 64 * 1024;
+    private const long MultipartOverheadBytes = 128 * 1024;
+
+    private const int MaxFieldChars = 64 * 1024;
 
     public static RouteGroupBuilder MapDatasetsApi(this RouteGroupBuilder api)
     {
@@ -22,9 +27,12 @@ public static class DatasetsApi
         var group = api.MapGroup("/tenants/{tenant}/use-cases/{useCase}/datasets").WithTags("Datasets");
         group.MapPost("", UploadDataset).WithName("UploadDataset").RequireAuthorization(Policies.Analyze)
             .WithMetadata(new UploadSizeLimit(maxBytes + MultipartOverheadBytes))
-            .WithSummary("Upload a CSV or Parquet file (multipart field 'file') as the next dataset version.");
+            .WithSummary("Upload a CSV or Parquet file (multipart field 'file') as the next dataset version; an optional field 'types' " +
+                "before the file sets column types, as a JSON object of column name to type name ({\"Zip Code\":\"category\"}).");
         group.MapGet("", ListDatasetVersions).WithName("ListDatasetVersions").WithSummary("Versions of the dataset, newest first.");
-        group.MapGet("/{number:int}", GetDatasetVersion).WithName("GetDatasetVersion").WithSummary("One version with its schema and profile.");
+        group.MapGet("/{number:int}", GetDatasetVersion).WithName("GetDatasetVersion").WithSummary("One version with its schema, profile and validation report.");
+        group.MapPost("/{number:int}/validate", ValidateDatasetVersion).WithName("ValidateDatasetVersion").RequireAuthorization(Policies.Analyze)
+            .WithSummary("Validate the version again against the current feature rules and store the new report.");
         return group;
     }
 
@@ -41,16 +49,35 @@ public static class DatasetsApi
         try
         {
             var reader = new MultipartReader(boundary, request.Body);
+            IReadOnlyDictionary<string, FeatureType>? types = null;
             for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))
             {
-                if (section.GetContentDispositionHeader() is not { } disposition || !disposition.IsFileDisposition()
-                    || !HeaderUtilities.RemoveQuotes(disposition.Name).Equals("file", StringComparison.Ordinal))
+                if (section.GetContentDispositionHeader() is not { } disposition)
+                {
+                    continue;
+                }
+
+                if (disposition.IsFormDisposition() && HeaderUtilities.RemoveQuotes(disposition.Name).Equals(ColumnTypeOverrides.Field, StringComparison.Ordinal))
+                {
+                    var parsed = await ReadFieldAsync(section, ct) is { } json
+                        ? ColumnTypeOverrides.Parse(json)
+                        : Result<IReadOnlyDictionary<string, FeatureType>>.Invalid(ColumnTypeOverrides.Field, $"The field '{ColumnTypeOverrides.Field}' is longer than {MaxFieldChars:N0} characters.");
+                    if (!parsed.IsOk)
+                    {
+                        return ApiResults.Problem(parsed);
+                    }
+
+                    types = parsed.Value;
+                    continue;
+                }
+
+                if (!disposition.IsFileDisposition() || !HeaderUtilities.RemoveQuotes(disposition.Name).Equals("file", StringComparison.Ordinal))
                 {
                     continue;
                 }
 
                 var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value! : HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "";
-                var result = await datasets.CreateVersionAsync(tenant, useCase, fileName, section.Body, user.Actor(), ct);
+                var result = await datasets.CreateVersionAsync(tenant, useCase, fileName, section.Body, user.Actor(), DatasetSourceKinds.Upload, types, ct);
                 if (!result.IsOk)
                 {
                     return ApiResults.Problem(result);
@@ -83,6 +110,22 @@ public static class DatasetsApi
     {
         var result = await datasets.GetAsync(tenant, useCase, number, ct);
         return result.IsOk ? TypedResults.Ok(result.Value) : ApiResults.Problem(result);
+    }
+
+    public static async Task<IResult> ValidateDatasetVersion(
+        string tenant, string useCase, int number, DatasetValidationService validation, CancellationToken ct)
+    {
+        var result = await validation.ValidateAsync(tenant, useCase, number, ct);
+        return result.IsOk ? TypedResults.Ok(result.Value) : ApiResults.Problem(result);
+    }
+
+    /// <summary>A form field's text, read whole (it sits before the file); null when longer than <see cref="MaxFieldChars"/> characters.</summary>
+    private static async Task<string?> ReadFieldAsync(MultipartSection section, CancellationToken ct)
+    {
+        using var text = new StreamReader(section.Body, Encoding.UTF8);
+        var buffer = new char[MaxFieldChars + 1];
+        var read = await text.ReadBlockAsync(buffer, ct);
+        return read > MaxFieldChars ? null : new string(buffer, 0, read);
     }
 
     private static IResult NoFile() => ApiResults.Problem(

@@ -22,13 +22,12 @@ internal static class SnapshotValues
     public static bool TryNumber(string text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
+    /// <summary>The spellings type inference counts as booleans (true/false, yes/no, y/n, 1/0, any case), so none is lost.</summary>
     public static bool TryBoolean(string text, out bool value)
     {
-        var t = text.AsSpan().Trim();
-        if (t.Equals("true", StringComparison.OrdinalIgnoreCase) || t.Equals("yes", StringComparison.OrdinalIgnoreCase) || t is "1")
-            return value = true;
-        value = false;
-        return t.Equals("false", StringComparison.OrdinalIgnoreCase) || t.Equals("no", StringComparison.OrdinalIgnoreCase) || t is "0";
+        var spelling = CellParsers.BooleanSpelling(text.AsSpan().Trim());
+        value = spelling >= 0 && spelling % 2 == 0;
+        return spelling >= 0;
     }
 
     public static bool TryInstant(string text, out DateTime value) =>

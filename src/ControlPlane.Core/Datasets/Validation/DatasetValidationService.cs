@@ -1,0 +1,74 @@
+using System.Text.Json;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Datasets.Tabular;
+using ControlPlane.Core.FeatureRules;
+using ControlPlane.Core.Options;
+using ControlPlane.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Core.Datasets.Validation;
+
+/// <summary>
+/// Validates dataset versions against the enrollment's current effective feature rules and stores the report on the
+/// version (<see cref="DatasetVersion.ValidationOutcome"/>, <see cref="DatasetVersion.ValidationJson"/>).
+/// </summary>
+public sealed class DatasetValidationService(
+    RegionCatalog regions, IDbContextFactory<ControlPlaneDbContext> dbs, FeatureRuleService rules, IOptions<ControlPlaneOptions> options, TimeProvider time)
+{
+    /// <summary>Re-validates a version (the latest when <paramref name="number"/> is null) and stores the new report.</summary>
+    public async Task<Result<ValidationReport>> ValidateAsync(string tenantSlug, string useCase, int? number = null, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var versions = db.DatasetVersions.Where(v => v.Enrollment!.Tenant!.Slug == tenantSlug && v.Enrollment.UseCase!.Key == useCase);
+        var version = number is { } n
+            ? await versions.FirstOrDefaultAsync(v => v.Number == n, ct)
+            : await versions.OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct);
+        if (version is null)
+        {
+            return Result<ValidationReport>.NotFound(number is null
+                ? $"'{tenantSlug}' has no dataset version for '{useCase}' yet."
+                : $"'{tenantSlug}' has no version {number} of its '{useCase}' dataset.");
+        }
+
+        var store = regions.StoreFor(version.Region);
+        var profile = JsonSerializer.Deserialize<TableProfile>(version.ProfileJson, DatasetService.JsonOptions)
+            ?? throw new InvalidOperationException($"Dataset version {version.Number} has no profile.");
+        var report = await ComputeAsync(tenantSlug, useCase, version.Number, profile,
+            columns => SnapshotReader.ReadAsync(store, version.SnapshotPath, columns, null, ct), ct);
+        if (!report.IsOk) return report;
+
+        Record(version, report.Value!);
+        await db.SaveChangesAsync(ct);
+        return report;
+    }
+
+    /// <summary>The report of a version being made, before it is stored: the snapshot is still a local file.</summary>
+    internal Task<Result<ValidationReport>> ComputeAsync(
+        string tenantSlug, string useCase, int number, TableProfile profile, Stream snapshot, CancellationToken ct) =>
+        ComputeAsync(tenantSlug, useCase, number, profile, columns =>
+        {
+            snapshot.Position = 0;
+            return SnapshotReader.ReadAsync(snapshot, columns, null, ct);
+        }, ct);
+
+    internal static void Record(DatasetVersion version, ValidationReport report)
+    {
+        version.ValidationOutcome = report.Outcome;
+        version.ValidationJson = JsonSerializer.Serialize(report, DatasetService.JsonOptions);
+    }
+
+    private async Task<Result<ValidationReport>> ComputeAsync(
+        string tenantSlug, string useCase, int number, TableProfile profile,
+        Func<IReadOnlyCollection<string>, Task<ML.Rules.RawTable>> readRows, CancellationToken ct)
+    {
+        var view = await rules.GetAsync(tenantSlug, useCase, ct: ct);
+        if (!view.IsOk) return Result<ValidationReport>.NotFound(view.Message!);
+
+        var mapped = MappedColumns.From(view.Value!.Effective);
+        var rows = await readRows(DatasetValidator.RowColumns(mapped));
+        var input = new ValidationInput(view.Value.Effective, view.Value.Task, profile, rows, options.Value.Validation);
+        return Result<ValidationReport>.Ok(DatasetValidator.Validate(input, number, view.Value.Number, Clock.UtcNow(time)));
+    }
+}

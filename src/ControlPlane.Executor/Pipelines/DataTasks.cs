@@ -1,0 +1,77 @@
+using ControlPlane.Core.Datasets;
+using ControlPlane.Core.Datasets.Validation;
+using ControlPlane.Executor.Definitions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.Executor.Pipelines;
+
+/// <summary>
+/// The data tasks every training pipeline starts with, as plain task bodies so other pipelines (retrain) can reuse them:
+/// <see cref="IngestAsync"/> brings new data in as dataset versions, <see cref="ValidateAsync"/> checks the latest version
+/// against the current feature rules and fails on a blocking problem with the readable report as the error.
+/// </summary>
+public static class DataTasks
+{
+    public const string Ingest = "ingest";
+    public const string Validate = "validate";
+
+    public static async Task IngestAsync(TaskContext ctx)
+    {
+        var (tenant, useCase) = Enrollment(ctx);
+        var ingest = ctx.Services.GetRequiredService<DatasetIngestService>();
+        var result = await ingest.IngestAsync(tenant, useCase, Actor(ctx), (percent, message) => ctx.ReportProgressAsync(percent, message), ctx.CancellationToken);
+        if (!result.IsOk)
+        {
+            throw new InvalidOperationException(result.Message ?? string.Join(" ", result.Errors.SelectMany(e => e.Value)));
+        }
+
+        ctx.Log.LogInformation("{Message}", result.Value!.Message);
+        foreach (var version in result.Value.Created)
+        {
+            ctx.Log.LogInformation("Dataset version {Number} ({Rows} rows) from {File}: validation {Outcome}",
+                version.Number, version.RowCount, version.FileName, version.ValidationOutcome);
+        }
+
+        await ctx.ReportProgressAsync(100, result.Value.Message);
+    }
+
+    public static async Task ValidateAsync(TaskContext ctx)
+    {
+        var (tenant, useCase) = Enrollment(ctx);
+        await ctx.ReportProgressAsync(0, "Validating the latest dataset version");
+        var validation = ctx.Services.GetRequiredService<DatasetValidationService>();
+        var result = await validation.ValidateAsync(tenant, useCase, ct: ctx.CancellationToken);
+        if (!result.IsOk)
+        {
+            throw new InvalidOperationException(result.Message);
+        }
+
+        var report = result.Value!;
+        foreach (var issue in report.Issues)
+        {
+            ctx.Log.Log(issue.Severity == ValidationSeverity.Blocking ? LogLevel.Error : LogLevel.Warning, "{Code}: {Message}", issue.Code, issue.Message);
+        }
+
+        if (report.IsBlocked)
+        {
+            throw new DatasetBlockedException(report);
+        }
+
+        ctx.Log.LogInformation("{Report}", report.ToText());
+        await ctx.ReportProgressAsync(100, $"Dataset version {report.DatasetVersion}: {report.Outcome}");
+    }
+
+    private static (string Tenant, string UseCase) Enrollment(TaskContext ctx) =>
+        ctx is { Tenant: { Length: > 0 } tenant, UseCase: { Length: > 0 } useCase }
+            ? (tenant, useCase)
+            : throw new InvalidOperationException($"Task '{ctx.Task}' of '{ctx.Pipeline}' works on one enrollment: start the run with a tenant and a use case.");
+
+    private static string Actor(TaskContext ctx) => $"run {ctx.RunId:N}";
+}
+
+/// <summary>A dataset version validation blocked: the message is the readable report.</summary>
+public sealed class DatasetBlockedException(ValidationReport report) : Exception(report.ToText())
+{
+    public ValidationReport Report { get; } = report;
+}
