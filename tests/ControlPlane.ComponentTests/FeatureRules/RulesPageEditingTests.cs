@@ -35,7 +35,7 @@ public sealed class RulesPageEditingTests : RulesPageTestContext
         await EnrollAsync(withDataset: false);
         var cut = RenderPage();
         EditJson(cut, """{ "features": [ { "name": "monthly_spend", "scale": 100, "transform": "log" } ], "drop": ["nps_score"] }""");
-        cut.Find("#view-form").Click();
+        ShowForm(cut);
 
         Assert.NotEmpty(cut.FindAll("[data-feature='monthly_spend']"));
         Assert.Empty(cut.FindAll("[data-inherited='nps_score']"));

@@ -12,7 +12,7 @@ public sealed class RulesPageErrorTests : RulesPageTestContext
         await EnrollAsync(withDataset: true);
         var cut = RenderPage();
         EditJson(cut, """{ "features": [ { "name": "seats", "source": "no_such_column" } ] }""");
-        cut.Find("#view-form").Click();
+        ShowForm(cut);
 
         Save(cut, "map seats");
 
@@ -32,7 +32,7 @@ public sealed class RulesPageErrorTests : RulesPageTestContext
         await EnrollAsync(withDataset: true);
         var cut = RenderPage();
         EditJson(cut, """{ "features": [ { "name": "spend_per_seat", "expression": "monthly_spend / * seats" } ] }""");
-        cut.Find("#view-form").Click();
+        ShowForm(cut);
 
         Save(cut, "derive spend per seat");
 
@@ -43,17 +43,17 @@ public sealed class RulesPageErrorTests : RulesPageTestContext
     }
 
     [Fact]
-    public async Task A_source_and_an_expression_together_are_refused_at_the_expression_field()
+    public async Task A_source_and_an_expression_together_are_refused_at_the_source_field()
     {
         await EnrollAsync(withDataset: false);
         var cut = RenderPage();
         EditJson(cut, """{ "features": [ { "name": "seats", "source": "seat_count", "expression": "seat_count * 2" } ] }""");
-        cut.Find("#view-form").Click();
+        ShowForm(cut);
 
         Save(cut, "both");
 
         cut.WaitForAssertion(() => Assert.Contains("not both",
-            cut.Find("[data-feature='seats'] [data-error-path='features[seats].expression']").TextContent, StringComparison.Ordinal));
+            cut.Find("[data-feature='seats'] [data-error-path='features[seats].source']").TextContent, StringComparison.Ordinal));
         Assert.Empty((await Rules.ListVersionsAsync(Tenant, UseCase)).Value!);
     }
 

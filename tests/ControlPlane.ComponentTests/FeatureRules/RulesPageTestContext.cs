@@ -47,16 +47,27 @@ public abstract class RulesPageTestContext : CoreTestContext
         return cut;
     }
 
-    /// <summary>Replaces the overrides through the JSON view, as a user pasting rules would.</summary>
+    /// <summary>
+    /// Replaces the overrides through the JSON view, as a user pasting rules would, and waits until the page took the
+    /// edit: the draft differs from the saved rules, or the JSON's error is listed.
+    /// </summary>
     protected static void EditJson(IRenderedComponent<RulesPage> cut, string json)
     {
         cut.Find("#view-json").Click();
-        cut.Find("#rules-json").Change(json);
+        cut.WaitForElement("#rules-json").Change(json);
+        cut.WaitForAssertion(() => Assert.True(cut.FindAll("#rules-dirty").Count + cut.FindAll("#rules-json-errors").Count > 0));
+    }
+
+    protected static void ShowForm(IRenderedComponent<RulesPage> cut)
+    {
+        cut.Find("#view-form").Click();
+        cut.WaitForElement("#rule-features");
     }
 
     protected static void Save(IRenderedComponent<RulesPage> cut, string comment)
     {
         cut.Find("#rules-comment").Change(comment);
+        cut.WaitForAssertion(() => Assert.Equal(comment, cut.Find("#rules-comment").GetAttribute("value")));
         cut.Find("#rules-save").Click();
     }
 

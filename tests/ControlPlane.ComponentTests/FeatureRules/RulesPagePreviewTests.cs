@@ -1,0 +1,53 @@
+using Bunit;
+using ControlPlane.ML.Rules;
+using ControlPlane.Web.Components.FeatureRules;
+using Xunit.Abstractions;
+
+namespace ControlPlane.ComponentTests.FeatureRules;
+
+/// <summary>The mapping assistant fills the draft, and the live preview follows every edit on the latest dataset's rows.</summary>
+public sealed class RulesPagePreviewTests(ITestOutputHelper output) : RulesPageTestContext
+{
+    [Fact]
+    public async Task Applying_the_suggested_mapping_makes_the_preview_run_and_an_edit_changes_its_values()
+    {
+        await EnrollAsync(withDataset: true);
+        var cut = RenderPage();
+        // The demo tenant names its columns in its own style: the inherited rules do not find them.
+        cut.WaitForAssertion(() => Assert.Equal("invalid", cut.Find("#rule-preview").GetAttribute("data-state")), TimeSpan.FromSeconds(20));
+        Assert.NotEmpty(cut.FindAll("[data-inherited='monthly_spend'] [data-error-path]"));
+
+        cut.Find("#suggest-mapping").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#mapping-apply-all")));
+        Assert.NotEmpty(cut.FindAll("[data-mapping-target='monthly_spend'] [data-candidate]"));
+        cut.Find("#mapping-apply-all").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("ready", cut.Find("#rule-preview").GetAttribute("data-state")), TimeSpan.FromSeconds(30));
+        var before = PreviewValues(cut, "monthly_spend");
+        output.WriteLine(string.Join(" | ", before));
+        Assert.Equal(10, before.Count);
+
+        cut.Find("#view-json").Click();
+        var draft = RuleJson.Parse(cut.WaitForElement("#rules-json").GetAttribute("value")!);
+        var spend = draft.Own("monthly_spend")!;
+        EditJson(cut, RuleJson.Write(draft.WithFeature(spend with { Transform = NumberTransform.Log })));
+
+        cut.WaitForAssertion(() => Assert.NotEqual(before, PreviewValues(cut, "monthly_spend")), TimeSpan.FromSeconds(30));
+        output.WriteLine(string.Join(" | ", PreviewValues(cut, "monthly_spend")));
+        Assert.Equal("ready", cut.Find("#rule-preview").GetAttribute("data-state"));
+    }
+
+    [Fact]
+    public async Task Without_a_dataset_the_preview_says_so()
+    {
+        await EnrollAsync(withDataset: false);
+
+        var cut = RenderPage();
+
+        Assert.NotEmpty(cut.FindAll("#preview-no-data"));
+        Assert.Equal("no-data", cut.Find("#rule-preview").GetAttribute("data-state"));
+    }
+
+    private static List<string> PreviewValues(IRenderedComponent<RulesPage> cut, string feature) =>
+        cut.FindAll($"#preview-table tbody td[data-feature='{feature}']").Select(td => td.TextContent.Trim()).ToList();
+}
