@@ -22,7 +22,7 @@ public partial class RulesPage : IDisposable
     public const int DraftNumber = -1;
 
     /// <summary>How long the preview waits after an edit, so typing does not start a fit per key.</summary>
-    public static TimeSpan PreviewDelay { get; set; } = TimeSpan.FromMilliseconds(400);
+    private static readonly TimeSpan PreviewDelay = TimeSpan.FromMilliseconds(400);
 
     private const int PreviewRows = 10;
 
@@ -37,7 +37,6 @@ public partial class RulesPage : IDisposable
     private bool _canEdit;
     private string? _comment;
     private bool _saving;
-    private RuleVersionsPanel? _versionsPanel;
     private readonly HashSet<string> _openFeatures = new(StringComparer.Ordinal);
 
     private CancellationTokenSource? _previewCts;
