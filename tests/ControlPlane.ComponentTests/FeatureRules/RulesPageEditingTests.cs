@@ -15,17 +15,17 @@ public sealed class RulesPageEditingTests : RulesPageTestContext
 
         cut.Find("[data-override='seats']").Click();
         cut.Find("[data-field='features[seats].scale']").Change("60");
-        cut.WaitForAssertion(() => Assert.Equal("60", cut.Find("[data-field='features[seats].scale']").GetAttribute("value")));
+        cut.WaitForAssertion(() => Assert.Contains("÷ 60", cut.Find("[data-feature='seats'] [data-summary]").TextContent, StringComparison.Ordinal), Wait);
         cut.Find("#view-json").Click();
 
         cut.WaitForAssertion(() =>
         {
             var parsed = RuleJson.Parse(cut.Find("#rules-json").GetAttribute("value")!);
             Assert.Equal(60, Assert.Single(parsed.Features, f => f.Name == "seats").Scale);
-        });
+        }, Wait);
 
         cut.Find("#view-form").Click();
-        cut.WaitForAssertion(() => Assert.Equal("60", cut.Find("[data-field='features[seats].scale']").GetAttribute("value")));
+        cut.WaitForAssertion(() => Assert.Equal("60", cut.Find("[data-field='features[seats].scale']").GetAttribute("value")), Wait);
         Assert.NotEmpty(cut.FindAll("#rules-dirty"));
     }
 
@@ -42,7 +42,7 @@ public sealed class RulesPageEditingTests : RulesPageTestContext
         Assert.NotEmpty(cut.FindAll("#rule-drops [data-drop-entry='nps_score']"));
         Save(cut, "spend in dollars");
 
-        cut.WaitForAssertion(() => Assert.Equal("v1", cut.Find("#rules-version").TextContent.Trim()));
+        cut.WaitForAssertion(() => Assert.Equal("v1", cut.Find("#rules-version").TextContent.Trim()), Wait);
         Assert.Contains("spend in dollars", cut.Find("#rule-version-list [data-rule-version='1']").TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("#rules-dirty"));
         var saved = (await Rules.GetAsync(Tenant, UseCase)).Value!;
@@ -60,7 +60,7 @@ public sealed class RulesPageEditingTests : RulesPageTestContext
         var panel = cut.FindComponent<RuleVersionsPanel>();
         await cut.InvokeAsync(() => panel.Instance.CompareAsync(1, 2));
 
-        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#rule-diff [data-change-path='features[seats].scale']")));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#rule-diff [data-change-path='features[seats].scale']")), Wait);
         var change = cut.Find("#rule-diff [data-change-path='features[seats].scale']");
         Assert.Contains("60", change.QuerySelector("[data-before]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("100", change.QuerySelector("[data-after]")!.TextContent, StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class RulesPageEditingTests : RulesPageTestContext
 
         cut.Find("#diff-compare").Click();
 
-        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#rule-diff [data-change-path]")));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#rule-diff [data-change-path]")), Wait);
         Assert.Contains(cut.FindAll("#rule-diff [data-change-path]"), c => c.TextContent.Contains("plan", StringComparison.Ordinal));
     }
 }

@@ -20,7 +20,7 @@ public sealed class RulesPageErrorTests : RulesPageTestContext
         {
             var error = cut.Find("[data-feature='seats'] [data-error-path='features[seats].source']");
             Assert.Contains("no_such_column", error.TextContent, StringComparison.Ordinal);
-        }, TimeSpan.FromSeconds(10));
+        }, Wait);
         Assert.NotEmpty(cut.FindAll("[data-feature-error='seats']"));
         Assert.NotEmpty(cut.FindAll("#no-rule-versions"));
         Assert.Empty((await Rules.ListVersionsAsync(Tenant, UseCase)).Value!);
@@ -38,7 +38,7 @@ public sealed class RulesPageErrorTests : RulesPageTestContext
 
         cut.WaitForAssertion(() =>
             Assert.NotEmpty(cut.Find("[data-feature='spend_per_seat'] [data-error-path='features[spend_per_seat].expression']").TextContent.Trim()),
-            TimeSpan.FromSeconds(10));
+            Wait);
         Assert.Empty((await Rules.ListVersionsAsync(Tenant, UseCase)).Value!);
     }
 
@@ -53,7 +53,22 @@ public sealed class RulesPageErrorTests : RulesPageTestContext
         Save(cut, "both");
 
         cut.WaitForAssertion(() => Assert.Contains("not both",
-            cut.Find("[data-feature='seats'] [data-error-path='features[seats].source']").TextContent, StringComparison.Ordinal));
+            cut.Find("[data-feature='seats'] [data-error-path='features[seats].source']").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Empty((await Rules.ListVersionsAsync(Tenant, UseCase)).Value!);
+    }
+
+    [Fact]
+    public async Task A_drop_entry_named_twice_is_shown_at_its_chip()
+    {
+        await EnrollAsync(withDataset: false);
+        var cut = RenderPage();
+        EditJson(cut, """{ "drop": ["nps_score", "nps_score"] }""");
+        ShowForm(cut);
+
+        Save(cut, "drop twice");
+
+        cut.WaitForAssertion(() => Assert.Contains("dropped twice", cut.Find("#rule-drops [data-error-path='drop[1]']").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Empty(cut.FindAll("#rule-drops [data-error-path='drop[0]']"));
         Assert.Empty((await Rules.ListVersionsAsync(Tenant, UseCase)).Value!);
     }
 

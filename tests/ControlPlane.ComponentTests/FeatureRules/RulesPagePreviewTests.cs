@@ -14,11 +14,11 @@ public sealed class RulesPagePreviewTests(ITestOutputHelper output) : RulesPageT
         await EnrollAsync(withDataset: true);
         var cut = RenderPage();
         // The demo tenant names its columns in its own style: the inherited rules do not find them.
-        cut.WaitForAssertion(() => Assert.Equal("invalid", cut.Find("#rule-preview").GetAttribute("data-state")), TimeSpan.FromSeconds(20));
+        cut.WaitForAssertion(() => Assert.Equal("invalid", cut.Find("#rule-preview").GetAttribute("data-state")), TimeSpan.FromSeconds(30));
         Assert.NotEmpty(cut.FindAll("[data-inherited='monthly_spend'] [data-error-path]"));
 
         cut.Find("#suggest-mapping").Click();
-        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#mapping-apply-all")));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#mapping-apply-all")), Wait);
         Assert.NotEmpty(cut.FindAll("[data-mapping-target='monthly_spend'] [data-candidate]"));
         cut.Find("#mapping-apply-all").Click();
 
@@ -28,7 +28,7 @@ public sealed class RulesPagePreviewTests(ITestOutputHelper output) : RulesPageT
         Assert.Equal(10, before.Count);
 
         cut.Find("#view-json").Click();
-        var draft = RuleJson.Parse(cut.WaitForElement("#rules-json").GetAttribute("value")!);
+        var draft = RuleJson.Parse(cut.WaitForElement("#rules-json", Wait).GetAttribute("value")!);
         var spend = draft.Own("monthly_spend")!;
         EditJson(cut, RuleJson.Write(draft.WithFeature(spend with { Transform = NumberTransform.Log })));
 

@@ -22,6 +22,9 @@ public abstract class RulesPageTestContext : CoreTestContext
         Auth.SetPolicies(Policies.Read, Policies.Analyze);
     }
 
+    /// <summary>How long a step waits for the page: generous, because other test classes share the machine's two cores.</summary>
+    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
     protected FeatureRuleService Rules => Services.GetRequiredService<FeatureRuleService>();
 
     protected async Task EnrollAsync(bool withDataset)
@@ -43,7 +46,7 @@ public abstract class RulesPageTestContext : CoreTestContext
     protected IRenderedComponent<RulesPage> RenderPage()
     {
         var cut = Render<RulesPage>(p => p.Add(x => x.Slug, Tenant).Add(x => x.UseCase, UseCase));
-        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#rules-toolbar")));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#rules-toolbar")), Wait);
         return cut;
     }
 
@@ -54,20 +57,20 @@ public abstract class RulesPageTestContext : CoreTestContext
     protected static void EditJson(IRenderedComponent<RulesPage> cut, string json)
     {
         cut.Find("#view-json").Click();
-        cut.WaitForElement("#rules-json").Change(json);
-        cut.WaitForAssertion(() => Assert.True(cut.FindAll("#rules-dirty").Count + cut.FindAll("#rules-json-errors").Count > 0));
+        cut.WaitForElement("#rules-json", Wait).Change(json);
+        cut.WaitForAssertion(() => Assert.True(cut.FindAll("#rules-dirty").Count + cut.FindAll("#rules-json-errors").Count > 0), Wait);
     }
 
     protected static void ShowForm(IRenderedComponent<RulesPage> cut)
     {
         cut.Find("#view-form").Click();
-        cut.WaitForElement("#rule-features");
+        cut.WaitForElement("#rule-features", Wait);
     }
 
     protected static void Save(IRenderedComponent<RulesPage> cut, string comment)
     {
         cut.Find("#rules-comment").Change(comment);
-        cut.WaitForAssertion(() => Assert.Equal(comment, cut.Find("#rules-comment").GetAttribute("value")));
+        cut.WaitForAssertion(() => Assert.Equal(comment, cut.Find("#rules-comment").GetAttribute("value")), Wait);
         cut.Find("#rules-save").Click();
     }
 

@@ -7,8 +7,8 @@ public partial class RulesPage
 {
     private void SchedulePreview(TimeSpan delay)
     {
+        // Cancelled, not disposed: the superseded preview may still be reading its token. These sources hold no timer.
         _previewCts?.Cancel();
-        _previewCts?.Dispose();
         if (_columns.Count == 0)
         {
             // No dataset to preview on: clear the errors of the last check, they may no longer apply.
