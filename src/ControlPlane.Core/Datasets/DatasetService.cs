@@ -139,7 +139,10 @@ public sealed class DatasetService(
         await DatasetPasses.SnapshotAsync(store, incoming, extension, profile, snapshot, ct);
         var tenantSlug = enrollment.Tenant!.Slug;
         var checkedReport = await validation.ComputeAsync(tenantSlug, enrollment.UseCase!.Key, 0, profile, snapshot, ct);
-        var report = checkedReport.Value ?? throw new InvalidOperationException(checkedReport.Message);
+        if (checkedReport.Value is not { } report)
+        {
+            return Result<CreatedDatasetVersion>.NotFound(checkedReport.Message!);
+        }
 
         // Two uploads may race for the same number; the loser takes the next one, once.
         for (var attempt = 0; ; attempt++)

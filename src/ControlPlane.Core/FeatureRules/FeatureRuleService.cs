@@ -67,14 +67,13 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
             return Result<RuleSetView>.Invalid("comment", $"The comment is {comment.Length} characters long; the limit is {MaxCommentLength}.");
         }
 
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollment = await FindEnrollmentAsync(db, tenantSlug, useCase, ct);
+        var (enrollment, latest) = await LoadAsync(tenantSlug, useCase, ct);
         if (enrollment is null)
         {
             return Result<RuleSetView>.NotFound($"Tenant '{tenantSlug}' is not enrolled in '{useCase}'.");
         }
 
-        var candidate = RuleCandidate.Check(overridesJson, Defaults(enrollment.UseCase!), await RuleDataset.LatestAsync(db, enrollment.Id, ct));
+        var candidate = RuleCandidate.Check(overridesJson, Defaults(enrollment.UseCase!), latest);
         if (!candidate.Errors.Any && candidate.Data is { } data)
         {
             candidate.Add(await DryRunAsync(candidate.Effective, enrollment.UseCase!.TaskType, data, ct));
@@ -82,21 +81,20 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
 
         return candidate.Errors.Any
             ? Result<RuleSetView>.Invalid(candidate.Errors)
-            : Result<RuleSetView>.Ok(View(enrollment, await StoreAsync(enrollment.Id, candidate.Json, comment, actor, ct)));
+            : Result<RuleSetView>.Ok(View(enrollment, await RuleVersionWriter.StoreAsync(dbs, enrollment.Id, candidate.Json, comment, actor, Clock.UtcNow(time), ct)));
     }
 
     /// <summary>The first <paramref name="rows"/> rows of the latest dataset version through the given (unsaved) overrides.</summary>
     public async Task<Result<RulePreviewResult>> PreviewAsync(
         string tenantSlug, string useCase, string overridesJson, int rows = 20, CancellationToken ct = default)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollment = await FindEnrollmentAsync(db, tenantSlug, useCase, ct);
+        var (enrollment, latest) = await LoadAsync(tenantSlug, useCase, ct);
         if (enrollment is null)
         {
             return Result<RulePreviewResult>.NotFound($"Tenant '{tenantSlug}' is not enrolled in '{useCase}'.");
         }
 
-        var candidate = RuleCandidate.Check(overridesJson, Defaults(enrollment.UseCase!), await RuleDataset.LatestAsync(db, enrollment.Id, ct));
+        var candidate = RuleCandidate.Check(overridesJson, Defaults(enrollment.UseCase!), latest);
         if (candidate.Errors.Any)
         {
             return Result<RulePreviewResult>.Invalid(candidate.Errors);
@@ -143,14 +141,13 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
     /// <summary>Suggested raw columns for the label, entity key, event time and each feature, from the latest dataset version.</summary>
     public async Task<Result<IReadOnlyList<MappingSuggestion>>> SuggestMappingAsync(string tenantSlug, string useCase, CancellationToken ct = default)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollment = await FindEnrollmentAsync(db, tenantSlug, useCase, ct);
+        var (enrollment, latest) = await LoadAsync(tenantSlug, useCase, ct);
         if (enrollment is null)
         {
             return Result<IReadOnlyList<MappingSuggestion>>.NotFound($"Tenant '{tenantSlug}' is not enrolled in '{useCase}'.");
         }
 
-        return await RuleDataset.LatestAsync(db, enrollment.Id, ct) is { } data
+        return latest is { } data
             ? Result<IReadOnlyList<MappingSuggestion>>.Ok(MappingAssistant.Suggest(Defaults(enrollment.UseCase!), data.Columns))
             : Result<IReadOnlyList<MappingSuggestion>>.Invalid("dataset",
                 $"'{tenantSlug}' has no dataset for '{useCase}' yet: upload one so its columns can be matched to the features.");
@@ -159,6 +156,14 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
     public static RuleDefaults Defaults(UseCase useCase) => new(
         useCase.TaskType, useCase.LabelColumn, useCase.EntityKeyColumn, useCase.EventTimeColumn,
         useCase.DefaultFeatures.Select(f => new RuleDefaults.Feature(f.Name, f.Type)).ToArray());
+
+    /// <summary>The enrollment and its latest dataset version, read in a context closed before any slow work on the data.</summary>
+    private async Task<(Enrollment? Enrollment, RuleDataset? Latest)> LoadAsync(string tenantSlug, string useCase, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var enrollment = await FindEnrollmentAsync(db, tenantSlug, useCase, ct);
+        return enrollment is null ? (null, null) : (enrollment, await RuleDataset.LatestAsync(db, enrollment.Id, ct));
+    }
 
     private async Task<IReadOnlyList<RuleError>> DryRunAsync(RuleSet effective, ML.TaskType task, RuleDataset data, CancellationToken ct)
     {
@@ -170,37 +175,6 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
         catch (RuleSetException ex)
         {
             return ex.Errors;
-        }
-    }
-
-    /// <summary>Stores version N+1 unless the latest already holds these rules; a racing save of the same number retries once.</summary>
-    private async Task<FeatureRuleVersion> StoreAsync(Guid enrollmentId, string json, string comment, string actor, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            await using var db = await dbs.CreateDbContextAsync(ct);
-            var latest = await db.FeatureRuleVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollmentId)
-                .OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct);
-            if (latest is not null && RuleJson.Write(RuleJson.Parse(latest.Json)) == json)
-            {
-                return latest;
-            }
-
-            var version = new FeatureRuleVersion
-            {
-                Id = Guid.NewGuid(), EnrollmentId = enrollmentId, Number = (latest?.Number ?? 0) + 1, Json = json,
-                Comment = comment, CreatedAt = Clock.UtcNow(time), CreatedBy = actor,
-            };
-            db.FeatureRuleVersions.Add(version);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return version;
-            }
-            catch (DbUpdateException) when (attempt == 0)
-            {
-                // Another save took this number: look again, and take the next one unless it stored the same rules.
-            }
         }
     }
 

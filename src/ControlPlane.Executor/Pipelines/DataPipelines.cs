@@ -13,8 +13,7 @@ public static class DataPipelines
 
     public static PipelineDefinition Definition() => Pipeline.Define(DataRefresh, p => p
         .Describe("Ingests the enrollment's new data (its data source, or uploads not yet ingested) and validates the latest dataset version against the current feature rules.")
-        .Task(DataTasks.Ingest, DataTasks.IngestAsync).Pool("io").Timeout(TimeSpan.FromHours(1))
-        .Task(DataTasks.Validate, DataTasks.ValidateAsync).After(DataTasks.Ingest).Timeout(TimeSpan.FromMinutes(30)));
+        .AddDataTasks());
 
     public static PipelineDefinition FanOutDefinition() => Pipeline.Define(DataRefreshAll, p => p
         .Describe("Runs data-refresh once for every tenant enrolled in the chosen use case.")

@@ -16,6 +16,15 @@ public static class DataTasks
     public const string Ingest = "ingest";
     public const string Validate = "validate";
 
+    /// <summary>Adds <c>ingest</c> → <c>validate</c> to a pipeline; its next tasks go <c>.After(DataTasks.Validate)</c>.</summary>
+    public static Pipeline.TaskBuilder AddDataTasks(this Pipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return pipeline
+            .Task(Ingest, IngestAsync).Pool("io").Timeout(TimeSpan.FromHours(1))
+            .Task(Validate, ValidateAsync).After(Ingest).Timeout(TimeSpan.FromMinutes(30));
+    }
+
     public static async Task IngestAsync(TaskContext ctx)
     {
         var (tenant, useCase) = Enrollment(ctx);

@@ -6,13 +6,14 @@ namespace ControlPlane.ML.Rules;
 /// <summary>A rule set compiled for one raw schema: the estimator to fit, and what each feature became.</summary>
 public sealed class CompiledRules
 {
-    internal CompiledRules(MLContext ml, TaskType task, IReadOnlyList<RawColumn> columns, IEstimator<ITransformer> estimator,
-        IReadOnlyList<CompiledFeature> features, CompiledLabel label)
+    internal CompiledRules(MLContext ml, TaskType task, IReadOnlyList<RawColumn> columns, IReadOnlyCollection<string> identifierColumns,
+        IEstimator<ITransformer> estimator, IReadOnlyList<CompiledFeature> features, CompiledLabel label)
     {
         Context = ml;
         Task = task;
         RawColumns = columns;
-        InputSchema = RawTableDataView.SchemaFor(columns);
+        IdentifierColumns = identifierColumns;
+        InputSchema = RawTableDataView.SchemaFor(columns, identifierColumns);
         Estimator = estimator;
         Features = features;
         Label = label;
@@ -23,6 +24,12 @@ public sealed class CompiledRules
     public TaskType Task { get; }
 
     public IReadOnlyList<RawColumn> RawColumns { get; }
+
+    /// <summary>Number columns read as exact text: a numeric entity key.</summary>
+    public IReadOnlyCollection<string> IdentifierColumns { get; }
+
+    /// <summary>The rows as the compiled pipeline reads them.</summary>
+    public IDataView View(RawTable data) => new RawTableDataView(Conform(data), IdentifierColumns);
 
     /// <summary>The schema rows are read with (<see cref="RawTableDataView.SchemaFor"/>); save the model with it.</summary>
     public DataViewSchema InputSchema { get; }
@@ -37,8 +44,23 @@ public sealed class CompiledRules
     public FittedRules Fit(RawTable data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var view = new RawTableDataView(Conform(data));
-        return new FittedRules(this, Estimator.Fit(view));
+        return new FittedRules(this, Estimator.Fit(View(data)));
+    }
+
+    /// <summary>
+    /// Loads a model saved by <see cref="FittedRules.Save"/> (possibly with a trainer appended) for these same rules, so
+    /// its slots are named again. The saved input schema must be this one.
+    /// </summary>
+    public FittedRules Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var transformer = Context.Model.Load(stream, out var schema);
+        if (schema.Count != InputSchema.Count || schema.Where((c, i) => c.Name != InputSchema[i].Name || !c.Type.Equals(InputSchema[i].Type)).Any())
+        {
+            throw new ArgumentException("The saved model reads other columns than these rules were compiled for.", nameof(stream));
+        }
+
+        return new FittedRules(this, transformer);
     }
 
     /// <summary>The table's columns must be the compiled schema's, by name and type, in the same order.</summary>

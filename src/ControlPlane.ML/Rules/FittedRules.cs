@@ -29,9 +29,13 @@ public sealed class FittedRules
 
     public IReadOnlyList<FeatureSlot> Slots { get; }
 
-    public IDataView Transform(RawTable data) => Transformer.Transform(new RawTableDataView(Rules.Conform(data)));
+    public IDataView Transform(RawTable data) => Transformer.Transform(Rules.View(data));
 
     public void Save(Stream stream) => Rules.Context.Model.Save(Transformer, InputSchema, stream);
+
+    /// <summary>A mapper for one row at a time (real-time featurization) reading <c>Features</c> and whatever else is named.</summary>
+    public RawRowMapper CreateRowMapper(params string[] outputColumns) =>
+        new(Transformer, InputSchema, outputColumns.Length == 0 ? [RuleCompiler.FeaturesColumn] : outputColumns);
 
     /// <summary>Slot names: "company_size", "industry=retail", "industry#17" (hashed), "subject:w.refund", "created.hour".</summary>
     private static IReadOnlyList<FeatureSlot> NameSlots(IReadOnlyList<CompiledFeature> features, DataViewSchema schema)

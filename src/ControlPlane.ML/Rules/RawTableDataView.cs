@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -8,17 +9,18 @@ namespace ControlPlane.ML.Rules;
 /// raw values become ML.NET values, for training and for real-time prediction alike: numbers and booleans become
 /// <see cref="float"/> (missing = NaN, booleans 1/0), date-times <see cref="double"/> Unix seconds (missing = NaN; a
 /// float would lose minutes), categories and text <see cref="ReadOnlyMemory{T}"/> of char (missing = empty). Column
-/// names are the raw headers unchanged, spaces and case included.
+/// names are the raw headers unchanged, spaces and case included. Number columns named as identifiers (the entity
+/// key) are read as exact invariant text instead, since a float keeps only 7 digits of an id.
 /// </summary>
 public sealed class RawTableDataView : IDataView
 {
     private readonly RawTable _table;
 
-    public RawTableDataView(RawTable table)
+    public RawTableDataView(RawTable table, IReadOnlyCollection<string>? identifierColumns = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         _table = table;
-        Schema = SchemaFor(table.Schema);
+        Schema = SchemaFor(table.Schema, identifierColumns);
     }
 
     public RawTable Table => _table;
@@ -28,16 +30,26 @@ public sealed class RawTableDataView : IDataView
     public DataViewSchema Schema { get; }
 
     /// <summary>The ML.NET schema a table with these raw columns has; a saved model is loaded against it.</summary>
-    public static DataViewSchema SchemaFor(IReadOnlyList<RawColumn> columns)
+    public static DataViewSchema SchemaFor(IReadOnlyList<RawColumn> columns, IReadOnlyCollection<string>? identifierColumns = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         var builder = new DataViewSchema.Builder();
         foreach (var column in columns)
         {
-            builder.AddColumn(column.Name, TypeOf(column.Type));
+            var asText = column.Type == FeatureType.Number && identifierColumns?.Contains(column.Name) == true;
+            builder.AddColumn(column.Name, asText ? TextDataViewType.Instance : TypeOf(column.Type));
         }
 
         return builder.ToSchema();
+    }
+
+    /// <summary>Whether a table's columns can be read with <paramref name="schema"/>: same names, in order, of fitting types.</summary>
+    public static bool Fits(RawTable table, DataViewSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(schema);
+        return table.Columns.Count == schema.Count && table.Columns.Select((c, i) => c.Name == schema[i].Name
+            && (TypeOf(c.Type).Equals(schema[i].Type) || c.Type == FeatureType.Number && schema[i].Type is TextDataViewType)).All(x => x);
     }
 
     /// <summary>The ML.NET type a raw column of this feature type is read as.</summary>
@@ -61,6 +73,37 @@ public sealed class RawTableDataView : IDataView
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
+
+    /// <summary>
+    /// The getter of one raw column at the current row, converting as documented above. <paramref name="table"/> and
+    /// <paramref name="row"/> are read on every call, so a row mapper can reuse one getter for row after row.
+    /// </summary>
+    internal static ValueGetter<TValue> Getter<TValue>(Func<RawTable> table, DataViewSchema.Column column, Func<long> row)
+    {
+        var index = column.Index;
+        Delegate getter = column.Type switch
+        {
+            NumberDataViewType t when t == NumberDataViewType.Single => (ValueGetter<float>)((ref float v) =>
+                v = table().Columns[index].Values switch
+                {
+                    double?[] numbers => numbers[row()] is { } d ? (float)d : float.NaN,
+                    bool?[] flags => flags[row()] is { } b ? (b ? 1f : 0f) : float.NaN,
+                    _ => throw new InvalidOperationException($"Column '{column.Name}' does not hold numbers or booleans."),
+                }),
+            NumberDataViewType => (ValueGetter<double>)((ref double v) =>
+                v = ((DateTime?[])table().Columns[index].Values)[row()] is { } t ? UnixSeconds(t) : double.NaN),
+            TextDataViewType => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> v) =>
+                v = table().Columns[index].Values switch
+                {
+                    string?[] texts => (texts[row()] ?? "").AsMemory(),
+                    double?[] ids => (ids[row()]?.ToString("R", CultureInfo.InvariantCulture) ?? "").AsMemory(),
+                    _ => throw new InvalidOperationException($"Column '{column.Name}' cannot be read as text."),
+                }),
+            _ => throw new InvalidOperationException($"Column '{column.Name}' has the unsupported type {column.Type}."),
+        };
+        return getter as ValueGetter<TValue>
+            ?? throw new InvalidOperationException($"Column '{column.Name}' is {column.Type}, not {typeof(TValue).Name}.");
+    }
 
     private sealed class Cursor : DataViewRowCursor
     {
@@ -108,20 +151,7 @@ public sealed class RawTableDataView : IDataView
                 throw new InvalidOperationException($"Column '{column.Name}' was not requested from the cursor.");
             }
 
-            Delegate getter = _view._table.Columns[column.Index].Values switch
-            {
-                double?[] numbers => (ValueGetter<float>)((ref float v) =>
-                    v = numbers[_position] is { } d ? (float)d : float.NaN),
-                bool?[] flags => (ValueGetter<float>)((ref float v) =>
-                    v = flags[_position] is { } b ? (b ? 1f : 0f) : float.NaN),
-                DateTime?[] times => (ValueGetter<double>)((ref double v) =>
-                    v = times[_position] is { } t ? UnixSeconds(t) : double.NaN),
-                string?[] texts => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> v) =>
-                    v = (texts[_position] ?? "").AsMemory()),
-                _ => throw new InvalidOperationException($"Column '{column.Name}' holds unsupported values."),
-            };
-            return getter as ValueGetter<TValue>
-                ?? throw new InvalidOperationException($"Column '{column.Name}' is {column.Type}, not {typeof(TValue).Name}.");
+            return Getter<TValue>(() => _view._table, column, () => _position);
         }
     }
 }

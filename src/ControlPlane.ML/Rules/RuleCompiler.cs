@@ -1,4 +1,3 @@
-using Microsoft.ML.Data;
 using ControlPlane.ML.Rules.Compiler;
 using Microsoft.ML;
 
@@ -34,13 +33,7 @@ public static class RuleCompiler
             throw new RuleSetException(builder.Errors);
         }
 
-        IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
-        foreach (var step in builder.Steps)
-        {
-            chain = chain.Append(step);
-        }
-
-        return new CompiledRules(ml, task, columns, chain, builder.Features, builder.Label!);
+        return new CompiledRules(ml, task, columns, builder.IdentifierColumns, new RulesEstimator(builder.Steps), builder.Features, builder.Label!);
     }
 
     internal static RulePlanBuilder Build(MLContext ml, RuleSet effective, TaskType task, IReadOnlyList<RawColumn> columns,

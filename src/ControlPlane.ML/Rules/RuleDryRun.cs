@@ -7,7 +7,8 @@ namespace ControlPlane.ML.Rules;
 /// <summary>
 /// Fits the compiled rules on real rows to find what only data shows: no rows, a label that is missing everywhere or
 /// has a single value (a binary or multiclass label needs two classes, a regression label two distinct numbers), a
-/// binary label read from numbers that are not 0/1, and expressions that give only missing values.
+/// binary label read from numbers that are not 0/1, features whose column is empty, and expressions that give only
+/// missing values.
 /// </summary>
 public static class RuleDryRun
 {
@@ -26,10 +27,29 @@ public static class RuleDryRun
         }
 
         var compiled = RuleCompiler.Compile(effective, task, data.Schema);
-        var output = compiled.Fit(data).Transform(data);
+        IDataView output;
+        try
+        {
+            output = compiled.Fit(data).Transform(data);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // ML.NET refuses some data outright; say so instead of failing the caller.
+            return [new RuleError("data", $"The rules could not be fitted on these rows: {ex.Message}")];
+        }
+
         var result = new List<RuleError>();
         var rows = Count(data.RowCount);
         CheckLabel(compiled, output, effective.Label!, rows, result);
+        foreach (var rule in effective.Features.Where(f => f.Expression is null))
+        {
+            var source = data.Columns.First(c => c.Name == (rule.Source ?? rule.Name));
+            if (IsEmpty(source.Values))
+            {
+                result.Add(RuleError.Feature(rule.Name, "source", $"Column '{source.Name}' is empty in all {rows} rows."));
+            }
+        }
+
         foreach (var feature in compiled.Features.Where(f => f.ExpressionColumn is not null))
         {
             if (!AnyValue(output, feature.ExpressionColumn!))
@@ -139,6 +159,12 @@ public static class RuleDryRun
                 return false;
         }
     }
+
+    private static bool IsEmpty(Array values) => values switch
+    {
+        string?[] texts => texts.All(string.IsNullOrEmpty),
+        _ => values.Cast<object?>().All(v => v is null),
+    };
 
     internal static Func<double> NumberReader(DataViewRow row, DataViewSchema.Column column)
     {

@@ -26,6 +26,13 @@ public static class RulePreview
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         var compiled = RuleCompiler.Compile(effective, task, data.Schema);
+        var rawColumns = data.Columns.Select(c => c.Name).ToArray();
+        var featureNames = compiled.Features.Select(f => f.Name).ToArray();
+        if (data.RowCount == 0 || rows == 0)
+        {
+            return new RulePreviewResult(rawColumns, featureNames, []);
+        }
+
         var fitted = compiled.Fit(data);
         var shown = Math.Min(rows, data.RowCount);
         var output = compiled.Context.Data.TakeRows(fitted.Transform(data), shown);
@@ -44,6 +51,6 @@ public static class RulePreview
             }
         }
 
-        return new RulePreviewResult(data.Columns.Select(c => c.Name).ToArray(), compiled.Features.Select(f => f.Name).ToArray(), result);
+        return new RulePreviewResult(rawColumns, featureNames, result);
     }
 }

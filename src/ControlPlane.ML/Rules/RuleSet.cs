@@ -81,7 +81,10 @@ public sealed record FeatureRule
     /// <summary>Categories only: one-hot (the default) or hashed.</summary>
     public CategoryEncoding? Encoding { get; init; }
 
-    /// <summary>Categories only: one-hot keeps at most this many categories; hashed uses this many buckets (rounded up to a power of two).</summary>
+    /// <summary>
+    /// Categories only: one-hot keeps at most this many categories, the most frequent in training (default 100; the rest
+    /// and unseen values encode as all zeros); hashed uses this many buckets rounded up to a power of two (default 256).
+    /// </summary>
     public int? MaxCategories { get; init; }
 
     /// <summary>Date-times only: the parts that become numeric features. Null means hour, day of week and month.</summary>
@@ -105,7 +108,10 @@ public sealed record ClipRule
 
 public enum ImputeStrategy
 {
-    /// <summary>Numbers: the mean seen in training. Categories: a "(missing)" category.</summary>
+    /// <summary>
+    /// Numbers and date-times: the mean seen in training. Booleans: the most frequent value. Categories: a "(missing)"
+    /// category. Text needs none (missing text has no n-grams).
+    /// </summary>
     Default,
     Mean,
     Mode,
@@ -121,6 +127,7 @@ public enum NumberTransform
 
     /// <summary>ln(1 + x) for x ≥ 0; negative values become missing.</summary>
     Log,
+    /// <summary>The bucket's index: 0 for x ≤ the first bound, 1 up to the second, …, the number of bounds above the last.</summary>
     Bucketize,
 }
 

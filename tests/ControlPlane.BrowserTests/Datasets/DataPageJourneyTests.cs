@@ -47,6 +47,10 @@ public sealed class DataPageJourneyTests(BrowserFixture fixture) : IClassFixture
         Assert.True(columns > 5, $"expected the churn columns, got {columns}");
         await Expect(page.Locator("[data-column-chart]")).ToHaveCountAsync(columns);
         await Expect(page.Locator("#null-rate-chart svg")).ToBeVisibleAsync();
+
+        // The new version was validated against the enrollment's rules: a checklist with one line per check at least.
+        await Expect(page.Locator("#validation-outcome")).Not.ToHaveTextAsync("Not checked");
+        Assert.True(await page.Locator("#validation-checklist [data-severity]").CountAsync() >= 5);
         Assert.True(await page.Locator("[data-column-chart] svg").CountAsync() >= columns / 2);
         await page.ScreenshotAsync("10-dataset-profile");
     }

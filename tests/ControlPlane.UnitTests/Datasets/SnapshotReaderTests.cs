@@ -69,6 +69,29 @@ public sealed class SnapshotReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_boolean_spelling_the_profiler_accepts_is_kept_in_the_snapshot()
+    {
+        string?[][] rows = [["Y"], ["n"], ["yes"], ["No"], ["TRUE"], ["false"], ["1"], ["0"], ["maybe"]];
+        var yesNo = await ColumnProfiler.ProfileAsync(new ListTableReader(["flag"], [["Y"], ["N"], ["y"], ["n"]]));
+        Assert.Equal(FeatureType.Boolean, yesNo["flag"].Type);
+        await WriteAsync("b.parquet", [("flag", FeatureType.Boolean)], rows, rowGroupSize: 100);
+
+        var table = await SnapshotReader.ReadAsync(_store, "b.parquet", maxRows: null);
+
+        Assert.Equal(new bool?[] { true, false, true, false, true, false, true, false, null }, table.Columns[0].Values);
+    }
+
+    [Fact]
+    public async Task Only_the_asked_columns_are_read()
+    {
+        await WriteAsync("c.parquet", FiveTypes, [["1", "red", "x", "yes", "2024-01-01"]], rowGroupSize: 10);
+
+        var table = await SnapshotReader.ReadAsync(_store, "c.parquet", ["seen", "amount", "absent"], maxRows: null);
+
+        Assert.Equal(["amount", "seen"], table.Columns.Select(c => c.Name));
+    }
+
+    [Fact]
     public async Task An_empty_snapshot_reads_as_columns_without_rows()
     {
         await WriteAsync("e.parquet", FiveTypes, [], rowGroupSize: 10);

@@ -123,12 +123,20 @@ public sealed class RuleCompilerRoundTripTests
     }
 
     [Fact]
-    public void One_hot_respects_the_category_cap()
+    public void One_hot_keeps_the_most_frequent_categories_up_to_the_cap()
     {
         var rules = Rules(new FeatureRule { Name = "plan", MaxCategories = 2 });
         var fitted = RuleCompiler.Compile(rules, TaskType.Binary, Table.Schema).Fit(Table);
-        Assert.Equal(2, fitted.Slots.Count);
-        RuleRoundTrip.Run(rules, TaskType.Binary, Table);
+        var expected = ((string?[])Table.Columns.Single(c => c.Name == "plan").Values)
+            .Select(p => p ?? "(missing)")
+            .GroupBy(p => p)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Take(2)
+            .Select(g => $"plan={g.Key}")
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected, fitted.Slots.Select(s => s.Name));
+        var vectors = RuleTables.Vectors(RuleRoundTrip.Run(rules, TaskType.Binary, Table), RuleCompiler.FeaturesColumn);
+        Assert.Contains(vectors, v => v.Sum() == 0);
     }
 
     [Fact]
@@ -223,7 +231,8 @@ public sealed class RuleCompilerRoundTripTests
             (TaskType.Binary, "churned") => Enumerable.Range(0, Table.RowCount).Select(i => i % 4 == 0 ? "true" : "false"),
             (TaskType.Binary, "converted") => Enumerable.Range(0, Table.RowCount).Select(i => i % 3 == 0 ? "true" : "false"),
             (TaskType.Binary, _) => hours.Select(h => h > 24 ? "true" : "false"),
-            (TaskType.Multiclass, _) => Enumerable.Range(0, Table.RowCount).Select(i => (i % 3 + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            // Keys in ordinal order of the class names: "Sales" = 1, "billing" (from "BILL") = 2, "tech" = 3.
+            (TaskType.Multiclass, _) => Enumerable.Range(0, Table.RowCount).Select(i => (i % 3) switch { 0 => "2", 1 => "3", _ => "1" }),
             (_, "hours") => hours.Select(h => BitConverter.SingleToInt32Bits((float)h!.Value).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             _ => hours.Select(h => BitConverter.SingleToInt32Bits((float)h!.Value * 60f).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
@@ -238,6 +247,20 @@ public sealed class RuleCompilerRoundTripTests
         var times = output.GetColumn<double>(output.Schema[RuleCompiler.EventTimeColumn]).ToList();
         var raw = (DateTime?[])Table.Columns.Single(c => c.Name == "Signed Up").Values;
         Assert.Equal(raw.Select(t => t is { } v ? (v - DateTime.UnixEpoch).TotalSeconds : double.NaN), times);
+    }
+
+    [Fact]
+    public void A_numeric_entity_key_keeps_every_digit()
+    {
+        var table = new RawTable(
+        [
+            RawTableColumn.Numbers("lead number", [123456789012, 98765432101, null]),
+            RawTableColumn.Numbers("pages", [1, 2, 3]),
+            RawTableColumn.Booleans("won", [true, false, true]),
+        ]);
+        var rules = new RuleSet { Label = new LabelRule { Source = "won" }, EntityKey = "lead number", Features = [new FeatureRule { Name = "pages" }] };
+        var output = RuleRoundTrip.Run(rules, TaskType.Binary, table);
+        Assert.Equal(["123456789012", "98765432101", ""], RuleTables.Column(output, RuleCompiler.EntityKeyColumn));
     }
 
     [Fact]

@@ -75,6 +75,25 @@ public sealed class RuleDryRunTests
     }
 
     [Fact]
+    public void A_feature_whose_column_is_empty_everywhere()
+    {
+        var table = Table(100, i => i % 2 == 0, _ => null, i => i);
+        var rules = Rules(new LabelRule { Source = "converted" }, new FeatureRule { Name = "team", Source = "queue" });
+        var error = Assert.Single(RuleDryRun.Check(rules, TaskType.Binary, table));
+        Assert.Equal("features[team].source", error.Path);
+        Assert.Equal("Column 'queue' is empty in all 100 rows.", error.Message);
+    }
+
+    [Fact]
+    public void An_empty_number_column_is_reported_not_thrown()
+    {
+        var table = Table(50, i => i % 2 == 0, _ => "a", _ => null);
+        var rules = Rules(new LabelRule { Source = "converted" }, new FeatureRule { Name = "hours" });
+        var error = Assert.Single(RuleDryRun.Check(rules, TaskType.Binary, table));
+        Assert.Equal("Column 'hours' is empty in all 50 rows.", error.Message);
+    }
+
+    [Fact]
     public void A_binary_label_from_numbers_must_be_zero_or_one()
     {
         var table = Table(100, i => i % 2 == 0, _ => "a", i => i);

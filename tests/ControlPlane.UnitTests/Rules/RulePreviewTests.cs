@@ -53,6 +53,21 @@ public sealed class RulePreviewTests
     }
 
     [Fact]
+    public void An_empty_table_previews_no_rows()
+    {
+        var empty = new RawTable(Table.Columns.Select(c => c.Values switch
+        {
+            double?[] => RawTableColumn.Numbers(c.Name, []),
+            bool?[] => RawTableColumn.Booleans(c.Name, []),
+            DateTime?[] => RawTableColumn.DateTimes(c.Name, []),
+            _ => RawTableColumn.Strings(c.Name, c.Type, []),
+        }).ToArray());
+        var preview = RulePreview.Run(Rules, TaskType.Binary, empty, rows: 5);
+        Assert.Equal(["spend", "industry", "created", "note"], preview.Features);
+        Assert.Empty(preview.Rows);
+    }
+
+    [Fact]
     public void Rules_that_do_not_compile_throw_their_errors()
     {
         var bad = Rules with { Features = [new FeatureRule { Name = "spend", Source = "Spend" }] };

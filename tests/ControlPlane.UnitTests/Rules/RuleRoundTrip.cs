@@ -18,7 +18,13 @@ internal static class RuleRoundTrip
         var ml = MlContextFactory.Create(4);
         var loaded = ml.Model.Load(stream, out var inputSchema);
         Assert.Equal(fitted.InputSchema.Select(c => (c.Name, c.Type)), inputSchema.Select(c => (c.Name, c.Type)));
-        var after = loaded.Transform(new RawTableDataView(table));
+        var after = loaded.Transform(fitted.Rules.View(table));
+
+        // Loading through recompiled rules gives the same slot names and outputs.
+        stream.Position = 0;
+        var reloaded = RuleCompiler.Compile(rules, task, table.Schema, MlContextFactory.Create(5)).Load(stream);
+        Assert.Equal(fitted.Slots, reloaded.Slots);
+        Assert.Equal(RuleTables.Column(before, RuleCompiler.FeaturesColumn), RuleTables.Column(reloaded.Transform(table), RuleCompiler.FeaturesColumn));
 
         var columns = new[] { RuleCompiler.FeaturesColumn, RuleCompiler.LabelColumn, RuleCompiler.EntityKeyColumn, RuleCompiler.EventTimeColumn }
             .Where(c => before.Schema.GetColumnOrNull(c) is not null)

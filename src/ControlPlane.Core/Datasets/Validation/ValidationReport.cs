@@ -14,6 +14,9 @@ public sealed record ValidationReport(
 {
     public bool IsBlocked => Outcome == ValidationOutcomes.Blocked;
 
+    /// <summary>"rules version 3", or the use case's defaults when the tenant has saved no rules (version 0).</summary>
+    public string RulesName => RulesVersion == 0 ? "the use case's default rules" : $"rules version {RulesVersion}";
+
     public static string OutcomeOf(IReadOnlyList<ValidationIssue> issues) =>
         issues.Any(i => i.Severity == ValidationSeverity.Blocking) ? ValidationOutcomes.Blocked
         : issues.Count > 0 ? ValidationOutcomes.Warnings
@@ -25,7 +28,7 @@ public sealed record ValidationReport(
         var blocking = Issues.Count(i => i.Severity == ValidationSeverity.Blocking);
         var warnings = Issues.Count - blocking;
         var text = new StringBuilder();
-        text.Append($"Dataset version {DatasetVersion} ({Rows:N0} rows) checked against rules version {RulesVersion}: ");
+        text.Append($"Dataset version {DatasetVersion} ({Rows:N0} rows) checked against {RulesName}: ");
         text.Append(Outcome switch
         {
             ValidationOutcomes.Blocked => $"blocked by {Count(blocking, "problem")}{(warnings > 0 ? $", with {Count(warnings, "warning")}" : "")}.",
@@ -39,6 +42,7 @@ public sealed record ValidationReport(
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }
 
+/// <summary>Blocking problems stop the pipeline and mark the version blocked; warnings are only reported.</summary>
 public enum ValidationSeverity
 {
     Blocking,

@@ -10,7 +10,7 @@ namespace ControlPlane.ML.Rules.Compiler;
 /// <item>A lambda <c>(a, b) =&gt; body</c> (or <c>x : body</c>) over at most 5 input columns; parameters take the
 /// column types Single, Double, Int32, Int64, Boolean and Text, and the output type is inferred.</item>
 /// <item>Operators <c>+ - * / % ^</c>, comparisons <c>= == != &lt;&gt; &lt; &lt;= &gt; &gt;=</c> (chainable, and
-/// <c>=</c> compares text too), <c>and or not &amp;&amp; || !</c>, <c>c ? a : b</c>, <c>a ?? b</c>, and local names
+/// <c>=</c> compares text too), <c>and or not &amp;&amp; || !</c>, <c>c ? a : b</c>, and local names
 /// <c>with(a = e1, b = e2; body)</c>. Keywords are <c>true false not and or with</c>; the language is case sensitive.</item>
 /// <item>Literals: <c>15</c> is Int32, <c>1.5</c> and <c>2f</c> are Single, <c>2d</c> is Double, <c>"text"</c> with backslash escapes.
 /// Mixed operands widen (Int32 with Double gives Double).</item>

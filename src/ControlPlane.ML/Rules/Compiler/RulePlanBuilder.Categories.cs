@@ -6,7 +6,7 @@ namespace ControlPlane.ML.Rules.Compiler;
 
 internal sealed partial class RulePlanBuilder
 {
-    /// <summary>One-hot keeps at most this many categories by default; the rest (and unseen ones) encode as all zeros.</summary>
+    /// <summary>One-hot keeps at most this many categories by default, the most frequent in training; the rest (and unseen ones) encode as all zeros.</summary>
     public const int DefaultMaxCategories = 100;
 
     /// <summary>Hashed encoding uses this many buckets by default.</summary>
@@ -40,9 +40,11 @@ internal sealed partial class RulePlanBuilder
         }
         else
         {
-            Add(_ml.Transforms.Categorical.OneHotEncoding(output, value,
-                    maximumNumberOfKeys: rule.MaxCategories ?? DefaultMaxCategories,
-                    keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue),
+            var cap = rule.MaxCategories ?? DefaultMaxCategories;
+            Add(data => _ml.Transforms.Categorical.OneHotEncoding(output, value,
+                    maximumNumberOfKeys: cap,
+                    keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue,
+                    keyData: data is null ? null : CategoryCounts.MostFrequent(_ml, data, value, cap)),
                 output, new VectorDataViewType(NumberDataViewType.Single));
         }
 

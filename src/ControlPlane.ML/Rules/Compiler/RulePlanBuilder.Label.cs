@@ -106,7 +106,9 @@ internal sealed partial class RulePlanBuilder
                     .Select(kv => $"x = {ExpressionText.String(kv.Key)} ? {ExpressionText.String(kv.Value)} : "));
                 var classes = Expression(LabelPrefix + "class", $"x => {mapped}x", text, TextDataViewType.Instance);
                 Expression(known, "x => len(x) > 0", classes, BooleanDataViewType.Instance);
-                Add(_ml.Transforms.Conversion.MapValueToKey(RuleCompiler.LabelColumn, classes), RuleCompiler.LabelColumn, NumberDataViewType.UInt32);
+                // Classes in ordinal order, so a class keeps its key from one retraining to the next.
+                Add(_ml.Transforms.Conversion.MapValueToKey(RuleCompiler.LabelColumn, classes, keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue),
+                    RuleCompiler.LabelColumn, NumberDataViewType.UInt32);
                 Label = new CompiledLabel(name, known, classes, expressionColumn);
                 break;
 

@@ -15,7 +15,7 @@ internal sealed partial class RulePlanBuilder
     private readonly RuleSet _rules;
     private readonly TaskType _task;
     private readonly List<RuleError> _errors = [];
-    private readonly List<IEstimator<ITransformer>> _steps = [];
+    private readonly List<Func<IDataView?, IEstimator<ITransformer>>> _steps = [];
     private readonly Dictionary<string, DataViewType> _types = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RawColumn> _raw = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<RawColumn> _rawColumns;
@@ -28,12 +28,24 @@ internal sealed partial class RulePlanBuilder
         _rules = rules;
         _task = task;
         _rawColumns = columns;
+        if (rules.EntityKey is { } key && columns.FirstOrDefault(c => c.Name == key) is { Type: FeatureType.Number })
+        {
+            IdentifierColumns = [key];
+        }
+
         foreach (var column in columns)
         {
             _raw[column.Name] = column;
-            _types[column.Name] = RawTableDataView.TypeOf(column.Type);
+        }
+
+        foreach (var column in RawTableDataView.SchemaFor(columns, IdentifierColumns))
+        {
+            _types[column.Name] = column.Type;
         }
     }
+
+    /// <summary>Number columns read as exact text (a numeric entity key), as <see cref="RawTableDataView"/> is told.</summary>
+    public IReadOnlyCollection<string> IdentifierColumns { get; } = [];
 
     public IReadOnlyList<RuleError> Errors => _errors;
 
@@ -41,7 +53,8 @@ internal sealed partial class RulePlanBuilder
 
     public CompiledLabel? Label { get; private set; }
 
-    public IReadOnlyList<IEstimator<ITransformer>> Steps => _steps;
+    /// <summary>Each step given the data fitted so far (null when only the schema is wanted) returns its estimator.</summary>
+    public IReadOnlyList<Func<IDataView?, IEstimator<ITransformer>>> Steps => _steps;
 
     public void Build(IReadOnlyCollection<string>? inheritedFeatures)
     {
@@ -91,7 +104,9 @@ internal sealed partial class RulePlanBuilder
 
     private void Error(string path, string message) => _errors.Add(new RuleError(path, message));
 
-    private void Add(IEstimator<ITransformer> step, string output, DataViewType type)
+    private void Add(IEstimator<ITransformer> step, string output, DataViewType type) => Add(_ => step, output, type);
+
+    private void Add(Func<IDataView?, IEstimator<ITransformer>> step, string output, DataViewType type)
     {
         _steps.Add(step);
         _types[output] = type;

@@ -1,5 +1,6 @@
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Options;
+using ControlPlane.ML;
 using ControlPlane.Web.Auth;
 using ControlPlane.Web.Components.Shared;
 using ControlPlane.Web.Components.Tenants;
@@ -21,6 +22,7 @@ public partial class DatasetUpload
     private bool _busy;
     private string? _error;
     private string? _outcome;
+    private IReadOnlyDictionary<string, FeatureType> _types = new Dictionary<string, FeatureType>();
 
     [Inject] private DatasetService Datasets { get; set; } = default!;
 
@@ -29,6 +31,9 @@ public partial class DatasetUpload
     [Parameter, EditorRequired] public string Slug { get; set; } = "";
 
     [Parameter, EditorRequired] public string UseCase { get; set; } = "";
+
+    /// <summary>The selected version's columns, offered for type overrides on the next upload.</summary>
+    [Parameter] public IReadOnlyList<DatasetColumn> Columns { get; set; } = [];
 
     [Parameter] public EventCallback<CreatedDatasetVersion> Created { get; set; }
 
@@ -86,14 +91,20 @@ public partial class DatasetUpload
         await InvokeAsync(StateHasChanged);
         var actor = await AuthState.ActorAsync();
         await using var stream = File.OpenRead(staged);
-        var result = await Datasets.CreateVersionAsync(Slug, UseCase, fileName, stream, actor);
+        var result = await Datasets.CreateVersionAsync(Slug, UseCase, fileName, stream, actor, DatasetSourceKinds.Upload, _types, CancellationToken.None);
         if (!result.IsOk)
         {
-            _error = result.Errors.TryGetValue("File", out var messages) ? messages[0] : result.Message;
+            _error = result.Errors.TryGetValue("File", out var messages) || result.Errors.TryGetValue(ColumnTypeOverrides.Field, out messages)
+                ? messages[0] : result.Message;
             return;
         }
 
         var created = result.Value!;
+        if (!created.Reused)
+        {
+            _types = new Dictionary<string, FeatureType>();
+        }
+
         _outcome = created.Reused ? $"Same file as version {created.Version.Number}." : $"Version {created.Version.Number} created.";
         await Created.InvokeAsync(created);
     }

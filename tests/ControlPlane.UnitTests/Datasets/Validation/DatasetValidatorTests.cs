@@ -152,6 +152,26 @@ public class DatasetValidatorTests
     }
 
     [Fact]
+    public async Task A_feature_expression_needs_its_raw_columns_but_not_the_features_defined_before_it()
+    {
+        var rules = ValidationTables.Rules() with
+        {
+            Features =
+            [
+                new FeatureRule { Name = "spend_usd", Source = "spend" },
+                new FeatureRule { Name = "per_seat", Expression = "spend_usd / seats" },
+                new FeatureRule { Name = "ratio", Expression = "(a, b) => a / b", Inputs = ["per_seat", "Mrr Cents"] },
+            ],
+        };
+
+        var report = await ValidateAsync(Header, Clean(20), rules, TaskType.Binary);
+
+        Assert.Equal(
+            ["Column 'seats' (feature per_seat) is not in the dataset.", "Column 'Mrr Cents' (feature ratio) is not in the dataset."],
+            report.Issues.Select(i => i.Message));
+    }
+
+    [Fact]
     public async Task Empty_cells_warn_above_the_first_limit_and_block_above_the_second()
     {
         var rows = Enumerable.Range(0, 50).Select(i => Row($"k{i}", "2024-01-01", i % 2 == 0 ? "yes" : "no",
@@ -238,7 +258,7 @@ public class DatasetValidatorTests
         var report = await ValidateAsync(Header, rows, ValidationTables.Rules(features: "spend"), TaskType.Binary);
 
         var lines = report.ToText().Split('\n');
-        Assert.Equal("Dataset version 1 (10 rows) checked against rules version 0: blocked by 1 problem, with 1 warning.", lines[0]);
+        Assert.Equal("Dataset version 1 (10 rows) checked against the use case's default rules: blocked by 1 problem, with 1 warning.", lines[0]);
         Assert.StartsWith("BLOCKING 1 entity key", lines[1].Replace("(entity key, event time) pairs", "entity key"));
         Assert.StartsWith("WARNING Column 'spend' (feature spend) is 30.0 % empty", lines[2]);
     }
