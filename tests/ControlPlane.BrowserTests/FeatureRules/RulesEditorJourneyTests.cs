@@ -67,6 +67,23 @@ public sealed class RulesEditorJourneyTests(BrowserFixture fixture) : IClassFixt
         await page.Locator("#diff-compare").ClickAsync();
         await Expect(page.Locator("#rule-diff [data-change-path='features[monthly_spend].transform'] [data-after]")).ToContainTextAsync("log");
         await page.ScreenshotAsync("23-rules-saved");
+
+        // The same rules as JSON.
+        await page.Locator("#view-json").ClickAsync();
+        await Expect(page.Locator("#rules-json")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("\"transform\": \"log\""));
+        await page.ScreenshotAsync("24-rules-json");
+        await page.Locator("#view-form").ClickAsync();
+
+        // A derived feature whose expression does not parse: the live check puts the message at that field, and the
+        // preview shows the problem instead of rows.
+        await page.Locator("#new-feature-name").FillAsync("spend_per_seat");
+        await page.Locator("#add-feature").ClickAsync();
+        var expression = page.Locator("[data-field='features[spend_per_seat].expression']");
+        await expression.FillAsync("bi_monthly_bill / * bi_seat_count");
+        await expression.PressAsync("Tab");
+        await Expect(page.Locator("[data-feature='spend_per_seat'] [data-error-path='features[spend_per_seat].expression']")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(preview).ToHaveAttributeAsync("data-state", "invalid");
+        await page.ScreenshotAsync("25-rules-expression-error");
     }
 
     private static async Task ExpectPreviewReadyAsync(IPage page, ILocator preview)
