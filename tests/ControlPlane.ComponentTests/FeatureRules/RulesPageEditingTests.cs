@@ -50,6 +50,23 @@ public sealed class RulesPageEditingTests : RulesPageTestContext
     }
 
     [Fact]
+    public async Task The_effective_view_merges_the_draft_onto_the_use_case_defaults()
+    {
+        await EnrollAsync(withDataset: false);
+        var cut = RenderPage();
+        EditJson(cut, """{ "features": [ { "name": "seats", "scale": 60 } ], "drop": ["nps_score"] }""");
+
+        cut.Find("#view-effective").Click();
+
+        var effective = RuleJson.Parse(cut.WaitForElement("#rules-effective pre", Wait).TextContent);
+        Assert.Equal(60, effective.Features.Single(f => f.Name == "seats").Scale);
+        Assert.Equal(ML.FeatureType.Number, effective.Features.Single(f => f.Name == "seats").Type);
+        Assert.DoesNotContain(effective.Features, f => f.Name == "nps_score");
+        Assert.Contains(effective.Features, f => f.Name == "plan");
+        Assert.Equal("churned", effective.Label!.Source);
+    }
+
+    [Fact]
     public async Task The_diff_between_two_versions_lists_the_changed_field_before_and_after()
     {
         await EnrollAsync(withDataset: false);

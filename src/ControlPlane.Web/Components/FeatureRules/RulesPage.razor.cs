@@ -29,7 +29,7 @@ public partial class RulesPage : IDisposable
     private RuleSetView? _view;
     private string? _notFound;
     private RuleSet _draft = new();
-    private bool _jsonMode;
+    private EditorView _editor = EditorView.Form;
     private string _json = "";
     private RuleErrorIndex _errors = RuleErrorIndex.None;
     private IReadOnlyList<RawColumn> _columns = [];
@@ -116,33 +116,38 @@ public partial class RulesPage : IDisposable
         _errors = RuleErrorIndex.From(error);
     }
 
-    private void ShowJson()
+    /// <summary>
+    /// Switches views. Entering JSON writes the draft out; leaving it parses the text back, and a syntax error keeps the
+    /// JSON view open with the error shown, so no edit is lost on the way.
+    /// </summary>
+    private void Show(EditorView view)
     {
-        if (!_jsonMode)
+        if (view == _editor)
+        {
+            return;
+        }
+
+        if (_editor == EditorView.Json)
+        {
+            if (!RuleJson.TryParse(_json, out var rules, out var error))
+            {
+                _errors = RuleErrorIndex.From(error);
+                Snackbar.Add($"Fix the JSON first: {error.Message}", Severity.Warning);
+                return;
+            }
+
+            _draft = rules;
+        }
+
+        if (view == EditorView.Json)
         {
             _json = RuleJson.Write(_draft);
-            _jsonMode = true;
         }
+
+        _editor = view;
     }
 
-    /// <summary>Back to the form only when the JSON parses; otherwise the syntax error stays in view.</summary>
-    private void ShowForm()
-    {
-        if (!_jsonMode)
-        {
-            return;
-        }
-
-        if (!RuleJson.TryParse(_json, out var rules, out var error))
-        {
-            _errors = RuleErrorIndex.From(error);
-            Snackbar.Add($"Fix the JSON first: {error.Message}", Severity.Warning);
-            return;
-        }
-
-        _draft = rules;
-        _jsonMode = false;
-    }
+    private Color ViewColor(EditorView view) => view == _editor ? Color.Primary : Color.Default;
 
     private void Discard()
     {
@@ -150,54 +155,6 @@ public partial class RulesPage : IDisposable
         _json = RuleJson.Write(_draft);
         _errors = RuleErrorIndex.None;
         SchedulePreview(TimeSpan.Zero);
-    }
-
-    private async Task SaveAsync()
-    {
-        if (_jsonMode && !RuleJson.TryParse(_json, out _, out var syntax))
-        {
-            _errors = RuleErrorIndex.From(syntax);
-            Snackbar.Add("Not saved: the JSON does not parse.", Severity.Error);
-            return;
-        }
-
-        _saving = true;
-        try
-        {
-            var before = _view!.Number;
-            var result = await Rules.SaveAsync(Slug, UseCase, RuleJson.Write(_draft), _comment?.Trim() ?? "", await AuthState.ActorAsync());
-            if (!result.IsOk)
-            {
-                _errors = new RuleErrorIndex(result.Errors);
-                Snackbar.Add($"Not saved: {(_errors.Any ? $"{_errors.Count} problem(s) in the rules" : result.Message)}.", Severity.Error);
-                return;
-            }
-
-            _view = result.Value!;
-            _draft = _view.Overrides;
-            _json = RuleJson.Write(_draft);
-            _errors = RuleErrorIndex.None;
-            _comment = null;
-            await LoadVersionsAsync();
-            Snackbar.Add(_view.Number == before ? $"No changes: version {before} kept." : $"Saved version {_view.Number}.", Severity.Success);
-        }
-        finally
-        {
-            _saving = false;
-        }
-    }
-
-    private async Task<Result<IReadOnlyList<RuleChange>>> DiffAsync(int from, int to)
-    {
-        if (to != DraftNumber)
-        {
-            return await Rules.DiffAsync(Slug, UseCase, from, to);
-        }
-
-        var before = await Rules.GetAsync(Slug, UseCase, from);
-        return before.IsOk
-            ? Result<IReadOnlyList<RuleChange>>.Ok(RuleDiff.Compare(before.Value!.Effective, RuleInheritance.Effective(_view!.Defaults, _draft)))
-            : Result<IReadOnlyList<RuleChange>>.NotFound(before.Message!);
     }
 
     private async Task SuggestAsync()
@@ -220,4 +177,12 @@ public partial class RulesPage : IDisposable
         OnDraftChanged(draft);
         Snackbar.Add($"Applied {mapping.Count} mapping(s); review and save.", Severity.Info);
     }
+}
+
+/// <summary>The three views of the draft: the form, its raw JSON, and the effective rules it gives (read-only).</summary>
+public enum EditorView
+{
+    Form,
+    Json,
+    Effective,
 }
