@@ -56,6 +56,7 @@ public sealed class RulesEditorJourneyTests(BrowserFixture fixture) : IClassFixt
         var after = (await spend.TextContentAsync())!.Trim();
         Assert.True(double.Parse(after, System.Globalization.CultureInfo.InvariantCulture) < double.Parse(before, System.Globalization.CultureInfo.InvariantCulture),
             $"log should shrink the spend: {before} → {after}");
+        await Expect(preview.Locator("tbody tr[data-preview-row='0'] td[data-feature='monthly_spend'][data-changed]")).ToBeVisibleAsync();
         await page.ScreenshotAsync("22-rules-preview-after-edit");
 
         await page.Locator("#rules-comment").FillAsync("log of monthly spend");

@@ -35,6 +35,9 @@ public sealed class RulesPagePreviewTests(ITestOutputHelper output) : RulesPageT
         cut.WaitForAssertion(() => Assert.NotEqual(before, PreviewValues(cut, "monthly_spend")), TimeSpan.FromSeconds(30));
         output.WriteLine(string.Join(" | ", PreviewValues(cut, "monthly_spend")));
         Assert.Equal("ready", cut.Find("#rule-preview").GetAttribute("data-state"));
+        // Only the edited feature's cells are marked as changed.
+        var changed = cut.FindAll("#preview-features td[data-changed]").Select(td => td.GetAttribute("data-feature")).Distinct().ToList();
+        Assert.Equal(["monthly_spend"], changed);
     }
 
     [Fact]

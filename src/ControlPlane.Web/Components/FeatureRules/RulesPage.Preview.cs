@@ -36,6 +36,8 @@ public partial class RulesPage
             _previewFailure = null;
             if (result.IsOk)
             {
+                // Compare with the last rows that were shown, across any invalid drafts in between.
+                _previousPreview = _preview;
                 _preview = result.Value;
                 _previewErrors = _errors = RuleErrorIndex.None;
             }

@@ -42,6 +42,7 @@ public partial class RulesPage : IDisposable
     private CancellationTokenSource? _previewCts;
     private bool _previewBusy;
     private RulePreviewResult? _preview;
+    private RulePreviewResult? _previousPreview;
     private RuleErrorIndex _previewErrors = RuleErrorIndex.None;
     private string? _previewFailure;
 
