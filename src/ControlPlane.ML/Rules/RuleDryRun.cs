@@ -98,8 +98,12 @@ public static class RuleDryRun
         else if (values.Count == 1)
         {
             var what = compiled.Task == TaskType.Multiclass ? "class" : "value";
+            var textLabel = rule.Source is { } column && compiled.RawColumns.First(c => c.Name == column).Type is FeatureType.Category or FeatureType.Text;
+            var hint = compiled.Task == TaskType.Binary && textLabel && values.ContainsKey("false")
+                ? " If the positive class is spelled differently, list its spellings in label.positive."
+                : "";
             errors.Add(new RuleError(path,
-                $"The label '{label.Name}' has only one {what} ('{values.Keys.Single()}') in {rows} rows; a model needs at least two."));
+                $"The label '{label.Name}' has only one {what} ('{values.Keys.Single()}') in {rows} rows; a model needs at least two.{hint}"));
         }
     }
 

@@ -77,6 +77,19 @@ public sealed class RuleCheckerTests
     }
 
     [Fact]
+    public void Features_cannot_read_the_label_or_the_entity_key()
+    {
+        var errors = RuleChecker.Check(Rules(
+            new FeatureRule { Name = "leak", Source = "churned" },
+            new FeatureRule { Name = "id", Source = "Account Id" },
+            new FeatureRule { Name = "sneaky", Expression = "churned and Seats > 3" }), TaskType.Binary, Columns);
+        Assert.Equal(["features[leak].source", "features[id].source", "features[sneaky].expression"], errors.Select(e => e.Path));
+        Assert.Equal("Column 'churned' is the label; a feature cannot read it.", errors[0].Message);
+        Assert.Equal("Column 'Account Id' is the entity key; a feature cannot read it.", errors[1].Message);
+        Assert.Equal("'churned' is the label; a feature cannot read it.", errors[2].Message);
+    }
+
+    [Fact]
     public void Text_featurization_of_a_number_is_refused()
     {
         var error = Single(Rules(new FeatureRule { Name = "seats", Source = "Seats", Type = FeatureType.Text }));

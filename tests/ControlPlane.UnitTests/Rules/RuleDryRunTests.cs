@@ -30,6 +30,15 @@ public sealed class RuleDryRunTests
     }
 
     [Fact]
+    public void A_text_label_with_no_known_positive_spelling_hints_at_label_positive()
+    {
+        var table = Table(40, i => i % 2 == 0, i => i % 2 == 0 ? "won" : "lost", i => i);
+        var error = Assert.Single(RuleDryRun.Check(Rules(new LabelRule { Source = "queue" }), TaskType.Binary, table));
+        Assert.Equal("The label 'queue' has only one value ('false') in 40 rows; a model needs at least two. If the positive class is spelled differently, list its spellings in label.positive.", error.Message);
+        Assert.Empty(RuleDryRun.Check(Rules(new LabelRule { Source = "queue", Positive = ["Won"] }), TaskType.Binary, table));
+    }
+
+    [Fact]
     public void A_label_missing_everywhere_is_not_mistaken_for_false()
     {
         var table = Table(300, _ => null, _ => "a", i => i);

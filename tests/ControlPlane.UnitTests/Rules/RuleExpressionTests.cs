@@ -57,12 +57,39 @@ public sealed class RuleExpressionTests
     }
 
     [Fact]
+    public void A_label_can_be_an_explicit_lambda_over_named_inputs()
+    {
+        var rules = new RuleSet
+        {
+            Label = new LabelRule { Expression = "(d, s) => d > 15 and not isna(s)", Inputs = ["hours", "Seats"] },
+            Features = [new FeatureRule { Name = "plan" }],
+        };
+        var labels = RuleTables.Column(RuleRoundTrip.Run(rules, TaskType.Binary, Table), RuleCompiler.LabelColumn);
+        var hours = Raw<double?>("hours");
+        var seats = Raw<double?>("Seats");
+        Assert.Equal(hours.Select((h, i) => h > 15 && seats[i] is not null ? "true" : "false"), labels);
+    }
+
+    [Fact]
+    public void A_number_column_can_be_one_hot_encoded_as_a_category()
+    {
+        var rules = new RuleSet
+        {
+            Label = new LabelRule { Source = "churned" },
+            Features = [new FeatureRule { Name = "hour", Expression = "floor(hours / 12)", Type = FeatureType.Category }],
+        };
+        var fitted = RuleCompiler.Compile(rules, TaskType.Binary, Table.Schema).Fit(Table);
+        Assert.Equal(["hour=0", "hour=1", "hour=2", "hour=3", "hour=4"], fitted.Slots.Select(s => s.Name));
+        RuleRoundTrip.Run(rules, TaskType.Binary, Table);
+    }
+
+    [Fact]
     public void An_expression_reading_too_many_columns_is_refused()
     {
         var rules = new RuleSet
         {
             Label = new LabelRule { Source = "churned" },
-            Features = [new FeatureRule { Name = "sum", Expression = "Seats + Monthly_Spend + hours + is_active + churned + Seats * 2 + len(plan)" }],
+            Features = [new FeatureRule { Name = "sum", Expression = "Seats + Monthly_Spend + hours + is_active + len(queue) + Seats * 2 + len(plan)" }],
         };
         var error = Assert.Single(RuleChecker.Check(rules, TaskType.Binary, Table.Schema));
         Assert.Equal("features[sum].expression", error.Path);

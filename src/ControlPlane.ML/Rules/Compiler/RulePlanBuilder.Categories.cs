@@ -18,7 +18,7 @@ internal sealed partial class RulePlanBuilder
     {
         if (source.RawType == FeatureType.DateTime)
         {
-            Mismatch(rule, source, FeatureType.Category, "Use type dateTime for its parts.");
+            Mismatch(source, FeatureType.Category, "Use type dateTime for its parts.");
             return null;
         }
 
@@ -55,7 +55,7 @@ internal sealed partial class RulePlanBuilder
     {
         if (source.Type is not TextDataViewType)
         {
-            Mismatch(rule, source, FeatureType.Text, "Text featurization reads words; use type number or category.");
+            Mismatch(source, FeatureType.Text, "Text featurization reads words; use type number or category.");
             return null;
         }
 

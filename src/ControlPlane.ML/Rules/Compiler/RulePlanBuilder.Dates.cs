@@ -31,7 +31,7 @@ internal sealed partial class RulePlanBuilder
     {
         if (source.Type is TextDataViewType or BooleanDataViewType || source.RawType is FeatureType.Number or FeatureType.Boolean)
         {
-            Mismatch(rule, source, FeatureType.DateTime, "A date-time feature needs a date-time column (or an expression giving Unix seconds).");
+            Mismatch(source, FeatureType.DateTime, "A date-time feature needs a date-time column (or an expression giving Unix seconds).");
             return null;
         }
 

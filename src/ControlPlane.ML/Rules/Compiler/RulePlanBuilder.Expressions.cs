@@ -36,6 +36,12 @@ internal sealed partial class RulePlanBuilder
             {
                 if (ResolveName(inputs[k], featuresVisible) is { } column)
                 {
+                    if (featuresVisible && Reserved(column) is { } why)
+                    {
+                        Error($"{pathPrefix}inputs[{k}]", $"'{inputs[k]}' is {why}; a feature cannot read it.");
+                        continue;
+                    }
+
                     columns.Add(column);
                 }
                 else
@@ -72,6 +78,12 @@ internal sealed partial class RulePlanBuilder
                         Error(path, $"Unknown name '{id.Name}' in the expression: there is no {what} of that name. {ColumnHint(id.Name)}");
                     }
 
+                    continue;
+                }
+
+                if (featuresVisible && Reserved(column) is { } why)
+                {
+                    Error(path, $"'{id.Name}' is {why}; a feature cannot read it.");
                     continue;
                 }
 

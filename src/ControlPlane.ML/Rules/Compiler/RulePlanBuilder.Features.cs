@@ -39,6 +39,12 @@ internal sealed partial class RulePlanBuilder
                 return null;
             }
 
+            if (Reserved(raw.Name) is { } why)
+            {
+                Error(RuleError.FeaturePath(rule.Name, "source"), $"Column '{raw.Name}' is {why}; a feature cannot read it.");
+                return null;
+            }
+
             source = new Source(raw.Name, _types[raw.Name], raw.Type, RuleError.FeaturePath(rule.Name, "source"), $"Column '{raw.Name}'");
         }
 
@@ -60,6 +66,10 @@ internal sealed partial class RulePlanBuilder
         };
         return feature is null ? null : feature with { ExpressionColumn = expressionColumn };
     }
+
+    /// <summary>Why a raw column may not feed a feature: the label (a feature reading it would leak the answer) or the entity key.</summary>
+    private string? Reserved(string rawColumn) =>
+        _rules.Label?.Source == rawColumn ? "the label" : _rules.EntityKey == rawColumn ? "the entity key" : null;
 
     private static FeatureType TypeOfExpression(DataViewType type) => type switch
     {
@@ -83,7 +93,7 @@ internal sealed partial class RulePlanBuilder
         },
     };
 
-    private void Mismatch(FeatureRule rule, Source source, FeatureType type, string hint) =>
+    private void Mismatch(Source source, FeatureType type, string hint) =>
         Error(source.Path, $"{source.Describe} gives {Describe(source.Type, source.RawType)}, which cannot be a {Lower(type)} feature. {hint}");
 
     private static string Lower(FeatureType type) => type == FeatureType.DateTime ? "date-time" : type.ToString().ToLowerInvariant();
@@ -92,7 +102,7 @@ internal sealed partial class RulePlanBuilder
     {
         if (source.Type is TextDataViewType || source.RawType == FeatureType.DateTime)
         {
-            Mismatch(rule, source, FeatureType.Number, source.Type is TextDataViewType
+            Mismatch(source, FeatureType.Number, source.Type is TextDataViewType
                 ? "Use type category or text, or compute a number with an expression."
                 : "Use type dateTime for its parts.");
             return null;
@@ -129,7 +139,7 @@ internal sealed partial class RulePlanBuilder
     {
         if (source.RawType == FeatureType.DateTime)
         {
-            Mismatch(rule, source, FeatureType.Boolean, "Compare it in an expression instead, e.g. a > b.");
+            Mismatch(source, FeatureType.Boolean, "Compare it in an expression instead, e.g. a > b.");
             return null;
         }
 
