@@ -41,6 +41,24 @@ public sealed class RulesPagePreviewTests(ITestOutputHelper output) : RulesPageT
     }
 
     [Fact]
+    public async Task Applying_one_suggestion_fills_that_features_source_and_saves_nothing()
+    {
+        await EnrollAsync(withDataset: true);
+        var cut = RenderPage();
+        cut.Find("#suggest-mapping").Click();
+        var candidate = cut.WaitForElement("[data-mapping-target='seats'] [data-candidate]", Wait);
+        var column = candidate.GetAttribute("data-candidate")!;
+        Assert.NotEqual("seats", column);
+        Assert.Contains("%", candidate.TextContent, StringComparison.Ordinal);
+
+        candidate.QuerySelector("button")!.Click();
+
+        cut.WaitForAssertion(() => Assert.Contains($"← {column}", cut.Find("[data-feature='seats'] [data-summary]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.NotEmpty(cut.FindAll("#rules-dirty"));
+        Assert.Empty((await Rules.ListVersionsAsync(Tenant, UseCase)).Value!);
+    }
+
+    [Fact]
     public async Task Without_a_dataset_the_preview_says_so()
     {
         await EnrollAsync(withDataset: false);
