@@ -50,6 +50,24 @@ public sealed class RulesPageEditingTests : RulesPageTestContext
     }
 
     [Fact]
+    public async Task Bucket_bounds_that_are_not_numbers_are_refused_at_the_field_and_leave_the_rule_unchanged()
+    {
+        await EnrollAsync(withDataset: false);
+        var cut = RenderPage();
+        EditJson(cut, """{ "features": [ { "name": "seats", "transform": "bucketize", "buckets": [1, 10] } ] }""");
+        ShowForm(cut);
+        cut.Find("[data-feature='seats'] > div").Click();
+
+        cut.WaitForElement("[data-field='features[seats].buckets']", Wait).Change("1, ten, 100");
+
+        cut.WaitForAssertion(() => Assert.Equal("'ten' is not a number.",
+            cut.Find("[data-feature='seats'] [data-error-path='features[seats].buckets']").TextContent.Trim()), Wait);
+        cut.Find("#view-json").Click();
+        var draft = RuleJson.Parse(cut.WaitForElement("#rules-json", Wait).GetAttribute("value")!);
+        Assert.Equal([1d, 10d], draft.Features.Single().Buckets!);
+    }
+
+    [Fact]
     public async Task The_effective_view_merges_the_draft_onto_the_use_case_defaults()
     {
         await EnrollAsync(withDataset: false);
