@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using ControlPlane.ML.Rules;
 using ControlPlane.Web.Components.FeatureRules;
 
@@ -65,6 +67,24 @@ public sealed class RulesPageEditingTests : RulesPageTestContext
         cut.Find("#view-json").Click();
         var draft = RuleJson.Parse(cut.WaitForElement("#rules-json", Wait).GetAttribute("value")!);
         Assert.Equal([1d, 10d], draft.Features.Single().Buckets!);
+    }
+
+    [Fact]
+    public async Task Leaving_with_unsaved_changes_asks_first_and_stays_when_declined()
+    {
+        await EnrollAsync(withDataset: false);
+        var cut = RenderPage();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        var start = navigation.Uri;
+        var confirm = JSInterop.Setup<bool>("confirm", _ => true);
+        cut.Find("[data-drop='plan']").Click();
+        cut.WaitForElement("#rules-dirty", Wait);
+
+        confirm.SetResult(false);
+        await cut.InvokeAsync(() => navigation.NavigateTo("/tenants"));
+
+        Assert.Single(confirm.Invocations);
+        Assert.Equal(start, navigation.Uri);
     }
 
     [Fact]

@@ -7,6 +7,8 @@ using ControlPlane.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace ControlPlane.Web.Components.FeatureRules;
@@ -57,6 +59,8 @@ public partial class RulesPage : IDisposable
     [Inject] private IAuthorizationService Authorization { get; set; } = default!;
 
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject] private IJSRuntime JS { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthState { get; set; }
 
@@ -146,6 +150,15 @@ public partial class RulesPage : IDisposable
         }
 
         _editor = view;
+    }
+
+    /// <summary>Leaving the page with unsaved edits asks first; the browser asks itself for a reload or another site.</summary>
+    private async Task ConfirmLeaveAsync(LocationChangingContext context)
+    {
+        if (Dirty && !await JS.InvokeAsync<bool>("confirm", "The rules have unsaved changes. Leave without saving?"))
+        {
+            context.PreventNavigation();
+        }
     }
 
     private Color ViewColor(EditorView view) => view == _editor ? Color.Primary : Color.Default;
