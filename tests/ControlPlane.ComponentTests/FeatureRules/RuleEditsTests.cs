@@ -71,4 +71,24 @@ public sealed class RuleEditsTests
         Assert.False(RuleEdits.TryValueMap("ENT enterprise", out _, out var error));
         Assert.Equal("'ENT enterprise' is not 'spelling = value'.", error);
     }
+
+    [Fact]
+    public void Errors_a_feature_card_has_no_field_for_are_listed_once_as_other()
+    {
+        var errors = new RuleErrorIndex(new Dictionary<string, string[]>
+        {
+            ["features[seats].clip.min"] = ["min above max"],
+            ["features[seats].buckets[1]"] = ["not ascending"],
+            ["features[seats]"] = ["unknown feature"],
+            ["features[seats].dateParts"] = ["not a date"],
+            ["features[plan].source"] = ["no column"],
+        });
+
+        var other = errors.OtherForFeature("seats", new HashSet<string> { "clip", "buckets" }).Select(e => e.Path);
+
+        Assert.Equal(["features[seats]", "features[seats].dateParts"], other);
+        Assert.True(errors.AnyForFeature("seats"));
+        Assert.False(errors.AnyForFeature("tenure_months"));
+        Assert.Equal(["no column"], errors.Feature("plan", "source"));
+    }
 }

@@ -38,6 +38,9 @@ public sealed class RuleErrorIndex
     public IEnumerable<RuleError> OtherForFeature(string feature, IReadOnlySet<string> fields)
     {
         var prefix = $"features[{feature}]";
-        return All.Where(e => e.Path.StartsWith(prefix, StringComparison.Ordinal) && !fields.Contains(e.Path[prefix.Length..].TrimStart('.')));
+        return All.Where(e => e.Path.StartsWith(prefix, StringComparison.Ordinal) && !fields.Contains(FieldOf(e.Path[prefix.Length..])));
     }
+
+    /// <summary>".clip.min" → "clip", ".buckets[1]" → "buckets", "" → "" (the feature itself).</summary>
+    private static string FieldOf(string rest) => rest.TrimStart('.').Split('.', '[')[0];
 }
