@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using ControlPlane.Core.DemoData;
 using ControlPlane.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static ControlPlane.IntegrationTests.Datasets.DatasetUploads;
@@ -30,7 +31,8 @@ public abstract class DatasetValidationApiTests<TProvider>(AppFixture<TProvider>
         Assert.All(report["issues"]!.AsArray(), i => Assert.Equal("Blocking", i!["severity"]!.GetValue<string>()));
         Assert.Equal("blocked", (await (await admin.GetAsync(Url(slug))).ReadNodeAsync())[0]!["validationOutcome"]!.GetValue<string>());
 
-        var rulesVersion = await App.WithDbAsync(db => DemoRules.SaveAsync(db, slug, UseCase, DemoRules.Mapping(dataset)));
+        var mapped = await DemoRuleSet.ForAsync(dataset);
+        var rulesVersion = await App.WithDbAsync(db => DemoRules.SaveAsync(db, slug, UseCase, mapped));
         var revalidated = await admin.PostAsync($"{Url(slug)}/1/validate", null);
 
         Assert.Equal(HttpStatusCode.OK, revalidated.StatusCode);
