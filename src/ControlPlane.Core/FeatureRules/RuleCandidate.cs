@@ -41,7 +41,7 @@ internal sealed class RuleCandidate
         candidate.Add(RuleSemantics.Check(overrides));
         if (!candidate.Errors.Any && data is not null)
         {
-            candidate.Add(RuleChecker.Check(candidate.Effective, defaults.Task, data.Columns));
+            candidate.Add(RuleChecker.Check(candidate.Effective, defaults.Task, data.Columns, defaults.Features.Select(f => f.Name).ToArray()));
         }
 
         return candidate;
