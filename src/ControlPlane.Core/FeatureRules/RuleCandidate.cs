@@ -33,7 +33,7 @@ internal sealed class RuleCandidate
         if (!RuleJson.TryParse(overridesJson, out var overrides, out var parseError))
         {
             var unparsed = new RuleCandidate(overrides, RuleInheritance.Effective(defaults, overrides), data);
-            unparsed.Add([RuleParseMessages.Friendly(parseError)]);
+            unparsed.Add([parseError]);
             return unparsed;
         }
 
