@@ -114,9 +114,10 @@ public sealed class DatasetService(
             return Result<DatasetVersionDetails>.NotFound($"'{tenantSlug}' has no version {number} of its '{useCase}' dataset.");
         }
 
+        var rulesVersion = await db.FeatureRuleVersions.Where(r => r.EnrollmentId == version.EnrollmentId).MaxAsync(r => (int?)r.Number, ct) ?? 0;
         using var profile = JsonDocument.Parse(version.ProfileJson);
         return Result<DatasetVersionDetails>.Ok(new DatasetVersionDetails(
-            DatasetVersionSummary.From(version), Schema(version), profile.RootElement.Clone(), Report(version)));
+            DatasetVersionSummary.From(version), Schema(version), profile.RootElement.Clone(), Report(version), rulesVersion));
     }
 
     public static string DatasetPrefix(string tenantSlug, string useCase) => $"{ArtifactPath.TenantRoot(tenantSlug)}datasets/{useCase}/";

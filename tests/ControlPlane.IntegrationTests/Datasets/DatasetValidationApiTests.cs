@@ -33,6 +33,8 @@ public abstract class DatasetValidationApiTests<TProvider>(AppFixture<TProvider>
 
         var mapped = await DemoRuleSet.ForAsync(dataset);
         var rulesVersion = await App.WithDbAsync(db => DemoRules.SaveAsync(db, slug, UseCase, mapped));
+        var stale = await (await admin.GetAsync($"{Url(slug)}/1")).ReadNodeAsync();
+        Assert.Equal((0, rulesVersion, true), (stale["validation"]!["rulesVersion"]!.GetValue<int>(), stale["currentRulesVersion"]!.GetValue<int>(), stale["validationIsStale"]!.GetValue<bool>()));
         var revalidated = await admin.PostAsync($"{Url(slug)}/1/validate", null);
 
         Assert.Equal(HttpStatusCode.OK, revalidated.StatusCode);
@@ -43,6 +45,8 @@ public abstract class DatasetValidationApiTests<TProvider>(AppFixture<TProvider>
         var stored = await App.WithDbAsync(db => db.DatasetVersions.SingleAsync(v => v.Enrollment!.Tenant!.Slug == slug));
         Assert.Equal(fresh["outcome"]!.GetValue<string>(), stored.ValidationOutcome);
         Assert.Contains($"\"rulesVersion\":{rulesVersion}", stored.ValidationJson);
+        var current = await (await admin.GetAsync($"{Url(slug)}/1")).ReadNodeAsync();
+        Assert.Equal((rulesVersion, rulesVersion, false), (current["validation"]!["rulesVersion"]!.GetValue<int>(), current["currentRulesVersion"]!.GetValue<int>(), current["validationIsStale"]!.GetValue<bool>()));
     }
 
     [Fact]
