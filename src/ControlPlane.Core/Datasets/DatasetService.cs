@@ -220,7 +220,7 @@ public sealed class DatasetService(
     internal static ValidationReport? Report(DatasetVersion version) =>
         version.ValidationJson is { } json ? JsonSerializer.Deserialize<ValidationReport>(json, JsonOptions) : null;
 
-    private static IReadOnlyList<DatasetColumn> Schema(DatasetVersion version) =>
+    internal static IReadOnlyList<DatasetColumn> Schema(DatasetVersion version) =>
         JsonSerializer.Deserialize<DatasetColumn[]>(version.SchemaJson, JsonOptions) ?? [];
 
     private async Task<Enrollment?> FindEnrollmentAsync(string tenantSlug, string useCase, CancellationToken ct)

@@ -7,28 +7,14 @@ using ControlPlane.ML.Rules;
 namespace ControlPlane.UnitTests.Rules;
 
 /// <summary>
-/// The rule model can express real tenants: rules written from the demo generator's ground truth (its column mapping,
-/// unit factors as <c>scale</c>, value spellings as <c>values</c>) check clean, pass the dry run, and give canonical
-/// values.
+/// The rule model can express real tenants: the demo seeder's rules (<see cref="DemoRuleSet"/>, from the generator's
+/// ground truth: column mapping, unit factors as <c>scale</c>, value spellings as <c>values</c>) check clean against the
+/// dataset typed as a version stores it, pass the dry run, and give canonical values.
 /// </summary>
 public sealed class DemoTenantRulesTests
 {
-    public static TheoryData<string, string> Datasets()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var tenant in DemoTenants.Standard)
-        {
-            foreach (var useCase in tenant.UseCaseKeys)
-            {
-                data.Add(tenant.Slug, useCase);
-            }
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Datasets))]
+    [MemberData(nameof(DemoRuleSetTests.DemoEnrollments), MemberType = typeof(DemoRuleSetTests))]
     public async Task Ground_truth_rules_compile_and_give_canonical_values(string tenantSlug, string useCaseKey)
     {
         var dataset = DemoTenants.Get(tenantSlug).Generate(useCaseKey);
