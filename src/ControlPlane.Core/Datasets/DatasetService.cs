@@ -114,9 +114,10 @@ public sealed class DatasetService(
             return Result<DatasetVersionDetails>.NotFound($"'{tenantSlug}' has no version {number} of its '{useCase}' dataset.");
         }
 
+        var rulesVersion = await db.FeatureRuleVersions.Where(r => r.EnrollmentId == version.EnrollmentId).MaxAsync(r => (int?)r.Number, ct) ?? 0;
         using var profile = JsonDocument.Parse(version.ProfileJson);
         return Result<DatasetVersionDetails>.Ok(new DatasetVersionDetails(
-            DatasetVersionSummary.From(version), Schema(version), profile.RootElement.Clone(), Report(version)));
+            DatasetVersionSummary.From(version), Schema(version), profile.RootElement.Clone(), Report(version), rulesVersion));
     }
 
     public static string DatasetPrefix(string tenantSlug, string useCase) => $"{ArtifactPath.TenantRoot(tenantSlug)}datasets/{useCase}/";
@@ -219,7 +220,7 @@ public sealed class DatasetService(
     internal static ValidationReport? Report(DatasetVersion version) =>
         version.ValidationJson is { } json ? JsonSerializer.Deserialize<ValidationReport>(json, JsonOptions) : null;
 
-    private static IReadOnlyList<DatasetColumn> Schema(DatasetVersion version) =>
+    internal static IReadOnlyList<DatasetColumn> Schema(DatasetVersion version) =>
         JsonSerializer.Deserialize<DatasetColumn[]>(version.SchemaJson, JsonOptions) ?? [];
 
     private async Task<Enrollment?> FindEnrollmentAsync(string tenantSlug, string useCase, CancellationToken ct)

@@ -18,9 +18,23 @@ public sealed record DatasetVersionSummary(
         v.TimeFrom, v.TimeTo, v.RawPath, v.SnapshotPath, v.CreatedAt, v.CreatedBy, v.ValidationOutcome);
 }
 
-/// <summary>One version in full; <see cref="Validation"/> is null until the version has been validated.</summary>
+/// <summary>
+/// One version in full; <see cref="Validation"/> is null until the version has been validated.
+/// <see cref="CurrentRulesVersion"/> is the enrollment's latest rules version now (0: the use case's defaults), to set
+/// against the report's <see cref="ValidationReport.RulesVersion"/>.
+/// </summary>
 public sealed record DatasetVersionDetails(
-    DatasetVersionSummary Version, IReadOnlyList<DatasetColumn> Schema, JsonElement Profile, ValidationReport? Validation);
+    DatasetVersionSummary Version, IReadOnlyList<DatasetColumn> Schema, JsonElement Profile, ValidationReport? Validation,
+    int CurrentRulesVersion)
+{
+    /// <summary>The report was made with other rules than the current ones: a re-check may give another outcome.</summary>
+    public bool ValidationIsStale => Validation is not null && Validation.RulesVersion != CurrentRulesVersion;
+
+    /// <summary>"Checked against rules v1; rules are now v2." when <see cref="ValidationIsStale"/>, else null.</summary>
+    public string? StaleValidationNote => ValidationIsStale
+        ? $"Checked against {ValidationReport.ShortRulesName(Validation!.RulesVersion)}; rules are now v{CurrentRulesVersion}."
+        : null;
+}
 
 /// <summary>The outcome of an upload: a new version, or the existing one when the same bytes were uploaded before.</summary>
 public sealed record CreatedDatasetVersion(bool Reused, DatasetVersionSummary Version, IReadOnlyList<DatasetColumn> Schema, ValidationReport? Validation);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using ControlPlane.Core.Datasets.Tabular;
 using ControlPlane.ML;
 using ControlPlane.ML.Rules;
 
@@ -34,13 +32,14 @@ public static class DemoRuleSet
         };
     }
 
+    /// <summary>The rules for the dataset's columns as an upload of its CSV would type them.</summary>
+    public static async Task<RuleSet> ForAsync(DemoDataset dataset, CancellationToken ct = default) =>
+        For(dataset, await ColumnsAsync(dataset, ct));
+
     /// <summary>Names and inferred types of the dataset's columns, profiled from its CSV as an upload is.</summary>
     public static async Task<IReadOnlyList<RawColumn>> ColumnsAsync(DemoDataset dataset, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(dataset);
-        using var csv = new MemoryStream(Encoding.UTF8.GetBytes(dataset.ToCsv()), writable: false);
-        await using var reader = await CsvTableReader.OpenAsync(csv, ct);
-        var profile = await ColumnProfiler.ProfileAsync(reader, ct: ct);
+        var profile = await DemoRawTable.ProfileAsync(dataset, ct);
         return profile.Columns.Select(c => new RawColumn(c.Name, c.Type)).ToArray();
     }
 

@@ -33,7 +33,7 @@ internal sealed class RuleCandidate
         if (!RuleJson.TryParse(overridesJson, out var overrides, out var parseError))
         {
             var unparsed = new RuleCandidate(overrides, RuleInheritance.Effective(defaults, overrides), data);
-            unparsed.Add([RuleParseMessages.Friendly(parseError)]);
+            unparsed.Add([parseError]);
             return unparsed;
         }
 
@@ -41,7 +41,7 @@ internal sealed class RuleCandidate
         candidate.Add(RuleSemantics.Check(overrides));
         if (!candidate.Errors.Any && data is not null)
         {
-            candidate.Add(RuleChecker.Check(candidate.Effective, defaults.Task, data.Columns));
+            candidate.Add(RuleChecker.Check(candidate.Effective, defaults.Task, data.Columns, defaults.Features.Select(f => f.Name).ToArray()));
         }
 
         return candidate;

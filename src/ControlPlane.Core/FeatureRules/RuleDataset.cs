@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Datasets.Tabular;
@@ -23,8 +22,7 @@ internal sealed record RuleDataset(DatasetVersion Version, IReadOnlyList<RawColu
             return null;
         }
 
-        var schema = JsonSerializer.Deserialize<DatasetColumn[]>(version.SchemaJson, DatasetService.JsonOptions) ?? [];
-        return new RuleDataset(version, schema.Select(c => new RawColumn(c.Name, c.Type)).ToArray());
+        return new RuleDataset(version, DatasetService.Schema(version).Select(c => new RawColumn(c.Name, c.Type)).ToArray());
     }
 
     public Task<RawTable> SampleAsync(RegionCatalog regions, CancellationToken ct) =>

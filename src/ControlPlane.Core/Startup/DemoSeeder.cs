@@ -84,7 +84,7 @@ public sealed class DemoSeeder(
 
     private async Task SeedRulesAsync(DemoTenant demo, string useCase, DemoDataset dataset, CancellationToken ct)
     {
-        var mapped = DemoRuleSet.For(dataset, await DemoRuleSet.ColumnsAsync(dataset, ct));
+        var mapped = await DemoRuleSet.ForAsync(dataset, ct);
         var saved = await rules.SaveAsync(demo.Slug, useCase, RuleJson.Write(mapped), DemoRuleSet.Comment, Actor, ct);
         if (!saved.IsOk)
         {

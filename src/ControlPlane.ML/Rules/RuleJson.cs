@@ -19,11 +19,15 @@ public static class RuleJson
 
     public static string Write(RuleSet rules) => JsonSerializer.Serialize(rules, Options);
 
-    /// <summary>Parses a rule set; a syntax error or unknown field comes back as a <see cref="RuleError"/> naming where it is.</summary>
+    /// <summary>Parses a rule set; a syntax error or unknown field is thrown as a <see cref="RuleError"/> naming where it is.</summary>
     public static RuleSet Parse(string json) => TryParse(json, out var rules, out var error)
         ? rules
         : throw new RuleSetException([error]);
 
+    /// <summary>
+    /// Parses a rule set; a syntax error, unknown field or wrong value comes back as a <see cref="RuleError"/> naming
+    /// where it is, in the rules' words (an unknown field by name, an enum's allowed values), not .NET's.
+    /// </summary>
     public static bool TryParse(string json, out RuleSet rules, out RuleError error)
     {
         try
@@ -37,7 +41,7 @@ public static class RuleJson
             rules = new RuleSet();
             var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "";
             var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "json" : ex.Path.TrimStart('$', '.');
-            error = new RuleError(path, $"{FirstSentence(ex.Message)}{where}");
+            error = RuleParseMessages.Friendly(new RuleError(path, $"{FirstSentence(ex.Message)}{where}"));
             return false;
         }
     }

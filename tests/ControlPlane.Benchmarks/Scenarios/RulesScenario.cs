@@ -16,10 +16,10 @@ public sealed class RulesScenario : IScenario
     public string Title => "Feature rules: compile + fit + transform of 100,000 rows";
 
     public string Description =>
-        $"{Rows:N0} demo lead-scoring rows (Northwind Traders' spellings and units) as a `RawTable`, with 11 feature rules: a scaled, " +
+        $"{Rows:N0} demo lead-scoring rows (Northwind Traders' spellings and units) as a `RawTable` typed as a dataset version's snapshot types them, with 11 feature rules: a scaled, " +
         "mean-imputed number, log, clip with mode imputation, buckets, three one-hot categories with spelling maps (one capped), a hashed " +
-        "category, a boolean from tenant spellings, a derived expression (`pages_viewed / (days_since_first_touch + 1)`) and three date parts; " +
-        "label from text with a positive spelling. The floor is one cursor pass over the same `RawTableDataView` reading every column — " +
+        "category, a boolean (from tenant spellings where the column is text), a derived expression (`pages_viewed / (days_since_first_touch + 1)`) and three date parts; " +
+        "label as the demo seeder maps it. The floor is one cursor pass over the same `RawTableDataView` reading every column — " +
         "the least any pipeline over these rows must do. A second yardstick fits and applies a Concatenate-only pipeline of the numeric columns. " +
         "Measured: compile alone; compile + fit + transform (a cursor reading `Features` and `Label` of every row); transform alone with the fitted rules " +
         "(batch scoring's featurization); one-row transforms, rows mapped one at a time through a `RawRowMapper` bound once (real-time featurization); and the two calls the rules editor makes live: the static check, and a preview fitted on a 5,000-row sample.";
@@ -29,8 +29,8 @@ public sealed class RulesScenario : IScenario
         var tenant = DemoTenants.NorthwindTraders with { Rows = Rows };
         Console.WriteLine($"  generating {Rows:N0} rows…");
         var dataset = tenant.Generate(DemoUseCaseKeys.LeadScoring);
-        var table = RulesDemoTable.Build(dataset);
-        var rules = RulesDemoTable.LeadScoringRules(dataset);
+        var table = await DemoRawTable.ReadAsync(dataset, ct: ct);
+        var rules = LeadScoringDemoRules.For(dataset, table.Schema);
         var view = new RawTableDataView(table);
         var ml = MlContextFactory.Create(1);
 

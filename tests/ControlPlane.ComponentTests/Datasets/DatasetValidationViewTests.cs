@@ -49,6 +49,23 @@ public sealed class DatasetValidationViewTests : CoreTestContext
     }
 
     [Fact]
+    public async Task A_report_made_with_older_rules_says_so_next_to_the_recheck_and_a_recheck_clears_it()
+    {
+        var data = await EnrollWithVersionAsync();
+        await SaveRulesAsync(KeysOnly(data));
+        var cut = Render<DatasetPage>(p => p.Add(x => x.Slug, Tenant).Add(x => x.UseCase, "churn-risk"));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#validation-checklist")));
+
+        Assert.Equal("Checked against the default rules; rules are now v1.", cut.Find("#validation-stale").TextContent.Trim());
+        Assert.Equal("revalidate", cut.Find("#validation-stale").NextElementSibling?.GetAttribute("id"));
+
+        cut.Find("#revalidate").Click();
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#validation-stale")));
+        Assert.Contains("against rules version 1", cut.Find("#validation-report").TextContent);
+    }
+
+    [Fact]
     public async Task A_type_chosen_for_a_column_applies_to_the_next_upload()
     {
         var data = await EnrollWithVersionAsync();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using ControlPlane.Core.DemoData;
 using ControlPlane.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static ControlPlane.IntegrationTests.Datasets.DatasetUploads;
@@ -30,7 +31,10 @@ public abstract class DatasetValidationApiTests<TProvider>(AppFixture<TProvider>
         Assert.All(report["issues"]!.AsArray(), i => Assert.Equal("Blocking", i!["severity"]!.GetValue<string>()));
         Assert.Equal("blocked", (await (await admin.GetAsync(Url(slug))).ReadNodeAsync())[0]!["validationOutcome"]!.GetValue<string>());
 
-        var rulesVersion = await App.WithDbAsync(db => DemoRules.SaveAsync(db, slug, UseCase, DemoRules.Mapping(dataset)));
+        var mapped = await DemoRuleSet.ForAsync(dataset);
+        var rulesVersion = await App.WithDbAsync(db => DemoRules.SaveAsync(db, slug, UseCase, mapped));
+        var stale = await (await admin.GetAsync($"{Url(slug)}/1")).ReadNodeAsync();
+        Assert.Equal((0, rulesVersion, true), (stale["validation"]!["rulesVersion"]!.GetValue<int>(), stale["currentRulesVersion"]!.GetValue<int>(), stale["validationIsStale"]!.GetValue<bool>()));
         var revalidated = await admin.PostAsync($"{Url(slug)}/1/validate", null);
 
         Assert.Equal(HttpStatusCode.OK, revalidated.StatusCode);
@@ -41,6 +45,8 @@ public abstract class DatasetValidationApiTests<TProvider>(AppFixture<TProvider>
         var stored = await App.WithDbAsync(db => db.DatasetVersions.SingleAsync(v => v.Enrollment!.Tenant!.Slug == slug));
         Assert.Equal(fresh["outcome"]!.GetValue<string>(), stored.ValidationOutcome);
         Assert.Contains($"\"rulesVersion\":{rulesVersion}", stored.ValidationJson);
+        var current = await (await admin.GetAsync($"{Url(slug)}/1")).ReadNodeAsync();
+        Assert.Equal((rulesVersion, rulesVersion, false), (current["validation"]!["rulesVersion"]!.GetValue<int>(), current["currentRulesVersion"]!.GetValue<int>(), current["validationIsStale"]!.GetValue<bool>()));
     }
 
     [Fact]

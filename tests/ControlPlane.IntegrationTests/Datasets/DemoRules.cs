@@ -1,26 +1,13 @@
 using ControlPlane.Core.Data;
-using ControlPlane.Core.DemoData;
 using ControlPlane.Core.FeatureRules;
-using ControlPlane.Core.UseCases;
 using ControlPlane.ML.Rules;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.IntegrationTests.Datasets;
 
-/// <summary>Feature rules that map a demo tenant's raw columns onto the use case, stored as the enrollment's next rules version.</summary>
+/// <summary>Stores feature rules as an enrollment's next rules version, bypassing the rules service.</summary>
 internal static class DemoRules
 {
-    public static RuleSet Mapping(DemoDataset dataset)
-    {
-        var useCase = BuiltInUseCases.All().Single(u => u.Key == dataset.UseCaseKey);
-        return new RuleSet
-        {
-            EntityKey = dataset.EntityKey.RawName, EventTime = dataset.EventTime.RawName,
-            Label = new LabelRule { Source = dataset.Label.RawName },
-            Features = useCase.DefaultFeatures.Select(f => new FeatureRule { Name = f.Name, Source = dataset.Mapping[f.Name] }).ToArray(),
-        };
-    }
-
     /// <summary>Stored directly: saving through the rules service also dry-runs the compiler, which is not what these tests are about.</summary>
     public static async Task<int> SaveAsync(ControlPlaneDbContext db, string slug, string useCase, RuleSet rules)
     {

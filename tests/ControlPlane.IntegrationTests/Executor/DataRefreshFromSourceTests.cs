@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using ControlPlane.Core.Datasets;
+using ControlPlane.Core.DemoData;
 using ControlPlane.Core.Pipelines;
 using ControlPlane.Executor.Pipelines;
 using ControlPlane.IntegrationTests.Datasets;
@@ -25,7 +26,8 @@ public abstract class DataRefreshFromSourceTests<TProvider>(DataSourceFixture<TP
         await File.WriteAllBytesAsync(Path.Combine(folder, "accounts.csv"), Csv(dataset));
         (await admin.PutAsJsonAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/source", new { kind = "path", path = Path.Combine(folder, "*.csv") }))
             .EnsureSuccessStatusCode();
-        await App.WithDbAsync(db => DemoRules.SaveAsync(db, slug, UseCase, DemoRules.Mapping(dataset)));
+        var mapped = await DemoRuleSet.ForAsync(dataset);
+        await App.WithDbAsync(db => DemoRules.SaveAsync(db, slug, UseCase, mapped));
 
         var run = await admin.WaitFinishedAsync(await admin.StartRunAsync(DataPipelines.DataRefresh, tenant: slug, useCase: UseCase));
 

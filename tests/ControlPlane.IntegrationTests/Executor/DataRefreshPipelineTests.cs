@@ -1,5 +1,6 @@
 using System.Text;
 using ControlPlane.Core.Datasets;
+using ControlPlane.Core.DemoData;
 using ControlPlane.Core.Pipelines;
 using ControlPlane.Executor.Pipelines;
 using ControlPlane.IntegrationTests.Datasets;
@@ -24,7 +25,8 @@ public abstract class DataRefreshPipelineTests<TProvider>(ExecutorFixture<TProvi
         var dataset = DemoFile(slug, rows: 400);
         await AddRawUploadAsync(slug, "accounts.csv", Csv(dataset));
         await AddRawUploadAsync(slug, "more.csv", Csv(DemoFile(slug, rows: 300)));
-        await App.WithDbAsync(db => DemoRules.SaveAsync(db, slug, UseCase, DemoRules.Mapping(dataset)));
+        var mapped = await DemoRuleSet.ForAsync(dataset);
+        await App.WithDbAsync(db => DemoRules.SaveAsync(db, slug, UseCase, mapped));
 
         var run = await admin.WaitFinishedAsync(await admin.StartRunAsync(DataPipelines.DataRefresh, tenant: slug, useCase: UseCase));
 

@@ -16,6 +16,10 @@ public abstract class RulesApiTests<TProvider>(AppFixture<TProvider> fixture) : 
     private static readonly string[] NotInSmallFile =
         ["logins_30d", "support_tickets_90d", "nps_score", "tenure_months", "payment_failures", "last_login_days"];
 
+    /// <summary>A hand-written churn-risk file with only the key, time, label, seats, spend and plan.</summary>
+    private static readonly string SmallFile = "account_id,snapshot_date,churned,seats,monthly_spend,plan\n"
+        + string.Concat(Enumerable.Range(0, 40).Select(i => $"A{i},2026-01-{1 + i % 28:00}T00:00:00Z,{(i % 3 == 0 ? "true" : "false")},{i % 7},{i * 10},{(i % 2 == 0 ? "pro" : "free")}\n"));
+
     [Fact]
     public async Task Saved_rules_become_version_1_listed_and_read_back_with_their_effective_rules()
     {
@@ -23,7 +27,7 @@ public abstract class RulesApiTests<TProvider>(AppFixture<TProvider> fixture) : 
         var slug = await CreateTenantAsync(admin);
         var dataset = DemoFile(slug);
         await UploadAsync(admin, slug, dataset.ToCsv());
-        var mapped = RuleJson.Write(DemoRuleSet.For(dataset, await DemoRuleSet.ColumnsAsync(dataset)));
+        var mapped = RuleJson.Write(await DemoRuleSet.ForAsync(dataset));
         Assert.Equal(0, (await (await admin.GetAsync(Url(slug))).ReadNodeAsync())["number"]!.GetValue<int>());
 
         var saved = await PutRulesAsync(admin, slug, mapped, "first mapping");
@@ -96,8 +100,7 @@ public abstract class RulesApiTests<TProvider>(AppFixture<TProvider> fixture) : 
     {
         using var admin = App.CreateAdminClient();
         var slug = await CreateTenantAsync(admin);
-        await UploadAsync(admin, slug, "account_id,snapshot_date,churned,seats,monthly_spend,plan\n"
-            + string.Concat(Enumerable.Range(0, 40).Select(i => $"A{i},2026-01-{1 + i % 28:00}T00:00:00Z,{(i % 3 == 0 ? "true" : "false")},{i % 7},{i * 10},{(i % 2 == 0 ? "pro" : "free")}\n")));
+        await UploadAsync(admin, slug, SmallFile);
         Assert.Equal(HttpStatusCode.OK, (await PutRulesAsync(admin, slug, WithDrop("{}", NotInSmallFile))).StatusCode);
 
         var response = await PutRulesAsync(admin, slug, WithDrop(rules, NotInSmallFile));
@@ -105,6 +108,22 @@ public abstract class RulesApiTests<TProvider>(AppFixture<TProvider> fixture) : 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var messages = (await response.ReadNodeAsync()).FieldErrors(path);
         Assert.Contains(messages, m => m.Contains(expected, StringComparison.Ordinal));
+        Assert.Equal(new[] { 1 }, await VersionNumbersAsync(admin, slug));
+    }
+
+    [Fact]
+    public async Task A_drop_naming_neither_a_feature_nor_a_column_is_a_problem_at_its_index_and_stores_nothing()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await CreateTenantAsync(admin);
+        await UploadAsync(admin, slug, SmallFile);
+        Assert.Equal(HttpStatusCode.OK, (await PutRulesAsync(admin, slug, WithDrop("{}", NotInSmallFile))).StatusCode);
+
+        var response = await PutRulesAsync(admin, slug, WithDrop("{}", ["nps_scroe", .. NotInSmallFile]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var messages = (await response.ReadNodeAsync()).FieldErrors("drop[0]");
+        Assert.Contains(messages, m => m.StartsWith("'nps_scroe' is neither a raw column nor a feature of this use case.", StringComparison.Ordinal));
         Assert.Equal(new[] { 1 }, await VersionNumbersAsync(admin, slug));
     }
 
@@ -206,7 +225,7 @@ public abstract class RulesApiTests<TProvider>(AppFixture<TProvider> fixture) : 
         var slug = await CreateTenantAsync(admin);
         var dataset = DemoFile(slug);
         await UploadAsync(admin, slug, dataset.ToCsv());
-        var mapped = RuleJson.Write(DemoRuleSet.For(dataset, await DemoRuleSet.ColumnsAsync(dataset)));
+        var mapped = RuleJson.Write(await DemoRuleSet.ForAsync(dataset));
 
         var response = await PreviewAsync(admin, slug, mapped);
 

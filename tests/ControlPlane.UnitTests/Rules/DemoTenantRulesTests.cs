@@ -7,36 +7,22 @@ using ControlPlane.ML.Rules;
 namespace ControlPlane.UnitTests.Rules;
 
 /// <summary>
-/// The rule model can express real tenants: rules written from the demo generator's ground truth (its column mapping,
-/// unit factors as <c>scale</c>, value spellings as <c>values</c>) check clean, pass the dry run, and give canonical
-/// values.
+/// The rule model can express real tenants: the demo seeder's rules (<see cref="DemoRuleSet"/>, from the generator's
+/// ground truth: column mapping, unit factors as <c>scale</c>, value spellings as <c>values</c>) check clean against the
+/// dataset typed as a version stores it, pass the dry run, and give canonical values.
 /// </summary>
 public sealed class DemoTenantRulesTests
 {
-    public static TheoryData<string, string> Datasets()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var tenant in DemoTenants.Standard)
-        {
-            foreach (var useCase in tenant.UseCaseKeys)
-            {
-                data.Add(tenant.Slug, useCase);
-            }
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Datasets))]
-    public void Ground_truth_rules_compile_and_give_canonical_values(string tenantSlug, string useCaseKey)
+    [MemberData(nameof(DemoRuleSetTests.DemoEnrollments), MemberType = typeof(DemoRuleSetTests))]
+    public async Task Ground_truth_rules_compile_and_give_canonical_values(string tenantSlug, string useCaseKey)
     {
         var dataset = DemoTenants.Get(tenantSlug).Generate(useCaseKey);
         var useCase = BuiltInUseCases.All().Single(u => u.Key == useCaseKey);
-        var table = RuleTables.FromDemo(dataset, maxRows: 1500);
-        var effective = RuleInheritance.Effective(FeatureRuleService.Defaults(useCase), GroundTruth(dataset, useCase));
+        var table = await DemoRawTable.ReadAsync(dataset, maxRows: 1500);
+        var effective = RuleInheritance.Effective(FeatureRuleService.Defaults(useCase), DemoRuleSet.For(dataset, table.Schema));
 
-        Assert.Empty(RuleChecker.Check(effective, useCase.TaskType, table.Schema));
+        Assert.Empty(RuleChecker.Check(effective, useCase.TaskType, table.Schema, useCase.DefaultFeatures.Select(f => f.Name).ToArray()));
         Assert.Empty(RuleDryRun.Check(effective, useCase.TaskType, table));
 
         var preview = RulePreview.Run(effective, useCase.TaskType, table, rows: 200);
@@ -61,53 +47,6 @@ public sealed class DemoTenantRulesTests
         }
 
         Assert.Contains(preview.Rows, r => r.Label is not null);
-    }
-
-    /// <summary>A tenant's overrides written from the generator's ground truth.</summary>
-    private static RuleSet GroundTruth(DemoDataset dataset, UseCase useCase)
-    {
-        static Dictionary<string, string>? Spellings(DemoColumn column) =>
-            column.Values.Count == 0 ? null : column.Values.ToDictionary(kv => kv.Value, kv => kv.Key, StringComparer.Ordinal);
-
-        var features = new List<FeatureRule>();
-        var drop = new List<string>();
-        foreach (var feature in useCase.DefaultFeatures)
-        {
-            if (!dataset.Mapping.TryGetValue(feature.Name, out var raw))
-            {
-                drop.Add(feature.Name);
-                continue;
-            }
-
-            var column = dataset.Column(feature.Name);
-            features.Add(new FeatureRule
-            {
-                Name = feature.Name,
-                Source = raw,
-                Scale = column.RawPerUnit != 1 && feature.Type == FeatureType.Number ? column.RawPerUnit : null,
-                Values = feature.Type is FeatureType.Category or FeatureType.Boolean ? Spellings(column) : null,
-            });
-        }
-
-        var label = dataset.Label;
-        return new RuleSet
-        {
-            Label = useCase.TaskType switch
-            {
-                TaskType.Binary => new LabelRule { Source = label.RawName, Positive = [label.Values["true"]] },
-                TaskType.Multiclass => new LabelRule { Source = label.RawName, Values = Spellings(label) },
-                _ when label.RawPerUnit != 1 => new LabelRule
-                {
-                    Expression = $"x => x / {label.RawPerUnit.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-                    Inputs = [label.RawName],
-                },
-                _ => new LabelRule { Source = label.RawName },
-            },
-            EntityKey = dataset.EntityKey.RawName,
-            EventTime = dataset.EventTime.RawName,
-            Features = features,
-            Drop = drop,
-        };
     }
 }
 

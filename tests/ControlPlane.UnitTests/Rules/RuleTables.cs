@@ -1,5 +1,4 @@
 using System.Globalization;
-using ControlPlane.Core.DemoData;
 using ControlPlane.ML;
 using ControlPlane.ML.Rules;
 using Microsoft.ML;
@@ -58,31 +57,6 @@ internal static class RuleTables
             RawTableColumn.Strings("queue", FeatureType.Category, queue),
             RawTableColumn.Numbers("hours", hours),
         ]);
-    }
-
-    /// <summary>A demo upload as the snapshot stores it: numbers parsed, timestamps parsed, flags kept as the tenant spells them.</summary>
-    public static RawTable FromDemo(DemoDataset dataset, int? maxRows = null)
-    {
-        var rows = Math.Min(maxRows ?? dataset.RowCount, dataset.RowCount);
-        var columns = new List<RawTableColumn>();
-        for (var c = 0; c < dataset.Columns.Count; c++)
-        {
-            var column = dataset.Columns[c];
-            string? Cell(int row) => dataset.Rows[row][c] is { Length: > 0 } s ? s : null;
-            columns.Add(column.Kind switch
-            {
-                DemoColumnKind.Number => RawTableColumn.Numbers(column.RawName,
-                    Enumerable.Range(0, rows).Select(r => Cell(r) is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : (double?)null).ToArray()),
-                DemoColumnKind.Timestamp => RawTableColumn.DateTimes(column.RawName,
-                    Enumerable.Range(0, rows).Select(r => Cell(r) is { } s
-                        ? DateTime.ParseExact(s, column.Format!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
-                        : (DateTime?)null).ToArray()),
-                DemoColumnKind.Text => RawTableColumn.Strings(column.RawName, FeatureType.Text, Enumerable.Range(0, rows).Select(Cell).ToArray()),
-                _ => RawTableColumn.Strings(column.RawName, FeatureType.Category, Enumerable.Range(0, rows).Select(Cell).ToArray()),
-            });
-        }
-
-        return new RawTable(columns);
     }
 
     /// <summary>Every value of a column, as text that differs whenever the bits differ.</summary>

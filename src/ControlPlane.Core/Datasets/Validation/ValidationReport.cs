@@ -17,6 +17,9 @@ public sealed record ValidationReport(
     /// <summary>"rules version 3", or the use case's defaults when the tenant has saved no rules (version 0).</summary>
     public string RulesName => RulesVersion == 0 ? "the use case's default rules" : $"rules version {RulesVersion}";
 
+    /// <summary>"rules v3", or "the default rules" for version 0.</summary>
+    public static string ShortRulesName(int rulesVersion) => rulesVersion == 0 ? "the default rules" : $"rules v{rulesVersion}";
+
     public static string OutcomeOf(IReadOnlyList<ValidationIssue> issues) =>
         issues.Any(i => i.Severity == ValidationSeverity.Blocking) ? ValidationOutcomes.Blocked
         : issues.Count > 0 ? ValidationOutcomes.Warnings

@@ -1,9 +1,9 @@
-using ControlPlane.Core.FeatureRules;
 using ControlPlane.ML.Rules;
 
 namespace ControlPlane.UnitTests.Rules;
 
-public sealed class RuleParseMessagesTests
+/// <summary>Parse errors from <see cref="RuleJson"/> speak of the rules, not of .NET, whoever calls it.</summary>
+public sealed class RuleJsonErrorsTests
 {
     [Theory]
     [InlineData("""{"features":[{"name":"seats","sourc":"licenses"}]}""", "features[0].sourc",
@@ -17,10 +17,18 @@ public sealed class RuleParseMessagesTests
     {
         Assert.False(RuleJson.TryParse(json, out _, out var error));
 
-        var friendly = RuleParseMessages.Friendly(error);
+        Assert.Equal(path, error.Path);
+        Assert.Contains(message, error.Message);
+        Assert.DoesNotContain(".NET", error.Message);
+    }
 
-        Assert.Equal(path, friendly.Path);
-        Assert.Contains(message, friendly.Message);
-        Assert.DoesNotContain(".NET", friendly.Message);
+    [Fact]
+    public void Parse_throws_the_same_readable_error()
+    {
+        var thrown = Assert.Throws<RuleSetException>(() => RuleJson.Parse("""{"features":[{"name":"seats","sourc":"licenses"}]}"""));
+
+        var error = Assert.Single(thrown.Errors);
+        Assert.Equal("features[0].sourc", error.Path);
+        Assert.StartsWith("Unknown field 'sourc'", error.Message);
     }
 }

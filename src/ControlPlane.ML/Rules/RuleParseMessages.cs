@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
-using ControlPlane.ML.Rules;
 
-namespace ControlPlane.Core.FeatureRules;
+namespace ControlPlane.ML.Rules;
 
 /// <summary>
 /// Says a JSON error in the words of the rules rather than of .NET: "Unknown field 'sourc'" instead of "could not be
-/// mapped to any .NET member contained in type ...", and the allowed values of an enum field.
+/// mapped to any .NET member contained in type ...", and the allowed values of an enum field. Used by
+/// <see cref="RuleJson.TryParse"/>, so every caller gets the readable message.
 /// </summary>
 internal static partial class RuleParseMessages
 {

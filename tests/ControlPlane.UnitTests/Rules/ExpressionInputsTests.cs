@@ -1,8 +1,9 @@
-using ControlPlane.Core.Datasets.Validation;
+using ControlPlane.ML.Rules;
 
-namespace ControlPlane.UnitTests.Datasets.Validation;
+namespace ControlPlane.UnitTests.Rules;
 
-public class ExpressionInputsTests
+/// <summary>The names an expression reads, as the compiler reads them (validation relies on these).</summary>
+public sealed class ExpressionInputsTests
 {
     [Theory]
     [InlineData("spend / seats", new[] { "spend", "seats" })]
@@ -11,6 +12,7 @@ public class ExpressionInputsTests
     [InlineData("plan == \"gold plan\" ? 1 : 0", new[] { "plan" })]
     [InlineData("(a, b) => a > b", new[] { "a", "b" })]
     [InlineData("x => isna(x) ? 0 : x", new[] { "x" })]
+    [InlineData("with(per = spend / seats; per > 10 ? per : seats)", new[] { "spend", "seats" })]
     public void Finds_the_names_an_expression_reads(string expression, string[] expected) =>
         Assert.Equal(expected, ExpressionInputs.Of(expression, null));
 
