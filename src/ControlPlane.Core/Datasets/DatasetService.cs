@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
+using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Datasets.Tabular;
 using ControlPlane.Core.Datasets.Validation;
 using ControlPlane.Core.Options;
@@ -22,7 +23,7 @@ namespace ControlPlane.Core.Datasets;
 /// </summary>
 public sealed class DatasetService(
     RegionCatalog regions, IDbContextFactory<ControlPlaneDbContext> dbs, DatasetValidationService validation,
-    IOptions<ControlPlaneOptions> options, TimeProvider time)
+    FeatureRuleService rules, IOptions<ControlPlaneOptions> options, TimeProvider time)
 {
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -145,10 +146,13 @@ public sealed class DatasetService(
             return Result<CreatedDatasetVersion>.NotFound(checkedReport.Message!);
         }
 
+        // The time range is read from the column the tenant's rules map the event time to, not the use case's name for it.
+        var eventTimeColumn = (await rules.GetAsync(tenantSlug, enrollment.UseCase.Key, ct: ct)).Value?.Effective.EventTime;
+
         // Two uploads may race for the same number; the loser takes the next one, once.
         for (var attempt = 0; ; attempt++)
         {
-            var version = NewVersion(enrollment, extension, upload, profile, await NextNumberAsync(enrollment.Id, ct));
+            var version = NewVersion(enrollment, extension, upload, profile, eventTimeColumn, await NextNumberAsync(enrollment.Id, ct));
             DatasetValidationService.Record(version, report with { DatasetVersion = version.Number });
             try
             {
@@ -193,14 +197,15 @@ public sealed class DatasetService(
         await store.WriteAsync(snapshotPath, snapshot, ct);
     }
 
-    private DatasetVersion NewVersion(Enrollment enrollment, string extension, Upload upload, TableProfile profile, int number)
+    private DatasetVersion NewVersion(
+        Enrollment enrollment, string extension, Upload upload, TableProfile profile, string? eventTimeColumn, int number)
     {
         var id = Guid.NewGuid();
 
         // The id in the file names keeps a racing upload that picked the same number from overwriting this one's files.
         var folder = $"{DatasetPrefix(enrollment.Tenant!.Slug, enrollment.UseCase!.Key)}v{number}/";
         var tag = id.ToString("N")[..12];
-        var eventTime = profile.Columns.FirstOrDefault(c => c.Name == enrollment.UseCase.EventTimeColumn && c.Type == FeatureType.DateTime);
+        var eventTime = profile.Columns.FirstOrDefault(c => c.Name == eventTimeColumn && c.Type == FeatureType.DateTime);
         var columns = profile.Columns.Select(c => new DatasetColumn(c.Name, c.Type, c.InferredType, c.IsOverridden)).ToArray();
         return new DatasetVersion
         {

@@ -50,6 +50,25 @@ public abstract class DatasetValidationApiTests<TProvider>(AppFixture<TProvider>
     }
 
     [Fact]
+    public async Task The_time_range_comes_from_the_column_the_rules_map_the_event_time_to()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await CreateTenantAsync(admin, "us");
+        var dataset = DemoFile(slug, rows: 400);
+        Assert.NotEqual(dataset.EventTime.CanonicalName, dataset.EventTime.RawName);
+        var mapped = await DemoRuleSet.ForAsync(dataset);
+        await App.WithDbAsync(db => DemoRules.SaveAsync(db, slug, UseCase, mapped));
+
+        var created = await (await UploadAsync(admin, slug, Csv(dataset), "accounts.csv")).ReadNodeAsync();
+
+        var from = created["version"]!["timeFrom"]!.GetValue<DateTime>();
+        var to = created["version"]!["timeTo"]!.GetValue<DateTime>();
+        Assert.InRange(from, dataset.StartUtc, dataset.EndUtc);
+        Assert.InRange(to, from, dataset.EndUtc);
+        Assert.True(to - from > TimeSpan.FromDays(30), $"{from:O} .. {to:O} should span most of the generated range.");
+    }
+
+    [Fact]
     public async Task Type_overrides_at_upload_are_kept_in_the_schema_next_to_the_inferred_type()
     {
         using var admin = App.CreateAdminClient();
