@@ -1,0 +1,88 @@
+namespace ControlPlane.ML.Training;
+
+/// <summary>
+/// Everything learnt about one trained model that people compare: stored as JSON with the model version and drawn by
+/// the comparison UI. Only the members for the model's task type are set.
+/// </summary>
+public sealed record ModelReport
+{
+    public required TaskType Task { get; init; }
+    public required string Trainer { get; init; }
+    public IReadOnlyDictionary<string, string> Hyperparameters { get; init; } = new Dictionary<string, string>();
+    public required int Seed { get; init; }
+
+    /// <summary>The search: every candidate tried, with its cross-validated score.</summary>
+    public IReadOnlyList<CandidateScore> Candidates { get; init; } = [];
+
+    public required SplitSummary Split { get; init; }
+
+    /// <summary>Metrics on the held-out test split.</summary>
+    public required ModelMetrics Test { get; init; }
+
+    /// <summary>Global permutation feature importance on the test split, most important first.</summary>
+    public IReadOnlyList<FeatureImportance> Importance { get; init; } = [];
+
+    /// <summary>Per-row feature contributions for a sample of test rows.</summary>
+    public IReadOnlyList<RowExplanation> Explanations { get; init; } = [];
+
+    public TimeSpan TrainingDuration { get; init; }
+
+    /// <summary>SHA-256 over the test predictions: equal fingerprints mean identical predictions.</summary>
+    public required string PredictionFingerprint { get; init; }
+}
+
+/// <param name="Metric">The metric the search optimised (e.g. "auc", "macroAccuracy", "rmse").</param>
+public sealed record CandidateScore(string Trainer, IReadOnlyDictionary<string, string> Hyperparameters, string Metric, double Score, TimeSpan Duration);
+
+/// <param name="ByTime">True when rows were ordered by event time (train older, test newer).</param>
+/// <param name="TrainUntil">With <paramref name="ByTime"/>: the newest event time in training; every test row is later.</param>
+public sealed record SplitSummary(bool ByTime, int TrainRows, int TestRows, DateTime? TrainUntil, DateTime? TestFrom);
+
+public sealed record ModelMetrics
+{
+    /// <summary>The one number shown in tables and the home matrix: "auc", "macroAccuracy" or "rmse".</summary>
+    public required string Headline { get; init; }
+    public required double HeadlineValue { get; init; }
+
+    /// <summary>Whether a larger headline value is better (false for RMSE).</summary>
+    public required bool HigherIsBetter { get; init; }
+
+    // Binary
+    public double? Auc { get; init; }
+    public double? PrAuc { get; init; }
+    public double? F1 { get; init; }
+    public double? LogLoss { get; init; }
+    public double? Accuracy { get; init; }
+    public IReadOnlyList<CurvePoint>? Roc { get; init; }
+    public IReadOnlyList<CurvePoint>? PrecisionRecall { get; init; }
+
+    // Multiclass
+    public double? MacroAccuracy { get; init; }
+    public double? MicroAccuracy { get; init; }
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>Rows are actual classes, columns predicted, in <see cref="Classes"/> order.</summary>
+    public IReadOnlyList<IReadOnlyList<long>>? ConfusionMatrix { get; init; }
+
+    // Regression
+    public double? Rmse { get; init; }
+    public double? Mae { get; init; }
+    public double? RSquared { get; init; }
+
+    /// <summary>A sample of (actual, predicted) pairs for residual plots.</summary>
+    public IReadOnlyList<CurvePoint>? Residuals { get; init; }
+}
+
+/// <summary>A point of a curve: ROC (x = false-positive rate, y = true-positive rate), PR (x = recall, y = precision), residuals (x = actual, y = predicted).</summary>
+public sealed record CurvePoint(double X, double Y);
+
+/// <param name="Feature">The feature (rule) name; slots of one feature (one-hot, date parts) are summed.</param>
+/// <param name="Importance">Drop in the headline metric when the feature is permuted (larger = more important).</param>
+public sealed record FeatureImportance(string Feature, double Importance);
+
+/// <param name="EntityKey">The row's entity key, when the rules map one.</param>
+/// <param name="Score">The model's output for the row (probability, class or value, as text).</param>
+/// <param name="Contributions">Feature → contribution to the score, largest magnitude first.</param>
+public sealed record RowExplanation(string? EntityKey, string Score, IReadOnlyList<FeatureContribution> Contributions);
+
+public sealed record FeatureContribution(string Feature, double Value);

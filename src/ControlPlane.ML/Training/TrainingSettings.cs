@@ -1,0 +1,47 @@
+namespace ControlPlane.ML.Training;
+
+/// <summary>
+/// How one model is trained. Everything that changes the result is here (with the data and the rules), so the same
+/// settings on the same dataset and rules versions give identical metrics and predictions.
+/// </summary>
+public sealed record TrainingSettings
+{
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Wall-clock budget of the hyperparameter search (the final fit and evaluation come on top).</summary>
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Cross-validation folds used to choose a candidate (time-ordered folds when there are event times).</summary>
+    public int Folds { get; init; } = 3;
+
+    /// <summary>Threads given to trainers that can use several (LightGBM, FastTree, SDCA); fixed for reproducibility.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Candidate trainer names (see <see cref="TrainerNames"/>); null tries every candidate of the task type.</summary>
+    public IReadOnlyList<string>? Trainers { get; init; }
+
+    /// <summary>Share of rows held out as the test split (the newest ones when there are event times).</summary>
+    public double TestFraction { get; init; } = 0.2;
+
+    /// <summary>Test rows explained one by one (feature contributions) and stored with the version.</summary>
+    public int ExplainedRows { get; init; } = 20;
+}
+
+/// <summary>The candidate trainers, by task type.</summary>
+public static class TrainerNames
+{
+    public const string FastTree = "fasttree";
+    public const string LightGbm = "lightgbm";
+    public const string LogisticRegression = "logistic-regression";
+    public const string MaximumEntropy = "maximum-entropy";
+    public const string OneVersusAllTrees = "one-vs-all-fasttree";
+    public const string Sdca = "sdca";
+
+    public static IReadOnlyList<string> For(TaskType task) => task switch
+    {
+        TaskType.Binary => [FastTree, LightGbm, LogisticRegression],
+        TaskType.Multiclass => [LightGbm, MaximumEntropy, OneVersusAllTrees],
+        TaskType.Regression => [FastTree, LightGbm, Sdca],
+        _ => throw new ArgumentOutOfRangeException(nameof(task), task, null),
+    };
+}
