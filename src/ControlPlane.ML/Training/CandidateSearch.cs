@@ -15,7 +15,7 @@ internal static class CandidateSearch
         MLContext ml, FeatureMatrix train, TaskType task, TrainingSettings settings, bool byTime,
         Action<double, string>? progress, CancellationToken ct)
     {
-        var grid = TrainerCandidate.Grid(task, settings.Trainers, settings.DefaultHyperparametersOnly);
+        var grid = TrainerCandidate.Grid(task, settings.Trainers, settings.DefaultHyperparametersOnly, settings.Hyperparameters);
         var (metric, higher) = ModelEvaluator.Headline(task);
         if (grid.Count == 1)
         {
@@ -46,7 +46,7 @@ internal static class CandidateSearch
                     continue;
                 }
 
-                var model = candidate.Estimator(ml, task, settings.Seed, settings.Threads, train.Width).Fit(train.View(ml, fit));
+                var model = candidate.Fit(train, fit, task, settings.Seed, settings.Threads);
                 values.Add(ModelEvaluator.HeadlineValue(ml, model.Transform(train.View(ml, validate)), task));
             }
 

@@ -57,6 +57,7 @@ public sealed class TrainingQualityScenario : IScenario
         var results = new List<Measurement>();
         var rows = new List<string>();
         var deltas = new List<double>();
+        var losses = new List<string>();
         var c = CultureInfo.InvariantCulture;
         foreach (var (tenant, useCase) in Datasets())
         {
@@ -72,6 +73,11 @@ public sealed class TrainingQualityScenario : IScenario
             var plainAuc = plain.Report.Test.Auc!.Value;
             var chosenAuc = chosen.Report.Test.Auc!.Value;
             deltas.Add(chosenAuc - plainAuc);
+            if (chosenAuc < plainAuc)
+            {
+                losses.Add(string.Create(c, $"{tenant.Slug} / {useCase} by {plainAuc - chosenAuc:0.000}"));
+            }
+
             floors.Add(new Measurement($"plain FastTree: {name}", "ML.NET", plainTime, 1, string.Create(c, $"AUC {plainAuc:0.000}")));
             results.Add(new Measurement($"chosen: {name}", "ML.NET", chosenTime, chosenTime.MedianMs / plainTime.MedianMs,
                 string.Create(c, $"{chosen.Report.Trainer}, AUC {chosenAuc:0.000}")));
@@ -84,7 +90,8 @@ public sealed class TrainingQualityScenario : IScenario
             "| dataset | train / test rows | chosen trainer | chosen AUC | plain FastTree AUC | Δ AUC | candidates tried | chosen s | plain s |\n" +
             "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n" + string.Join("\n", rows),
             string.Create(c, $"Mean Δ AUC (chosen − plain FastTree): {deltas.Average():+0.000;-0.000;0.000}; the chosen model is at least as good on {deltas.Count(d => d >= 0)} of {deltas.Count} datasets. ") +
-                " The search chooses by cross-validation on the training rows only, so it can lose to the reference on a test split it never saw (Northwind's data drifts in its last 60 days, which are its test split).",
+            (losses.Count == 0 ? "" : $"Where it loses ({string.Join(", ", losses)}), the search chose by cross-validation on the training rows, which cannot see the test split. ") +
+            "The demo generator draws labels from a logistic model of the features, which is why a regularized logistic regression is so often the best choice here.",
         };
         return new ScenarioReport(Name, Title, Description, floors, results, notes);
     }
