@@ -59,7 +59,7 @@ public sealed class PooledModelTests(ITestOutputHelper output)
         var pooled = PooledTrainer.Train([CanonicalTable.From(big.Table, big.Effective, Churn, Settings), smallCanonical], Churn, Settings);
 
         var onSmall = PooledTrainer.EvaluateOn(pooled, smallCanonical, Churn, Settings);
-        var decision = ServingDecision.Decide(small.Table.RowCount, minimumRows: 500, own: null, onSmall);
+        var decision = PooledDecision.Decide(small.Table.RowCount, minimumRows: 500, own: null, onSmall);
         output.WriteLine(decision.Reason);
 
         Assert.True(decision.UsePooled);
@@ -82,7 +82,7 @@ public sealed class PooledModelTests(ITestOutputHelper output)
             [CanonicalTable.From(northwind.Table, northwind.Effective, Churn, Settings), CanonicalTable.From(other.Table, other.Effective, Churn, Settings), canonical],
             Churn, Settings);
         var onContoso = PooledTrainer.EvaluateOn(pooled, canonical, Churn, Settings);
-        var decision = ServingDecision.Decide(flipped.Table.RowCount, minimumRows: 500, own.Report, onContoso);
+        var decision = PooledDecision.Decide(flipped.Table.RowCount, minimumRows: 500, own.Report, onContoso);
         output.WriteLine(decision.Reason);
 
         // The pooled model is compared on exactly the rows the own model was tested on.
@@ -96,7 +96,7 @@ public sealed class PooledModelTests(ITestOutputHelper output)
         // Northwind's own model against the pooled one, on Northwind's test split: whichever wins, the reason says so.
         var northwindOwn = northwind.Train(Settings);
         var onNorthwind = PooledTrainer.EvaluateOn(pooled, CanonicalTable.From(northwind.Table, northwind.Effective, Churn, Settings), Churn, Settings);
-        var northwindDecision = ServingDecision.Decide(northwind.Table.RowCount, 500, northwindOwn.Report, onNorthwind);
+        var northwindDecision = PooledDecision.Decide(northwind.Table.RowCount, 500, northwindOwn.Report, onNorthwind);
         output.WriteLine(northwindDecision.Reason);
         Assert.Equal(northwindOwn.Report.Test.Auc < onNorthwind.Metrics.Auc, northwindDecision.UsePooled);
     }
@@ -110,12 +110,12 @@ public sealed class PooledModelTests(ITestOutputHelper output)
         var binaryOwn = Report(new ModelMetrics { Headline = "auc", HeadlineValue = 0.71, HigherIsBetter = true });
         var binaryPooled = new PooledEvaluation(new ModelMetrics { Headline = "auc", HeadlineValue = 0.78, HigherIsBetter = true }, split);
 
-        Assert.Equal(new ServingDecision(true, "Served by the pooled model: own model RMSE 12.5 > pooled 11.2 on this tenant's 1,000 newest rows."),
-            ServingDecision.Decide(5000, 500, own, pooled));
-        Assert.Equal(new ServingDecision(true, "Served by the pooled model: own model AUC 0.71 < pooled 0.78 on this tenant's 1,000 newest rows."),
-            ServingDecision.Decide(5000, 500, binaryOwn, binaryPooled));
-        Assert.False(ServingDecision.Decide(5000, 500, binaryOwn, binaryPooled with { Metrics = binaryPooled.Metrics with { HeadlineValue = 0.71 } }).UsePooled);
-        Assert.True(ServingDecision.Decide(5000, 500, null, binaryPooled).UsePooled);
+        Assert.Equal(new PooledDecision(true, "Served by the pooled model: own model RMSE 12.5 > pooled 11.2 on this tenant's 1,000 newest rows."),
+            PooledDecision.Decide(5000, 500, own, pooled));
+        Assert.Equal(new PooledDecision(true, "Served by the pooled model: own model AUC 0.71 < pooled 0.78 on this tenant's 1,000 newest rows."),
+            PooledDecision.Decide(5000, 500, binaryOwn, binaryPooled));
+        Assert.False(PooledDecision.Decide(5000, 500, binaryOwn, binaryPooled with { Metrics = binaryPooled.Metrics with { HeadlineValue = 0.71 } }).UsePooled);
+        Assert.True(PooledDecision.Decide(5000, 500, null, binaryPooled).UsePooled);
     }
 
     private static ModelReport Report(ModelMetrics test) => new()

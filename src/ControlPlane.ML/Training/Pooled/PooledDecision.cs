@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ControlPlane.ML.Training;
 
 /// <summary>Whether a tenant is served by its own model or the pooled one, and why in words shown to analysts.</summary>
-public sealed record ServingDecision(bool UsePooled, string Reason)
+public sealed record PooledDecision(bool UsePooled, string Reason)
 {
     /// <summary>
     /// Pooled when the tenant has fewer than <paramref name="minimumRows"/> labelled rows or no own model; otherwise
@@ -13,7 +13,7 @@ public sealed record ServingDecision(bool UsePooled, string Reason)
     /// <param name="labelledRows">The tenant's labelled rows.</param>
     /// <param name="own">The tenant's own model's report; null when none could be trained.</param>
     /// <param name="pooled">The pooled model on the tenant's test split; null when it could not be evaluated there.</param>
-    public static ServingDecision Decide(int labelledRows, int minimumRows, ModelReport? own, PooledEvaluation? pooled)
+    public static PooledDecision Decide(int labelledRows, int minimumRows, ModelReport? own, PooledEvaluation? pooled)
     {
         var pooledText = pooled is null ? "" : $" (pooled {Metric(pooled.Metrics)} {Value(pooled.Metrics.HeadlineValue)} on {Rows(pooled.Split)})";
         if (labelledRows < minimumRows)
