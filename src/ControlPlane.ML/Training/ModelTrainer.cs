@@ -59,9 +59,9 @@ public static class ModelTrainer
             test = test.Where(r => test.Labels[r] > 0);
         }
 
-        LabelCheck.Run(train, test, task);
-        progress?.Invoke(8, $"Featurized {train.Count} + {test.Count} rows of {train.Width} slots");
         var classes = task == TaskType.Multiclass ? Classes(fitted.OutputSchema) : null;
+        LabelCheck.Run(train, test, task, classes);
+        progress?.Invoke(8, $"Featurized {TrainingSplit.Count(train.Count)} + {TrainingSplit.Count(test.Count)} rows into {TrainingSplit.Count(train.Width)} slots");
 
         var (best, candidates) = CandidateSearch.Run(ml, train, task, settings, split.Summary.ByTime, progress, ct);
         ct.ThrowIfCancellationRequested();
