@@ -64,6 +64,16 @@ public sealed class TrainingFailureTests
         Assert.Contains("no_such_column", error.Message);
     }
 
+    [Fact]
+    public async Task A_cancelled_training_stops()
+    {
+        var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ChurnRisk, maxRows: 300);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => ModelTrainer.Train(demo.Table, demo.Effective, demo.Task, DemoTraining.Quick, ct: cancelled.Token));
+    }
+
     private static RawTableColumn Negative(RawTableColumn column) => column.Values switch
     {
         bool?[] b => RawTableColumn.Booleans(column.Name, b.Select(_ => (bool?)false).ToArray()),
