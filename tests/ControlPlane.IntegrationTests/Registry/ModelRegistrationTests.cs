@@ -69,6 +69,8 @@ public abstract class ModelRegistrationTests<TProvider>(AppFixture<TProvider> fi
         var noPool = await RegisterAsync(App, slug, 0.8, serving: new ServingDecision(ServingChoices.Pooled, "too little data", 3, 0.8));
         var empty = await RegisterAsync(App, slug, 0.8, artifact: []);
         var notEnrolled = await RegisterAsync(App, slug, 0.8, useCase: "lead-scoring");
+        var noHeadline = await RegisterAsync(App, slug, double.NaN);
+        var wrongTask = await RegisterAsync(App, slug, 0.8, report: Report(0.8) with { Task = ML.TaskType.Regression });
 
         Assert.Equal(ResultStatus.Invalid, noDataset.Status);
         Assert.Contains("no version 9", Assert.Single(noDataset.Errors["datasetVersion"]));
@@ -76,6 +78,8 @@ public abstract class ModelRegistrationTests<TProvider>(AppFixture<TProvider> fi
         Assert.Contains("no pooled version 3", Assert.Single(noPool.Errors["serving"]));
         Assert.Contains("empty", Assert.Single(empty.Errors["artifact"]));
         Assert.Equal(ResultStatus.NotFound, notEnrolled.Status);
+        Assert.Contains("no finite headline metric", Assert.Single(noHeadline.Errors["report"]));
+        Assert.Contains("Regression model; 'churn-risk' is Binary", Assert.Single(wrongTask.Errors["report"]));
         Assert.Equal(0, await App.WithDbAsync(db => db.ModelVersions.CountAsync(v => v.Enrollment!.Tenant!.Slug == slug)));
         Assert.Empty(await App.Regions.StoreFor("us").ListAsync(ModelRegistry.ModelPrefix(slug, UseCase)));
     }
