@@ -44,6 +44,9 @@ public abstract class ModelsApiTests<TProvider>(AppFixture<TProvider> fixture) :
         Assert.Equal("NaN", (await undefined.ReadNodeAsync())["report"]!["test"]!["logLoss"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("no version 9", (await missing.ReadNodeAsync())["detail"]!.GetValue<string>());
+        var stranger = await admin.GetAsync(Url("no-such-tenant"));
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        Assert.Contains("'no-such-tenant' is not enrolled in 'churn-risk'", (await stranger.ReadNodeAsync())["detail"]!.GetValue<string>());
     }
 
     [Fact]
