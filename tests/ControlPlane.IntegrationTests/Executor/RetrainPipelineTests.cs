@@ -1,6 +1,7 @@
 using System.Net;
 using ControlPlane.Core.DemoData;
 using ControlPlane.Core.Pipelines;
+using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Registry;
 using ControlPlane.Executor.Pipelines;
 using ControlPlane.IntegrationTests.Infrastructure;
@@ -80,6 +81,24 @@ public abstract class RetrainPipelineTests<TProvider>(RetrainFixture<TProvider> 
         Assert.Equal(TaskState.UpstreamFailed, run.Task(RegisterTask.Name).State);
         var versions = await App.WithScopeAsync(s => s.GetRequiredService<ModelRegistry>().ListAsync(slug, UseCase));
         Assert.Empty(versions.Value!.Versions);
+    }
+
+    [Fact]
+    public async Task Rules_that_no_longer_match_the_data_are_refused_naming_the_versions_and_the_missing_column()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 200, seed: 3);
+        var ingest = await admin.WaitFinishedAsync(await admin.StartRunAsync(DataPipelines.DataRefresh, tenant: slug, useCase: UseCase));
+        Assert.True(ingest.Run.State == RunState.Succeeded, RunsClient.Describe(ingest));
+        var rules = await App.WithScopeAsync(async s => (await s.GetRequiredService<FeatureRuleService>().GetAsync(slug, UseCase)).Value!.Overrides);
+        var renamed = rules with { Features = [rules.Features[0] with { Source = "Gone Column" }, .. rules.Features.Skip(1)] };
+        Assert.Equal(2, await RetrainTenants.SaveRulesAsync(App, slug, UseCase, renamed));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            App.WithScopeAsync(s => TrainingDataChoice.MakeAsync(s, slug, UseCase, null, CancellationToken.None)));
+
+        Assert.StartsWith($"Rules v2 no longer matches dataset version 1 of '{slug}': ", error.Message);
+        Assert.Contains("'Gone Column'", error.Message);
     }
 
     [Fact]
