@@ -46,7 +46,7 @@ internal static class CandidateSearch
                     continue;
                 }
 
-                var model = candidate.Estimator(ml, task, settings.Seed, settings.Threads).Fit(train.View(ml, fit));
+                var model = candidate.Estimator(ml, task, settings.Seed, settings.Threads, train.Width).Fit(train.View(ml, fit));
                 values.Add(ModelEvaluator.HeadlineValue(ml, model.Transform(train.View(ml, validate)), task));
             }
 
