@@ -66,7 +66,7 @@ public static class ModelTrainer
         var (best, candidates) = CandidateSearch.Run(ml, train, task, settings, split.Summary.ByTime, progress, ct);
         ct.ThrowIfCancellationRequested();
         progress?.Invoke(75, $"Fitting {best.Trainer} on {TrainingSplit.Count(train.Count)} rows");
-        var predictor = best.Estimator(ml, task, settings.Seed, settings.Threads, train.Width).Fit(train.View(ml));
+        var predictor = best.Fit(train, null, task, settings.Seed, settings.Threads);
         var scored = predictor.Transform(test.View(ml));
         progress?.Invoke(85, "Evaluating on the test split");
         var metrics = ModelEvaluator.Evaluate(ml, scored, task, classes);

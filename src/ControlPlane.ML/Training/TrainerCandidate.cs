@@ -20,7 +20,8 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
     private const string L2 = "l2";
 
     /// <summary>The search grid, interleaved: every trainer's default first, then every trainer's second setting, …</summary>
-    public static IReadOnlyList<TrainerCandidate> Grid(TaskType task, IReadOnlyList<string>? trainers, bool defaultsOnly)
+    public static IReadOnlyList<TrainerCandidate> Grid(TaskType task, IReadOnlyList<string>? trainers, bool defaultsOnly,
+        IReadOnlyDictionary<string, string>? hyperparameters = null)
     {
         var allowed = TrainerNames.For(task);
         var names = trainers ?? allowed;
@@ -28,6 +29,13 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
         {
             throw new ArgumentException(
                 $"Trainers for a {task} task are {string.Join(", ", allowed)}; got {string.Join(", ", names)}.", nameof(trainers));
+        }
+
+        if (hyperparameters is not null)
+        {
+            return names.Count == 1
+                ? [new TrainerCandidate(names[0], hyperparameters)]
+                : throw new ArgumentException("Fixed hyperparameters need exactly one trainer.", nameof(hyperparameters));
         }
 
         var perTrainer = names.Distinct().Select(n => Settings(n).Select(h => new TrainerCandidate(n, h)).ToArray()).ToArray();
@@ -66,6 +74,17 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
     /// the slot count, and rare n-grams carry little.
     /// </summary>
     public const int MaxSlots = 200;
+
+    /// <summary>
+    /// Fits the candidate on <paramref name="data"/> in a context of its own seeded with <paramref name="seed"/>: what a fit
+    /// draws at random (SDCA's shuffles) never depends on how many fits came before it, so the final model is the same
+    /// however far the search got within its budget.
+    /// </summary>
+    internal ITransformer Fit(FeatureMatrix data, IReadOnlyList<int>? rows, TaskType task, int seed, int threads)
+    {
+        var ml = MlContextFactory.Create(seed);
+        return Estimator(ml, task, seed, threads, data.Width).Fit(data.View(ml, rows));
+    }
 
     /// <summary>The estimator reading <c>Features</c> (of <paramref name="width"/> slots) and <c>Label</c>.</summary>
     public IEstimator<ITransformer> Estimator(MLContext ml, TaskType task, int seed, int threads, int width)

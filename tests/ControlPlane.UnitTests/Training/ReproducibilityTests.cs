@@ -26,6 +26,23 @@ public sealed class ReproducibilityTests
     }
 
     [Fact]
+    public async Task The_reports_trainer_and_hyperparameters_reproduce_the_model_without_a_search()
+    {
+        var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ResolutionTime, maxRows: 1500);
+        var searched = demo.Train(DemoTraining.Quick with { TimeBudget = TimeSpan.FromMinutes(1) });
+
+        var reproduced = demo.Train(DemoTraining.Quick with
+        {
+            Trainers = [searched.Report.Trainer], Hyperparameters = searched.Report.Hyperparameters,
+        });
+
+        Assert.True(searched.Report.Candidates.Count > 1);
+        Assert.Empty(reproduced.Report.Candidates);
+        Assert.Equal(searched.Report.PredictionFingerprint, reproduced.Report.PredictionFingerprint);
+        Assert.Equal(searched.Report.Test.Rmse, reproduced.Report.Test.Rmse);
+    }
+
+    [Fact]
     public async Task A_different_seed_gives_a_different_fingerprint()
     {
         var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ChurnRisk, maxRows: 1000);
