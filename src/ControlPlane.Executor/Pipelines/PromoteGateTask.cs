@@ -22,7 +22,7 @@ public static class PromoteGateTask
         await ctx.ReportProgressAsync(0, $"Promotion gate for version {registered.Number}");
         var registry = ctx.Services.GetRequiredService<ModelRegistry>();
         var lineage = await scope.Folder.ReadJsonAsync<RetrainLineage>(RunFolder.Lineage, FeaturizeTask.Name, ct);
-        var (data, effective, settings) = await TrainingInputs.LoadAsync(ctx, scope, lineage);
+        var (data, effective, _, settings) = await TrainingInputs.LoadAsync(ctx, scope, lineage);
         var champion = await ChampionOnTestSplit.ScoreAsync(registry, scope, data, effective, lineage, settings, ct);
         ctx.Log.LogInformation("Same test data: {Note}", champion.Note);
         ChampionScorer? scorer = champion.Value is { } value ? (_, _) => Task.FromResult(value) : null;
