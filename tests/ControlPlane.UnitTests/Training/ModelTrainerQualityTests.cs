@@ -37,7 +37,11 @@ public sealed class ModelTrainerQualityTests(ITestOutputHelper output)
         Assert.InRange(m.PrecisionRecall!.Count, 2, ModelEvaluator.MaxCurvePoints);
         Assert.Equal(1, m.PrecisionRecall[^1].X);
 
-        Assert.Equal(m.Auc, model.Evaluate(TrainingSplitTests.Split(demo, DemoTraining.Quick).Test).Auc);
+        var testSplit = TrainingSplitTests.Split(demo, DemoTraining.Quick).Test;
+        Assert.Equal(m.Auc, model.Evaluate(testSplit).Auc);
+        // Rows without a label are left out of an evaluation, as of training (a missing binary label is not "false").
+        var withBlanks = RawTableRows.Concat([testSplit, TrainingSplitTests.Blanked(testSplit, demo.LabelColumn)]);
+        Assert.Equal(m.Auc, model.Evaluate(withBlanks).Auc);
         Assert.Equal(demo.Effective.Features.Count, report.Importance.Count);
         Assert.True(report.Importance[0].Importance > 0.01, $"top importance {report.Importance[0]}");
         Assert.Equal(DemoTraining.Quick.ExplainedRows, report.Explanations.Count);

@@ -31,6 +31,17 @@ public sealed class TrainingFailureTests
     }
 
     [Fact]
+    public async Task A_single_multiclass_class_is_named()
+    {
+        var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.TicketRouting, maxRows: 300);
+        var oneClass = demo.WithColumn(demo.LabelColumn, c => RawTableColumn.Strings(c.Name, c.Type, Enumerable.Repeat<string?>("refund-desk", c.Length).ToArray()));
+
+        var error = Assert.Throws<TrainingException>(() => oneClass.Train(DemoTraining.Quick));
+
+        Assert.Equal("All 240 training rows have the label 'refund-desk'; a multiclass model needs at least two classes in both the training and the test rows.", error.Message);
+    }
+
+    [Fact]
     public async Task A_constant_regression_label_is_refused()
     {
         var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ResolutionTime, maxRows: 300);
