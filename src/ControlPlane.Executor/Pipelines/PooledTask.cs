@@ -91,14 +91,9 @@ public static class PooledTask
         using var artifact = new MemoryStream();
         model.Save(artifact);
         artifact.Position = 0;
-        var registered = await registry.RegisterPooledAsync(
-            new PooledRegistration(useCase, region, lineage, model.Report, await RetrainScope.TriggeredByAsync(ctx), ctx.RunId), artifact, ct);
-        if (!registered.IsOk)
-        {
-            throw new InvalidOperationException($"The registry refused the pooled {region} model: {registered.Message} {string.Join(" ", registered.Errors.SelectMany(e => e.Value))}".Trim());
-        }
-
-        var version = registered.Value!;
+        var version = (await registry.RegisterPooledAsync(
+                new PooledRegistration(useCase, region, lineage, model.Report, await RetrainScope.TriggeredByAsync(ctx), ctx.RunId), artifact, ct))
+            .OrThrow($"The registry refused the pooled {region} model");
         ctx.Log.LogInformation("Pooled v{Number} in {Region}: {Trainer} on {Tenants}, test {Metric} {Value:F4}",
             version.Number, region, version.Trainer, string.Join(", ", lineage.Select(l => l.Tenant)), version.HeadlineMetric, version.HeadlineValue);
         await progress(100, $"pooled v{version.Number}");

@@ -26,13 +26,8 @@ public static class PromoteGateTask
         var champion = await ChampionOnTestSplit.ScoreAsync(registry, scope, data, effective, lineage, settings, ct);
         ctx.Log.LogInformation("Same test data: {Note}", champion.Note);
         ChampionScorer? scorer = champion.Value is { } value ? (_, _) => Task.FromResult(value) : null;
-        var result = await registry.GateAsync(scope.Tenant, scope.UseCase, registered.Number, DataTasks.Actor(ctx), scorer, ct);
-        if (!result.IsOk)
-        {
-            throw new InvalidOperationException($"The promotion gate failed: {result.Message} {string.Join(" ", result.Errors.SelectMany(e => e.Value))}".Trim());
-        }
-
-        var decision = result.Value!;
+        var decision = (await registry.GateAsync(scope.Tenant, scope.UseCase, registered.Number, DataTasks.Actor(ctx), scorer, ct))
+            .OrThrow("The promotion gate failed");
         ctx.Log.LogInformation("{Outcome}: {Reason}", decision.Promoted ? $"{decision.Challenger} is champion" : $"{decision.Challenger} stays challenger", decision.Reason);
         var removed = await scope.Folder.DeleteAsync(ct);
         ctx.Log.LogInformation("Removed the run folder {Folder} ({Files} files)", scope.Folder.Prefix, removed);

@@ -24,9 +24,7 @@ public sealed record TrainingDataChoice(RetrainLineage Lineage, RawTable Data, R
     {
         progress ??= (_, _) => Task.CompletedTask;
         var version = await LatestUsableAsync(services, tenant, useCase, ct);
-        var rules = await services.GetRequiredService<FeatureRuleService>().GetAsync(tenant, useCase, ct: ct);
-        if (!rules.IsOk) throw new InvalidOperationException(rules.Message);
-        var view = rules.Value!;
+        var view = (await services.GetRequiredService<FeatureRuleService>().GetAsync(tenant, useCase, ct: ct)).OrThrow();
         var rulesName = ValidationReport.ShortRulesName(view.Number);
 
         await progress(20, $"Reading dataset version {version.Number} ({version.RowCount:N0} rows)");

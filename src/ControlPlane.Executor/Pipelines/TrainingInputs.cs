@@ -15,10 +15,9 @@ public sealed record TrainingInputs(RawTable Data, RuleSet Effective, RuleDefaul
     public static async Task<TrainingInputs> LoadAsync(TaskContext ctx, RetrainScope scope, RetrainLineage lineage)
     {
         var ct = ctx.CancellationToken;
-        var rules = await ctx.Services.GetRequiredService<FeatureRuleService>().GetAsync(scope.Tenant, scope.UseCase, lineage.RulesVersion, ct);
-        if (!rules.IsOk) throw new InvalidOperationException(rules.Message);
+        var rules = (await ctx.Services.GetRequiredService<FeatureRuleService>().GetAsync(scope.Tenant, scope.UseCase, lineage.RulesVersion, ct)).OrThrow();
         var data = await SnapshotReader.ReadAsync(scope.Folder.Store, lineage.SnapshotPath, maxRows: null, ct);
-        return new TrainingInputs(data, rules.Value!.Effective, rules.Value.Defaults, SettingsOf(ctx));
+        return new TrainingInputs(data, rules.Effective, rules.Defaults, SettingsOf(ctx));
     }
 
     public static TrainingSettings SettingsOf(TaskContext ctx) =>
