@@ -64,6 +64,31 @@ public sealed class TrainingFailureTests
         Assert.Contains("no_such_column", error.Message);
     }
 
+    [Fact]
+    public async Task Unknown_trainers_and_hyperparameters_are_refused_by_name()
+    {
+        var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ChurnRisk, maxRows: 300);
+
+        var trainer = Assert.Throws<ArgumentException>(() => demo.Train(DemoTraining.Quick with { Trainers = [TrainerNames.Sdca] }));
+        var setting = Assert.Throws<ArgumentException>(() => demo.Train(DemoTraining.Quick with
+        {
+            Trainers = [TrainerNames.FastTree], Hyperparameters = new Dictionary<string, string> { ["depth"] = "4" },
+        }));
+
+        Assert.StartsWith("Trainers for a Binary task are fasttree, lightgbm, logistic-regression; got sdca.", trainer.Message);
+        Assert.StartsWith("'depth' = '4' is not a fasttree hyperparameter; it takes learningRate, leaves, trees as numbers.", setting.Message);
+    }
+
+    [Fact]
+    public async Task A_cancelled_training_stops()
+    {
+        var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ChurnRisk, maxRows: 300);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => ModelTrainer.Train(demo.Table, demo.Effective, demo.Task, DemoTraining.Quick, ct: cancelled.Token));
+    }
+
     private static RawTableColumn Negative(RawTableColumn column) => column.Values switch
     {
         bool?[] b => RawTableColumn.Booleans(column.Name, b.Select(_ => (bool?)false).ToArray()),
