@@ -85,6 +85,22 @@ public abstract class RetrainPipelineTests<TProvider>(RetrainFixture<TProvider> 
     }
 
     [Fact]
+    public async Task A_single_class_in_the_newest_rows_fails_the_train_task_naming_it_and_registers_nothing()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await RetrainTenants.CreateChurnOnlyInThePastAsync(App, admin, rows: 200);
+
+        var run = await admin.WaitFinishedAsync(await RetrainAsync(admin, slug), TimeSpan.FromMinutes(2));
+
+        Assert.True(run.Run.State == RunState.Failed, RunsClient.Describe(run));
+        Assert.Equal(TaskState.Succeeded, run.Task(DataTasks.Validate).State);
+        Assert.Equal("TrainingException: All 40 test rows have the label false; a binary model needs at least two classes in both the training and the test rows.",
+            run.Task(TrainTask.Name).Error);
+        var versions = await App.WithScopeAsync(s => s.GetRequiredService<ModelRegistry>().ListAsync(slug, UseCase));
+        Assert.Empty(versions.Value!.Versions);
+    }
+
+    [Fact]
     public async Task Rules_that_no_longer_match_the_data_are_refused_naming_the_versions_and_the_missing_column()
     {
         using var admin = App.CreateAdminClient();

@@ -35,4 +35,31 @@ internal static class RetrainTenants
 
     public static Task<int> SaveRulesAsync(ControlPlaneApp app, string slug, string useCase, RuleSet rules) =>
         app.WithDbAsync(db => DemoRules.SaveAsync(db, slug, useCase, rules));
+
+    /// <summary>
+    /// A tenant whose hand-made file has accounts churning only in its older rows: validation passes (the label has two
+    /// values), but the newest rows, the test split, hold a single class.
+    /// </summary>
+    public static async Task<string> CreateChurnOnlyInThePastAsync(ControlPlaneApp app, HttpClient admin, int rows)
+    {
+        var slug = TestSlugs.New("rt");
+        var response = await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Retrain {slug}", slug, region = "us", useCases = new[] { DemoUseCaseKeys.ChurnRisk } });
+        response.EnsureSuccessStatusCode();
+        var csv = new System.Text.StringBuilder("Account,As Of,Churned,Seats\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var churned = i < rows / 2 && i % 3 == 0 ? "yes" : "no";
+            csv.Append(System.FormattableString.Invariant($"a{i},{new DateTime(2026, 1, 1).AddDays(i):yyyy-MM-dd},{churned},{i % 40 + 1}\n"));
+        }
+
+        await AddUploadAsync(app, slug, DemoUseCaseKeys.ChurnRisk, "accounts.csv", System.Text.Encoding.UTF8.GetBytes(csv.ToString()));
+        var churn = Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == DemoUseCaseKeys.ChurnRisk);
+        await SaveRulesAsync(app, slug, DemoUseCaseKeys.ChurnRisk, new RuleSet
+        {
+            EntityKey = "Account", EventTime = "As Of", Label = new LabelRule { Source = "Churned" },
+            Features = [new FeatureRule { Name = "seats", Source = "Seats" }],
+            Drop = churn.DefaultFeatures.Select(f => f.Name).Where(n => n != "seats").ToArray(),
+        });
+        return slug;
+    }
 }
