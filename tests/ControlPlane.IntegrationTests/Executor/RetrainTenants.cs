@@ -37,10 +37,10 @@ internal static class RetrainTenants
         app.WithDbAsync(db => DemoRules.SaveAsync(db, slug, useCase, rules));
 
     /// <summary>
-    /// A tenant whose hand-made file has accounts churning only in its older rows: validation passes (the label has two
-    /// values), but the newest rows, the test split, hold a single class.
+    /// A tenant with a small hand-made file (no missing values, so validation passes): account, daily "As Of" dates,
+    /// "Churned" yes/no as <paramref name="churned"/> says for each row, and one feature, seats.
     /// </summary>
-    public static async Task<string> CreateChurnOnlyInThePastAsync(ControlPlaneApp app, HttpClient admin, int rows)
+    public static async Task<string> CreateHandMadeAsync(ControlPlaneApp app, HttpClient admin, int rows, Func<int, bool> churned)
     {
         var slug = TestSlugs.New("rt");
         var response = await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Retrain {slug}", slug, region = "us", useCases = new[] { DemoUseCaseKeys.ChurnRisk } });
@@ -48,8 +48,7 @@ internal static class RetrainTenants
         var csv = new System.Text.StringBuilder("Account,As Of,Churned,Seats\n");
         for (var i = 0; i < rows; i++)
         {
-            var churned = i < rows / 2 && i % 3 == 0 ? "yes" : "no";
-            csv.Append(System.FormattableString.Invariant($"a{i},{new DateTime(2026, 1, 1).AddDays(i):yyyy-MM-dd},{churned},{i % 40 + 1}\n"));
+            csv.Append(System.FormattableString.Invariant($"a{i},{new DateTime(2026, 1, 1).AddDays(i):yyyy-MM-dd},{(churned(i) ? "yes" : "no")},{i % 40 + 1}\n"));
         }
 
         await AddUploadAsync(app, slug, DemoUseCaseKeys.ChurnRisk, "accounts.csv", System.Text.Encoding.UTF8.GetBytes(csv.ToString()));
