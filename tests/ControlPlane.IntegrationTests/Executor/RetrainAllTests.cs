@@ -1,0 +1,103 @@
+using System.Net;
+using ControlPlane.Core.DemoData;
+using ControlPlane.Core.Pipelines;
+using ControlPlane.Core.Registry;
+using ControlPlane.Executor.Pipelines;
+using ControlPlane.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ControlPlane.IntegrationTests.Executor;
+
+public abstract class RetrainAllTests<TProvider>(RetrainFixture<TProvider> fixture) : IClassFixture<RetrainFixture<TProvider>>
+    where TProvider : IProviderKind
+{
+    // The only use case this class enrolls tenants in: retrain-all fans out over exactly the tenants made here.
+    private const string UseCase = DemoUseCaseKeys.LeadScoring;
+
+    private ControlPlaneApp App => fixture.App;
+
+    [Fact]
+    public async Task Retrain_all_pools_each_region_then_retrains_every_tenant_deciding_own_or_pooled()
+    {
+        using var admin = App.CreateAdminClient();
+        var big = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 700, seed: 3, slug: "pool-big");
+        var other = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 600, seed: 4, slug: "pool-other");
+        var small = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 150, seed: 5, slug: "pool-small");
+        var alone = await RetrainTenants.CreateAsync(App, admin, UseCase, "eu", rows: 500, seed: 6, slug: "pool-alone");
+        // Pooling reads dataset versions: make them (retrain-all's children would ingest too, but after the pool).
+        foreach (var slug in new[] { big, other, small, alone })
+        {
+            var refresh = await admin.WaitFinishedAsync(await admin.StartRunAsync(DataPipelines.DataRefresh, tenant: slug, useCase: UseCase));
+            Assert.True(refresh.Run.State == RunState.Succeeded, RunsClient.Describe(refresh));
+        }
+
+        var response = await admin.PostAsync($"/api/v1/use-cases/{UseCase}/retrain", null);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var runId = (await response.ReadNodeAsync())["runId"]!.GetValue<Guid>();
+        var run = await admin.WaitFinishedAsync(runId, TimeSpan.FromMinutes(5));
+
+        Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
+        Assert.Equal(RetrainPipelines.RetrainAll, run.Run.Pipeline);
+        Assert.Equal(new[] { big, other, small, alone }.Order(), run.Children.Select(c => c.Tenant).Order());
+        Assert.All(run.Children, c => Assert.Equal(RunState.Succeeded, c.State));
+        var pooledMessage = run.Task(PooledTask.Name).ProgressMessage!;
+        Assert.Contains("eu: no pooled model (1 tenant(s) with usable data; a pool needs 2).", pooledMessage);
+        Assert.Contains("us: pooled v1 from 3 tenants", pooledMessage);
+
+        var registry = (IServiceProvider s) => s.GetRequiredService<ModelRegistry>();
+        var pooled = await App.WithScopeAsync(s => registry(s).GetPooledAsync(UseCase, "us", 1));
+        Assert.True(pooled.IsOk, pooled.Message);
+        Assert.Equal(new[] { big, other, small }.Order(), pooled.Value!.PooledSources.Select(p => p.Tenant).Order());
+        Assert.Equal(runId, pooled.Value.RunId);
+
+        var smallVersion = await App.WithScopeAsync(s => registry(s).GetAsync(small, UseCase, 1));
+        Assert.Equal(ServingChoices.Pooled, smallVersion.Value!.ServingChoice);
+        Assert.StartsWith("Only 150 labelled rows, fewer than the 300 an own model needs: served by the pooled model", smallVersion.Value.ServingReason);
+        var smallAliases = await App.WithScopeAsync(s => registry(s).ListAsync(small, UseCase));
+        Assert.Equal("pooled v1", smallAliases.Value!.Aliases.Single(a => a.Name == AliasNames.Champion).Version.ToString());
+
+        var bigVersion = await App.WithScopeAsync(s => registry(s).GetAsync(big, UseCase, 1));
+        Assert.NotNull(bigVersion.Value!.ServingChoice); // own or pooled, decided on its own test rows
+        Assert.Contains("on this tenant's", bigVersion.Value.ServingReason);
+        Assert.NotNull(bigVersion.Value.PooledHeadlineValue);
+        var aloneVersion = await App.WithScopeAsync(s => registry(s).GetAsync(alone, UseCase, 1));
+        Assert.Null(aloneVersion.Value!.ServingChoice); // no pool in its region: its own model serves
+    }
+
+    [Fact]
+    public async Task Retrain_all_runs_for_a_use_case_and_never_for_one_tenant()
+    {
+        using var admin = App.CreateAdminClient();
+
+        var withoutUseCase = await admin.PostJsonAsync("/api/v1/runs", new { pipeline = RetrainPipelines.RetrainAll });
+        var retrainWithoutTenant = await admin.PostJsonAsync("/api/v1/runs", new { pipeline = RetrainPipelines.Retrain, useCase = UseCase });
+
+        Assert.Equal(HttpStatusCode.BadRequest, withoutUseCase.StatusCode);
+        Assert.Contains("Pipeline 'retrain-all' runs for every tenant of a use case: it needs an existing use case.",
+            (await withoutUseCase.ReadNodeAsync()).FieldErrors("UseCase"));
+        Assert.Equal(HttpStatusCode.BadRequest, retrainWithoutTenant.StatusCode);
+        Assert.Contains($"Tenant '' is not enrolled in use case '{UseCase}'.", (await retrainWithoutTenant.ReadNodeAsync()).FieldErrors("Tenant"));
+        // Another use case than the one the fan-out test counts tenants of.
+        var slug = Infrastructure.TestSlugs.New("rt");
+        (await admin.PostJsonAsync("/api/v1/tenants", new { name = slug, slug, region = "us", useCases = new[] { DemoUseCaseKeys.ResolutionTime } })).EnsureSuccessStatusCode();
+        var schedule = await admin.PostJsonAsync($"/api/v1/tenants/{slug}/use-cases/{DemoUseCaseKeys.ResolutionTime}/schedules",
+            new { pipeline = RetrainPipelines.RetrainAll, cron = "0 3 * * *" });
+        Assert.Contains("Pipeline 'retrain-all' runs for every tenant of a use case and cannot be scheduled per enrollment.",
+            (await schedule.ReadNodeAsync()).FieldErrors("Pipeline"));
+    }
+
+    [Fact]
+    public async Task Retrain_all_of_an_unknown_use_case_is_404()
+    {
+        using var admin = App.CreateAdminClient();
+
+        var response = await admin.PostAsync("/api/v1/use-cases/no-such-use-case/retrain", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("Use case 'no-such-use-case' does not exist.", (await response.ReadNodeAsync())["detail"]!.GetValue<string>());
+    }
+}
+
+public sealed class RetrainAllTestsOnSqlite(RetrainFixture<Sqlite> fixture) : RetrainAllTests<Sqlite>(fixture);
+
+public sealed class RetrainAllTestsOnPostgres(RetrainFixture<Postgres> fixture) : RetrainAllTests<Postgres>(fixture);
