@@ -82,6 +82,25 @@ public sealed class SnapshotReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_date_time_spelling_the_profiler_accepts_is_kept_in_the_snapshot()
+    {
+        string?[][] rows = [["2026-03-01 14:05"], ["2026-03-01 14:05:09"], ["2026-03-01T14:05Z"], ["2026-03-01"], ["2026-03-01T16:05:09+02:00"]];
+        var profile = await ColumnProfiler.ProfileAsync(new ListTableReader(["at"], rows));
+        Assert.Equal((FeatureType.DateTime, 0L), (profile["at"].Type, profile["at"].Misfits));
+        await WriteAsync("d.parquet", [("at", FeatureType.DateTime)], rows, rowGroupSize: 100);
+
+        var table = await SnapshotReader.ReadAsync(_store, "d.parquet", maxRows: null);
+
+        DateTime?[] expected =
+        [
+            new DateTime(2026, 3, 1, 14, 5, 0, DateTimeKind.Utc), new DateTime(2026, 3, 1, 14, 5, 9, DateTimeKind.Utc),
+            new DateTime(2026, 3, 1, 14, 5, 0, DateTimeKind.Utc), new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc),
+            new DateTime(2026, 3, 1, 14, 5, 9, DateTimeKind.Utc),
+        ];
+        Assert.Equal(expected, table.Columns[0].Values);
+    }
+
+    [Fact]
     public async Task Only_the_asked_columns_are_read()
     {
         await WriteAsync("c.parquet", FiveTypes, [["1", "red", "x", "yes", "2024-01-01"]], rowGroupSize: 10);

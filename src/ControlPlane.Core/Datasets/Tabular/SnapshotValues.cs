@@ -5,20 +5,6 @@ namespace ControlPlane.Core.Datasets.Tabular;
 /// <summary>Parses raw text cells into a snapshot column's type; false means the cell is present but misfits.</summary>
 internal static class SnapshotValues
 {
-    // ISO-8601 with or without a time, fraction and zone, plus the space-separated form databases export.
-    // K accepts "Z", an offset or nothing; a value without a zone is taken as UTC.
-    private static readonly string[] DateFormats =
-    [
-        "yyyy-MM-dd",
-        "yyyy-MM-dd'T'HH:mmK",
-        "yyyy-MM-dd'T'HH:mm:ssK",
-        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
-        "yyyy-MM-dd HH:mm:ss",
-        "yyyy-MM-dd HH:mm:ss.FFFFFFF",
-        "yyyy-MM-dd HH:mm:ssK",
-        "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
-    ];
-
     public static bool TryNumber(string text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
@@ -30,7 +16,6 @@ internal static class SnapshotValues
         return spelling >= 0;
     }
 
-    public static bool TryInstant(string text, out DateTime value) =>
-        DateTime.TryParseExact(text.Trim(), DateFormats, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
+    /// <summary>The same parser type inference uses, so a column inferred as date-times never loses a cell it counted.</summary>
+    public static bool TryInstant(string text, out DateTime value) => CellParsers.TryDateTime(text.AsSpan().Trim(), out value);
 }
