@@ -29,6 +29,8 @@ public static class DependencyInjection
         services.AddSingleton(DemoPipelines.FanOutDefinition());
         services.AddSingleton(DataPipelines.Definition());
         services.AddSingleton(DataPipelines.FanOutDefinition());
+        services.AddSingleton(RetrainPipelines.Definition());
+        services.AddSingleton(RetrainPipelines.FanOutDefinition());
         services.AddSingleton<PipelineCatalog>();
         services.AddHostedService<PipelineCatalogCheck>();
         services.AddSingleton<ExecutorNode>();
@@ -36,6 +38,7 @@ public static class DependencyInjection
         services.AddSingleton<DagEngine>();
         services.AddSingleton<LocalAttempts>();
         services.AddSingleton<RunService>();
+        services.AddSingleton<RetrainStarter>();
         services.AddSingleton<ScheduleService>();
         services.AddHostedService<ClusterEventBus>();
 

@@ -118,6 +118,7 @@ public static class DependencyInjection
         api.MapDatasetsApi();
         api.MapDataSourcesApi();
         api.MapRulesApi();
+        api.MapRetrainApi();
         return app;
     }
 

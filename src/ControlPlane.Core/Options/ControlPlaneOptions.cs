@@ -19,6 +19,7 @@ public sealed class ControlPlaneOptions
     public UploadOptions Uploads { get; set; } = new();
     public DataSourceOptions DataSources { get; set; } = new();
     public ValidationOptions Validation { get; set; } = new();
+    public TrainingOptions Training { get; set; } = new();
 }
 
 public enum DatabaseProvider

@@ -71,12 +71,12 @@ public static class DataTasks
         await ctx.ReportProgressAsync(100, $"Dataset version {report.DatasetVersion}: {report.Outcome}");
     }
 
-    private static (string Tenant, string UseCase) Enrollment(TaskContext ctx) =>
+    internal static (string Tenant, string UseCase) Enrollment(TaskContext ctx) =>
         ctx is { Tenant: { Length: > 0 } tenant, UseCase: { Length: > 0 } useCase }
             ? (tenant, useCase)
             : throw new InvalidOperationException($"Task '{ctx.Task}' of '{ctx.Pipeline}' works on one enrollment: start the run with a tenant and a use case.");
 
-    private static string Actor(TaskContext ctx) => $"run {ctx.RunId:N}";
+    internal static string Actor(TaskContext ctx) => $"run {ctx.RunId:N}";
 }
 
 /// <summary>A dataset version validation blocked: the message is the readable report.</summary>

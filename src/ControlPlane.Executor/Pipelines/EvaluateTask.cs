@@ -1,0 +1,69 @@
+using System.Globalization;
+using ControlPlane.Executor.Definitions;
+using ControlPlane.ML.Training;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.Executor.Pipelines;
+
+/// <summary>
+/// <c>evaluate</c>: reads the trained artifact back from the run folder (proving it loads), checks that its report is
+/// complete — test metrics for the right task, a test split, explanations — and logs the metrics and the most
+/// important features, so a run's log tells how good the new model is before anything is registered.
+/// </summary>
+public static class EvaluateTask
+{
+    public const string Name = "evaluate";
+
+    public static async Task RunAsync(TaskContext ctx)
+    {
+        var scope = await RetrainScope.ForAsync(ctx);
+        var ct = ctx.CancellationToken;
+        var lineage = await scope.Folder.ReadJsonAsync<RetrainLineage>(RunFolder.Lineage, FeaturizeTask.Name, ct);
+        await ctx.ReportProgressAsync(0, "Loading the trained model");
+        TrainedModel model;
+        await using (var artifact = await scope.Folder.OpenAsync(RunFolder.Model, TrainTask.Name, ct))
+        {
+            model = TrainedModel.Load(artifact);
+        }
+
+        var report = model.Report;
+        var problems = Problems(report, lineage).ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"The trained model's report is incomplete: {string.Join(" ", problems)}");
+        }
+
+        foreach (var (metric, value) in Metrics(report.Test))
+        {
+            ctx.Log.LogInformation("Test {Metric}: {Value}", metric, value.ToString("F4", CultureInfo.InvariantCulture));
+        }
+
+        ctx.Log.LogInformation("Split: {Train} training rows, {Test} test rows{ByTime}", report.Split.TrainRows, report.Split.TestRows,
+            report.Split.ByTime ? $", by time: trained until {report.Split.TrainUntil:u}, tested from {report.Split.TestFrom:u}" : ", random");
+        foreach (var feature in report.Importance.Take(5))
+        {
+            ctx.Log.LogInformation("Feature importance {Feature}: {Importance}", feature.Feature, feature.Importance.ToString("F4", CultureInfo.InvariantCulture));
+        }
+
+        await ctx.ReportProgressAsync(100, $"Test {report.Test.Headline} {report.Test.HeadlineValue.ToString("F4", CultureInfo.InvariantCulture)} " +
+                                           $"on {report.Split.TestRows:N0} rows; {report.Explanations.Count} rows explained");
+    }
+
+    private static IEnumerable<string> Problems(ModelReport report, RetrainLineage lineage)
+    {
+        if (report.Task != lineage.Task) yield return $"it is a {report.Task} model, the use case is {lineage.Task}.";
+        if (report.Split.TestRows <= 0) yield return "it has no test rows.";
+        if (!double.IsFinite(report.Test.HeadlineValue)) yield return $"its test {report.Test.Headline} is {report.Test.HeadlineValue}.";
+        if (string.IsNullOrEmpty(report.PredictionFingerprint)) yield return "it has no prediction fingerprint.";
+    }
+
+    private static IEnumerable<(string Metric, double Value)> Metrics(ModelMetrics m)
+    {
+        (string, double?)[] all =
+        [
+            ("AUC", m.Auc), ("PR AUC", m.PrAuc), ("F1", m.F1), ("log-loss", m.LogLoss), ("accuracy", m.Accuracy),
+            ("macro accuracy", m.MacroAccuracy), ("micro accuracy", m.MicroAccuracy), ("RMSE", m.Rmse), ("MAE", m.Mae), ("R²", m.RSquared),
+        ];
+        return all.Where(p => p.Item2 is not null).Select(p => (p.Item1, p.Item2!.Value));
+    }
+}

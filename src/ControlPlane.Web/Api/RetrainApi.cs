@@ -1,0 +1,32 @@
+using System.Security.Claims;
+using ControlPlane.Core.Security;
+using ControlPlane.Executor.Pipelines;
+using ControlPlane.Web.Auth;
+
+namespace ControlPlane.Web.Api;
+
+/// <summary>Starting retrains: one enrollment (<c>retrain</c>) or every tenant of a use case (<c>retrain-all</c>); 202 with the run's id.</summary>
+public static class RetrainApi
+{
+    public static RouteGroupBuilder MapRetrainApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/tenants/{tenant}/use-cases/{useCase}/retrain", Retrain).WithName("Retrain").WithTags("Training")
+            .RequireAuthorization(Policies.Analyze)
+            .WithSummary("Retrain the enrollment's model: ingest, validate, featurize, train, evaluate, register, promotion gate.");
+        api.MapPost("/use-cases/{useCase}/retrain", RetrainAll).WithName("RetrainAll").WithTags("Training")
+            .RequireAuthorization(Policies.Analyze)
+            .WithSummary("Retrain every tenant enrolled in the use case, one child run per tenant.");
+        return api;
+    }
+
+    public static async Task<IResult> Retrain(string tenant, string useCase, RetrainStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
+        Accepted(await starter.StartAsync(tenant, useCase, "api", user.Actor(), ct));
+
+    public static async Task<IResult> RetrainAll(string useCase, RetrainStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
+        Accepted(await starter.StartAllAsync(useCase, "api", user.Actor(), ct));
+
+    private static IResult Accepted(Core.Common.Result<Executor.Runs.RunSummary> result) =>
+        result.IsOk
+            ? TypedResults.Accepted($"/api/v1/runs/{result.Value!.Id}", new { runId = result.Value.Id, run = result.Value })
+            : ApiResults.Problem(result);
+}
