@@ -5,6 +5,7 @@ using ControlPlane.Core.Datasets.Sources;
 using ControlPlane.Core.Datasets.Validation;
 using ControlPlane.Core.Home;
 using ControlPlane.Core.Options;
+using ControlPlane.Core.Registry;
 using ControlPlane.Core.Security;
 using ControlPlane.Core.Startup;
 using ControlPlane.Core.Storage;
@@ -50,6 +51,7 @@ public static class DependencyInjection
         services.AddScoped<DatasetIngestService>();
         services.AddScoped<DataSourceService>();
         services.AddScoped<FeatureRuleService>();
+        services.AddScoped<ModelRegistry>();
         services.AddScoped<TenantService>();
         services.AddScoped<EnrollmentService>();
         services.AddScoped<UseCaseService>();

@@ -119,6 +119,7 @@ public static class DependencyInjection
         api.MapDataSourcesApi();
         api.MapRulesApi();
         api.MapRetrainApi();
+        api.MapModelsApi();
         return app;
     }
 

@@ -598,6 +598,248 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.ToTable("TaskRuns");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Registry.AliasChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Alias")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("FromVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ToVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromVersionId");
+
+                    b.HasIndex("ToVersionId");
+
+                    b.HasIndex("EnrollmentId", "Alias", "At");
+
+                    b.HasIndex("EnrollmentId", "Alias", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("AliasChanges");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Registry.ModelAlias", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelVersionId");
+
+                    b.HasIndex("EnrollmentId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ModelAliases");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Registry.ModelVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ArtifactPath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ArtifactSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ArtifactSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CodeVersion")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DatasetSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DatasetVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DatasetVersionNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadlineMetric")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("HeadlineValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("HigherIsBetter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HyperparametersJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LibraryVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Line")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("PooledHeadlineValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("PooledLineageJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PooledVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PredictionFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RulesVersionNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ServingChoice")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServingReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Task")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trainer")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeSpan>("TrainingDuration")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TriggeredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UseCaseId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatasetVersionId");
+
+                    b.HasIndex("EnrollmentId");
+
+                    b.HasIndex("PooledVersionId");
+
+                    b.HasIndex("Line", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("UseCaseId", "Region", "Kind");
+
+                    b.ToTable("ModelVersions");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Security.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1141,6 +1383,83 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Run");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Registry.AliasChange", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", "Enrollment")
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ControlPlane.Core.Registry.ModelVersion", "FromVersion")
+                        .WithMany()
+                        .HasForeignKey("FromVersionId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
+                    b.HasOne("ControlPlane.Core.Registry.ModelVersion", "ToVersion")
+                        .WithMany()
+                        .HasForeignKey("ToVersionId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .IsRequired();
+
+                    b.Navigation("Enrollment");
+
+                    b.Navigation("FromVersion");
+
+                    b.Navigation("ToVersion");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Registry.ModelAlias", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", "Enrollment")
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ControlPlane.Core.Registry.ModelVersion", "ModelVersion")
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .IsRequired();
+
+                    b.Navigation("Enrollment");
+
+                    b.Navigation("ModelVersion");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Registry.ModelVersion", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Datasets.DatasetVersion", "DatasetVersion")
+                        .WithMany()
+                        .HasForeignKey("DatasetVersionId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", "Enrollment")
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("ControlPlane.Core.Registry.ModelVersion", "PooledVersion")
+                        .WithMany()
+                        .HasForeignKey("PooledVersionId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
+                    b.HasOne("ControlPlane.Core.UseCases.UseCase", "UseCase")
+                        .WithMany()
+                        .HasForeignKey("UseCaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("DatasetVersion");
+
+                    b.Navigation("Enrollment");
+
+                    b.Navigation("PooledVersion");
+
+                    b.Navigation("UseCase");
                 });
 
             modelBuilder.Entity("ControlPlane.Core.Tenants.Enrollment", b =>

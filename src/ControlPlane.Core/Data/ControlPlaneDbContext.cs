@@ -2,6 +2,7 @@ using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Datasets.Sources;
 using ControlPlane.Core.Pipelines;
+using ControlPlane.Core.Registry;
 using ControlPlane.Core.Security;
 using ControlPlane.Core.Storage;
 using ControlPlane.Core.Tenants;
@@ -36,6 +37,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<TaskAttempt> TaskAttempts => Set<TaskAttempt>();
     public DbSet<AttemptLogLine> AttemptLogLines => Set<AttemptLogLine>();
     public DbSet<PipelineSchedule> PipelineSchedules => Set<PipelineSchedule>();
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+    public DbSet<ModelAlias> ModelAliases => Set<ModelAlias>();
+    public DbSet<AliasChange> AliasChanges => Set<AliasChange>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

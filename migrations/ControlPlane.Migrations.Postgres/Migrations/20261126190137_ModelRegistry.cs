@@ -1,0 +1,216 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ControlPlane.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class ModelRegistry : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ModelVersions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Line = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    EnrollmentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    UseCaseId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Region = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Task = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DatasetVersionId = table.Column<Guid>(type: "uuid", nullable: true),
+                    DatasetVersionNumber = table.Column<int>(type: "integer", nullable: true),
+                    DatasetSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RulesVersionNumber = table.Column<int>(type: "integer", nullable: true),
+                    PooledLineageJson = table.Column<string>(type: "text", nullable: true),
+                    Trainer = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    HyperparametersJson = table.Column<string>(type: "text", nullable: false),
+                    Seed = table.Column<int>(type: "integer", nullable: false),
+                    ReportJson = table.Column<string>(type: "text", nullable: false),
+                    HeadlineMetric = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    HeadlineValue = table.Column<double>(type: "double precision", nullable: false),
+                    HigherIsBetter = table.Column<bool>(type: "boolean", nullable: false),
+                    LibraryVersion = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CodeVersion = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    TrainingDuration = table.Column<TimeSpan>(type: "interval", nullable: false),
+                    TriggeredBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    RunId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ArtifactPath = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    ArtifactSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ArtifactSize = table.Column<long>(type: "bigint", nullable: false),
+                    PredictionFingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ServingChoice = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    ServingReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    PooledVersionId = table.Column<Guid>(type: "uuid", nullable: true),
+                    PooledHeadlineValue = table.Column<double>(type: "double precision", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ModelVersions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ModelVersions_DatasetVersions_DatasetVersionId",
+                        column: x => x.DatasetVersionId,
+                        principalTable: "DatasetVersions",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_ModelVersions_Enrollments_EnrollmentId",
+                        column: x => x.EnrollmentId,
+                        principalTable: "Enrollments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ModelVersions_ModelVersions_PooledVersionId",
+                        column: x => x.PooledVersionId,
+                        principalTable: "ModelVersions",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_ModelVersions_UseCases_UseCaseId",
+                        column: x => x.UseCaseId,
+                        principalTable: "UseCases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AliasChanges",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    EnrollmentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Alias = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Sequence = table.Column<int>(type: "integer", nullable: false),
+                    FromVersionId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ToVersionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Actor = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Automatic = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AliasChanges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AliasChanges_Enrollments_EnrollmentId",
+                        column: x => x.EnrollmentId,
+                        principalTable: "Enrollments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AliasChanges_ModelVersions_FromVersionId",
+                        column: x => x.FromVersionId,
+                        principalTable: "ModelVersions",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_AliasChanges_ModelVersions_ToVersionId",
+                        column: x => x.ToVersionId,
+                        principalTable: "ModelVersions",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ModelAliases",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    EnrollmentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ModelVersionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Revision = table.Column<int>(type: "integer", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ModelAliases", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ModelAliases_Enrollments_EnrollmentId",
+                        column: x => x.EnrollmentId,
+                        principalTable: "Enrollments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ModelAliases_ModelVersions_ModelVersionId",
+                        column: x => x.ModelVersionId,
+                        principalTable: "ModelVersions",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AliasChanges_EnrollmentId_Alias_At",
+                table: "AliasChanges",
+                columns: new[] { "EnrollmentId", "Alias", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AliasChanges_EnrollmentId_Alias_Sequence",
+                table: "AliasChanges",
+                columns: new[] { "EnrollmentId", "Alias", "Sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AliasChanges_FromVersionId",
+                table: "AliasChanges",
+                column: "FromVersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AliasChanges_ToVersionId",
+                table: "AliasChanges",
+                column: "ToVersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModelAliases_EnrollmentId_Name",
+                table: "ModelAliases",
+                columns: new[] { "EnrollmentId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModelAliases_ModelVersionId",
+                table: "ModelAliases",
+                column: "ModelVersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModelVersions_DatasetVersionId",
+                table: "ModelVersions",
+                column: "DatasetVersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModelVersions_EnrollmentId",
+                table: "ModelVersions",
+                column: "EnrollmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModelVersions_Line_Number",
+                table: "ModelVersions",
+                columns: new[] { "Line", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModelVersions_PooledVersionId",
+                table: "ModelVersions",
+                column: "PooledVersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModelVersions_UseCaseId_Region_Kind",
+                table: "ModelVersions",
+                columns: new[] { "UseCaseId", "Region", "Kind" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AliasChanges");
+
+            migrationBuilder.DropTable(
+                name: "ModelAliases");
+
+            migrationBuilder.DropTable(
+                name: "ModelVersions");
+        }
+    }
+}
