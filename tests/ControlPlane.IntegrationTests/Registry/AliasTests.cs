@@ -1,0 +1,168 @@
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Registry;
+using ControlPlane.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static ControlPlane.IntegrationTests.Registry.ModelVersions;
+
+namespace ControlPlane.IntegrationTests.Registry;
+
+/// <summary>The promotion gate, promote and rollback by hand, the alias history and "live at D" (tolerance 1 %).</summary>
+public abstract class AliasTests<TProvider>(AppFixture<TProvider> fixture) : IClassFixture<AppFixture<TProvider>>
+    where TProvider : IProviderKind
+{
+    private ControlPlaneApp App => fixture.App;
+
+    [Fact]
+    public async Task The_gate_promotes_the_first_a_better_and_a_slightly_worse_version_but_not_one_worse_beyond_the_tolerance()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+
+        var first = await GateAsync(slug, await RegisteredAsync(App, slug, 0.80));
+        var better = await GateAsync(slug, await RegisteredAsync(App, slug, 0.82));
+        var worse = await GateAsync(slug, await RegisteredAsync(App, slug, 0.80));
+        var within = await GateAsync(slug, await RegisteredAsync(App, slug, 0.815));
+
+        Assert.True(first.Promoted, first.Reason);
+        Assert.Contains("No champion yet", first.Reason);
+        Assert.True(better.Promoted, better.Reason);
+        Assert.Equal(1, better.Champion!.Number);
+        Assert.False(worse.Promoted, worse.Reason);
+        Assert.Contains("beyond the tolerance of 0.0082", worse.Reason);
+        Assert.Contains("stored headlines", worse.Reason);
+        Assert.False(worse.SameTestData);
+        Assert.True(within.Promoted, within.Reason);
+        Assert.Contains("within the tolerance", within.Reason);
+
+        var list = (await WithRegistryAsync(App, r => r.ListAsync(slug, UseCase))).Value!;
+        Assert.Equal([(AliasNames.Challenger, 4), (AliasNames.Champion, 4)], list.Aliases.Select(a => (a.Name, a.Version.Number)));
+        var history = (await WithRegistryAsync(App, r => r.HistoryAsync(slug, UseCase))).Value!;
+        AssertChain(history);
+        Assert.All(history, c => Assert.True(c.Automatic));
+        Assert.Equal([1, 2, 4], history.Where(c => c.Alias == AliasNames.Champion).OrderBy(c => c.Sequence).Select(c => c.To.Number));
+        Assert.Equal([1, 2, 3, 4], history.Where(c => c.Alias == AliasNames.Challenger).OrderBy(c => c.Sequence).Select(c => c.To.Number));
+        Assert.Contains("beyond the tolerance", history.Single(c => c.Alias == AliasNames.Challenger && c.To.Number == 3).Reason);
+    }
+
+    [Fact]
+    public async Task With_a_scorer_the_gate_compares_on_the_challengers_test_split()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+        await GateAsync(slug, await RegisteredAsync(App, slug, 0.90));
+        var challenger = await RegisteredAsync(App, slug, 0.85);
+        ModelVersionSummary? scored = null;
+
+        // Stored, 0.85 loses to 0.90; on the challenger's split the champion only reaches 0.84.
+        var decision = (await WithRegistryAsync(App, r => r.GateAsync(slug, UseCase, challenger, "test:retrain", (champion, _) =>
+        {
+            scored = champion;
+            return Task.FromResult(0.84);
+        }))).Value!;
+
+        Assert.Equal(1, scored!.Number);
+        Assert.True(decision.Promoted, decision.Reason);
+        Assert.True(decision.SameTestData);
+        Assert.Equal(0.84, decision.ChampionValue);
+        Assert.Contains("on the challenger's test split", decision.Reason);
+    }
+
+    [Fact]
+    public async Task Analysts_promote_and_roll_back_with_a_reason_and_bad_moves_are_refused_with_the_field_named()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "eu");
+        var other = await EnrollmentWithDatasetAsync(App, "eu");
+        var v1 = await RegisteredAsync(App, slug, 0.8);
+        var v2 = await RegisteredAsync(App, slug, 0.7);
+        var foreign = (await RegisterAsync(App, other, 0.9)).Value!;
+
+        var noRollback = await WithRegistryAsync(App, r => r.RollbackAsync(slug, UseCase, "ana", "nothing to go back to"));
+        var promote1 = await WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v1, AliasNames.Champion, "ana", "first model"));
+        var promote2 = await WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v2, AliasNames.Champion, "ana", "  simpler trees  "));
+        var again = await WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v2, AliasNames.Champion, "ana", "once more"));
+        var noReason = await WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v1, AliasNames.Champion, "ana", " "));
+        var badAlias = await WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v1, "production", "ana", "why not"));
+        var missing = await WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, 99, AliasNames.Champion, "ana", "why not"));
+        var stolen = await WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, foreign.Id, AliasNames.Champion, "ana", "theirs is better"));
+        var rollback = await WithRegistryAsync(App, r => r.RollbackAsync(slug, UseCase, "bob", "v2 mis-scores new accounts"));
+
+        Assert.Contains("no previous champion", noRollback.Errors["alias"][0]);
+        Assert.True(promote1.IsOk && promote2.IsOk);
+        Assert.Equal(("simpler trees", 1, 2, false), (promote2.Value!.Reason, promote2.Value.From!.Number, promote2.Value.To.Number, promote2.Value.Automatic));
+        Assert.Contains("already champion", again.Errors["version"][0]);
+        Assert.Contains("needs a reason", noReason.Errors["reason"][0]);
+        Assert.Contains("'champion' or 'challenger'", badAlias.Errors["alias"][0]);
+        Assert.Equal(ResultStatus.NotFound, missing.Status);
+        Assert.Contains($"belongs to tenant '{other}'", stolen.Errors["version"][0]);
+        Assert.True(rollback.IsOk, rollback.Message);
+        Assert.Equal((2, 1, "bob"), (rollback.Value!.From!.Number, rollback.Value.To.Number, rollback.Value.Actor));
+        Assert.Equal("Rollback from v2 to v1: v2 mis-scores new accounts", rollback.Value.Reason);
+
+        var history = (await WithRegistryAsync(App, r => r.HistoryAsync(slug, UseCase, AliasNames.Champion))).Value!;
+        Assert.Equal([3, 2, 1], history.Select(c => c.Sequence));
+        AssertChain(history);
+        Assert.Empty((await WithRegistryAsync(App, r => r.HistoryAsync(other, UseCase))).Value!);
+    }
+
+    [Fact]
+    public async Task Concurrent_promotes_leave_one_winner_per_move_and_a_consistent_history()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+        var numbers = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            numbers.Add(await RegisteredAsync(App, slug, 0.7 + i / 100.0));
+        }
+
+        for (var round = 0; round < 3; round++)
+        {
+            var results = await Task.WhenAll(numbers.Select(n =>
+                WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, n, AliasNames.Champion, $"analyst-{n}", $"round {round}"))));
+
+            Assert.All(results, r => Assert.True(r.IsOk || r.Status is ResultStatus.Conflict or ResultStatus.Invalid, r.Message));
+            Assert.Contains(results, r => r.IsOk);
+            Assert.All(results.Where(r => r.Status == ResultStatus.Conflict), r => Assert.Contains("moved by someone else", r.Errors["alias"][0]));
+        }
+
+        var history = (await WithRegistryAsync(App, r => r.HistoryAsync(slug, UseCase, AliasNames.Champion))).Value!;
+        AssertChain(history);
+        var alias = await App.WithDbAsync(db => db.ModelAliases.SingleAsync(a => a.Enrollment!.Tenant!.Slug == slug && a.Name == AliasNames.Champion));
+        var last = history.MaxBy(c => c.Sequence)!;
+        Assert.Equal((last.Sequence, last.To.Id), (alias.Revision, alias.ModelVersionId));
+    }
+
+    [Fact]
+    public async Task Live_at_a_date_is_nothing_before_the_first_move_then_whatever_the_last_move_before_it_set()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+        var v1 = await RegisteredAsync(App, slug, 0.8);
+        var v2 = await RegisteredAsync(App, slug, 0.85);
+        await GateAsync(slug, v1);
+        await Task.Delay(20);
+        await GateAsync(slug, v2);
+        await Task.Delay(20);
+        await WithRegistryAsync(App, r => r.RollbackAsync(slug, UseCase, "ana", "v2 misbehaves"));
+        var moves = (await WithRegistryAsync(App, r => r.HistoryAsync(slug, UseCase, AliasNames.Champion))).Value!.OrderBy(c => c.Sequence).ToArray();
+        var tick = TimeSpan.FromMicroseconds(1);
+
+        async Task<int?> LiveAt(DateTime at) => (await WithRegistryAsync(App, r => r.LiveAtAsync(slug, UseCase, at))).Value!.Version?.Number;
+
+        Assert.Null(await LiveAt(moves[0].At - tick));
+        Assert.Equal(1, await LiveAt(moves[0].At));
+        Assert.Equal(1, await LiveAt(moves[1].At - tick));
+        Assert.Equal(2, await LiveAt(moves[1].At));
+        Assert.Equal(2, await LiveAt(moves[2].At - tick));
+        Assert.Equal(1, await LiveAt(moves[2].At + TimeSpan.FromDays(30)));
+        var challenger = await WithRegistryAsync(App, r => r.LiveAtAsync(slug, UseCase, moves[2].At, AliasNames.Challenger));
+        Assert.Equal(2, challenger.Value!.Version!.Number);
+    }
+
+    private async Task<GateDecision> GateAsync(string slug, int number)
+    {
+        var result = await WithRegistryAsync(App, r => r.GateAsync(slug, UseCase, number, "test:retrain"));
+        Assert.True(result.IsOk, result.Message);
+        return result.Value!;
+    }
+}
+
+public sealed class AliasTestsOnSqlite(AppFixture<Sqlite> fixture) : AliasTests<Sqlite>(fixture);
+
+public sealed class AliasTestsOnPostgres(AppFixture<Postgres> fixture) : AliasTests<Postgres>(fixture);

@@ -1,0 +1,122 @@
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Registry;
+using ControlPlane.Core.Storage;
+using ControlPlane.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static ControlPlane.IntegrationTests.Registry.ModelVersions;
+
+namespace ControlPlane.IntegrationTests.Registry;
+
+public abstract class ModelRegistrationTests<TProvider>(AppFixture<TProvider> fixture) : IClassFixture<AppFixture<TProvider>>
+    where TProvider : IProviderKind
+{
+    private ControlPlaneApp App => fixture.App;
+
+    [Fact]
+    public async Task Versions_are_numbered_per_enrollment_with_their_lineage_and_the_artifact_only_in_the_tenant_region()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "eu");
+        var other = await EnrollmentWithDatasetAsync(App, "eu");
+        var bytes = Artifact("first");
+
+        var first = await RegisterAsync(App, slug, 0.81, bytes);
+        var second = await RegisterAsync(App, slug, 0.83);
+        var otherFirst = await RegisterAsync(App, other, 0.7);
+
+        Assert.Equal([1, 2, 1], new[] { first, second, otherFirst }.Select(r => r.Value!.Number));
+        var details = (await WithRegistryAsync(App, r => r.GetAsync(slug, UseCase, 1))).Value!;
+        var dataset = await App.WithDbAsync(db => db.DatasetVersions.SingleAsync(d => d.Enrollment!.Tenant!.Slug == slug));
+        Assert.Equal((1, dataset.Sha256, dataset.Id, 0), (details.Summary.DatasetVersionNumber, details.DatasetSha256, details.DatasetVersionId, details.Summary.RulesVersionNumber));
+        Assert.Equal(("FastTree", 42, "auc", 0.81, true), (details.Summary.Trainer, details.Seed, details.Summary.HeadlineMetric, details.Summary.HeadlineValue, details.Summary.HigherIsBetter));
+        Assert.Equal("100", details.Hyperparameters["numberOfTrees"]);
+        Assert.Equal(typeof(Microsoft.ML.MLContext).Assembly.GetName().Version!.ToString(), details.LibraryVersion);
+        Assert.False(string.IsNullOrWhiteSpace(details.CodeVersion));
+        Assert.Equal((TimeSpan.FromSeconds(3.5), "test:retrain", new string('a', 64)), (details.TrainingDuration, details.Summary.TriggeredBy, details.PredictionFingerprint));
+        Assert.Equal(0.7, details.Report.Test.Accuracy);
+        Assert.Equal(3, details.Report.Test.Roc!.Count);
+
+        var eu = App.Regions.StoreFor("eu");
+        var files = await eu.ListAsync(ModelRegistry.ModelPrefix(slug, UseCase));
+        Assert.Equal(2, files.Count);
+        Assert.Empty(await App.Regions.StoreFor("us").ListAsync(ArtifactPath.TenantRoot(slug)));
+        await using var stored = (await WithRegistryAsync(App, r => r.OpenArtifactAsync(first.Value!.Id)))!;
+        using var copy = new MemoryStream();
+        await stored.CopyToAsync(copy);
+        Assert.Equal(bytes, copy.ToArray());
+        Assert.Equal((long)bytes.Length, details.ArtifactSize);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), details.ArtifactSha256);
+    }
+
+    [Fact]
+    public async Task Registrations_racing_for_a_number_each_get_their_own()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => RegisterAsync(App, slug, 0.7 + i / 100.0)));
+
+        Assert.All(results, r => Assert.True(r.IsOk, r.Message));
+        Assert.Equal([1, 2, 3, 4], results.Select(r => r.Value!.Number).Order());
+        Assert.Equal(4, (await App.Regions.StoreFor("us").ListAsync(ModelRegistry.ModelPrefix(slug, UseCase))).Count);
+    }
+
+    [Fact]
+    public async Task A_registration_with_lineage_the_enrollment_does_not_have_is_refused_and_leaves_nothing()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+
+        var noDataset = await RegisterAsync(App, slug, 0.8, datasetVersion: 9);
+        var noRules = await RegisterAsync(App, slug, 0.8, rulesVersion: 7);
+        var noPool = await RegisterAsync(App, slug, 0.8, serving: new ServingDecision(ServingChoices.Pooled, "too little data", 3, 0.8));
+        var empty = await RegisterAsync(App, slug, 0.8, artifact: []);
+        var notEnrolled = await RegisterAsync(App, slug, 0.8, useCase: "lead-scoring");
+
+        Assert.Equal(ResultStatus.Invalid, noDataset.Status);
+        Assert.Contains("no version 9", Assert.Single(noDataset.Errors["datasetVersion"]));
+        Assert.Contains("no version 7", Assert.Single(noRules.Errors["rulesVersion"]));
+        Assert.Contains("no pooled version 3", Assert.Single(noPool.Errors["serving"]));
+        Assert.Contains("empty", Assert.Single(empty.Errors["artifact"]));
+        Assert.Equal(ResultStatus.NotFound, notEnrolled.Status);
+        Assert.Equal(0, await App.WithDbAsync(db => db.ModelVersions.CountAsync(v => v.Enrollment!.Tenant!.Slug == slug)));
+        Assert.Empty(await App.Regions.StoreFor("us").ListAsync(ModelRegistry.ModelPrefix(slug, UseCase)));
+    }
+
+    [Fact]
+    public async Task A_pooled_version_records_its_tenants_and_can_serve_an_enrollment_of_its_use_case_and_region_only()
+    {
+        var a = await EnrollmentWithDatasetAsync(App, "eu");
+        var b = await EnrollmentWithDatasetAsync(App, "eu");
+        var far = await EnrollmentWithDatasetAsync(App, "us");
+        var sources = await App.WithDbAsync(db => db.DatasetVersions.Where(d => d.Enrollment!.Tenant!.Slug == a || d.Enrollment.Tenant.Slug == b)
+            .Select(d => new PooledSource(d.Enrollment!.Tenant!.Slug, d.Id, d.Number, d.Sha256, 0)).ToListAsync());
+
+        var pooled = await WithRegistryAsync(App, r => r.RegisterPooledAsync(
+            new PooledRegistration(UseCase, "eu", sources, Report(0.78), "test:retrain-all"), new MemoryStream(Artifact("pooled"))));
+        var wrongRegion = await WithRegistryAsync(App, r => r.RegisterPooledAsync(
+            new PooledRegistration(UseCase, "us", sources, Report(0.78), "test:retrain-all"), new MemoryStream(Artifact("pooled"))));
+
+        Assert.True(pooled.IsOk, pooled.Message);
+        Assert.Equal((ModelVersionKinds.Pooled, "eu"), (pooled.Value!.Kind, pooled.Value.Region));
+        Assert.Contains("not a 'churn-risk' dataset in region 'us'", wrongRegion.Errors["sources"][0]);
+        var details = (await WithRegistryAsync(App, r => r.GetPooledAsync(UseCase, "eu", pooled.Value.Number))).Value!;
+        Assert.Equal(new[] { a, b }.Order(StringComparer.Ordinal), details.PooledSources.Select(s => s.Tenant).Order(StringComparer.Ordinal));
+        Assert.Single(await App.Regions.StoreFor("eu").ListAsync(ModelRegistry.PooledPrefix(UseCase)), p => p.Contains(pooled.Value.Id.ToString("N"), StringComparison.Ordinal));
+
+        var own = await RegisterAsync(App, a, 0.74, serving: new ServingDecision(ServingChoices.Pooled, "the pooled model wins on this tenant's test split", pooled.Value.Number, 0.79));
+        var gate = await WithRegistryAsync(App, r => r.GateAsync(a, UseCase, own.Value!.Number, "test:retrain"));
+        var farPromote = await WithRegistryAsync(App, r => r.PromoteAsync(far, UseCase, pooled.Value.Id, AliasNames.Champion, "analyst", "try the pool"));
+
+        Assert.True(gate.Value!.Promoted, gate.Value.Reason);
+        Assert.Equal(pooled.Value.Id, gate.Value.Challenger.Id);
+        Assert.Contains("served by pooled v", gate.Value.Reason);
+        var list = (await WithRegistryAsync(App, r => r.ListAsync(a, UseCase))).Value!;
+        Assert.Equal(pooled.Value.Id, list.Aliases.Single(x => x.Name == AliasNames.Champion).Version.Id);
+        Assert.Contains(list.Versions, v => v.Id == pooled.Value.Id && v.Aliases.Contains(AliasNames.Champion));
+        Assert.Equal(ServingChoices.Pooled, (await WithRegistryAsync(App, r => r.GetAsync(a, UseCase, own.Value!.Number))).Value!.ServingChoice);
+        Assert.Equal(ResultStatus.Invalid, farPromote.Status);
+        Assert.Contains("region 'eu', not of 'churn-risk' in region 'us'", farPromote.Errors["version"][0]);
+    }
+}
+
+public sealed class ModelRegistrationTestsOnSqlite(AppFixture<Sqlite> fixture) : ModelRegistrationTests<Sqlite>(fixture);
+
+public sealed class ModelRegistrationTestsOnPostgres(AppFixture<Postgres> fixture) : ModelRegistrationTests<Postgres>(fixture);

@@ -1,0 +1,78 @@
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Registry;
+using ControlPlane.IntegrationTests.Infrastructure;
+using ControlPlane.ML;
+using ControlPlane.ML.Training;
+using Microsoft.Extensions.DependencyInjection;
+using static ControlPlane.IntegrationTests.Datasets.DatasetUploads;
+
+namespace ControlPlane.IntegrationTests.Registry;
+
+/// <summary>
+/// Enrollments with a real dataset version, hand-built model reports and small artifact streams: the registry stores bytes
+/// and a report, so no model needs training here.
+/// </summary>
+internal static class ModelVersions
+{
+    public const string UseCase = Datasets.DatasetUploads.UseCase;
+
+    /// <summary>A tenant enrolled in the binary use case, in <paramref name="region"/>, with dataset version 1 uploaded.</summary>
+    public static async Task<string> EnrollmentWithDatasetAsync(ControlPlaneApp app, string region)
+    {
+        using var admin = app.CreateAdminClient();
+        var slug = await CreateTenantAsync(admin, region);
+        (await UploadAsync(admin, slug, Csv(DemoFile(slug, rows: 300)), "accounts.csv")).EnsureSuccessStatusCode();
+        return slug;
+    }
+
+    public static ModelReport Report(double auc, string trainer = "FastTree", int seed = 42, double logLoss = 0.5) => new()
+    {
+        Task = TaskType.Binary, Trainer = trainer, Seed = seed,
+        Hyperparameters = new Dictionary<string, string> { ["numberOfTrees"] = "100", ["learningRate"] = "0.2" },
+        Split = new SplitSummary(true, 240, 60, new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc)),
+        Test = new ModelMetrics
+        {
+            Headline = "auc", HeadlineValue = auc, HigherIsBetter = true, Auc = auc, LogLoss = logLoss, Accuracy = 0.7,
+            Roc = [new CurvePoint(0, 0), new CurvePoint(0.2, 0.7), new CurvePoint(1, 1)],
+        },
+        TrainingDuration = TimeSpan.FromSeconds(3.5),
+        PredictionFingerprint = new string('a', 64),
+    };
+
+    /// <summary>Artifact bytes that name the model, so a test can tell which file is which.</summary>
+    public static byte[] Artifact(string tag) => System.Text.Encoding.UTF8.GetBytes($"model artifact {tag} {Guid.NewGuid()}");
+
+    public static Task<Result<ModelVersionSummary>> RegisterAsync(
+        ControlPlaneApp app, string slug, double auc, byte[]? artifact = null, int datasetVersion = 1, int rulesVersion = 0,
+        ServingDecision? serving = null, string useCase = UseCase) =>
+        WithRegistryAsync(app, registry => registry.RegisterAsync(
+            new ModelRegistration(slug, useCase, datasetVersion, rulesVersion, Report(auc), "test:retrain", Guid.NewGuid(), serving),
+            new MemoryStream(artifact ?? Artifact($"{slug} {auc}"))));
+
+    /// <summary>Registers a version that must succeed and returns its number.</summary>
+    public static async Task<int> RegisteredAsync(ControlPlaneApp app, string slug, double auc)
+    {
+        var result = await RegisterAsync(app, slug, auc);
+        Assert.True(result.IsOk, result.Message);
+        return result.Value!.Number;
+    }
+
+    /// <summary>Each call gets its own scope, as concurrent requests would.</summary>
+    public static Task<T> WithRegistryAsync<T>(ControlPlaneApp app, Func<ModelRegistry, Task<T>> work) =>
+        app.WithScopeAsync(sp => work(sp.GetRequiredService<ModelRegistry>()));
+
+    /// <summary>Asserts the history of each alias is one chain: sequences 1, 2, … and every "from" is the previous "to".</summary>
+    public static void AssertChain(IEnumerable<AliasChangeView> history)
+    {
+        foreach (var alias in history.GroupBy(c => c.Alias))
+        {
+            var chain = alias.OrderBy(c => c.Sequence).ToArray();
+            Assert.Equal(Enumerable.Range(1, chain.Length), chain.Select(c => c.Sequence));
+            Assert.Null(chain[0].From);
+            for (var i = 1; i < chain.Length; i++)
+            {
+                Assert.Equal(chain[i - 1].To.Id, chain[i].From?.Id);
+            }
+        }
+    }
+}
