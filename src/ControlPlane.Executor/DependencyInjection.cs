@@ -30,7 +30,7 @@ public static class DependencyInjection
         services.AddSingleton(DataPipelines.Definition());
         services.AddSingleton(DataPipelines.FanOutDefinition());
         services.AddSingleton(RetrainPipelines.Definition());
-        services.AddSingleton(RetrainPipelines.FanOutDefinition());
+        services.AddSingleton(RetrainPipelines.AllDefinition());
         services.AddSingleton<PipelineCatalog>();
         services.AddHostedService<PipelineCatalogCheck>();
         services.AddSingleton<ExecutorNode>();

@@ -38,8 +38,7 @@ public sealed class DagEngine(
         var definition = catalog.Get(request.Pipeline);
         var childPipeline = catalog.Get(definition.FanOut!.ChildPipeline);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var tenants = await db.Enrollments.Where(e => e.UseCase!.Key == request.UseCase)
-            .Select(e => e.Tenant!.Slug).OrderBy(s => s).ToListAsync(ct);
+        var tenants = await EnrolledTenantsAsync(db, request.UseCase, ct);
         var now = Clock.UtcNow(time);
         var parent = BuildRun(definition, request, now);
         parent.ChildCount = tenants.Count;
@@ -62,6 +61,42 @@ public sealed class DagEngine(
         WorkReady?.Invoke();
         return parent;
     }
+
+    /// <summary>
+    /// Fans a running use-case run out from one of its tasks: one child run of <paramref name="childPipeline"/> per tenant
+    /// enrolled in the run's use case, created in one transaction. From then on the run finishes like a fan-out parent,
+    /// when its children have. A retried task finds the children it made and makes no more. Returns the child count.
+    /// </summary>
+    public async Task<int> AddChildrenAsync(Guid runId, string childPipeline, string actor, CancellationToken ct = default)
+    {
+        var definition = catalog.Get(childPipeline);
+        var added = 0;
+        await MutateAsync(runId, async (db, run, _) =>
+        {
+            if (run.ChildCount > 0 || run.State.IsFinished())
+            {
+                added = run.ChildCount;
+                return false;
+            }
+
+            var tenants = await EnrolledTenantsAsync(db, run.UseCase, ct);
+            var now = Clock.UtcNow(time);
+            var request = new RunRequest(childPipeline, null, run.UseCase, null, "fan-out", actor, run.Id);
+            foreach (var tenant in tenants)
+            {
+                db.PipelineRuns.Add(BuildRun(definition, request with { TenantSlug = tenant }, now));
+            }
+
+            run.ChildCount = added = tenants.Count;
+            return tenants.Count > 0;
+        }, ct);
+        logger.LogInformation("Run {RunId} started {Children} child runs of {Child}", runId, added, childPipeline);
+        WorkReady?.Invoke();
+        return added;
+    }
+
+    private static Task<List<string>> EnrolledTenantsAsync(ControlPlaneDbContext db, string? useCase, CancellationToken ct) =>
+        db.Enrollments.Where(e => e.UseCase!.Key == useCase).Select(e => e.Tenant!.Slug).OrderBy(s => s).ToListAsync(ct);
 
     /// <summary>Puts a finished fan-out parent back to running before some of its children are rerun.</summary>
     public Task ReopenParentAsync(Guid parentId, CancellationToken ct = default) =>

@@ -21,7 +21,8 @@ public static class RetrainPipelines
         .Task(RegisterTask.Name, RegisterTask.RunAsync).After(EvaluateTask.Name).Pool("io").Timeout(TimeSpan.FromMinutes(30))
         .Task(PromoteGateTask.Name, PromoteGateTask.RunAsync).After(RegisterTask.Name).Timeout(TimeSpan.FromMinutes(30)));
 
-    public static PipelineDefinition FanOutDefinition() => Pipeline.Define(RetrainAll, p => p
-        .Describe("Runs retrain once for every tenant enrolled in the chosen use case.")
-        .FanOutTo(Retrain));
+    /// <summary>Started with a use case and no tenant.</summary>
+    public static PipelineDefinition AllDefinition() => Pipeline.Define(RetrainAll, p => p
+        .Describe("For the chosen use case: trains the pooled model of each region on every enrolled tenant's data, then runs retrain for every enrolled tenant, which compares its own model with the pooled one.")
+        .Task(RetrainTenantsTask.Name, RetrainTenantsTask.RunAsync).Timeout(TimeSpan.FromMinutes(5)));
 }

@@ -1,11 +1,6 @@
-using ControlPlane.Core.Datasets.Tabular;
-using ControlPlane.Core.FeatureRules;
-using ControlPlane.Core.Options;
 using ControlPlane.Executor.Definitions;
 using ControlPlane.ML.Training;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Executor.Pipelines;
 
@@ -23,17 +18,13 @@ public static class TrainTask
         var scope = await RetrainScope.ForAsync(ctx);
         var ct = ctx.CancellationToken;
         var lineage = await scope.Folder.ReadJsonAsync<RetrainLineage>(RunFolder.Lineage, FeaturizeTask.Name, ct);
-        var rules = await ctx.Services.GetRequiredService<FeatureRuleService>().GetAsync(scope.Tenant, scope.UseCase, lineage.RulesVersion, ct);
-        if (!rules.IsOk) throw new InvalidOperationException(rules.Message);
-
         await ctx.ReportProgressAsync(0, $"Reading dataset version {lineage.DatasetVersion}");
-        var data = await SnapshotReader.ReadAsync(scope.Folder.Store, lineage.SnapshotPath, maxRows: null, ct);
-        var settings = ctx.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.Training.ToSettings();
+        var (data, effective, settings) = await TrainingInputs.LoadAsync(ctx, scope, lineage);
         ctx.Log.LogInformation("Training a {Task} model on {Rows} rows: seed {Seed}, search budget {Budget}, {Folds} folds, trainers {Trainers}",
             lineage.Task, data.RowCount, settings.Seed, settings.TimeBudget, settings.Folds,
             string.Join(", ", settings.Trainers ?? TrainerNames.For(lineage.Task)));
 
-        var model = await Task.Run(() => ModelTrainer.Train(data, rules.Value!.Effective, lineage.Task, settings,
+        var model = await Task.Run(() => ModelTrainer.Train(data, effective, lineage.Task, settings,
             (percent, message) => ctx.ReportProgressAsync(percent * 0.95, message).GetAwaiter().GetResult(), ct), ct);
 
         using var artifact = new MemoryStream();

@@ -35,6 +35,14 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
                 errors.Add(nameof(request.UseCase), $"Fan-out pipeline '{definition.Name}' needs an existing use case to fan out over.");
             }
         }
+        else if (string.IsNullOrWhiteSpace(request.Tenant) && !string.IsNullOrWhiteSpace(request.UseCase))
+        {
+            // A use-case run without a tenant (retrain-all's pooled models): the use case must exist.
+            if (!await db.UseCases.AnyAsync(u => u.Key == request.UseCase, ct))
+            {
+                errors.Add(nameof(request.UseCase), $"Use case '{request.UseCase}' does not exist.");
+            }
+        }
         else if (!string.IsNullOrWhiteSpace(request.Tenant) || !string.IsNullOrWhiteSpace(request.UseCase))
         {
             var enrolled = await db.Enrollments.AnyAsync(e => e.Tenant!.Slug == request.Tenant && e.UseCase!.Key == request.UseCase, ct);

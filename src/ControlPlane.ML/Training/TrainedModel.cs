@@ -1,17 +1,160 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using ControlPlane.ML.Rules;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
 namespace ControlPlane.ML.Training;
 
 /// <summary>
 /// A trained model: the fitted feature rules and the trainer's model in one ML.NET transformer chain, with its report.
 /// <see cref="Save"/> writes one self-contained artifact (the chain and the report) that <see cref="Load"/> reads back.
+/// Scores whole raw tables (<see cref="Score"/>) or one row at a time (<see cref="CreateRowScorer"/>).
 /// </summary>
 public sealed class TrainedModel
 {
-    // CONTRACT STUB — replaced by the real model (constructor, scoring, save/load).
-    private TrainedModel(ModelReport report) => Report = report;
+    private const string ModelEntry = "model.zip";
+    private const string ReportEntry = "report.json";
+    private const string InputEntry = "input.json";
+
+    private readonly MLContext _ml;
+    private readonly ModelInput _input;
+    private readonly DataViewSchema _inputSchema;
+
+    internal TrainedModel(MLContext ml, ITransformer chain, ModelInput input, ModelReport report)
+    {
+        _ml = ml;
+        Chain = chain;
+        _input = input;
+        _inputSchema = RawTableDataView.SchemaFor(input.Columns, input.IdentifierColumns);
+        Report = report;
+    }
 
     public ModelReport Report { get; }
 
-    public void Save(Stream stream) => throw new NotImplementedException();
+    /// <summary>Rules and trainer as one ML.NET transformer, reading raw rows (<see cref="RawTableDataView"/>).</summary>
+    public ITransformer Chain { get; }
 
-    public static TrainedModel Load(Stream stream) => throw new NotImplementedException();
+    /// <summary>The raw columns (names and types, in order) a table to score must have: the training data's.</summary>
+    public IReadOnlyList<RawColumn> InputColumns => _input.Columns;
+
+    /// <summary>Scores every row of <paramref name="table"/>.</summary>
+    public IReadOnlyList<ModelScore> Score(RawTable table)
+    {
+        var scored = Chain.Transform(View(table));
+        var reader = ScoreReader.For(scored.Schema, Report);
+        using var cursor = scored.GetRowCursor(reader.Columns);
+        var read = reader.Bind(cursor);
+        var result = new List<ModelScore>(table.RowCount);
+        while (cursor.MoveNext())
+        {
+            result.Add(read());
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A scorer for one row at a time (real-time serving): the chain is bound once to a row whose values are swapped in
+    /// per call (<see cref="RawRowMapper"/>), so a call costs only the transforms' and the trainer's own work. Not
+    /// thread-safe: keep one per thread or pool them, as with ML.NET's PredictionEngine.
+    /// </summary>
+    public ModelRowScorer CreateRowScorer()
+    {
+        var output = Chain.GetOutputSchema(_inputSchema);
+        var reader = ScoreReader.For(output, Report);
+        var mapper = new RawRowMapper(Chain, _inputSchema, reader.Columns.Select(c => c.Name));
+        return new ModelRowScorer(mapper, reader);
+    }
+
+    /// <summary>Metrics of this model on labelled rows (e.g. another tenant's test split mapped onto the same columns).</summary>
+    public ModelMetrics Evaluate(RawTable labelled) =>
+        ModelEvaluator.Evaluate(_ml, Chain.Transform(View(labelled)), Report.Task, Report.Test.Classes);
+
+    /// <summary>Writes a zip holding the ML.NET model (<c>model.zip</c>), the report and the input columns as JSON.</summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        using (var model = zip.CreateEntry(ModelEntry, CompressionLevel.NoCompression).Open())
+        {
+            _ml.Model.Save(Chain, _inputSchema, model);
+        }
+
+        Write(zip, ReportEntry, ModelReportJson.Write(Report));
+        Write(zip, InputEntry, JsonSerializer.Serialize(_input, ModelReportJson.Options));
+    }
+
+    /// <exception cref="InvalidDataException">The stream is not an artifact written by <see cref="Save"/>.</exception>
+    public static TrainedModel Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        var report = ModelReportJson.Read(Read(zip, ReportEntry));
+        var input = JsonSerializer.Deserialize<ModelInput>(Read(zip, InputEntry), ModelReportJson.Options)
+            ?? throw new InvalidDataException("The model artifact's input columns are empty.");
+        var ml = MlContextFactory.Create(report.Seed);
+        using var buffer = new MemoryStream();
+        using (var model = Entry(zip, ModelEntry).Open())
+        {
+            model.CopyTo(buffer);
+        }
+
+        buffer.Position = 0;
+        var chain = ml.Model.Load(buffer, out _);
+        return new TrainedModel(ml, chain, input, report);
+    }
+
+    private IDataView View(RawTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (!RawTableDataView.Fits(table, _inputSchema))
+        {
+            throw new ArgumentException(
+                $"The rows' columns ({string.Join(", ", table.Schema.Select(c => $"{c.Name}:{c.Type}"))}) are not the ones the model was trained on ({string.Join(", ", _input.Columns.Select(c => $"{c.Name}:{c.Type}"))}).",
+                nameof(table));
+        }
+
+        return new RawTableDataView(table, _input.IdentifierColumns);
+    }
+
+    private static void Write(ZipArchive zip, string name, string text)
+    {
+        using var writer = new StreamWriter(zip.CreateEntry(name, CompressionLevel.Optimal).Open(), new UTF8Encoding(false));
+        writer.Write(text);
+    }
+
+    private static string Read(ZipArchive zip, string name)
+    {
+        using var reader = new StreamReader(Entry(zip, name).Open(), Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    private static ZipArchiveEntry Entry(ZipArchive zip, string name) =>
+        zip.GetEntry(name) ?? throw new InvalidDataException($"The model artifact has no '{name}'.");
+}
+
+/// <summary>The raw columns a model reads, and which number columns it reads as text (a numeric entity key).</summary>
+public sealed record ModelInput(IReadOnlyList<RawColumn> Columns, IReadOnlyList<string> IdentifierColumns);
+
+/// <summary>Scores one raw row at a time (see <see cref="TrainedModel.CreateRowScorer"/>); not thread-safe.</summary>
+public sealed class ModelRowScorer
+{
+    private readonly RawRowMapper _mapper;
+    private readonly ScoreReader _reader;
+    private Func<ModelScore>? _read;
+
+    internal ModelRowScorer(RawRowMapper mapper, ScoreReader reader)
+    {
+        _mapper = mapper;
+        _reader = reader;
+    }
+
+    public ModelScore Score(RawTable table, int row)
+    {
+        var output = _mapper.Map(table, row);
+        _read ??= _reader.Bind(output);
+        return _read();
+    }
 }

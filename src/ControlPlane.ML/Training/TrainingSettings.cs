@@ -23,6 +23,12 @@ public sealed record TrainingSettings
     /// <summary>Share of rows held out as the test split (the newest ones when there are event times).</summary>
     public double TestFraction { get; init; } = 0.2;
 
+    /// <summary>
+    /// Fits each trainer with ML.NET's default hyperparameters only (no search); with a single trainer, no
+    /// cross-validation either. The benchmark's "plain FastTree" reference.
+    /// </summary>
+    public bool DefaultHyperparametersOnly { get; init; }
+
     /// <summary>Test rows explained one by one (feature contributions) and stored with the version.</summary>
     public int ExplainedRows { get; init; } = 20;
 }

@@ -115,6 +115,31 @@ public abstract class ModelRegistrationTests<TProvider>(AppFixture<TProvider> fi
         Assert.Equal(ResultStatus.Invalid, farPromote.Status);
         Assert.Contains("region 'eu', not of 'churn-risk' in region 'us'", farPromote.Errors["version"][0]);
     }
+
+    [Fact]
+    public async Task Offboarding_a_tenant_removes_its_versions_aliases_history_and_artifacts()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+        var v1 = await RegisteredAsync(App, slug, 0.8);
+        var v2 = await RegisteredAsync(App, slug, 0.9);
+        await WithRegistryAsync(App, r => r.GateAsync(slug, UseCase, v1, "test:retrain"));
+        await WithRegistryAsync(App, r => r.GateAsync(slug, UseCase, v2, "test:retrain"));
+        var enrollment = await App.WithDbAsync(db => db.Enrollments.Where(e => e.Tenant!.Slug == slug).Select(e => e.Id).SingleAsync());
+        Task<int[]> CountsAsync() => App.WithDbAsync(async db => new[]
+        {
+            await db.ModelVersions.CountAsync(v => v.EnrollmentId == enrollment),
+            await db.ModelAliases.CountAsync(a => a.EnrollmentId == enrollment),
+            await db.AliasChanges.CountAsync(c => c.EnrollmentId == enrollment),
+        });
+        Assert.Equal(new[] { 2, 2, 4 }, await CountsAsync());
+
+        var response = await admin.DeleteAsync($"/api/v1/tenants/{slug}?confirm={slug}");
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal(new[] { 0, 0, 0 }, await CountsAsync());
+        Assert.Empty(await App.Regions.StoreFor("us").ListAsync(ModelRegistry.ModelPrefix(slug, UseCase)));
+    }
 }
 
 public sealed class ModelRegistrationTestsOnSqlite(AppFixture<Sqlite> fixture) : ModelRegistrationTests<Sqlite>(fixture);

@@ -1,0 +1,149 @@
+using ControlPlane.ML.Rules;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace ControlPlane.ML.Training;
+
+/// <summary>
+/// Featurized rows held in memory (feature vectors, labels, entity keys): cross-validation folds, permutations and
+/// per-row explanations build data views from it without running the rules again. Labels are 0/1 (binary), the class
+/// key 1..K (multiclass; 0 = a class the rules never saw in training) or the value (regression).
+/// </summary>
+internal sealed class FeatureMatrix
+{
+    private FeatureMatrix(TaskType task, int width, int classCount, float[][] features, float[] labels, string?[] keys)
+    {
+        Task = task;
+        Width = width;
+        ClassCount = classCount;
+        Features = features;
+        Labels = labels;
+        Keys = keys;
+    }
+
+    public TaskType Task { get; }
+
+    public int Width { get; }
+
+    public int ClassCount { get; }
+
+    public float[][] Features { get; }
+
+    public float[] Labels { get; }
+
+    public string?[] Keys { get; }
+
+    public int Count => Labels.Length;
+
+    /// <summary>Reads the rules' output (<c>Features</c>, <c>Label</c>, <c>EntityKey</c>).</summary>
+    public static FeatureMatrix Read(IDataView view, TaskType task)
+    {
+        var schema = view.Schema;
+        var featuresColumn = schema[RuleCompiler.FeaturesColumn];
+        var width = ((VectorDataViewType)featuresColumn.Type).Size;
+        var labelColumn = schema[RuleCompiler.LabelColumn];
+        var classCount = labelColumn.Type is KeyDataViewType key ? (int)key.Count : 0;
+        var keyColumn = schema.GetColumnOrNull(RuleCompiler.EntityKeyColumn);
+        var active = new List<DataViewSchema.Column> { featuresColumn, labelColumn };
+        if (keyColumn is { } k)
+        {
+            active.Add(k);
+        }
+
+        var features = new List<float[]>();
+        var labels = new List<float>();
+        var keys = new List<string?>();
+        using var cursor = view.GetRowCursor(active);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(featuresColumn);
+        Func<float> getLabel = task switch
+        {
+            TaskType.Binary => Reader<bool>(cursor, labelColumn, b => b ? 1f : 0f),
+            TaskType.Multiclass => Reader<uint>(cursor, labelColumn, u => u),
+            _ => Reader<float>(cursor, labelColumn, f => f),
+        };
+        var getKey = keyColumn is { } kc ? cursor.GetGetter<ReadOnlyMemory<char>>(kc) : null;
+        var buffer = default(VBuffer<float>);
+        var text = default(ReadOnlyMemory<char>);
+        while (cursor.MoveNext())
+        {
+            getFeatures(ref buffer);
+            var dense = new float[width];
+            buffer.CopyTo(dense);
+            features.Add(dense);
+            labels.Add(getLabel());
+            if (getKey is not null)
+            {
+                getKey(ref text);
+                keys.Add(text.IsEmpty ? null : text.ToString());
+            }
+            else
+            {
+                keys.Add(null);
+            }
+        }
+
+        return new FeatureMatrix(task, width, classCount, features.ToArray(), labels.ToArray(), keys.ToArray());
+    }
+
+    /// <summary>The rows satisfying <paramref name="keep"/>.</summary>
+    public FeatureMatrix Where(Func<int, bool> keep)
+    {
+        var rows = Enumerable.Range(0, Count).Where(keep).ToArray();
+        return new FeatureMatrix(Task, Width, ClassCount, rows.Select(r => Features[r]).ToArray(),
+            rows.Select(r => Labels[r]).ToArray(), rows.Select(r => Keys[r]).ToArray());
+    }
+
+    /// <summary>The rows at <paramref name="rows"/> (all when null), with features optionally replaced.</summary>
+    public IDataView View(MLContext ml, IReadOnlyList<int>? rows = null, IReadOnlyList<float[]>? features = null)
+    {
+        rows ??= Enumerable.Range(0, Count).ToArray();
+        var vectors = features ?? rows.Select(r => Features[r]).ToArray();
+        return Task switch
+        {
+            TaskType.Binary => Load(ml, rows.Select((r, i) => new BinaryRow { Features = vectors[i], Label = Labels[r] > 0.5f })),
+            TaskType.Multiclass => Load(ml, rows.Select((r, i) => new MulticlassRow { Features = vectors[i], Label = (uint)Labels[r] })),
+            _ => Load(ml, rows.Select((r, i) => new RegressionRow { Features = vectors[i], Label = Labels[r] })),
+        };
+    }
+
+    private IDataView Load<T>(MLContext ml, IEnumerable<T> rows) where T : class
+    {
+        var definition = SchemaDefinition.Create(typeof(T));
+        definition[nameof(BinaryRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Width);
+        if (Task == TaskType.Multiclass)
+        {
+            definition[nameof(BinaryRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), ClassCount);
+        }
+
+        return ml.Data.LoadFromEnumerable(rows.ToArray(), definition);
+    }
+
+    private static Func<float> Reader<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, float> convert)
+    {
+        var get = cursor.GetGetter<T>(column);
+        T value = default!;
+        return () =>
+        {
+            get(ref value);
+            return convert(value);
+        };
+    }
+
+    private sealed class BinaryRow
+    {
+        public float[] Features { get; set; } = [];
+        public bool Label { get; set; }
+    }
+
+    private sealed class MulticlassRow
+    {
+        public float[] Features { get; set; } = [];
+        public uint Label { get; set; }
+    }
+
+    private sealed class RegressionRow
+    {
+        public float[] Features { get; set; } = [];
+        public float Label { get; set; }
+    }
+}

@@ -1,0 +1,152 @@
+using System.Security.Cryptography;
+using ControlPlane.ML.Rules;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace ControlPlane.ML.Training;
+
+/// <summary>
+/// Metrics of scored rows (a view with <c>Label</c> and the trainer's <c>Score</c>, <c>Probability</c>,
+/// <c>PredictedLabel</c>) by ML.NET's evaluators, plus the curves and samples the comparison UI draws and the
+/// fingerprint of the predictions.
+/// </summary>
+public static class ModelEvaluator
+{
+    public const int MaxCurvePoints = 200;
+    public const int MaxResiduals = 500;
+
+    public const string Score = "Score";
+    public const string Probability = "Probability";
+    public const string PredictedLabel = "PredictedLabel";
+
+    /// <summary>The headline metric's name for a task type, and whether larger is better.</summary>
+    public static (string Name, bool HigherIsBetter) Headline(TaskType task) => task switch
+    {
+        TaskType.Binary => ("auc", true),
+        TaskType.Multiclass => ("macroAccuracy", true),
+        _ => ("rmse", false),
+    };
+
+    /// <summary>Only the headline metric (the search and permutation importance need nothing else).</summary>
+    public static double HeadlineValue(MLContext ml, IDataView scored, TaskType task) => task switch
+    {
+        TaskType.Binary => ml.BinaryClassification.Evaluate(scored).AreaUnderRocCurve,
+        TaskType.Multiclass => ml.MulticlassClassification.Evaluate(scored).MacroAccuracy,
+        _ => ml.Regression.Evaluate(scored).RootMeanSquaredError,
+    };
+
+    /// <param name="classes">Multiclass: the class names in key order.</param>
+    public static ModelMetrics Evaluate(MLContext ml, IDataView scored, TaskType task, IReadOnlyList<string>? classes = null)
+    {
+        var (headline, higher) = Headline(task);
+        switch (task)
+        {
+            case TaskType.Binary:
+                var b = ml.BinaryClassification.Evaluate(scored);
+                var (labels, probabilities) = ReadPairs(scored, Probability);
+                return new ModelMetrics
+                {
+                    Headline = headline, HeadlineValue = b.AreaUnderRocCurve, HigherIsBetter = higher,
+                    Auc = b.AreaUnderRocCurve, PrAuc = b.AreaUnderPrecisionRecallCurve, F1 = b.F1Score, LogLoss = b.LogLoss,
+                    Accuracy = b.Accuracy,
+                    Roc = Curves.Roc(labels, probabilities, MaxCurvePoints),
+                    PrecisionRecall = Curves.PrecisionRecall(labels, probabilities, MaxCurvePoints),
+                };
+            case TaskType.Multiclass:
+                var m = ml.MulticlassClassification.Evaluate(scored);
+                var counts = m.ConfusionMatrix.Counts;
+                return new ModelMetrics
+                {
+                    Headline = headline, HeadlineValue = m.MacroAccuracy, HigherIsBetter = higher,
+                    MacroAccuracy = m.MacroAccuracy, MicroAccuracy = m.MicroAccuracy, LogLoss = m.LogLoss,
+                    Classes = classes ?? Enumerable.Range(1, counts.Count).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                    ConfusionMatrix = counts.Select(r => (IReadOnlyList<long>)r.Select(c => (long)Math.Round(c)).ToArray()).ToArray(),
+                };
+            default:
+                var r = ml.Regression.Evaluate(scored);
+                var (actual, predicted) = ReadPairs(scored, Score);
+                return new ModelMetrics
+                {
+                    Headline = headline, HeadlineValue = r.RootMeanSquaredError, HigherIsBetter = higher,
+                    Rmse = r.RootMeanSquaredError, Mae = r.MeanAbsoluteError, RSquared = r.RSquared,
+                    Residuals = Curves.Sample(actual.Select((a, i) => new CurvePoint(a, predicted[i])).ToArray(), MaxResiduals),
+                };
+        }
+    }
+
+    /// <summary>SHA-256 (hex) over the bytes of every row's <c>Score</c> (and <c>Probability</c> for binary), in row order.</summary>
+    public static string Fingerprint(IDataView scored)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var columns = new[] { Score, Probability }.Select(scored.Schema.GetColumnOrNull).OfType<DataViewSchema.Column>().ToArray();
+        using var cursor = scored.GetRowCursor(columns);
+        var readers = columns.Select(c => BytesReader(cursor, c)).ToArray();
+        while (cursor.MoveNext())
+        {
+            foreach (var read in readers)
+            {
+                hash.AppendData(read());
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static Func<byte[]> BytesReader(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        if (column.Type is VectorDataViewType)
+        {
+            var get = cursor.GetGetter<VBuffer<float>>(column);
+            var buffer = default(VBuffer<float>);
+            return () =>
+            {
+                get(ref buffer);
+                var dense = new float[buffer.Length];
+                buffer.CopyTo(dense);
+                return System.Runtime.InteropServices.MemoryMarshal.AsBytes(dense.AsSpan()).ToArray();
+            };
+        }
+
+        var single = cursor.GetGetter<float>(column);
+        var value = 0f;
+        return () =>
+        {
+            single(ref value);
+            return BitConverter.GetBytes(value);
+        };
+    }
+
+    /// <summary>Label (as a number) and one float column of every row.</summary>
+    internal static (double[] Labels, double[] Values) ReadPairs(IDataView scored, string valueColumn)
+    {
+        var label = scored.Schema[RuleCompiler.LabelColumn];
+        var value = scored.Schema[valueColumn];
+        var labels = new List<double>();
+        var values = new List<double>();
+        using var cursor = scored.GetRowCursor([label, value]);
+        var getValue = cursor.GetGetter<float>(value);
+        Func<double> getLabel;
+        if (label.Type is BooleanDataViewType)
+        {
+            var get = cursor.GetGetter<bool>(label);
+            var flag = false;
+            getLabel = () => { get(ref flag); return flag ? 1 : 0; };
+        }
+        else
+        {
+            var get = cursor.GetGetter<float>(label);
+            var number = 0f;
+            getLabel = () => { get(ref number); return number; };
+        }
+
+        var v = 0f;
+        while (cursor.MoveNext())
+        {
+            labels.Add(getLabel());
+            getValue(ref v);
+            values.Add(v);
+        }
+
+        return (labels.ToArray(), values.ToArray());
+    }
+}

@@ -1,0 +1,73 @@
+using ControlPlane.ML.Rules;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace ControlPlane.ML.Training;
+
+/// <summary>Reads a <see cref="ModelScore"/> from a scored row: the entity key and the task's score columns.</summary>
+internal sealed class ScoreReader
+{
+    private readonly TaskType _task;
+    private readonly IReadOnlyList<string> _classes;
+    private readonly DataViewSchema.Column? _key;
+    private readonly DataViewSchema.Column _score;
+
+    private ScoreReader(TaskType task, IReadOnlyList<string> classes, DataViewSchema.Column? key, DataViewSchema.Column score)
+    {
+        _task = task;
+        _classes = classes;
+        _key = key;
+        _score = score;
+    }
+
+    public IReadOnlyList<DataViewSchema.Column> Columns => _key is { } k ? [k, _score] : [_score];
+
+    public static ScoreReader For(DataViewSchema schema, ModelReport report) => new(
+        report.Task,
+        report.Test.Classes ?? [],
+        schema.GetColumnOrNull(RuleCompiler.EntityKeyColumn),
+        schema[report.Task == TaskType.Binary ? ModelEvaluator.Probability : ModelEvaluator.Score]);
+
+    public Func<ModelScore> Bind(DataViewRow row)
+    {
+        var getKey = _key is { } k ? row.GetGetter<ReadOnlyMemory<char>>(row.Schema[k.Name]) : null;
+        var score = row.Schema[_score.Name];
+        Func<(double, string?)> getScore;
+        if (_task == TaskType.Multiclass)
+        {
+            var get = row.GetGetter<VBuffer<float>>(score);
+            var buffer = default(VBuffer<float>);
+            getScore = () =>
+            {
+                get(ref buffer);
+                var values = buffer.DenseValues().ToArray();
+                var best = Array.IndexOf(values, values.Max());
+                return (values[best], best < _classes.Count ? _classes[best] : null);
+            };
+        }
+        else
+        {
+            var get = row.GetGetter<float>(score);
+            var value = 0f;
+            getScore = () =>
+            {
+                get(ref value);
+                return (value, null);
+            };
+        }
+
+        var text = default(ReadOnlyMemory<char>);
+        return () =>
+        {
+            string? key = null;
+            if (getKey is not null)
+            {
+                getKey(ref text);
+                key = text.IsEmpty ? null : text.ToString();
+            }
+
+            var (value, cls) = getScore();
+            return new ModelScore(key, value, cls);
+        };
+    }
+}

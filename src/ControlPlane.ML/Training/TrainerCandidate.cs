@@ -1,0 +1,132 @@
+using System.Globalization;
+using ControlPlane.ML.Rules;
+using Microsoft.ML;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace ControlPlane.ML.Training;
+
+/// <summary>
+/// One trainer with one hyperparameter setting. The first setting of each trainer is ML.NET's default; linear trainers
+/// (logistic regression, maximum entropy, SDCA) get a min-max normalizer in front. Every trainer is given the seed and a
+/// fixed thread count, so a fit is reproducible.
+/// </summary>
+public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string, string> Hyperparameters)
+{
+    private const string Leaves = "leaves";
+    private const string Trees = "trees";
+    private const string LearningRate = "learningRate";
+    private const string L2 = "l2";
+
+    /// <summary>The search grid, interleaved: every trainer's default first, then every trainer's second setting, …</summary>
+    public static IReadOnlyList<TrainerCandidate> Grid(TaskType task, IReadOnlyList<string>? trainers, bool defaultsOnly)
+    {
+        var allowed = TrainerNames.For(task);
+        var names = trainers ?? allowed;
+        if (names.Count == 0 || names.FirstOrDefault(n => !allowed.Contains(n)) is { } unknown && unknown is not null)
+        {
+            throw new ArgumentException(
+                $"Trainers for a {task} task are {string.Join(", ", allowed)}; got {string.Join(", ", names)}.", nameof(trainers));
+        }
+
+        var perTrainer = names.Distinct().Select(n => Settings(n).Select(h => new TrainerCandidate(n, h)).ToArray()).ToArray();
+        var depth = defaultsOnly ? 1 : perTrainer.Max(s => s.Length);
+        var grid = new List<TrainerCandidate>();
+        for (var k = 0; k < depth; k++)
+        {
+            grid.AddRange(perTrainer.Where(s => k < s.Length).Select(s => s[k]));
+        }
+
+        return grid;
+    }
+
+    private static IReadOnlyList<Dictionary<string, string>> Settings(string trainer) => trainer switch
+    {
+        TrainerNames.FastTree or TrainerNames.OneVersusAllTrees =>
+        [
+            Trees3(20, 100, 0.2), Trees3(8, 200, 0.1), Trees3(32, 60, 0.1),
+        ],
+        TrainerNames.LightGbm => [Trees3(31, 100, 0.1), Trees3(15, 200, 0.05), Trees3(63, 50, 0.1)],
+        _ => [Linear(null), Linear(0.1), Linear(0.001)],
+    };
+
+    private static Dictionary<string, string> Trees3(int leaves, int trees, double rate) => new()
+    {
+        [Leaves] = Text(leaves), [Trees] = Text(trees), [LearningRate] = Text(rate),
+    };
+
+    private static Dictionary<string, string> Linear(double? l2) => l2 is { } v ? new() { [L2] = Text(v) } : [];
+
+    private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>The estimator reading <c>Features</c> and <c>Label</c>.</summary>
+    public IEstimator<ITransformer> Estimator(MLContext ml, TaskType task, int seed, int threads)
+    {
+        var label = RuleCompiler.LabelColumn;
+        var features = RuleCompiler.FeaturesColumn;
+        return (task, Trainer) switch
+        {
+            (TaskType.Binary, TrainerNames.FastTree) => ml.BinaryClassification.Trainers.FastTree(Tree(new FastTreeBinaryTrainer.Options(), seed, threads)),
+            (TaskType.Binary, TrainerNames.LightGbm) => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+            {
+                LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true,
+                NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
+            }),
+            (TaskType.Binary, TrainerNames.LogisticRegression) => Normalized(ml, ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
+                new LbfgsLogisticRegressionBinaryTrainer.Options
+                {
+                    LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads,
+                    L2Regularization = (float)Number(L2, 1),
+                })),
+            (TaskType.Multiclass, TrainerNames.LightGbm) => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
+            {
+                LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true,
+                NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
+            }),
+            (TaskType.Multiclass, TrainerNames.MaximumEntropy) => Normalized(ml, ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
+                new LbfgsMaximumEntropyMulticlassTrainer.Options
+                {
+                    LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads,
+                    L2Regularization = (float)Number(L2, 1),
+                })),
+            (TaskType.Multiclass, TrainerNames.OneVersusAllTrees) => ml.MulticlassClassification.Trainers.OneVersusAll(
+                ml.BinaryClassification.Trainers.FastTree(Tree(new FastTreeBinaryTrainer.Options(), seed, threads)), label),
+            (TaskType.Regression, TrainerNames.FastTree) => ml.Regression.Trainers.FastTree(Tree(new FastTreeRegressionTrainer.Options(), seed, threads)),
+            (TaskType.Regression, TrainerNames.LightGbm) => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+            {
+                LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true,
+                NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
+            }),
+            (TaskType.Regression, TrainerNames.Sdca) => Normalized(ml, ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
+            {
+                LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads,
+                L2Regularization = Hyperparameters.ContainsKey(L2) ? (float)Number(L2, 0) : null,
+                MaximumNumberOfIterations = 50,
+            })),
+            _ => throw new ArgumentException($"Trainer '{Trainer}' is not a candidate for a {task} task.", nameof(task)),
+        };
+    }
+
+    private T Tree<T>(T options, int seed, int threads) where T : TreeOptions
+    {
+        options.LabelColumnName = RuleCompiler.LabelColumn;
+        options.FeatureColumnName = RuleCompiler.FeaturesColumn;
+        options.NumberOfLeaves = (int)Number(Leaves, 20);
+        options.NumberOfTrees = (int)Number(Trees, 100);
+        options.NumberOfThreads = threads;
+        options.Seed = seed;
+        if (options is BoostedTreeOptions boosted)
+        {
+            boosted.LearningRate = Number(LearningRate, 0.2);
+        }
+
+        return options;
+    }
+
+    private static IEstimator<ITransformer> Normalized(MLContext ml, IEstimator<ITransformer> trainer) =>
+        ml.Transforms.NormalizeMinMax(RuleCompiler.FeaturesColumn).Append(trainer);
+
+    private double Number(string name, double fallback) =>
+        Hyperparameters.TryGetValue(name, out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using ControlPlane.Core.Registry;
+using ControlPlane.Core.Security;
+using ControlPlane.IntegrationTests.Infrastructure;
+using static ControlPlane.IntegrationTests.Registry.ModelVersions;
+
+namespace ControlPlane.IntegrationTests.Registry;
+
+public abstract class ModelsApiTests<TProvider>(AppFixture<TProvider> fixture) : IClassFixture<AppFixture<TProvider>>
+    where TProvider : IProviderKind
+{
+    private ControlPlaneApp App => fixture.App;
+
+    [Fact]
+    public async Task Versions_list_with_headline_and_aliases_and_a_version_shows_lineage_and_report()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await EnrollmentWithDatasetAsync(App, "eu");
+        var v1 = await RegisteredAsync(App, slug, 0.8);
+        await WithRegistryAsync(App, r => r.GateAsync(slug, UseCase, v1, "test:retrain"));
+        await RegisteredAsync(App, slug, 0.75);
+
+        var list = await (await admin.GetAsync(Url(slug))).ReadNodeAsync();
+        var details = await admin.GetAsync($"{Url(slug)}/1");
+        var missing = await admin.GetAsync($"{Url(slug)}/9");
+
+        var versions = list["versions"]!.AsArray();
+        Assert.Equal([2, 1], versions.Select(v => v!["number"]!.GetValue<int>()));
+        Assert.Equal(0.8, versions[1]!["headlineValue"]!.GetValue<double>());
+        Assert.Equal(["challenger", "champion"], versions[1]!["aliases"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal("champion", list["aliases"]![1]!["name"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, details.StatusCode);
+        var body = await details.ReadNodeAsync();
+        Assert.Equal(1, body["summary"]!["datasetVersionNumber"]!.GetValue<int>());
+        Assert.Equal(64, body["datasetSha256"]!.GetValue<string>().Length);
+        Assert.Equal("Binary", body["report"]!["task"]!.GetValue<string>());
+        Assert.Equal(3, body["report"]!["test"]!["roc"]!.AsArray().Count);
+        Assert.Null(body["artifactPath"]);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("no version 9", (await missing.ReadNodeAsync())["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Promote_and_rollback_need_a_reason_and_are_kept_in_the_history_and_the_live_query()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+        await RegisteredAsync(App, slug, 0.8);
+        await RegisteredAsync(App, slug, 0.7);
+
+        var noReason = await admin.PostJsonAsync($"{Url(slug)}/2/promote", new { alias = "champion" });
+        var badAlias = await admin.PostJsonAsync($"{Url(slug)}/2/promote", new { alias = "prod", reason = "go" });
+        var promote1 = await admin.PostJsonAsync($"{Url(slug)}/1/promote", new { alias = "champion", reason = "baseline" });
+        var promote2 = await admin.PostJsonAsync($"{Url(slug)}/2/promote", new { alias = "champion", reason = "simpler" });
+        var rollback = await admin.PostJsonAsync($"{Url(slug)}/rollback", new { reason = "v2 drifts" });
+        var emptyRollback = await admin.PostJsonAsync($"{Url(slug)}/rollback", new { });
+
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("needs a reason", (await noReason.ReadNodeAsync()).FieldErrors("reason")[0]);
+        Assert.Contains("'champion' or 'challenger'", (await badAlias.ReadNodeAsync()).FieldErrors("alias")[0]);
+        Assert.Equal(HttpStatusCode.OK, promote1.StatusCode);
+        Assert.Equal(2, (await promote2.ReadNodeAsync())["to"]!["number"]!.GetValue<int>());
+        var rolledBack = await rollback.ReadNodeAsync();
+        Assert.Equal((2, 1), (rolledBack["from"]!["number"]!.GetValue<int>(), rolledBack["to"]!["number"]!.GetValue<int>()));
+        Assert.Equal(HttpStatusCode.BadRequest, emptyRollback.StatusCode);
+        Assert.NotEmpty((await emptyRollback.ReadNodeAsync()).FieldErrors("reason"));
+
+        var history = (await (await admin.GetAsync($"{Url(slug)}/aliases/history?alias=champion")).ReadNodeAsync()).AsArray();
+        Assert.Equal([3, 2, 1], history.Select(c => c!["sequence"]!.GetValue<int>()));
+        Assert.Equal("Rollback from v2 to v1: v2 drifts", history[0]!["reason"]!.GetValue<string>());
+        var secondAt = history[1]!["at"]!.GetValue<DateTime>().ToUniversalTime();
+
+        var before = await (await admin.GetAsync($"{Url(slug)}/live?at=2000-01-01T00:00:00Z")).ReadNodeAsync();
+        var during = await (await admin.GetAsync($"{Url(slug)}/live?at={secondAt:O}")).ReadNodeAsync();
+        var now = await (await admin.GetAsync($"{Url(slug)}/live?at={DateTime.UtcNow.AddHours(1):O}")).ReadNodeAsync();
+        var badDate = await admin.GetAsync($"{Url(slug)}/live?at=yesterday");
+        var badHistory = await admin.GetAsync($"{Url(slug)}/aliases/history?alias=prod");
+
+        Assert.Null(before["version"]);
+        Assert.Equal(2, during["version"]!["number"]!.GetValue<int>());
+        Assert.Equal(1, now["version"]!["number"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.BadRequest, badDate.StatusCode);
+        Assert.Contains("'yesterday' is not a date", (await badDate.ReadNodeAsync()).FieldErrors("at")[0]);
+        Assert.NotEmpty((await badHistory.ReadNodeAsync()).FieldErrors("alias"));
+    }
+
+    [Fact]
+    public async Task A_promote_of_another_enrollments_pooled_version_is_refused_and_a_viewer_cannot_promote()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+        await RegisteredAsync(App, slug, 0.8);
+
+        var noPool = await admin.PostJsonAsync($"{Url(slug)}/1/promote", new { alias = "champion", reason = "pool", pooled = true });
+        var issued = await (await admin.PostJsonAsync("/api/v1/tokens", new { name = "viewer", role = Roles.Viewer })).ReadNodeAsync();
+        using var viewer = App.CreateTokenClient(issued["secret"]!.GetValue<string>());
+        var byViewer = await viewer.PostJsonAsync($"{Url(slug)}/1/promote", new { alias = "champion", reason = "I like it" });
+        var viewerRollback = await viewer.PostJsonAsync($"{Url(slug)}/rollback", new { reason = "undo" });
+
+        Assert.Equal(HttpStatusCode.NotFound, noPool.StatusCode);
+        Assert.Contains("no pooled version 1 of 'churn-risk' in region 'us'", (await noPool.ReadNodeAsync())["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, byViewer.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, viewerRollback.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(Url(slug))).StatusCode);
+        Assert.Empty((await WithRegistryAsync(App, r => r.HistoryAsync(slug, UseCase))).Value!);
+    }
+
+    private static string Url(string slug) => $"/api/v1/tenants/{slug}/use-cases/{UseCase}/models";
+}
+
+public sealed class ModelsApiTestsOnSqlite(AppFixture<Sqlite> fixture) : ModelsApiTests<Sqlite>(fixture);
+
+public sealed class ModelsApiTestsOnPostgres(AppFixture<Postgres> fixture) : ModelsApiTests<Postgres>(fixture);
