@@ -195,6 +195,11 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                 column: "PooledVersionId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ModelVersions_RunId",
+                table: "ModelVersions",
+                column: "RunId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ModelVersions_UseCaseId_Region_Kind",
                 table: "ModelVersions",
                 columns: new[] { "UseCaseId", "Region", "Kind" });

@@ -839,6 +839,8 @@ namespace ControlPlane.Migrations.Postgres.Migrations
 
                     b.HasIndex("PooledVersionId");
 
+                    b.HasIndex("RunId");
+
                     b.HasIndex("Line", "Number")
                         .IsUnique();
 

@@ -832,6 +832,8 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
 
                     b.HasIndex("PooledVersionId");
 
+                    b.HasIndex("RunId");
+
                     b.HasIndex("Line", "Number")
                         .IsUnique();
 

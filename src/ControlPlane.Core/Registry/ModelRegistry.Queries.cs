@@ -62,6 +62,15 @@ public sealed partial class ModelRegistry
             : Result<ModelVersionDetails>.Ok(Details(version, Summary(version, null, useCase, [])));
     }
 
+    /// <summary>A pooled version of the enrollment's use case in its tenant's region: the pool that can serve it.</summary>
+    public async Task<Result<ModelVersionDetails>> GetPooledForAsync(string tenant, string useCase, int number, CancellationToken ct = default)
+    {
+        var enrollment = await FindEnrollmentAsync(tenant, useCase, ct);
+        return enrollment is null
+            ? Result<ModelVersionDetails>.NotFound(NotEnrolled(tenant, useCase))
+            : await GetPooledAsync(useCase, enrollment.Tenant!.Region, number, ct);
+    }
+
     /// <summary>
     /// Opens a version's artifact from its region's store, for the caller who loads the model (the gate's scorer,
     /// batch scoring, reproduce). Null when the version does not exist.

@@ -28,6 +28,8 @@ public static class ModelsApi
         group.MapGet("", ListModelVersions).WithName("ListModelVersions")
             .WithSummary("Model versions newest first with their headline metric and aliases, and where each alias points.");
         group.MapGet("/{version:int}", GetModelVersion).WithName("GetModelVersion").WithSummary("One version with its lineage and report.");
+        group.MapGet("/pooled/{version:int}", GetPooledModelVersion).WithName("GetPooledModelVersion")
+            .WithSummary("A pooled version of the use case in the tenant's region, with the tenants' data it was trained on and its report.");
         group.MapPost("/{version:int}/promote", PromoteModelVersion).WithName("PromoteModelVersion").RequireAuthorization(Policies.Analyze)
             .WithSummary("Point an alias ('champion' or 'challenger') at the version, with a reason; {\"pooled\":true} means the pooled version of that number.");
         group.MapPost("/rollback", RollbackChampion).WithName("RollbackChampion").RequireAuthorization(Policies.Analyze)
@@ -43,6 +45,9 @@ public static class ModelsApi
 
     public static async Task<IResult> GetModelVersion(string tenant, string useCase, int version, ModelRegistry registry, CancellationToken ct) =>
         Answer(await registry.GetAsync(tenant, useCase, version, ct), d => JsonSerializer.SerializeToElement(d, ReportJson));
+
+    public static async Task<IResult> GetPooledModelVersion(string tenant, string useCase, int version, ModelRegistry registry, CancellationToken ct) =>
+        Answer(await registry.GetPooledForAsync(tenant, useCase, version, ct), d => JsonSerializer.SerializeToElement(d, ReportJson));
 
     public static async Task<IResult> PromoteModelVersion(
         string tenant, string useCase, int version, PromoteRequest? body, ModelRegistry registry, ClaimsPrincipal user, CancellationToken ct)

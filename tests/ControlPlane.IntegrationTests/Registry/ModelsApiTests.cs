@@ -2,6 +2,7 @@ using System.Net;
 using ControlPlane.Core.Registry;
 using ControlPlane.Core.Security;
 using ControlPlane.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using static ControlPlane.IntegrationTests.Registry.ModelVersions;
 
 namespace ControlPlane.IntegrationTests.Registry;
@@ -97,12 +98,40 @@ public abstract class ModelsApiTests<TProvider>(AppFixture<TProvider> fixture) :
         var byViewer = await viewer.PostJsonAsync($"{Url(slug)}/1/promote", new { alias = "champion", reason = "I like it" });
         var viewerRollback = await viewer.PostJsonAsync($"{Url(slug)}/rollback", new { reason = "undo" });
 
+        var noPoolDetails = await admin.GetAsync($"{Url(slug)}/pooled/1");
+
+        Assert.Equal(HttpStatusCode.NotFound, noPoolDetails.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, noPool.StatusCode);
         Assert.Contains("no pooled version 1 of 'churn-risk' in region 'us'", (await noPool.ReadNodeAsync())["detail"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Forbidden, byViewer.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, viewerRollback.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync(Url(slug))).StatusCode);
         Assert.Empty((await WithRegistryAsync(App, r => r.HistoryAsync(slug, UseCase))).Value!);
+    }
+
+    [Fact]
+    public async Task A_pooled_version_is_shown_and_promoted_for_enrollments_of_its_region_only()
+    {
+        using var admin = App.CreateAdminClient();
+        var near = await EnrollmentWithDatasetAsync(App, "eu");
+        var far = await EnrollmentWithDatasetAsync(App, "us");
+        var sources = await App.WithDbAsync(db => db.DatasetVersions.Where(d => d.Enrollment!.Tenant!.Slug == near)
+            .Select(d => new PooledSource(near, d.Id, d.Number, d.Sha256, 0)).ToListAsync());
+        var pooled = (await WithRegistryAsync(App, r => r.RegisterPooledAsync(
+            new PooledRegistration(UseCase, "eu", sources, Report(0.77), "test:retrain-all"), new MemoryStream(Artifact("pool"))))).Value!;
+
+        var shown = await admin.GetAsync($"{Url(near)}/pooled/{pooled.Number}");
+        var hidden = await admin.GetAsync($"{Url(far)}/pooled/{pooled.Number}");
+        var promoted = await admin.PostJsonAsync($"{Url(near)}/{pooled.Number}/promote", new { alias = "champion", reason = "too little data", pooled = true });
+
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        Assert.Equal(near, (await shown.ReadNodeAsync())["pooledSources"]![0]!["tenant"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        var change = await promoted.ReadNodeAsync();
+        Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
+        Assert.Equal((ModelVersionKinds.Pooled, pooled.Number), (change["to"]!["kind"]!.GetValue<string>(), change["to"]!["number"]!.GetValue<int>()));
+        var list = await (await admin.GetAsync(Url(near))).ReadNodeAsync();
+        Assert.Equal(ModelVersionKinds.Pooled, list["versions"]!.AsArray().Single(v => v!["aliases"]!.AsArray().Count > 0)!["kind"]!.GetValue<string>());
     }
 
     private static string Url(string slug) => $"/api/v1/tenants/{slug}/use-cases/{UseCase}/models";

@@ -32,5 +32,8 @@ internal sealed class ModelVersionConfiguration : IEntityTypeConfiguration<Model
         // Unique: two registrations racing for a number cannot both take it.
         builder.HasIndex(v => new { v.Line, v.Number }).IsUnique();
         builder.HasIndex(v => new { v.UseCaseId, v.Region, v.Kind });
+
+        // The retrain pipeline finds what its run registered (retried tasks stay idempotent).
+        builder.HasIndex(v => v.RunId);
     }
 }
