@@ -67,15 +67,24 @@ public sealed partial class ModelsJourneyTests(BrowserFixture fixture) : IClassF
         await Expect(page.Locator("#roc-chart polyline")).ToHaveCountAsync(2);
         await Expect(page.Locator("#pr-chart polyline")).ToHaveCountAsync(2);
         await Expect(page.Locator("#training-diff")).ToBeVisibleAsync();
+
+        // Same dataset, rules, settings and seed: the second retrain reproduced the first one's predictions exactly.
+        await Expect(page.Locator("#same-fingerprint")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-rules-diff='v2']")).ToBeVisibleAsync();
         await page.ScreenshotAsync("models-06-compare");
+
+        // The new version's page says the earlier one was trained the same way and predicted identically.
+        await page.GotoAsync($"{DataPage}/models/2");
+        await page.WaitForInteractiveAsync();
+        await Expect(page.Locator("#reproductions [data-reproduction='v1']")).ToHaveAttributeAsync("data-same", "true");
+        await page.ScreenshotAsync("models-07-reproduced");
 
         // The home matrix shows the champion of the enrollment.
         await page.GotoAsync("/");
         await page.WaitForInteractiveAsync();
         var cell = page.Locator($"#home-matrix tr[data-tenant='{Tenant}'] td[data-use-case='{UseCase}'] [data-champion]");
         await Expect(cell).Not.ToHaveAttributeAsync("data-champion", "none");
-        await page.ScreenshotAsync("models-07-home-matrix");
+        await page.ScreenshotAsync("models-08-home-matrix");
     }
 
     private static async Task UploadDemoDataAsync(IPage page)

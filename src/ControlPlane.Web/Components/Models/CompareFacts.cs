@@ -15,6 +15,7 @@ public static class CompareFacts
             ("seed", Each(versions, v => v.Details.Seed.ToString(CultureInfo.InvariantCulture))),
         };
         rows.AddRange(keys.Select(k => (k, Each(versions, v => v.Details.Hyperparameters.TryGetValue(k, out var value) ? value : "—"))));
+        rows.Add(("prediction fingerprint", Each(versions, v => DatasetFacts.ShortHash(v.Details.PredictionFingerprint))));
         rows.Add(("ML.NET", Each(versions, v => v.Details.LibraryVersion)));
         rows.Add(("code", Each(versions, v => v.Details.CodeVersion)));
         return rows;
