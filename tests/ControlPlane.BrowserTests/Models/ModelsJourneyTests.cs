@@ -87,6 +87,26 @@ public sealed partial class ModelsJourneyTests(BrowserFixture fixture) : IClassF
         await page.ScreenshotAsync("models-08-home-matrix");
     }
 
+    // Multiclass (ticket-routing) is left to bUnit: its one-vs-all search runs for minutes on this machine.
+    [Fact]
+    public async Task A_regression_version_shows_its_residual_plot()
+    {
+        const string useCase = "resolution-time";
+        const string picture = "#residual-plots circle";
+        var page = await fixture.NewPageAsync();
+        await page.SignInAsync(ControlPlaneApp.AdminEmail, ControlPlaneApp.AdminPassword);
+        await page.GotoAsync($"/tenants/{Tenant}/use-cases/{useCase}");
+        await page.WaitForInteractiveAsync();
+
+        await RetrainAsync(page, $"models-{useCase}-run");
+        await page.GotoAsync($"/tenants/{Tenant}/use-cases/{useCase}/models/1");
+        await page.WaitForInteractiveAsync();
+
+        Assert.True(await page.Locator(picture).CountAsync() > 0, $"expected {picture}");
+        Assert.True(await page.Locator("#importance-chart rect").CountAsync() > 0, "expected importance bars");
+        await page.ScreenshotAsync($"models-{useCase}-version");
+    }
+
     private static async Task UploadDemoDataAsync(IPage page)
     {
         var data = DemoDataGenerator.Generate(UseCase, new DemoGenerationOptions { TenantSlug = Tenant, Rows = 2345 });
