@@ -22,11 +22,12 @@ public sealed record ChartScale(double Min, double Max, double From, double To)
         }
 
         double min = list.Min(), max = list.Max();
-        var pad = max == min ? Math.Max(Math.Abs(max) * 0.1, 1) : (max - min) * 0.05;
+        var pad = max == min ? (max == 0 ? 1 : Math.Abs(max) * 0.05) : (max - min) * 0.05;
         return new ChartScale(includeZero && min >= 0 ? 0 : min - pad, includeZero && max <= 0 ? 0 : max + pad, from, to);
     }
 
-    public IReadOnlyList<double> Ticks(int count = 5)
+    /// <param name="integers">Whole-number ticks only (version numbers).</param>
+    public IReadOnlyList<double> Ticks(int count = 5, bool integers = false)
     {
         var span = Max - Min;
         if (span <= 0)
@@ -37,6 +38,11 @@ public sealed record ChartScale(double Min, double Max, double From, double To)
         var raw = span / count;
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         var step = new[] { 1, 2, 2.5, 5, 10 }.Select(m => m * magnitude).First(s => s >= raw);
+        if (integers)
+        {
+            step = Math.Max(1, Math.Ceiling(step));
+        }
+
         var ticks = new List<double>();
         for (var t = Math.Ceiling(Min / step) * step; t <= Max + (step * 1e-9); t += step)
         {
