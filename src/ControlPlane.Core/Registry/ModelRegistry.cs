@@ -6,6 +6,7 @@ using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Storage;
 using ControlPlane.Core.Tenants;
+using ControlPlane.Core.UseCases;
 using ControlPlane.ML.Training;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -43,7 +44,7 @@ public sealed partial class ModelRegistry(
         var dataset = await db.DatasetVersions.AsNoTracking()
             .FirstOrDefaultAsync(d => d.EnrollmentId == enrollment.Id && d.Number == registration.DatasetVersionNumber, ct);
         var errors = new ValidationErrors();
-        CheckReport(registration.Report, enrollment, errors);
+        CheckReport(registration.Report, enrollment.UseCase!, errors);
         if (dataset is null)
         {
             errors.Add("datasetVersion", $"'{registration.Tenant}' has no version {registration.DatasetVersionNumber} of its '{registration.UseCase}' dataset.");
@@ -96,10 +97,7 @@ public sealed partial class ModelRegistry(
             errors.Add("region", $"Region '{registration.Region}' is not configured.");
         }
 
-        if (registration.Report.Task != useCase.TaskType)
-        {
-            errors.Add("report", $"The report is of a {registration.Report.Task} model; '{useCase.Key}' is {useCase.TaskType}.");
-        }
+        CheckReport(registration.Report, useCase, errors);
 
         await CheckPooledSourcesAsync(db, registration, useCase.Id, errors, ct);
         if (errors.Any)
@@ -162,9 +160,19 @@ public sealed partial class ModelRegistry(
             }
             catch (DbUpdateException) when (attempt < NumberAttempts)
             {
-                // Another registration took the number; the next attempt reads the new maximum.
+                // Another registration took the number: the next attempt reads the new maximum. Any other failure is real.
+                if (!await NumberTakenAsync(version, ct))
+                {
+                    throw;
+                }
             }
         }
+    }
+
+    private async Task<bool> NumberTakenAsync(ModelVersion version, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.ModelVersions.AnyAsync(v => v.Line == version.Line && v.Number == version.Number && v.Id != version.Id, ct);
     }
 
     private ModelVersion NewVersion(ModelReport report, Guid useCaseId, string region, string actor, Guid? runId) => new()
@@ -178,16 +186,26 @@ public sealed partial class ModelRegistry(
         PredictionFingerprint = report.PredictionFingerprint, CreatedAt = Clock.UtcNow(time),
     };
 
-    private static void CheckReport(ModelReport report, Enrollment enrollment, ValidationErrors errors)
+    private static void CheckReport(ModelReport report, UseCase useCase, ValidationErrors errors)
     {
-        if (report.Task != enrollment.UseCase!.TaskType)
+        if (report.Task != useCase.TaskType)
         {
-            errors.Add("report", $"The report is of a {report.Task} model; '{enrollment.UseCase.Key}' is {enrollment.UseCase.TaskType}.");
+            errors.Add("report", $"The report is of a {report.Task} model; '{useCase.Key}' is {useCase.TaskType}.");
         }
 
-        if (string.IsNullOrWhiteSpace(report.Test.Headline) || !double.IsFinite(report.Test.HeadlineValue))
+        if (string.IsNullOrWhiteSpace(report.Test.Headline) || report.Test.Headline.Length > 32 || !double.IsFinite(report.Test.HeadlineValue))
         {
-            errors.Add("report", "The report has no finite headline metric.");
+            errors.Add("report", "The report has no finite headline metric with a name of at most 32 characters.");
+        }
+
+        if (string.IsNullOrWhiteSpace(report.Trainer) || report.Trainer.Length > 64)
+        {
+            errors.Add("report", "The report names no trainer, or one longer than 64 characters.");
+        }
+
+        if (report.PredictionFingerprint.Length is 0 or > 64)
+        {
+            errors.Add("report", "The report's prediction fingerprint must be a hash of at most 64 characters.");
         }
     }
 
@@ -204,9 +222,14 @@ public sealed partial class ModelRegistry(
             errors.Add("serving", $"The serving choice must be '{ServingChoices.Own}' or '{ServingChoices.Pooled}', not '{serving.Choice}'.");
         }
 
-        if (string.IsNullOrWhiteSpace(serving.Reason))
+        if (string.IsNullOrWhiteSpace(serving.Reason) || serving.Reason.Length > 1000)
         {
-            errors.Add("serving", "The own-versus-pooled decision needs its reason.");
+            errors.Add("serving", "The own-versus-pooled decision needs its reason, of at most 1,000 characters.");
+        }
+
+        if (serving.PooledHeadlineValue is { } value && !double.IsFinite(value))
+        {
+            errors.Add("serving", "The pooled model's headline metric on the test split must be a finite number.");
         }
 
         var line = ModelLines.ForPool(enrollment.UseCaseId, enrollment.Tenant!.Region);

@@ -18,8 +18,12 @@ public static class RetrainPipelines
         .Task(FeaturizeTask.Name, FeaturizeTask.RunAsync).After(DataTasks.Validate).Timeout(TimeSpan.FromMinutes(30))
         .Task(TrainTask.Name, TrainTask.RunAsync).After(FeaturizeTask.Name).Pool("training").Timeout(TimeSpan.FromHours(2))
         .Task(EvaluateTask.Name, EvaluateTask.RunAsync).After(TrainTask.Name).Timeout(TimeSpan.FromMinutes(30))
+        // Both are safe to retry: register finds the version its run already made, and a gate that lost a race for the
+        // aliases (a concurrent promote) saved nothing.
         .Task(RegisterTask.Name, RegisterTask.RunAsync).After(EvaluateTask.Name).Pool("io").Timeout(TimeSpan.FromMinutes(30))
-        .Task(PromoteGateTask.Name, PromoteGateTask.RunAsync).After(RegisterTask.Name).Timeout(TimeSpan.FromMinutes(30)));
+            .Retry(3, TimeSpan.FromSeconds(2))
+        .Task(PromoteGateTask.Name, PromoteGateTask.RunAsync).After(RegisterTask.Name).Timeout(TimeSpan.FromMinutes(30))
+            .Retry(3, TimeSpan.FromSeconds(2)));
 
     /// <summary>Started with a use case and no tenant.</summary>
     public static PipelineDefinition AllDefinition() => Pipeline.Define(RetrainAll, p => p

@@ -7,7 +7,8 @@ namespace ControlPlane.ML.Training;
 /// Chooses a candidate by cross-validation on the training rows: time-ordered expanding folds when the split is by
 /// time (each fold validates on rows newer than those it trains on), else contiguous folds of the shuffled rows. New
 /// candidates stop once the budget is spent; the first is always tried. Folds whose validation rows hold a single class
-/// are skipped; a candidate without any usable fold scores as the worst.
+/// are skipped; a candidate without any usable fold is left out of the scores (and is chosen only if none has one).
+/// With a single candidate nothing is cross-validated and the scores are empty.
 /// </summary>
 internal static class CandidateSearch
 {
@@ -15,27 +16,28 @@ internal static class CandidateSearch
         MLContext ml, FeatureMatrix train, TaskType task, TrainingSettings settings, bool byTime,
         Action<double, string>? progress, CancellationToken ct)
     {
-        var grid = TrainerCandidate.Grid(task, settings.Trainers, settings.DefaultHyperparametersOnly);
+        var grid = TrainerCandidate.Grid(task, settings.Trainers, settings.DefaultHyperparametersOnly, settings.Hyperparameters);
         var (metric, higher) = ModelEvaluator.Headline(task);
         if (grid.Count == 1)
         {
-            return (grid[0], [new CandidateScore(grid[0].Trainer, grid[0].Hyperparameters, metric, double.NaN, TimeSpan.Zero)]);
+            return (grid[0], []); // nothing to choose between: no cross-validation, no scores
         }
 
         var folds = Folds(train.Count, settings.Folds, byTime);
         var budget = Stopwatch.StartNew();
         var scores = new List<CandidateScore>();
+        var tried = 0;
         TrainerCandidate? best = null;
         var bestScore = double.NaN;
         foreach (var candidate in grid)
         {
             ct.ThrowIfCancellationRequested();
-            if (scores.Count > 0 && budget.Elapsed >= settings.TimeBudget)
+            if (tried > 0 && budget.Elapsed >= settings.TimeBudget)
             {
                 break;
             }
 
-            progress?.Invoke(10 + 60.0 * scores.Count / grid.Count, $"Cross-validating {candidate.Trainer} ({scores.Count + 1} of {grid.Count})");
+            progress?.Invoke(10 + 60.0 * tried / grid.Count, $"Cross-validating {candidate.Trainer} ({tried + 1} of {grid.Count})");
             var watch = Stopwatch.StartNew();
             var values = new List<double>();
             foreach (var (fit, validate) in folds)
@@ -46,11 +48,17 @@ internal static class CandidateSearch
                     continue;
                 }
 
-                var model = candidate.Estimator(ml, task, settings.Seed, settings.Threads).Fit(train.View(ml, fit));
+                var model = candidate.Fit(train, fit, task, settings.Seed, settings.Threads);
                 values.Add(ModelEvaluator.HeadlineValue(ml, model.Transform(train.View(ml, validate)), task));
             }
 
-            var score = values.Count == 0 ? double.NaN : values.Average();
+            tried++;
+            if (values.Count == 0)
+            {
+                continue; // no fold with two classes on both sides: nothing to score it by
+            }
+
+            var score = values.Average();
             scores.Add(new CandidateScore(candidate.Trainer, candidate.Hyperparameters, metric, score, watch.Elapsed));
             if (best is null || Better(score, bestScore, higher))
             {
@@ -58,11 +66,10 @@ internal static class CandidateSearch
             }
         }
 
-        return (best!, scores);
+        return (best ?? grid[0], scores);
     }
 
-    private static bool Better(double score, double best, bool higher) =>
-        !double.IsNaN(score) && (double.IsNaN(best) || (higher ? score > best : score < best));
+    private static bool Better(double score, double best, bool higher) => higher ? score > best : score < best;
 
     /// <summary>A binary or multiclass fold needs two classes.</summary>
     private static bool Usable(FeatureMatrix data, TaskType task, IReadOnlyList<int> rows) =>

@@ -11,7 +11,7 @@ namespace ControlPlane.ML.Training;
 /// </summary>
 internal sealed class FeatureMatrix
 {
-    private FeatureMatrix(TaskType task, int width, int classCount, float[][] features, float[] labels, string?[] keys)
+    private FeatureMatrix(TaskType task, int width, int classCount, VBuffer<float>[] features, float[] labels, string?[] keys)
     {
         Task = task;
         Width = width;
@@ -27,7 +27,8 @@ internal sealed class FeatureMatrix
 
     public int ClassCount { get; }
 
-    public float[][] Features { get; }
+    /// <summary>Kept as ML.NET reads them: text n-grams give thousands of mostly empty slots.</summary>
+    public VBuffer<float>[] Features { get; }
 
     public float[] Labels { get; }
 
@@ -50,7 +51,7 @@ internal sealed class FeatureMatrix
             active.Add(k);
         }
 
-        var features = new List<float[]>();
+        var features = new List<VBuffer<float>>();
         var labels = new List<float>();
         var keys = new List<string?>();
         using var cursor = view.GetRowCursor(active);
@@ -67,9 +68,9 @@ internal sealed class FeatureMatrix
         while (cursor.MoveNext())
         {
             getFeatures(ref buffer);
-            var dense = new float[width];
-            buffer.CopyTo(dense);
-            features.Add(dense);
+            var copy = default(VBuffer<float>);
+            buffer.CopyTo(ref copy);
+            features.Add(copy);
             labels.Add(getLabel());
             if (getKey is not null)
             {
@@ -94,14 +95,15 @@ internal sealed class FeatureMatrix
     }
 
     /// <summary>The rows at <paramref name="rows"/> (all when null), with features optionally replaced.</summary>
-    public IDataView View(MLContext ml, IReadOnlyList<int>? rows = null, IReadOnlyList<float[]>? features = null)
+    public IDataView View(MLContext ml, IReadOnlyList<int>? rows = null, IReadOnlyList<VBuffer<float>>? features = null)
     {
         rows ??= Enumerable.Range(0, Count).ToArray();
         var vectors = features ?? rows.Select(r => Features[r]).ToArray();
         return Task switch
         {
             TaskType.Binary => Load(ml, rows.Select((r, i) => new BinaryRow { Features = vectors[i], Label = Labels[r] > 0.5f })),
-            TaskType.Multiclass => Load(ml, rows.Select((r, i) => new MulticlassRow { Features = vectors[i], Label = (uint)Labels[r] })),
+            // LoadFromEnumerable reads a key field as 0-based (it stores value + 1): hand it key − 1.
+            TaskType.Multiclass => Load(ml, rows.Select((r, i) => new MulticlassRow { Features = vectors[i], Label = (uint)Labels[r] - 1 })),
             _ => Load(ml, rows.Select((r, i) => new RegressionRow { Features = vectors[i], Label = Labels[r] })),
         };
     }
@@ -118,6 +120,23 @@ internal sealed class FeatureMatrix
         return ml.Data.LoadFromEnumerable(rows.ToArray(), definition);
     }
 
+    /// <summary>The row's vector with the slots in <paramref name="mask"/> taken from <paramref name="donor"/> instead.</summary>
+    public static VBuffer<float> Replace(in VBuffer<float> row, in VBuffer<float> donor, bool[] mask)
+    {
+        var entries = new SortedDictionary<int, float>();
+        foreach (var (slot, value) in row.Items())
+        {
+            if (!mask[slot] && value != 0) entries[slot] = value;
+        }
+
+        foreach (var (slot, value) in donor.Items())
+        {
+            if (mask[slot] && value != 0) entries[slot] = value;
+        }
+
+        return new VBuffer<float>(row.Length, entries.Count, entries.Values.ToArray(), entries.Keys.ToArray());
+    }
+
     private static Func<float> Reader<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, float> convert)
     {
         var get = cursor.GetGetter<T>(column);
@@ -131,19 +150,19 @@ internal sealed class FeatureMatrix
 
     private sealed class BinaryRow
     {
-        public float[] Features { get; set; } = [];
+        public VBuffer<float> Features { get; set; }
         public bool Label { get; set; }
     }
 
     private sealed class MulticlassRow
     {
-        public float[] Features { get; set; } = [];
+        public VBuffer<float> Features { get; set; }
         public uint Label { get; set; }
     }
 
     private sealed class RegressionRow
     {
-        public float[] Features { get; set; } = [];
+        public VBuffer<float> Features { get; set; }
         public float Label { get; set; }
     }
 }

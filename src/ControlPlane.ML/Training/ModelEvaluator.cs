@@ -54,13 +54,13 @@ public static class ModelEvaluator
                 };
             case TaskType.Multiclass:
                 var m = ml.MulticlassClassification.Evaluate(scored);
-                var counts = m.ConfusionMatrix.Counts;
+                var counts = Confusion(scored, classes?.Count ?? m.ConfusionMatrix.NumberOfClasses);
                 return new ModelMetrics
                 {
                     Headline = headline, HeadlineValue = m.MacroAccuracy, HigherIsBetter = higher,
                     MacroAccuracy = m.MacroAccuracy, MicroAccuracy = m.MicroAccuracy, LogLoss = m.LogLoss,
                     Classes = classes ?? Enumerable.Range(1, counts.Count).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-                    ConfusionMatrix = counts.Select(r => (IReadOnlyList<long>)r.Select(c => (long)Math.Round(c)).ToArray()).ToArray(),
+                    ConfusionMatrix = counts,
                 };
             default:
                 var r = ml.Regression.Evaluate(scored);
@@ -114,6 +114,29 @@ public static class ModelEvaluator
             single(ref value);
             return BitConverter.GetBytes(value);
         };
+    }
+
+    /// <summary>Counted from <c>Label</c> and <c>PredictedLabel</c> (keys 1..K; rows without a label key are left out).</summary>
+    private static IReadOnlyList<IReadOnlyList<long>> Confusion(IDataView scored, int classes)
+    {
+        var counts = Enumerable.Range(0, classes).Select(_ => new long[classes]).ToArray();
+        var label = scored.Schema[RuleCompiler.LabelColumn];
+        var predicted = scored.Schema[PredictedLabel];
+        using var cursor = scored.GetRowCursor([label, predicted]);
+        var getLabel = cursor.GetGetter<uint>(label);
+        var getPredicted = cursor.GetGetter<uint>(predicted);
+        uint actual = 0, guess = 0;
+        while (cursor.MoveNext())
+        {
+            getLabel(ref actual);
+            getPredicted(ref guess);
+            if (actual is > 0 && actual <= classes && guess is > 0 && guess <= classes)
+            {
+                counts[actual - 1][guess - 1]++;
+            }
+        }
+
+        return counts;
     }
 
     /// <summary>Label (as a number) and one float column of every row.</summary>

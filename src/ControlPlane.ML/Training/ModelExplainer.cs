@@ -37,16 +37,8 @@ internal static class ModelExplainer
             {
                 var order = Enumerable.Range(0, test.Count).ToArray();
                 TrainingSplit.Shuffle(order, unchecked(seed * 7919 + g * 31 + repeat));
-                var permuted = test.Features.Select((row, r) =>
-                {
-                    var copy = (float[])row.Clone();
-                    foreach (var slot in groups[g].Slots)
-                    {
-                        copy[slot] = test.Features[order[r]][slot];
-                    }
-
-                    return copy;
-                }).ToArray();
+                var mask = groups[g].Mask(test.Width);
+                var permuted = test.Features.Select((row, r) => FeatureMatrix.Replace(row, test.Features[order[r]], mask)).ToArray();
                 var value = ModelEvaluator.HeadlineValue(ml, predictor.Transform(test.View(ml, null, permuted)), task);
                 drops[repeat] = higher ? baseline - value : value - baseline;
             }
@@ -70,14 +62,14 @@ internal static class ModelExplainer
         var rows = Enumerable.Range(0, count).Select(k => (int)((long)k * test.Count / count)).ToArray();
         var scored = predictor.Transform(test.View(ml, rows));
         var scores = Scores(scored, task, classes);
-        var perSlot = ContributionsByModel(ml, predictor, scored) ?? Occlusion(ml, predictor, train, test, rows, groups, scored);
+        var perSlot = ContributionsByModel(ml, predictor, test, scored) ?? Occlusion(ml, predictor, train, test, rows, groups, scored);
         return rows.Select((row, i) => new RowExplanation(test.Keys[row], scores[i],
             groups.Select(g => new FeatureContribution(g.Feature, g.Slots.Sum(s => (double)perSlot[i][s])))
                 .OrderByDescending(c => Math.Abs(c.Value)).ThenBy(c => c.Feature, StringComparer.Ordinal).ToArray())).ToArray();
     }
 
     /// <summary>ML.NET's feature contributions per slot, or null when the predictor does not support them.</summary>
-    private static float[][]? ContributionsByModel(MLContext ml, ITransformer predictor, IDataView scored)
+    private static float[][]? ContributionsByModel(MLContext ml, ITransformer predictor, FeatureMatrix test, IDataView scored)
     {
         var last = predictor is TransformerChain<ITransformer> chain ? chain.LastTransformer : predictor;
         int width = ((VectorDataViewType)scored.Schema[RuleCompiler.FeaturesColumn].Type).Size;
@@ -100,29 +92,45 @@ internal static class ModelExplainer
 
         // The scored view's Features are the predictor's input (normalized in place for linear models).
         var output = estimator.Fit(scored).Transform(scored);
-        return ReadVectors(output, Contributions, width);
+        var contributions = ReadVectors(output, Contributions, width);
+        if (width == test.Width)
+        {
+            return contributions;
+        }
+
+        // Slots were selected (see TrainerCandidate.MaxSlots): a probe row whose slot i holds i + 1, passed through the
+        // selection, tells which original slot each selected one is.
+        var selector = ((TransformerChain<ITransformer>)predictor).First();
+        var probe = new VBuffer<float>(test.Width, Enumerable.Range(1, test.Width).Select(i => (float)i).ToArray());
+        var origin = ReadVectors(selector.Transform(test.View(ml, [0], [probe])), RuleCompiler.FeaturesColumn, width)[0];
+        return contributions.Select(row =>
+        {
+            var full = new float[test.Width];
+            for (var k = 0; k < width; k++) full[(int)origin[k] - 1] += row[k];
+            return full;
+        }).ToArray();
     }
 
     private static float[][] Occlusion(MLContext ml, ITransformer predictor, FeatureMatrix train, FeatureMatrix test,
         int[] rows, IReadOnlyList<FeatureGroup> groups, IDataView scored)
     {
-        var means = new float[train.Width];
+        var sums = new double[train.Width];
         foreach (var vector in train.Features)
         {
-            for (var s = 0; s < means.Length; s++) means[s] += vector[s] / train.Count;
+            foreach (var (slot, value) in vector.Items()) sums[slot] += value;
         }
+
+        var means = new VBuffer<float>(train.Width, sums.Select(v => (float)(v / train.Count)).ToArray());
 
         var probabilities = ReadVectors(scored, ModelEvaluator.Score, -1);
         var predicted = probabilities.Select(p => Array.IndexOf(p, p.Max())).ToArray();
-        var variants = new List<float[]>();
+        var variants = new List<VBuffer<float>>();
         var variantRows = new List<int>();
         foreach (var row in rows)
         {
             foreach (var group in groups)
             {
-                var copy = (float[])test.Features[row].Clone();
-                foreach (var slot in group.Slots) copy[slot] = means[slot];
-                variants.Add(copy);
+                variants.Add(FeatureMatrix.Replace(test.Features[row], means, group.Mask(test.Width)));
                 variantRows.Add(row);
             }
         }
@@ -173,6 +181,13 @@ internal static class ModelExplainer
 /// <summary>A feature (rule) and the slots of the feature vector it fills.</summary>
 internal sealed record FeatureGroup(string Feature, int[] Slots)
 {
+    public bool[] Mask(int width)
+    {
+        var mask = new bool[width];
+        foreach (var slot in Slots) mask[slot] = true;
+        return mask;
+    }
+
     public static IReadOnlyList<FeatureGroup> From(IReadOnlyList<FeatureSlot> slots) =>
         slots.GroupBy(s => s.Feature).Select(g => new FeatureGroup(g.Key, g.Select(s => s.Index).ToArray())).ToArray();
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace ControlPlane.ML.Training;
 
-/// <summary>The JSON form of a <see cref="ModelReport"/>: camelCase names and enum values, nulls left out, NaN allowed (a candidate without a usable fold).</summary>
+/// <summary>The JSON form of a <see cref="ModelReport"/>: camelCase names and enum values, nulls left out, NaN read and written as text, as metrics of degenerate splits may be.</summary>
 public static class ModelReportJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)

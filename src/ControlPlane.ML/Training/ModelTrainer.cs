@@ -60,12 +60,13 @@ public static class ModelTrainer
         }
 
         LabelCheck.Run(train, test, task);
+        progress?.Invoke(8, $"Featurized {train.Count} + {test.Count} rows of {train.Width} slots");
         var classes = task == TaskType.Multiclass ? Classes(fitted.OutputSchema) : null;
 
         var (best, candidates) = CandidateSearch.Run(ml, train, task, settings, split.Summary.ByTime, progress, ct);
         ct.ThrowIfCancellationRequested();
         progress?.Invoke(75, $"Fitting {best.Trainer} on {TrainingSplit.Count(train.Count)} rows");
-        var predictor = best.Estimator(ml, task, settings.Seed, settings.Threads).Fit(train.View(ml));
+        var predictor = best.Fit(train, null, task, settings.Seed, settings.Threads);
         var scored = predictor.Transform(test.View(ml));
         progress?.Invoke(85, "Evaluating on the test split");
         var metrics = ModelEvaluator.Evaluate(ml, scored, task, classes);
@@ -73,6 +74,7 @@ public static class ModelTrainer
         progress?.Invoke(90, "Explaining");
         var groups = FeatureGroup.From(fitted.Slots);
         var importance = ModelExplainer.Importance(ml, predictor, test, groups, task, settings.Seed);
+        progress?.Invoke(95, "Explaining rows");
         var explanations = ModelExplainer.Explain(ml, predictor, train, test, groups, task, classes ?? [], settings.ExplainedRows);
 
         var report = new ModelReport

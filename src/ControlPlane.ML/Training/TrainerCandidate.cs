@@ -20,14 +20,22 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
     private const string L2 = "l2";
 
     /// <summary>The search grid, interleaved: every trainer's default first, then every trainer's second setting, …</summary>
-    public static IReadOnlyList<TrainerCandidate> Grid(TaskType task, IReadOnlyList<string>? trainers, bool defaultsOnly)
+    public static IReadOnlyList<TrainerCandidate> Grid(TaskType task, IReadOnlyList<string>? trainers, bool defaultsOnly,
+        IReadOnlyDictionary<string, string>? hyperparameters = null)
     {
         var allowed = TrainerNames.For(task);
         var names = trainers ?? allowed;
-        if (names.Count == 0 || names.FirstOrDefault(n => !allowed.Contains(n)) is { } unknown && unknown is not null)
+        if (names.Count == 0 || names.Any(n => !allowed.Contains(n)))
         {
             throw new ArgumentException(
                 $"Trainers for a {task} task are {string.Join(", ", allowed)}; got {string.Join(", ", names)}.", nameof(trainers));
+        }
+
+        if (hyperparameters is not null)
+        {
+            return names.Count == 1
+                ? [new TrainerCandidate(names[0], hyperparameters)]
+                : throw new ArgumentException("Fixed hyperparameters need exactly one trainer.", nameof(hyperparameters));
         }
 
         var perTrainer = names.Distinct().Select(n => Settings(n).Select(h => new TrainerCandidate(n, h)).ToArray()).ToArray();
@@ -60,8 +68,35 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
 
     private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>The estimator reading <c>Features</c> and <c>Label</c>.</summary>
-    public IEstimator<ITransformer> Estimator(MLContext ml, TaskType task, int seed, int threads)
+    /// <summary>
+    /// Wider feature vectors (text n-grams give tens of thousands of slots) keep only this many slots, those with the
+    /// most mutual information with the label in the rows the candidate is fitted on: tree trainers' time grows with
+    /// the slot count, and rare n-grams carry little.
+    /// </summary>
+    public const int MaxSlots = 200;
+
+    /// <summary>
+    /// Fits the candidate on <paramref name="data"/> in a context of its own seeded with <paramref name="seed"/>: what a fit
+    /// draws at random (SDCA's shuffles) never depends on how many fits came before it, so the final model is the same
+    /// however far the search got within its budget.
+    /// </summary>
+    internal ITransformer Fit(FeatureMatrix data, IReadOnlyList<int>? rows, TaskType task, int seed, int threads)
+    {
+        var ml = MlContextFactory.Create(seed);
+        return Estimator(ml, task, seed, threads, data.Width).Fit(data.View(ml, rows));
+    }
+
+    /// <summary>The estimator reading <c>Features</c> (of <paramref name="width"/> slots) and <c>Label</c>.</summary>
+    public IEstimator<ITransformer> Estimator(MLContext ml, TaskType task, int seed, int threads, int width)
+    {
+        var trainer = TrainerEstimator(ml, task, seed, threads);
+        return width <= MaxSlots
+            ? trainer
+            : ml.Transforms.FeatureSelection.SelectFeaturesBasedOnMutualInformation(
+                RuleCompiler.FeaturesColumn, labelColumnName: RuleCompiler.LabelColumn, slotsInOutput: MaxSlots).Append(trainer);
+    }
+
+    private IEstimator<ITransformer> TrainerEstimator(MLContext ml, TaskType task, int seed, int threads)
     {
         var label = RuleCompiler.LabelColumn;
         var features = RuleCompiler.FeaturesColumn;
@@ -70,7 +105,7 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
             (TaskType.Binary, TrainerNames.FastTree) => ml.BinaryClassification.Trainers.FastTree(Tree(new FastTreeBinaryTrainer.Options(), seed, threads)),
             (TaskType.Binary, TrainerNames.LightGbm) => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
             {
-                LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true,
+                LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true, ForceRowWise = true,
                 NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
             }),
             (TaskType.Binary, TrainerNames.LogisticRegression) => Normalized(ml, ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
@@ -81,7 +116,7 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
                 })),
             (TaskType.Multiclass, TrainerNames.LightGbm) => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
             {
-                LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true,
+                LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true, ForceRowWise = true,
                 NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
             }),
             (TaskType.Multiclass, TrainerNames.MaximumEntropy) => Normalized(ml, ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
@@ -95,7 +130,7 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
             (TaskType.Regression, TrainerNames.FastTree) => ml.Regression.Trainers.FastTree(Tree(new FastTreeRegressionTrainer.Options(), seed, threads)),
             (TaskType.Regression, TrainerNames.LightGbm) => ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
             {
-                LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true,
+                LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true, ForceRowWise = true,
                 NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
             }),
             (TaskType.Regression, TrainerNames.Sdca) => Normalized(ml, ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options

@@ -29,6 +29,13 @@ public sealed record TrainingSettings
     /// </summary>
     public bool DefaultHyperparametersOnly { get; init; }
 
+    /// <summary>
+    /// With exactly one trainer in <see cref="Trainers"/>: fit it with these hyperparameters (a report's
+    /// <see cref="ModelReport.Hyperparameters"/>) and search nothing. What a "reproduce" action uses: the result does
+    /// not depend on how far a time-limited search got.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Hyperparameters { get; init; }
+
     /// <summary>Test rows explained one by one (feature contributions) and stored with the version.</summary>
     public int ExplainedRows { get; init; } = 20;
 }

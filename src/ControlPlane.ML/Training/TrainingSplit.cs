@@ -14,18 +14,20 @@ public sealed record TrainingSplit(RawTable Train, RawTable Test, SplitSummary S
     /// <summary>Labelled rows below this cannot give a model worth registering.</summary>
     public const int MinimumRows = 50;
 
-    /// <exception cref="TrainingException">Fewer than <see cref="MinimumRows"/> labelled rows.</exception>
-    public static TrainingSplit Make(CompiledRules rules, RawTable data, TrainingSettings settings)
+    /// <param name="minimumRows">Labelled rows needed (default <see cref="MinimumRows"/>; at least 2, one per side).</param>
+    /// <exception cref="TrainingException">Fewer than <paramref name="minimumRows"/> labelled rows.</exception>
+    public static TrainingSplit Make(CompiledRules rules, RawTable data, TrainingSettings settings, int minimumRows = MinimumRows)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
         var (known, times) = ReadKnownAndTimes(rules, data);
         var rows = Enumerable.Range(0, data.RowCount).Where(r => known[r]).ToList();
-        if (rows.Count < MinimumRows)
+        minimumRows = Math.Max(2, minimumRows);
+        if (rows.Count < minimumRows)
         {
             throw new TrainingException(
-                $"Only {Count(rows.Count)} of the {Count(data.RowCount)} rows have a label; training needs at least {Count(MinimumRows)} labelled rows.");
+                $"Only {Count(rows.Count)} of the {Count(data.RowCount)} rows have a label; training needs at least {Count(minimumRows)} labelled rows.");
         }
 
         var byTime = times is not null && rows.Any(r => !double.IsNaN(times[r]));

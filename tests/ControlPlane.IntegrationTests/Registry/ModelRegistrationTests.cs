@@ -69,6 +69,8 @@ public abstract class ModelRegistrationTests<TProvider>(AppFixture<TProvider> fi
         var noPool = await RegisterAsync(App, slug, 0.8, serving: new ServingDecision(ServingChoices.Pooled, "too little data", 3, 0.8));
         var empty = await RegisterAsync(App, slug, 0.8, artifact: []);
         var notEnrolled = await RegisterAsync(App, slug, 0.8, useCase: "lead-scoring");
+        var noHeadline = await RegisterAsync(App, slug, double.NaN);
+        var wrongTask = await RegisterAsync(App, slug, 0.8, report: Report(0.8) with { Task = ML.TaskType.Regression });
 
         Assert.Equal(ResultStatus.Invalid, noDataset.Status);
         Assert.Contains("no version 9", Assert.Single(noDataset.Errors["datasetVersion"]));
@@ -76,6 +78,25 @@ public abstract class ModelRegistrationTests<TProvider>(AppFixture<TProvider> fi
         Assert.Contains("no pooled version 3", Assert.Single(noPool.Errors["serving"]));
         Assert.Contains("empty", Assert.Single(empty.Errors["artifact"]));
         Assert.Equal(ResultStatus.NotFound, notEnrolled.Status);
+        Assert.Contains("no finite headline metric", Assert.Single(noHeadline.Errors["report"]));
+        Assert.Contains("Regression model; 'churn-risk' is Binary", Assert.Single(wrongTask.Errors["report"]));
+        Assert.Equal(0, await App.WithDbAsync(db => db.ModelVersions.CountAsync(v => v.Enrollment!.Tenant!.Slug == slug)));
+        Assert.Empty(await App.Regions.StoreFor("us").ListAsync(ModelRegistry.ModelPrefix(slug, UseCase)));
+    }
+
+    [Fact]
+    public async Task A_registration_whose_row_cannot_be_recorded_leaves_no_artifact_behind()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+
+        // Once the artifact has been read, its dataset version disappears: the row's foreign key then fails at insert.
+        await using var artifact = new AtEndStream(Artifact("orphan"), () => App.WithDbAsync(db =>
+            db.DatasetVersions.Where(d => d.Enrollment!.Tenant!.Slug == slug).ExecuteDeleteAsync()));
+
+        await Assert.ThrowsAnyAsync<DbUpdateException>(() => WithRegistryAsync(App, r => r.RegisterAsync(
+            new ModelRegistration(slug, UseCase, 1, 0, Report(0.8), "test:retrain"), artifact)));
+
+        Assert.True(artifact.Ended);
         Assert.Equal(0, await App.WithDbAsync(db => db.ModelVersions.CountAsync(v => v.Enrollment!.Tenant!.Slug == slug)));
         Assert.Empty(await App.Regions.StoreFor("us").ListAsync(ModelRegistry.ModelPrefix(slug, UseCase)));
     }
@@ -139,6 +160,35 @@ public abstract class ModelRegistrationTests<TProvider>(AppFixture<TProvider> fi
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         Assert.Equal(new[] { 0, 0, 0 }, await CountsAsync());
         Assert.Empty(await App.Regions.StoreFor("us").ListAsync(ModelRegistry.ModelPrefix(slug, UseCase)));
+    }
+}
+
+/// <summary>An artifact stream that runs <paramref name="atEnd"/> the moment it has been read to the end.</summary>
+internal sealed class AtEndStream(byte[] bytes, Func<Task> atEnd) : MemoryStream(bytes)
+{
+    public bool Ended { get; private set; }
+
+    public override int Read(Span<byte> buffer) => Ending(base.Read(buffer));
+
+    public override int Read(byte[] buffer, int offset, int count) => Ending(base.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Ending(await base.ReadAsync(buffer, cancellationToken));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private int Ending(int read)
+    {
+        if (read == 0 && !Ended)
+        {
+            Ended = true;
+
+            // Off the test's synchronization context: the store may read synchronously.
+            Task.Run(atEnd).GetAwaiter().GetResult();
+        }
+
+        return read;
     }
 }
 

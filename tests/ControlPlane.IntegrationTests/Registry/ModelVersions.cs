@@ -44,9 +44,9 @@ internal static class ModelVersions
 
     public static Task<Result<ModelVersionSummary>> RegisterAsync(
         ControlPlaneApp app, string slug, double auc, byte[]? artifact = null, int datasetVersion = 1, int rulesVersion = 0,
-        ServingDecision? serving = null, string useCase = UseCase) =>
+        ServingDecision? serving = null, string useCase = UseCase, ModelReport? report = null) =>
         WithRegistryAsync(app, registry => registry.RegisterAsync(
-            new ModelRegistration(slug, useCase, datasetVersion, rulesVersion, Report(auc), "test:retrain", Guid.NewGuid(), serving),
+            new ModelRegistration(slug, useCase, datasetVersion, rulesVersion, report ?? Report(auc), "test:retrain", Guid.NewGuid(), serving),
             new MemoryStream(artifact ?? Artifact($"{slug} {auc}"))));
 
     /// <summary>Registers a version that must succeed and returns its number.</summary>

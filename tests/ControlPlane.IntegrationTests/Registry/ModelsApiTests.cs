@@ -19,7 +19,7 @@ public abstract class ModelsApiTests<TProvider>(AppFixture<TProvider> fixture) :
         var slug = await EnrollmentWithDatasetAsync(App, "eu");
         var v1 = await RegisteredAsync(App, slug, 0.8);
         await WithRegistryAsync(App, r => r.GateAsync(slug, UseCase, v1, "test:retrain"));
-        await RegisteredAsync(App, slug, 0.75);
+        Assert.True((await RegisterAsync(App, slug, 0.75, report: Report(0.75, logLoss: double.NaN))).IsOk);
 
         var list = await (await admin.GetAsync(Url(slug))).ReadNodeAsync();
         var details = await admin.GetAsync($"{Url(slug)}/1");
@@ -37,6 +37,9 @@ public abstract class ModelsApiTests<TProvider>(AppFixture<TProvider> fixture) :
         Assert.Equal("Binary", body["report"]!["task"]!.GetValue<string>());
         Assert.Equal(3, body["report"]!["test"]!["roc"]!.AsArray().Count);
         Assert.Null(body["artifactPath"]);
+        var undefined = await admin.GetAsync($"{Url(slug)}/2");
+        Assert.Equal(HttpStatusCode.OK, undefined.StatusCode);
+        Assert.Equal("NaN", (await undefined.ReadNodeAsync())["report"]!["test"]!["logLoss"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("no version 9", (await missing.ReadNodeAsync())["detail"]!.GetValue<string>());
     }

@@ -1,0 +1,103 @@
+using ControlPlane.ML.Rules;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace ControlPlane.ML.Training;
+
+/// <summary>
+/// One tenant's rows mapped by its own rules onto the use case's canonical columns, so several tenants can be pooled:
+/// every canonical feature as the tenant's rules compute it (source column, scale, spellings, imputation, clipping —
+/// before encoding), the label (null where the row has none), the entity key and the event time, all named as the use
+/// case names them. The rules are fitted on the tenant's training split only (<see cref="TrainingSplit"/>), so the
+/// test rows' values owe nothing to the test rows. A feature the tenant dropped is a column of missing values.
+/// </summary>
+public static class CanonicalTable
+{
+    /// <exception cref="TrainingException">The tenant's rules do not match its data, or it has too few labelled rows to split.</exception>
+    public static RawTable From(RawTable data, RuleSet effective, RuleDefaults defaults, TrainingSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(effective);
+        ArgumentNullException.ThrowIfNull(defaults);
+        ArgumentNullException.ThrowIfNull(settings);
+        var ml = MlContextFactory.Create(settings.Seed);
+        var rules = ModelTrainer.Compile(effective, defaults.Task, data, ml);
+        var split = TrainingSplit.Make(rules, data, settings, minimumRows: 2);
+        var view = rules.Fit(split.Train).Transform(data);
+        var schema = view.Schema;
+
+        var columns = new List<RawTableColumn>();
+        foreach (var feature in defaults.Features)
+        {
+            var compiled = rules.Features.FirstOrDefault(f => f.Name == feature.Name);
+            columns.Add(compiled is null
+                ? Empty(feature.Name, feature.Type, data.RowCount)
+                : Read(view, schema[compiled.ValueColumn], feature.Name, feature.Type));
+        }
+
+        var known = view.GetColumn<bool>(rules.Label.KnownColumn).ToArray();
+        var label = Read(view, schema[rules.Label.DisplayColumn], defaults.LabelColumn, LabelType(defaults.Task));
+        columns.Add(WithoutUnknown(label, known));
+        if (schema.GetColumnOrNull(RuleCompiler.EntityKeyColumn) is { } key)
+        {
+            columns.Add(Read(view, key, defaults.EntityKeyColumn, FeatureType.Category));
+        }
+
+        if (defaults.EventTimeColumn is { } time && schema.GetColumnOrNull(RuleCompiler.EventTimeColumn) is { } eventTime)
+        {
+            columns.Add(Read(view, eventTime, time, FeatureType.DateTime));
+        }
+
+        return new RawTable(columns);
+    }
+
+    /// <summary>The rules a pooled model trains with on canonical tables: the use case's defaults, nothing overridden.</summary>
+    public static RuleSet Rules(RuleDefaults defaults) => RuleInheritance.Effective(defaults, null);
+
+    private static FeatureType LabelType(TaskType task) => task switch
+    {
+        TaskType.Binary => FeatureType.Boolean,
+        TaskType.Multiclass => FeatureType.Category,
+        _ => FeatureType.Number,
+    };
+
+    private static RawTableColumn Read(IDataView view, DataViewSchema.Column column, string name, FeatureType type)
+    {
+        var numbers = column.Type switch
+        {
+            NumberDataViewType t when t == NumberDataViewType.Single => view.GetColumn<float>(column).Select(v => (double)v).ToArray(),
+            NumberDataViewType t when t == NumberDataViewType.Double => view.GetColumn<double>(column).ToArray(),
+            BooleanDataViewType => view.GetColumn<bool>(column).Select(v => v ? 1.0 : 0.0).ToArray(),
+            _ => null,
+        };
+        var texts = column.Type is TextDataViewType ? view.GetColumn<ReadOnlyMemory<char>>(column).Select(v => v.IsEmpty ? null : v.ToString()).ToArray() : null;
+        return type switch
+        {
+            FeatureType.Number => RawTableColumn.Numbers(name, Numbers(numbers, texts)),
+            FeatureType.Boolean => RawTableColumn.Booleans(name, Numbers(numbers, texts).Select(v => v is { } x ? x != 0 : (bool?)null).ToArray()),
+            FeatureType.DateTime => RawTableColumn.DateTimes(name, Numbers(numbers, texts)
+                .Select(v => v is { } s ? DateTime.UnixEpoch.AddTicks((long)Math.Round(s * TimeSpan.TicksPerSecond)) : (DateTime?)null).ToArray()),
+            _ => RawTableColumn.Strings(name, type, texts ?? numbers!.Select(v => double.IsNaN(v) ? null : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
+        };
+    }
+
+    private static double?[] Numbers(double[]? numbers, string?[]? texts) => numbers is not null
+        ? numbers.Select(v => double.IsNaN(v) ? null : (double?)v).ToArray()
+        : texts!.Select(t => double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : (double?)null).ToArray();
+
+    private static RawTableColumn Empty(string name, FeatureType type, int rows) => type switch
+    {
+        FeatureType.Number => RawTableColumn.Numbers(name, new double?[rows]),
+        FeatureType.Boolean => RawTableColumn.Booleans(name, new bool?[rows]),
+        FeatureType.DateTime => RawTableColumn.DateTimes(name, new DateTime?[rows]),
+        _ => RawTableColumn.Strings(name, type, new string?[rows]),
+    };
+
+    private static RawTableColumn WithoutUnknown(RawTableColumn label, bool[] known) => label.Values switch
+    {
+        bool?[] v => RawTableColumn.Booleans(label.Name, v.Select((x, i) => known[i] ? x : null).ToArray()),
+        double?[] v => RawTableColumn.Numbers(label.Name, v.Select((x, i) => known[i] ? x : null).ToArray()),
+        string?[] v => RawTableColumn.Strings(label.Name, label.Type, v.Select((x, i) => known[i] ? x : null).ToArray()),
+        _ => label,
+    };
+}
