@@ -1,7 +1,9 @@
 using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
 using ControlPlane.Core.Registry;
 using ControlPlane.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static ControlPlane.IntegrationTests.Registry.ModelVersions;
 
 namespace ControlPlane.IntegrationTests.Registry;
@@ -114,8 +116,9 @@ public abstract class AliasTests<TProvider>(AppFixture<TProvider> fixture) : ICl
 
         for (var round = 0; round < 3; round++)
         {
-            var results = await Task.WhenAll(numbers.Select(n =>
-                WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, n, AliasNames.Champion, $"analyst-{n}", $"round {round}"))));
+            // Task.Run: SQLite's provider completes synchronously, so without it the promotes would run one after another.
+            var results = await Task.WhenAll(numbers.Select(n => Task.Run(() =>
+                WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, n, AliasNames.Champion, $"analyst-{n}", $"round {round}")))));
 
             Assert.All(results, r => Assert.True(r.IsOk || r.Status is ResultStatus.Conflict or ResultStatus.Invalid, r.Message));
             Assert.Contains(results, r => r.IsOk);
@@ -127,6 +130,38 @@ public abstract class AliasTests<TProvider>(AppFixture<TProvider> fixture) : ICl
         var alias = await App.WithDbAsync(db => db.ModelAliases.SingleAsync(a => a.Enrollment!.Tenant!.Slug == slug && a.Name == AliasNames.Champion));
         var last = history.MaxBy(c => c.Sequence)!;
         Assert.Equal((last.Sequence, last.To.Id), (alias.Revision, alias.ModelVersionId));
+    }
+
+    [Fact]
+    public async Task Two_promotes_that_read_the_same_champion_end_with_one_winner_and_one_conflict()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+        var v1 = await RegisteredAsync(App, slug, 0.8);
+        var v2 = await RegisteredAsync(App, slug, 0.81);
+        var v3 = await RegisteredAsync(App, slug, 0.82);
+        Assert.True((await WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v1, AliasNames.Champion, "ana", "first"))).IsOk);
+
+        // Hold a write lock on the champion row: both promotes read revision 1, then queue behind the lock with their
+        // update; once it is released, the first to write wins and the second finds the revision gone.
+        Result<AliasChangeView>[] results;
+        await using (var db = await App.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync())
+        {
+            await using var hold = await db.Database.BeginTransactionAsync();
+            await db.ModelAliases.Where(a => a.Enrollment!.Tenant!.Slug == slug).ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedBy, a => a.UpdatedBy));
+            var promotes = new[] { v2, v3 }.Select(n => Task.Run(() =>
+                WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, n, AliasNames.Champion, $"analyst-{n}", "mine is better")))).ToArray();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await hold.CommitAsync();
+            results = await Task.WhenAll(promotes);
+        }
+
+        Assert.Single(results, r => r.IsOk);
+        var conflict = Assert.Single(results, r => r.Status == ResultStatus.Conflict);
+        Assert.Contains("moved by someone else", conflict.Errors["alias"][0]);
+        var history = (await WithRegistryAsync(App, r => r.HistoryAsync(slug, UseCase, AliasNames.Champion))).Value!;
+        Assert.Equal(2, history.Count);
+        AssertChain(history);
+        Assert.Equal(results.Single(r => r.IsOk).Value!.To.Number, history[0].To.Number);
     }
 
     [Fact]

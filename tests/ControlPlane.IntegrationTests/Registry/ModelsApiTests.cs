@@ -1,8 +1,10 @@
 using System.Net;
+using ControlPlane.Core.Data;
 using ControlPlane.Core.Registry;
 using ControlPlane.Core.Security;
 using ControlPlane.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static ControlPlane.IntegrationTests.Registry.ModelVersions;
 
 namespace ControlPlane.IntegrationTests.Registry;
@@ -42,6 +44,9 @@ public abstract class ModelsApiTests<TProvider>(AppFixture<TProvider> fixture) :
         Assert.Equal("NaN", (await undefined.ReadNodeAsync())["report"]!["test"]!["logLoss"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("no version 9", (await missing.ReadNodeAsync())["detail"]!.GetValue<string>());
+        var stranger = await admin.GetAsync(Url("no-such-tenant"));
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        Assert.Contains("'no-such-tenant' is not enrolled in 'churn-risk'", (await stranger.ReadNodeAsync())["detail"]!.GetValue<string>());
     }
 
     [Fact]
@@ -135,6 +140,37 @@ public abstract class ModelsApiTests<TProvider>(AppFixture<TProvider> fixture) :
         Assert.Equal((ModelVersionKinds.Pooled, pooled.Number), (change["to"]!["kind"]!.GetValue<string>(), change["to"]!["number"]!.GetValue<int>()));
         var list = await (await admin.GetAsync(Url(near))).ReadNodeAsync();
         Assert.Equal(ModelVersionKinds.Pooled, list["versions"]!.AsArray().Single(v => v!["aliases"]!.AsArray().Count > 0)!["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Of_two_promotes_at_once_one_wins_and_the_other_gets_409()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+        await RegisteredAsync(App, slug, 0.8);
+        await RegisteredAsync(App, slug, 0.81);
+        await RegisteredAsync(App, slug, 0.82);
+        (await admin.PostJsonAsync($"{Url(slug)}/1/promote", new { alias = "champion", reason = "first" })).EnsureSuccessStatusCode();
+
+        // Both requests read the champion, then queue behind this lock on its row with their update.
+        HttpResponseMessage[] responses;
+        await using (var db = await App.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync())
+        {
+            await using var hold = await db.Database.BeginTransactionAsync();
+            await db.ModelAliases.Where(a => a.Enrollment!.Tenant!.Slug == slug).ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedBy, a => a.UpdatedBy));
+            var promotes = new[] { 2, 3 }.Select(n => Task.Run(() =>
+                admin.PostJsonAsync($"{Url(slug)}/{n}/promote", new { alias = "champion", reason = $"v{n} is better" }))).ToArray();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await hold.CommitAsync();
+            responses = await Task.WhenAll(promotes);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+        var problem = await responses.Single(r => r.StatusCode == HttpStatusCode.Conflict).ReadNodeAsync();
+        Assert.Contains("moved by someone else", problem.FieldErrors("alias")[0]);
+        var history = (await (await admin.GetAsync($"{Url(slug)}/aliases/history")).ReadNodeAsync()).AsArray();
+        Assert.Equal(2, history.Count);
+        Assert.Equal(history[1]!["to"]!["id"]!.GetValue<Guid>(), history[0]!["from"]!["id"]!.GetValue<Guid>());
     }
 
     private static string Url(string slug) => $"/api/v1/tenants/{slug}/use-cases/{UseCase}/models";
