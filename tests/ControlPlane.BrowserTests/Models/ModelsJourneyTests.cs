@@ -79,12 +79,30 @@ public sealed partial class ModelsJourneyTests(BrowserFixture fixture) : IClassF
         await Expect(page.Locator("#reproductions [data-reproduction='v1']")).ToHaveAttributeAsync("data-same", "true");
         await page.ScreenshotAsync("models-07-reproduced");
 
+        // Another tenant's model of the same use case joins the comparison through the picker.
+        await page.GotoAsync("/tenants/northwind-traders/use-cases/churn-risk");
+        await page.WaitForInteractiveAsync();
+        await RetrainAsync(page, "models-08-other-tenant-run");
+        await page.GotoAsync($"/models/compare?v={Tenant}/{UseCase}/1&v={Tenant}/{UseCase}/2");
+        await page.WaitForInteractiveAsync();
+        await page.Locator("div.mud-select:has(#pick-tenant)").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "northwind-traders" }).ClickAsync();
+        // The version list fills once the server has the tenant's versions.
+        await Expect(page.Locator("div.mud-select:has(#pick-version) input").First).ToBeEnabledAsync();
+        await page.Locator("div.mud-select:has(#pick-version)").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "v1" }).First.ClickAsync();
+        await page.ClickAsync("#pick-add");
+        await Expect(page.Locator("#metrics-table thead th[data-version]")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#metrics-table thead th[data-version='northwind-traders · v1']")).ToBeVisibleAsync();
+        await Expect(page.Locator("#roc-chart polyline")).ToHaveCountAsync(3);
+        await page.ScreenshotAsync("models-09-compare-across-tenants");
+
         // The home matrix shows the champion of the enrollment.
         await page.GotoAsync("/");
         await page.WaitForInteractiveAsync();
         var cell = page.Locator($"#home-matrix tr[data-tenant='{Tenant}'] td[data-use-case='{UseCase}'] [data-champion]");
         await Expect(cell).Not.ToHaveAttributeAsync("data-champion", "none");
-        await page.ScreenshotAsync("models-08-home-matrix");
+        await page.ScreenshotAsync("models-10-home-matrix");
     }
 
     // Multiclass (ticket-routing) is left to bUnit: its one-vs-all search runs for minutes on this machine.
@@ -122,8 +140,20 @@ public sealed partial class ModelsJourneyTests(BrowserFixture fixture) : IClassF
     /// <summary>Clicks Retrain on the data page and watches the run page until the run succeeds.</summary>
     private static async Task RetrainAsync(IPage page, string screenshot)
     {
+        var dataPage = page.Url;
         await page.ClickAsync("#retrain");
-        await page.WaitForAddressAsync(RunUrl());
+        try
+        {
+            await page.WaitForURLAsync(RunUrl(), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 10_000 });
+        }
+        catch (TimeoutException) when (page.Url == dataPage)
+        {
+            // On a loaded machine the first click can land before the button is wired up: nothing started, click again.
+            await page.ScreenshotAsync($"{screenshot}-click-lost");
+            await page.ClickAsync("#retrain");
+            await page.WaitForAddressAsync(RunUrl());
+        }
+
         await page.WaitForInteractiveAsync();
         var clock = Stopwatch.StartNew();
         var seenLive = false;
