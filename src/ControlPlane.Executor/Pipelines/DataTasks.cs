@@ -29,20 +29,16 @@ public static class DataTasks
     {
         var (tenant, useCase) = Enrollment(ctx);
         var ingest = ctx.Services.GetRequiredService<DatasetIngestService>();
-        var result = await ingest.IngestAsync(tenant, useCase, Actor(ctx), (percent, message) => ctx.ReportProgressAsync(percent, message), ctx.CancellationToken);
-        if (!result.IsOk)
-        {
-            throw new InvalidOperationException(result.Message ?? string.Join(" ", result.Errors.SelectMany(e => e.Value)));
-        }
-
-        ctx.Log.LogInformation("{Message}", result.Value!.Message);
-        foreach (var version in result.Value.Created)
+        var result = (await ingest.IngestAsync(tenant, useCase, Actor(ctx), (percent, message) => ctx.ReportProgressAsync(percent, message), ctx.CancellationToken))
+            .OrThrow();
+        ctx.Log.LogInformation("{Message}", result.Message);
+        foreach (var version in result.Created)
         {
             ctx.Log.LogInformation("Dataset version {Number} ({Rows} rows) from {File}: validation {Outcome}",
                 version.Number, version.RowCount, version.FileName, version.ValidationOutcome);
         }
 
-        await ctx.ReportProgressAsync(100, result.Value.Message);
+        await ctx.ReportProgressAsync(100, result.Message);
     }
 
     public static async Task ValidateAsync(TaskContext ctx)

@@ -8,7 +8,8 @@ namespace ControlPlane.Executor.Pipelines;
 /// <summary>
 /// <c>evaluate</c>: reads the trained artifact back from the run folder (proving it loads), checks that its report is
 /// complete — test metrics for the right task, a test split, explanations — and logs the metrics and the most
-/// important features, so a run's log tells how good the new model is before anything is registered.
+/// important features, so a run's log tells how good the new model is before anything is registered. Then it makes
+/// the own-versus-pooled decision (<see cref="PooledServing"/>) that <c>register</c> records with the version.
 /// </summary>
 public static class EvaluateTask
 {
@@ -43,6 +44,15 @@ public static class EvaluateTask
         foreach (var feature in report.Importance.Take(5))
         {
             ctx.Log.LogInformation("Feature importance {Feature}: {Importance}", feature.Feature, feature.Importance.ToString("F4", CultureInfo.InvariantCulture));
+        }
+
+        await ctx.ReportProgressAsync(80, "Comparing with the pooled model");
+        var inputs = await TrainingInputs.LoadAsync(ctx, scope, lineage);
+        var (serving, note) = await PooledServing.DecideAsync(ctx.Services, scope, inputs, report, ct);
+        ctx.Log.LogInformation("Own or pooled: {Note}. {Decision}", note, serving?.Reason ?? "Served by its own model.");
+        if (serving is not null)
+        {
+            await scope.Folder.WriteJsonAsync(RunFolder.Serving, serving, ct);
         }
 
         await ctx.ReportProgressAsync(100, $"Test {report.Test.Headline} {report.Test.HeadlineValue.ToString("F4", CultureInfo.InvariantCulture)} " +

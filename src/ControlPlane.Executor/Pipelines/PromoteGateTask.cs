@@ -22,17 +22,12 @@ public static class PromoteGateTask
         await ctx.ReportProgressAsync(0, $"Promotion gate for version {registered.Number}");
         var registry = ctx.Services.GetRequiredService<ModelRegistry>();
         var lineage = await scope.Folder.ReadJsonAsync<RetrainLineage>(RunFolder.Lineage, FeaturizeTask.Name, ct);
-        var (data, effective, settings) = await TrainingInputs.LoadAsync(ctx, scope, lineage);
+        var (data, effective, _, settings) = await TrainingInputs.LoadAsync(ctx, scope, lineage);
         var champion = await ChampionOnTestSplit.ScoreAsync(registry, scope, data, effective, lineage, settings, ct);
         ctx.Log.LogInformation("Same test data: {Note}", champion.Note);
         ChampionScorer? scorer = champion.Value is { } value ? (_, _) => Task.FromResult(value) : null;
-        var result = await registry.GateAsync(scope.Tenant, scope.UseCase, registered.Number, DataTasks.Actor(ctx), scorer, ct);
-        if (!result.IsOk)
-        {
-            throw new InvalidOperationException($"The promotion gate failed: {result.Message} {string.Join(" ", result.Errors.SelectMany(e => e.Value))}".Trim());
-        }
-
-        var decision = result.Value!;
+        var decision = (await registry.GateAsync(scope.Tenant, scope.UseCase, registered.Number, DataTasks.Actor(ctx), scorer, ct))
+            .OrThrow("The promotion gate failed");
         ctx.Log.LogInformation("{Outcome}: {Reason}", decision.Promoted ? $"{decision.Challenger} is champion" : $"{decision.Challenger} stays challenger", decision.Reason);
         var removed = await scope.Folder.DeleteAsync(ct);
         ctx.Log.LogInformation("Removed the run folder {Folder} ({Files} files)", scope.Folder.Prefix, removed);

@@ -40,19 +40,15 @@ public static class RegisterTask
             report = TrainedModel.Load(artifact).Report;
         }
 
-        var actor = await db.PipelineRuns.Where(r => r.Id == ctx.RunId).Select(r => r.TriggeredBy).FirstOrDefaultAsync(ct) ?? DataTasks.Actor(ctx);
-        var registration = new ModelRegistration(scope.Tenant, scope.UseCase, lineage.DatasetVersion, lineage.RulesVersion, report, actor, ctx.RunId);
+        var actor = await RetrainScope.TriggeredByAsync(ctx);
+        var serving = await scope.Folder.ReadOptionalJsonAsync<ServingDecision>(RunFolder.Serving, ct);
+        var registration = new ModelRegistration(scope.Tenant, scope.UseCase, lineage.DatasetVersion, lineage.RulesVersion, report, actor, ctx.RunId, serving);
         await using var content = await scope.Folder.OpenAsync(RunFolder.Model, TrainTask.Name, ct);
-        var result = await ctx.Services.GetRequiredService<ModelRegistry>().RegisterAsync(registration, content, ct);
-        if (!result.IsOk)
-        {
-            throw new InvalidOperationException($"The registry refused the model: {result.Message} {string.Join(" ", result.Errors.SelectMany(e => e.Value))}".Trim());
-        }
-
-        var version = result.Value!;
-        ctx.Log.LogInformation("Registered version {Number}: {Trainer}, test {Metric} {Value:F4}, dataset version {Dataset}, {Rules}",
+        var version = (await ctx.Services.GetRequiredService<ModelRegistry>().RegisterAsync(registration, content, ct))
+            .OrThrow("The registry refused the model");
+        ctx.Log.LogInformation("Registered version {Number}: {Trainer}, test {Metric} {Value:F4}, dataset version {Dataset}, {Rules}; serving: {Serving}",
             version.Number, version.Trainer, version.HeadlineMetric, version.HeadlineValue, lineage.DatasetVersion,
-            Core.Datasets.Validation.ValidationReport.ShortRulesName(lineage.RulesVersion));
+            Core.Datasets.Validation.ValidationReport.ShortRulesName(lineage.RulesVersion), serving?.Choice ?? "own (no pooled model compared)");
         await RecordAsync(ctx, scope, version.Number);
     }
 

@@ -19,4 +19,13 @@ public sealed record RetrainScope(string Tenant, string UseCase, string Region, 
         var store = ctx.Services.GetRequiredService<RegionCatalog>().StoreFor(region);
         return new RetrainScope(tenant, useCase, region, new RunFolder(store, tenant, ctx.RunId));
     }
+
+    /// <summary>Who started the run (a user, a token, "schedule"): the "triggered by" of the versions it registers.</summary>
+    public static async Task<string> TriggeredByAsync(TaskContext ctx)
+    {
+        var dbs = ctx.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>();
+        await using var db = await dbs.CreateDbContextAsync(ctx.CancellationToken);
+        return await db.PipelineRuns.Where(r => r.Id == ctx.RunId).Select(r => r.TriggeredBy).FirstOrDefaultAsync(ctx.CancellationToken)
+            ?? DataTasks.Actor(ctx);
+    }
 }

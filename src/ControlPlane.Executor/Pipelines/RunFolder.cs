@@ -13,6 +13,7 @@ public sealed class RunFolder(IArtifactStore store, string tenantSlug, Guid runI
     public const string Lineage = "lineage.json";
     public const string Model = "model.zip";
     public const string Registered = "registered.json";
+    public const string Serving = "serving.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -34,6 +35,13 @@ public sealed class RunFolder(IArtifactStore store, string tenantSlug, Guid runI
         await using var stream = await OpenAsync(file, writtenBy, ct);
         return await JsonSerializer.DeserializeAsync<T>(stream, Json, ct)
             ?? throw new InvalidOperationException($"'{PathOf(file)}' is empty; rerun the '{writtenBy}' task.");
+    }
+
+    /// <summary>Null when the file is not there (an optional result, e.g. no own-versus-pooled decision was made).</summary>
+    public async Task<T?> ReadOptionalJsonAsync<T>(string file, CancellationToken ct) where T : class
+    {
+        await using var stream = await Store.OpenReadAsync(PathOf(file), ct);
+        return stream is null ? null : await JsonSerializer.DeserializeAsync<T>(stream, Json, ct);
     }
 
     public async Task WriteAsync(string file, Stream content, CancellationToken ct) => await Store.WriteAsync(PathOf(file), content, ct);

@@ -19,7 +19,7 @@ public static class TrainTask
         var ct = ctx.CancellationToken;
         var lineage = await scope.Folder.ReadJsonAsync<RetrainLineage>(RunFolder.Lineage, FeaturizeTask.Name, ct);
         await ctx.ReportProgressAsync(0, $"Reading dataset version {lineage.DatasetVersion}");
-        var (data, effective, settings) = await TrainingInputs.LoadAsync(ctx, scope, lineage);
+        var (data, effective, _, settings) = await TrainingInputs.LoadAsync(ctx, scope, lineage);
         ctx.Log.LogInformation("Training a {Task} model on {Rows} rows: seed {Seed}, search budget {Budget}, {Folds} folds, trainers {Trainers}",
             lineage.Task, data.RowCount, settings.Seed, settings.TimeBudget, settings.Folds,
             string.Join(", ", settings.Trainers ?? TrainerNames.For(lineage.Task)));

@@ -15,7 +15,7 @@ namespace ControlPlane.Executor.Pipelines;
 /// version, checked by fitting the rules on the rows (a column they read may be gone, a label may have one value).
 /// <c>featurize</c> pins the choice for one retrain; the pooled step makes it for every tenant of a use case.
 /// </summary>
-public sealed record TrainingDataChoice(RetrainLineage Lineage, RawTable Data, RuleSet Effective)
+public sealed record TrainingDataChoice(RetrainLineage Lineage, RawTable Data, RuleSet Effective, RuleDefaults Defaults)
 {
     /// <param name="progress">Percent (0–100) and message, for the task's progress bar.</param>
     /// <exception cref="InvalidOperationException">No usable dataset version, or rules that no longer match it: the message says which.</exception>
@@ -24,9 +24,7 @@ public sealed record TrainingDataChoice(RetrainLineage Lineage, RawTable Data, R
     {
         progress ??= (_, _) => Task.CompletedTask;
         var version = await LatestUsableAsync(services, tenant, useCase, ct);
-        var rules = await services.GetRequiredService<FeatureRuleService>().GetAsync(tenant, useCase, ct: ct);
-        if (!rules.IsOk) throw new InvalidOperationException(rules.Message);
-        var view = rules.Value!;
+        var view = (await services.GetRequiredService<FeatureRuleService>().GetAsync(tenant, useCase, ct: ct)).OrThrow();
         var rulesName = ValidationReport.ShortRulesName(view.Number);
 
         await progress(20, $"Reading dataset version {version.Number} ({version.RowCount:N0} rows)");
@@ -43,7 +41,7 @@ public sealed record TrainingDataChoice(RetrainLineage Lineage, RawTable Data, R
 
         var lineage = new RetrainLineage(version.Id, version.Number, version.Sha256, version.SnapshotPath, version.Region,
             data.RowCount, view.Number, view.Task);
-        return new TrainingDataChoice(lineage, data, view.Effective);
+        return new TrainingDataChoice(lineage, data, view.Effective, view.Defaults);
     }
 
     private static async Task<DatasetVersion> LatestUsableAsync(IServiceProvider services, string tenant, string useCase, CancellationToken ct)

@@ -6,7 +6,8 @@ namespace ControlPlane.ML.Training;
 internal static class LabelCheck
 {
     /// <exception cref="TrainingException">Naming the split and what its labels are.</exception>
-    public static void Run(FeatureMatrix train, FeatureMatrix test, TaskType task)
+    /// <param name="classes">Multiclass: the class names in key order.</param>
+    public static void Run(FeatureMatrix train, FeatureMatrix test, TaskType task, IReadOnlyList<string>? classes)
     {
         if (test.Count == 0)
         {
@@ -24,11 +25,11 @@ internal static class LabelCheck
             return;
         }
 
-        Classes(train, "training", task);
-        Classes(test, "test", task);
+        Classes(train, "training", task, classes);
+        Classes(test, "test", task, classes);
     }
 
-    private static void Classes(FeatureMatrix rows, string part, TaskType task)
+    private static void Classes(FeatureMatrix rows, string part, TaskType task, IReadOnlyList<string>? classes)
     {
         var distinct = rows.Labels.Distinct().ToArray();
         if (distinct.Length >= 2)
@@ -36,7 +37,10 @@ internal static class LabelCheck
             return;
         }
 
-        var value = task == TaskType.Binary ? (distinct[0] > 0.5f ? "true" : "false") : $"class {distinct[0].ToString(CultureInfo.InvariantCulture)}";
+        var key = (int)distinct[0];
+        var value = task == TaskType.Binary
+            ? (distinct[0] > 0.5f ? "true" : "false")
+            : $"'{(classes is not null && key >= 1 && key <= classes.Count ? classes[key - 1] : key.ToString(CultureInfo.InvariantCulture))}'";
         throw new TrainingException(
             $"All {TrainingSplit.Count(rows.Count)} {part} rows have the label {value}; a {(task == TaskType.Binary ? "binary" : "multiclass")} model needs at least two classes in both the training and the test rows.");
     }

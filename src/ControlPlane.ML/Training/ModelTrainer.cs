@@ -59,9 +59,9 @@ public static class ModelTrainer
             test = test.Where(r => test.Labels[r] > 0);
         }
 
-        LabelCheck.Run(train, test, task);
-        progress?.Invoke(8, $"Featurized {train.Count} + {test.Count} rows of {train.Width} slots");
         var classes = task == TaskType.Multiclass ? Classes(fitted.OutputSchema) : null;
+        LabelCheck.Run(train, test, task, classes);
+        progress?.Invoke(8, $"Featurized {TrainingSplit.Count(train.Count)} + {TrainingSplit.Count(test.Count)} rows into {TrainingSplit.Count(train.Width)} slots");
 
         var (best, candidates) = CandidateSearch.Run(ml, train, task, settings, split.Summary.ByTime, progress, ct);
         ct.ThrowIfCancellationRequested();
@@ -93,7 +93,7 @@ public static class ModelTrainer
         };
         progress?.Invoke(100, $"Trained {best.Trainer}: {metrics.Headline} {metrics.HeadlineValue.ToString("0.###", CultureInfo.InvariantCulture)}");
         var chain = new TransformerChain<ITransformer>(fitted.Transformer, predictor);
-        return new TrainedModel(ml, chain, new ModelInput(rules.RawColumns, rules.IdentifierColumns.ToArray()), report);
+        return new TrainedModel(ml, chain, new ModelInput(rules.RawColumns, rules.IdentifierColumns.ToArray(), rules.Label.KnownColumn), report);
     }
 
     private static void Validate(TrainingSettings settings)

@@ -68,9 +68,24 @@ public sealed class TrainedModel
         return new ModelRowScorer(mapper, reader);
     }
 
-    /// <summary>Metrics of this model on labelled rows (e.g. another tenant's test split mapped onto the same columns).</summary>
-    public ModelMetrics Evaluate(RawTable labelled) =>
-        ModelEvaluator.Evaluate(_ml, Chain.Transform(View(labelled)), Report.Task, Report.Test.Classes);
+    /// <summary>
+    /// Metrics of this model on rows with labels (e.g. a tenant's test split mapped onto the same columns); rows whose
+    /// label is missing are left out, as in training.
+    /// </summary>
+    public ModelMetrics Evaluate(RawTable rows)
+    {
+        var scored = Chain.Transform(View(rows));
+        if (_input.LabelKnownColumn is { } knownColumn && scored.Schema.GetColumnOrNull(knownColumn) is not null)
+        {
+            var known = scored.GetColumn<bool>(knownColumn).ToArray();
+            if (known.Contains(false))
+            {
+                scored = Chain.Transform(View(RawTableRows.Select(rows, Enumerable.Range(0, rows.RowCount).Where(r => known[r]).ToArray())));
+            }
+        }
+
+        return ModelEvaluator.Evaluate(_ml, scored, Report.Task, Report.Test.Classes);
+    }
 
     /// <summary>Writes a zip holding the ML.NET model (<c>model.zip</c>), the report and the input columns as JSON.</summary>
     public void Save(Stream stream)
@@ -135,8 +150,11 @@ public sealed class TrainedModel
         zip.GetEntry(name) ?? throw new InvalidDataException($"The model artifact has no '{name}'.");
 }
 
-/// <summary>The raw columns a model reads, and which number columns it reads as text (a numeric entity key).</summary>
-public sealed record ModelInput(IReadOnlyList<RawColumn> Columns, IReadOnlyList<string> IdentifierColumns);
+/// <summary>
+/// The raw columns a model reads, which number columns it reads as text (a numeric entity key), and the rules' column
+/// telling whether a row has a label.
+/// </summary>
+public sealed record ModelInput(IReadOnlyList<RawColumn> Columns, IReadOnlyList<string> IdentifierColumns, string? LabelKnownColumn = null);
 
 /// <summary>Scores one raw row at a time (see <see cref="TrainedModel.CreateRowScorer"/>); not thread-safe.</summary>
 public sealed class ModelRowScorer

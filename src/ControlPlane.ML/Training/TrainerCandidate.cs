@@ -33,9 +33,21 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
 
         if (hyperparameters is not null)
         {
-            return names.Count == 1
-                ? [new TrainerCandidate(names[0], hyperparameters)]
-                : throw new ArgumentException("Fixed hyperparameters need exactly one trainer.", nameof(hyperparameters));
+            if (names.Count != 1)
+            {
+                throw new ArgumentException("Fixed hyperparameters need exactly one trainer.", nameof(hyperparameters));
+            }
+
+            var known = Settings(names[0]).SelectMany(h => h.Keys).ToHashSet(StringComparer.Ordinal);
+            if (hyperparameters.FirstOrDefault(h => !known.Contains(h.Key) || !double.TryParse(h.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                is { Key: not null } bad)
+            {
+                throw new ArgumentException(
+                    $"'{bad.Key}' = '{bad.Value}' is not a {names[0]} hyperparameter; it takes {string.Join(", ", known.Order(StringComparer.Ordinal))} as numbers.",
+                    nameof(hyperparameters));
+            }
+
+            return [new TrainerCandidate(names[0], hyperparameters)];
         }
 
         var perTrainer = names.Distinct().Select(n => Settings(n).Select(h => new TrainerCandidate(n, h)).ToArray()).ToArray();
@@ -53,13 +65,13 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
     {
         TrainerNames.FastTree or TrainerNames.OneVersusAllTrees =>
         [
-            Trees3(20, 100, 0.2), Trees3(8, 200, 0.1), Trees3(32, 60, 0.1),
+            Boosted(20, 100, 0.2), Boosted(8, 200, 0.1), Boosted(32, 60, 0.1),
         ],
-        TrainerNames.LightGbm => [Trees3(31, 100, 0.1), Trees3(15, 200, 0.05), Trees3(63, 50, 0.1)],
+        TrainerNames.LightGbm => [Boosted(31, 100, 0.1), Boosted(15, 200, 0.05), Boosted(63, 50, 0.1)],
         _ => [Linear(null), Linear(0.1), Linear(0.001)],
     };
 
-    private static Dictionary<string, string> Trees3(int leaves, int trees, double rate) => new()
+    private static Dictionary<string, string> Boosted(int leaves, int trees, double rate) => new()
     {
         [Leaves] = Text(leaves), [Trees] = Text(trees), [LearningRate] = Text(rate),
     };

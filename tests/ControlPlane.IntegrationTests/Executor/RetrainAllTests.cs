@@ -1,8 +1,10 @@
 using System.Net;
 using ControlPlane.Core.DemoData;
 using ControlPlane.Core.Pipelines;
+using ControlPlane.Core.Registry;
 using ControlPlane.Executor.Pipelines;
 using ControlPlane.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.IntegrationTests.Executor;
 
@@ -15,25 +17,51 @@ public abstract class RetrainAllTests<TProvider>(RetrainFixture<TProvider> fixtu
     private ControlPlaneApp App => fixture.App;
 
     [Fact]
-    public async Task Retrain_all_retrains_every_enrolled_tenant()
+    public async Task Retrain_all_pools_each_region_then_retrains_every_tenant_deciding_own_or_pooled()
     {
         using var admin = App.CreateAdminClient();
-        string[] slugs =
-        [
-            await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 600, seed: 3),
-            await RetrainTenants.CreateAsync(App, admin, UseCase, "eu", rows: 500, seed: 4),
-            await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 700, seed: 5),
-        ];
+        var big = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 700, seed: 3);
+        var other = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 600, seed: 4);
+        var small = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 150, seed: 5);
+        var alone = await RetrainTenants.CreateAsync(App, admin, UseCase, "eu", rows: 500, seed: 6);
+        // Pooling reads dataset versions: make them (retrain-all's children would ingest too, but after the pool).
+        foreach (var slug in new[] { big, other, small, alone })
+        {
+            var refresh = await admin.WaitFinishedAsync(await admin.StartRunAsync(DataPipelines.DataRefresh, tenant: slug, useCase: UseCase));
+            Assert.True(refresh.Run.State == RunState.Succeeded, RunsClient.Describe(refresh));
+        }
 
         var response = await admin.PostAsync($"/api/v1/use-cases/{UseCase}/retrain", null);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         var runId = (await response.ReadNodeAsync())["runId"]!.GetValue<Guid>();
-        var run = await admin.WaitFinishedAsync(runId, TimeSpan.FromMinutes(4));
+        var run = await admin.WaitFinishedAsync(runId, TimeSpan.FromMinutes(5));
 
         Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
         Assert.Equal(RetrainPipelines.RetrainAll, run.Run.Pipeline);
-        Assert.Equal(slugs.Order(), run.Children.Select(c => c.Tenant).Order());
+        Assert.Equal(new[] { big, other, small, alone }.Order(), run.Children.Select(c => c.Tenant).Order());
         Assert.All(run.Children, c => Assert.Equal(RunState.Succeeded, c.State));
+        var pooledMessage = run.Task(PooledTask.Name).ProgressMessage!;
+        Assert.Contains("eu: no pooled model (1 tenant(s) with usable data; a pool needs 2).", pooledMessage);
+        Assert.Contains("us: pooled v1 from 3 tenants", pooledMessage);
+
+        var registry = (IServiceProvider s) => s.GetRequiredService<ModelRegistry>();
+        var pooled = await App.WithScopeAsync(s => registry(s).GetPooledAsync(UseCase, "us", 1));
+        Assert.True(pooled.IsOk, pooled.Message);
+        Assert.Equal(new[] { big, other, small }.Order(), pooled.Value!.PooledSources.Select(p => p.Tenant).Order());
+        Assert.Equal(runId, pooled.Value.RunId);
+
+        var smallVersion = await App.WithScopeAsync(s => registry(s).GetAsync(small, UseCase, 1));
+        Assert.Equal(ServingChoices.Pooled, smallVersion.Value!.ServingChoice);
+        Assert.StartsWith("Only 150 labelled rows, fewer than the 300 an own model needs: served by the pooled model", smallVersion.Value.ServingReason);
+        var smallAliases = await App.WithScopeAsync(s => registry(s).ListAsync(small, UseCase));
+        Assert.Equal("pooled v1", smallAliases.Value!.Aliases.Single(a => a.Name == AliasNames.Champion).Version.ToString());
+
+        var bigVersion = await App.WithScopeAsync(s => registry(s).GetAsync(big, UseCase, 1));
+        Assert.NotNull(bigVersion.Value!.ServingChoice); // own or pooled, decided on its own test rows
+        Assert.Contains("on this tenant's", bigVersion.Value.ServingReason);
+        Assert.NotNull(bigVersion.Value.PooledHeadlineValue);
+        var aloneVersion = await App.WithScopeAsync(s => registry(s).GetAsync(alone, UseCase, 1));
+        Assert.Null(aloneVersion.Value!.ServingChoice); // no pool in its region: its own model serves
     }
 
     [Fact]

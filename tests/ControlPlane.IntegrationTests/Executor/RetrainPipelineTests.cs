@@ -3,6 +3,7 @@ using ControlPlane.Core.DemoData;
 using ControlPlane.Core.Pipelines;
 using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Registry;
+using ControlPlane.Core.Security;
 using ControlPlane.Executor.Pipelines;
 using ControlPlane.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -129,6 +130,21 @@ public abstract class RetrainPipelineTests<TProvider>(RetrainFixture<TProvider> 
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal($"Tenant '{slug}' is not enrolled in use case '{DemoUseCaseKeys.TicketRouting}'.", (await response.ReadNodeAsync())["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_viewer_cannot_start_a_retrain_and_nothing_starts()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await DatasetsTenantAsync(admin);
+        var issued = await (await admin.PostJsonAsync("/api/v1/tokens", new { name = "viewer", role = Roles.Viewer })).ReadNodeAsync();
+        using var viewer = App.CreateTokenClient(issued["secret"]!.GetValue<string>());
+
+        var one = await viewer.PostAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
+        var all = await viewer.PostAsync($"/api/v1/use-cases/{UseCase}/retrain", null);
+
+        Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (one.StatusCode, all.StatusCode));
+        Assert.Equal(0, await App.WithDbAsync(db => db.PipelineRuns.CountAsync(r => r.TenantSlug == slug || r.Pipeline == RetrainPipelines.RetrainAll)));
     }
 
     private Task<ModelVersionDetails> VersionAsync(string slug, int number) => App.WithScopeAsync(async s =>

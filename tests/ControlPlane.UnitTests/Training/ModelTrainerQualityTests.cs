@@ -37,7 +37,11 @@ public sealed class ModelTrainerQualityTests(ITestOutputHelper output)
         Assert.InRange(m.PrecisionRecall!.Count, 2, ModelEvaluator.MaxCurvePoints);
         Assert.Equal(1, m.PrecisionRecall[^1].X);
 
-        Assert.Equal(m.Auc, model.Evaluate(TrainingSplitTests.Split(demo, DemoTraining.Quick).Test).Auc);
+        var testSplit = TrainingSplitTests.Split(demo, DemoTraining.Quick).Test;
+        Assert.Equal(m.Auc, model.Evaluate(testSplit).Auc);
+        // Rows without a label are left out of an evaluation, as of training (a missing binary label is not "false").
+        var withBlanks = RawTableRows.Concat([testSplit, TrainingSplitTests.Blanked(testSplit, demo.LabelColumn)]);
+        Assert.Equal(m.Auc, model.Evaluate(withBlanks).Auc);
         Assert.Equal(demo.Effective.Features.Count, report.Importance.Count);
         Assert.True(report.Importance[0].Importance > 0.01, $"top importance {report.Importance[0]}");
         Assert.Equal(DemoTraining.Quick.ExplainedRows, report.Explanations.Count);
@@ -74,8 +78,13 @@ public sealed class ModelTrainerQualityTests(ITestOutputHelper output)
     public async Task Regression_reaches_an_r_squared_floor_with_residuals()
     {
         var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ResolutionTime);
-        var model = demo.Train(DemoTraining.Quick with { Trainers = [TrainerNames.LightGbm, TrainerNames.Sdca] });
+        var progress = new List<(double Percent, string What)>();
+        var model = ModelTrainer.Train(demo.Table, demo.Effective, demo.Task, DemoTraining.Quick with { Trainers = [TrainerNames.LightGbm, TrainerNames.Sdca] },
+            (percent, what) => progress.Add((percent, what)));
         var m = model.Report.Test;
+        Assert.True(progress.Zip(progress.Skip(1)).All(p => p.Second.Percent >= p.First.Percent), string.Join(" | ", progress));
+        Assert.Equal(100, progress[^1].Percent);
+        Assert.Contains(progress, p => p.What.StartsWith("Cross-validating sdca", StringComparison.Ordinal));
         output.WriteLine($"{model.Report.Trainer} rmse {m.Rmse} mae {m.Mae} r2 {m.RSquared}");
 
         Assert.Equal(("rmse", false), (m.Headline, m.HigherIsBetter));

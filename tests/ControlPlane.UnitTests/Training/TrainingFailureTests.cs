@@ -31,6 +31,17 @@ public sealed class TrainingFailureTests
     }
 
     [Fact]
+    public async Task A_single_multiclass_class_is_named()
+    {
+        var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.TicketRouting, maxRows: 300);
+        var oneClass = demo.WithColumn(demo.LabelColumn, c => RawTableColumn.Strings(c.Name, c.Type, Enumerable.Repeat<string?>("refund-desk", c.Length).ToArray()));
+
+        var error = Assert.Throws<TrainingException>(() => oneClass.Train(DemoTraining.Quick));
+
+        Assert.Equal("All 240 training rows have the label 'refund-desk'; a multiclass model needs at least two classes in both the training and the test rows.", error.Message);
+    }
+
+    [Fact]
     public async Task A_constant_regression_label_is_refused()
     {
         var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ResolutionTime, maxRows: 300);
@@ -51,6 +62,31 @@ public sealed class TrainingFailureTests
         var error = Assert.Throws<TrainingException>(() => stale.Train(DemoTraining.Quick));
 
         Assert.Contains("no_such_column", error.Message);
+    }
+
+    [Fact]
+    public async Task Unknown_trainers_and_hyperparameters_are_refused_by_name()
+    {
+        var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ChurnRisk, maxRows: 300);
+
+        var trainer = Assert.Throws<ArgumentException>(() => demo.Train(DemoTraining.Quick with { Trainers = [TrainerNames.Sdca] }));
+        var setting = Assert.Throws<ArgumentException>(() => demo.Train(DemoTraining.Quick with
+        {
+            Trainers = [TrainerNames.FastTree], Hyperparameters = new Dictionary<string, string> { ["depth"] = "4" },
+        }));
+
+        Assert.StartsWith("Trainers for a Binary task are fasttree, lightgbm, logistic-regression; got sdca.", trainer.Message);
+        Assert.StartsWith("'depth' = '4' is not a fasttree hyperparameter; it takes learningRate, leaves, trees as numbers.", setting.Message);
+    }
+
+    [Fact]
+    public async Task A_cancelled_training_stops()
+    {
+        var demo = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ChurnRisk, maxRows: 300);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => ModelTrainer.Train(demo.Table, demo.Effective, demo.Task, DemoTraining.Quick, ct: cancelled.Token));
     }
 
     private static RawTableColumn Negative(RawTableColumn column) => column.Values switch

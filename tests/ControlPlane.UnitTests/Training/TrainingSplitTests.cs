@@ -58,6 +58,10 @@ public sealed class TrainingSplitTests
     internal static TrainingSplit Split(DemoTraining demo, TrainingSettings settings) =>
         TrainingSplit.Make(RuleCompiler.Compile(demo.Effective, demo.Task, demo.Table.Schema, MlContextFactory.Create(settings.Seed)), demo.Table, settings);
 
+    /// <summary>The table with its label column all blank.</summary>
+    internal static RawTable Blanked(RawTable table, string labelColumn) =>
+        new(table.Columns.Select(c => c.Name == labelColumn ? Blank(c, every: 1) : c).ToArray());
+
     /// <summary>Every <paramref name="every"/>-th value blanked (null).</summary>
     internal static RawTableColumn Blank(RawTableColumn column, int every) => column.Values switch
     {
