@@ -33,7 +33,7 @@ public static class CompareFacts
     ];
 
     private static string Split(SplitSummary s) =>
-        s.ByTime ? $"by time, test from {s.TestFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}" : "random";
+        s.ByTime ? $"by time, test ≥ {s.TestFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}" : "random";
 
     private static IReadOnlyList<string> Each(IReadOnlyList<LoadedVersion> versions, Func<LoadedVersion, string> read) => versions.Select(read).ToList();
 }
