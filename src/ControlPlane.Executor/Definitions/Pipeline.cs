@@ -19,6 +19,7 @@ public sealed partial class Pipeline
     private string _description = "";
     private TimeSpan? _runTimeout;
     private FanOutDefinition? _fanOut;
+    private bool _perUseCase;
 
     private Pipeline(string name) => _name = name;
 
@@ -36,7 +37,8 @@ public sealed partial class Pipeline
             throw new PipelineDefinitionException($"Pipeline '{name}' has no tasks.");
         }
 
-        return new PipelineDefinition(name, pipeline._description, pipeline._tasks.Select(t => t.Build()).ToList(), pipeline._runTimeout, pipeline._fanOut);
+        return new PipelineDefinition(name, pipeline._description, pipeline._tasks.Select(t => t.Build()).ToList(), pipeline._runTimeout, pipeline._fanOut,
+            pipeline._perUseCase);
     }
 
     public Pipeline Describe(string description)
@@ -56,6 +58,13 @@ public sealed partial class Pipeline
     public Pipeline FanOutTo(string childPipeline)
     {
         _fanOut = new FanOutDefinition(childPipeline);
+        return this;
+    }
+
+    /// <summary>Makes this a pipeline of a whole use case: its runs name a use case and no tenant (retrain-all).</summary>
+    public Pipeline PerUseCase()
+    {
+        _perUseCase = true;
         return this;
     }
 

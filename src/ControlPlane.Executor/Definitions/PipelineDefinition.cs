@@ -3,8 +3,10 @@ namespace ControlPlane.Executor.Definitions;
 /// <summary>A validated DAG of tasks under a name. Build one with <see cref="Pipeline.Define"/>.</summary>
 public sealed class PipelineDefinition
 {
-    internal PipelineDefinition(string name, string description, IReadOnlyList<TaskDefinition> tasks, TimeSpan? runTimeout, FanOutDefinition? fanOut)
+    internal PipelineDefinition(
+        string name, string description, IReadOnlyList<TaskDefinition> tasks, TimeSpan? runTimeout, FanOutDefinition? fanOut, bool perUseCase = false)
     {
+        ForWholeUseCase = fanOut is not null || perUseCase;
         Name = name;
         Description = description;
         RunTimeout = runTimeout;
@@ -22,6 +24,9 @@ public sealed class PipelineDefinition
 
     /// <summary>Set when this pipeline spawns one child run per enrolled tenant instead of running tasks itself.</summary>
     public FanOutDefinition? FanOut { get; }
+
+    /// <summary>Runs name a use case and no tenant: fan-outs, and pipelines defined <see cref="Pipeline.PerUseCase"/>.</summary>
+    public bool ForWholeUseCase { get; }
 
     public TaskDefinition Task(string name) =>
         Find(name) ?? throw new KeyNotFoundException($"Pipeline '{Name}' has no task '{name}'.");

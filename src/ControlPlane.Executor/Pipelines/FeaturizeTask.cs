@@ -1,5 +1,9 @@
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets.Validation;
 using ControlPlane.Executor.Definitions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Executor.Pipelines;
@@ -20,9 +24,22 @@ public static class FeaturizeTask
         var choice = await TrainingDataChoice.MakeAsync(ctx.Services, scope.Tenant, scope.UseCase, ctx.ReportProgressAsync, ctx.CancellationToken);
         var lineage = choice.Lineage;
         await scope.Folder.WriteJsonAsync(RunFolder.Lineage, lineage, ctx.CancellationToken);
+        await SweepAsync(ctx, scope);
         var rules = ValidationReport.ShortRulesName(lineage.RulesVersion);
         ctx.Log.LogInformation("Training data: dataset version {Dataset} ({Rows} rows, SHA-256 {Sha}) with {Rules}, task {Task}",
             lineage.DatasetVersion, lineage.Rows, lineage.DatasetSha256, rules, lineage.Task);
         await ctx.ReportProgressAsync(100, $"Dataset version {lineage.DatasetVersion} with {rules}: {lineage.Rows:N0} rows");
+    }
+
+    private static async Task SweepAsync(TaskContext ctx, RetrainScope scope)
+    {
+        var dbs = ctx.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>();
+        await using var db = await dbs.CreateDbContextAsync(ctx.CancellationToken);
+        var now = Clock.UtcNow(ctx.Services.GetRequiredService<TimeProvider>());
+        var removed = await RunFolderSweep.SweepAsync(scope.Folder.Store, scope.Tenant, ctx.RunId, db, now, ctx.CancellationToken);
+        if (removed > 0)
+        {
+            ctx.Log.LogInformation("Removed {Count} run folder(s) that old failed or cancelled runs of {Tenant} left behind", removed, scope.Tenant);
+        }
     }
 }

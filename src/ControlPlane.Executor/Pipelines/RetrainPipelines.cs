@@ -27,6 +27,7 @@ public static class RetrainPipelines
 
     /// <summary>Started with a use case and no tenant.</summary>
     public static PipelineDefinition AllDefinition() => Pipeline.Define(RetrainAll, p => p
+        .PerUseCase()
         .Describe("For the chosen use case: trains the pooled model of each region on every enrolled tenant's data, then runs retrain for every enrolled tenant, which compares its own model with the pooled one.")
         .Task(PooledTask.Name, PooledTask.RunAsync).Pool("training").Timeout(TimeSpan.FromHours(2)).Retry(2, TimeSpan.FromSeconds(10))
         .Task(RetrainTenantsTask.Name, RetrainTenantsTask.RunAsync).After(PooledTask.Name).Timeout(TimeSpan.FromMinutes(5)));

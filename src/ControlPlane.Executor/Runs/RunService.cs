@@ -13,7 +13,7 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
 {
     public IReadOnlyList<PipelineInfo> Pipelines() =>
         catalog.All.OrderBy(p => p.Name)
-            .Select(p => new PipelineInfo(p.Name, p.Description, p.FanOut is not null, p.Tasks.Select(t => t.Name).ToList()))
+            .Select(p => new PipelineInfo(p.Name, p.Description, p.FanOut is not null, p.Tasks.Select(t => t.Name).ToList(), p.ForWholeUseCase))
             .ToList();
 
     public async Task<Result<RunSummary>> StartAsync(StartRunRequest request, string trigger, string actor, CancellationToken ct = default)
@@ -28,19 +28,13 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
         }
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (definition?.FanOut is not null)
+        if (definition?.ForWholeUseCase == true)
         {
             if (string.IsNullOrWhiteSpace(request.UseCase) || !await db.UseCases.AnyAsync(u => u.Key == request.UseCase, ct))
             {
-                errors.Add(nameof(request.UseCase), $"Fan-out pipeline '{definition.Name}' needs an existing use case to fan out over.");
-            }
-        }
-        else if (string.IsNullOrWhiteSpace(request.Tenant) && !string.IsNullOrWhiteSpace(request.UseCase))
-        {
-            // A use-case run without a tenant (retrain-all's pooled models): the use case must exist.
-            if (!await db.UseCases.AnyAsync(u => u.Key == request.UseCase, ct))
-            {
-                errors.Add(nameof(request.UseCase), $"Use case '{request.UseCase}' does not exist.");
+                errors.Add(nameof(request.UseCase), definition.FanOut is not null
+                    ? $"Fan-out pipeline '{definition.Name}' needs an existing use case to fan out over."
+                    : $"Pipeline '{definition.Name}' runs for every tenant of a use case: it needs an existing use case.");
             }
         }
         else if (!string.IsNullOrWhiteSpace(request.Tenant) || !string.IsNullOrWhiteSpace(request.UseCase))
@@ -57,8 +51,9 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
             return Result<RunSummary>.Invalid(errors);
         }
 
-        var run = definition!.FanOut is null
-            ? await engine.CreateRunAsync(new RunRequest(definition.Name, request.Tenant, request.UseCase, request.Parameters, trigger, actor), ct)
+        var tenant = definition!.ForWholeUseCase ? null : request.Tenant;
+        var run = definition.FanOut is null
+            ? await engine.CreateRunAsync(new RunRequest(definition.Name, tenant, request.UseCase, request.Parameters, trigger, actor), ct)
             : await engine.CreateFanOutAsync(new RunRequest(definition.Name, null, request.UseCase, request.Parameters, trigger, actor), ct);
         return Result<RunSummary>.Ok(ToSummary(run));
     }

@@ -65,6 +65,28 @@ public abstract class RetrainAllTests<TProvider>(RetrainFixture<TProvider> fixtu
     }
 
     [Fact]
+    public async Task Retrain_all_runs_for_a_use_case_and_never_for_one_tenant()
+    {
+        using var admin = App.CreateAdminClient();
+
+        var withoutUseCase = await admin.PostJsonAsync("/api/v1/runs", new { pipeline = RetrainPipelines.RetrainAll });
+        var retrainWithoutTenant = await admin.PostJsonAsync("/api/v1/runs", new { pipeline = RetrainPipelines.Retrain, useCase = UseCase });
+
+        Assert.Equal(HttpStatusCode.BadRequest, withoutUseCase.StatusCode);
+        Assert.Contains("Pipeline 'retrain-all' runs for every tenant of a use case: it needs an existing use case.",
+            (await withoutUseCase.ReadNodeAsync()).FieldErrors("UseCase"));
+        Assert.Equal(HttpStatusCode.BadRequest, retrainWithoutTenant.StatusCode);
+        Assert.Contains($"Tenant '' is not enrolled in use case '{UseCase}'.", (await retrainWithoutTenant.ReadNodeAsync()).FieldErrors("Tenant"));
+        // Another use case than the one the fan-out test counts tenants of.
+        var slug = Infrastructure.TestSlugs.New("rt");
+        (await admin.PostJsonAsync("/api/v1/tenants", new { name = slug, slug, region = "us", useCases = new[] { DemoUseCaseKeys.ResolutionTime } })).EnsureSuccessStatusCode();
+        var schedule = await admin.PostJsonAsync($"/api/v1/tenants/{slug}/use-cases/{DemoUseCaseKeys.ResolutionTime}/schedules",
+            new { pipeline = RetrainPipelines.RetrainAll, cron = "0 3 * * *" });
+        Assert.Contains("Pipeline 'retrain-all' runs for every tenant of a use case and cannot be scheduled per enrollment.",
+            (await schedule.ReadNodeAsync()).FieldErrors("Pipeline"));
+    }
+
+    [Fact]
     public async Task Retrain_all_of_an_unknown_use_case_is_404()
     {
         using var admin = App.CreateAdminClient();

@@ -23,6 +23,8 @@ public abstract class RetrainPipelineTests<TProvider>(RetrainFixture<TProvider> 
     {
         using var admin = App.CreateAdminClient();
         var slug = await RetrainTenants.CreateAsync(App, admin, UseCase, "eu", rows: 800);
+        var orphan = $"tenants/{slug}/runs/{Guid.NewGuid():N}/lineage.json"; // of a run that no longer exists
+        await App.Regions.StoreFor("eu").WriteAsync(orphan, new MemoryStream("{}"u8.ToArray()));
 
         var first = await admin.WaitFinishedAsync(await RetrainAsync(admin, slug), TimeSpan.FromMinutes(2));
 
@@ -70,7 +72,7 @@ public abstract class RetrainPipelineTests<TProvider>(RetrainFixture<TProvider> 
     public async Task Too_few_labelled_rows_fail_the_train_task_with_the_trainers_message_and_register_nothing()
     {
         using var admin = App.CreateAdminClient();
-        var slug = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 40, seed: 5);
+        var slug = await RetrainTenants.CreateHandMadeAsync(App, admin, rows: 40, churned: i => i % 3 == 0);
 
         var run = await admin.WaitFinishedAsync(await RetrainAsync(admin, slug), TimeSpan.FromMinutes(2));
 
@@ -80,6 +82,25 @@ public abstract class RetrainPipelineTests<TProvider>(RetrainFixture<TProvider> 
         Assert.Equal(TaskState.Failed, train.State);
         Assert.Equal("TrainingException: Only 40 of the 40 rows have a label; training needs at least 50 labelled rows.", train.Error);
         Assert.Equal(TaskState.UpstreamFailed, run.Task(RegisterTask.Name).State);
+        // A failed run keeps its folder for diagnosis and reruns (later retrains sweep it after a week).
+        Assert.Equal([$"tenants/{slug}/runs/{run.Run.Id:N}/{RunFolder.Lineage}"], await App.Regions.StoreFor("us").ListAsync($"tenants/{slug}/runs/"));
+        var versions = await App.WithScopeAsync(s => s.GetRequiredService<ModelRegistry>().ListAsync(slug, UseCase));
+        Assert.Empty(versions.Value!.Versions);
+    }
+
+    [Fact]
+    public async Task A_single_class_in_the_newest_rows_fails_the_train_task_naming_it_and_registers_nothing()
+    {
+        using var admin = App.CreateAdminClient();
+        // Accounts churn only in the older half: validation passes (two values), the newest rows (the test split) hold one.
+        var slug = await RetrainTenants.CreateHandMadeAsync(App, admin, rows: 200, churned: i => i < 100 && i % 3 == 0);
+
+        var run = await admin.WaitFinishedAsync(await RetrainAsync(admin, slug), TimeSpan.FromMinutes(2));
+
+        Assert.True(run.Run.State == RunState.Failed, RunsClient.Describe(run));
+        Assert.Equal(TaskState.Succeeded, run.Task(DataTasks.Validate).State);
+        Assert.Equal("TrainingException: All 40 test rows have the label false; a binary model needs at least two classes in both the training and the test rows.",
+            run.Task(TrainTask.Name).Error);
         var versions = await App.WithScopeAsync(s => s.GetRequiredService<ModelRegistry>().ListAsync(slug, UseCase));
         Assert.Empty(versions.Value!.Versions);
     }

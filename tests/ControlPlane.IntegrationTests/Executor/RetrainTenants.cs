@@ -35,4 +35,30 @@ internal static class RetrainTenants
 
     public static Task<int> SaveRulesAsync(ControlPlaneApp app, string slug, string useCase, RuleSet rules) =>
         app.WithDbAsync(db => DemoRules.SaveAsync(db, slug, useCase, rules));
+
+    /// <summary>
+    /// A tenant with a small hand-made file (no missing values, so validation passes): account, daily "As Of" dates,
+    /// "Churned" yes/no as <paramref name="churned"/> says for each row, and one feature, seats.
+    /// </summary>
+    public static async Task<string> CreateHandMadeAsync(ControlPlaneApp app, HttpClient admin, int rows, Func<int, bool> churned)
+    {
+        var slug = TestSlugs.New("rt");
+        var response = await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Retrain {slug}", slug, region = "us", useCases = new[] { DemoUseCaseKeys.ChurnRisk } });
+        response.EnsureSuccessStatusCode();
+        var csv = new System.Text.StringBuilder("Account,As Of,Churned,Seats\n");
+        for (var i = 0; i < rows; i++)
+        {
+            csv.Append(System.FormattableString.Invariant($"a{i},{new DateTime(2026, 1, 1).AddDays(i):yyyy-MM-dd},{(churned(i) ? "yes" : "no")},{i % 40 + 1}\n"));
+        }
+
+        await AddUploadAsync(app, slug, DemoUseCaseKeys.ChurnRisk, "accounts.csv", System.Text.Encoding.UTF8.GetBytes(csv.ToString()));
+        var churn = Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == DemoUseCaseKeys.ChurnRisk);
+        await SaveRulesAsync(app, slug, DemoUseCaseKeys.ChurnRisk, new RuleSet
+        {
+            EntityKey = "Account", EventTime = "As Of", Label = new LabelRule { Source = "Churned" },
+            Features = [new FeatureRule { Name = "seats", Source = "Seats" }],
+            Drop = churn.DefaultFeatures.Select(f => f.Name).Where(n => n != "seats").ToArray(),
+        });
+        return slug;
+    }
 }

@@ -63,7 +63,7 @@ public sealed partial class StartRunForm
         }
 
         _request.Parameters = parameters;
-        if (Described?.FanOut == true)
+        if (Described?.ForWholeUseCase == true)
         {
             _request.Tenant = null;
         }
