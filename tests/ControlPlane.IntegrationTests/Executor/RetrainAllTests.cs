@@ -20,10 +20,10 @@ public abstract class RetrainAllTests<TProvider>(RetrainFixture<TProvider> fixtu
     public async Task Retrain_all_pools_each_region_then_retrains_every_tenant_deciding_own_or_pooled()
     {
         using var admin = App.CreateAdminClient();
-        var big = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 700, seed: 3);
-        var other = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 600, seed: 4);
-        var small = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 150, seed: 5);
-        var alone = await RetrainTenants.CreateAsync(App, admin, UseCase, "eu", rows: 500, seed: 6);
+        var big = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 700, seed: 3, slug: "pool-big");
+        var other = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 600, seed: 4, slug: "pool-other");
+        var small = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 150, seed: 5, slug: "pool-small");
+        var alone = await RetrainTenants.CreateAsync(App, admin, UseCase, "eu", rows: 500, seed: 6, slug: "pool-alone");
         // Pooling reads dataset versions: make them (retrain-all's children would ingest too, but after the pool).
         foreach (var slug in new[] { big, other, small, alone })
         {

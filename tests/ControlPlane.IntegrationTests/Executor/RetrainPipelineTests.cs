@@ -22,7 +22,7 @@ public abstract class RetrainPipelineTests<TProvider>(RetrainFixture<TProvider> 
     public async Task A_retrain_registers_version_1_as_champion_with_lineage_and_a_second_goes_through_the_gate_on_the_same_test_data()
     {
         using var admin = App.CreateAdminClient();
-        var slug = await RetrainTenants.CreateAsync(App, admin, UseCase, "eu", rows: 800);
+        var slug = await RetrainTenants.CreateAsync(App, admin, UseCase, "eu", rows: 800, slug: "own-line");
         var orphan = $"tenants/{slug}/runs/{Guid.NewGuid():N}/lineage.json"; // of a run that no longer exists
         await App.Regions.StoreFor("eu").WriteAsync(orphan, new MemoryStream("{}"u8.ToArray()));
 
@@ -109,7 +109,7 @@ public abstract class RetrainPipelineTests<TProvider>(RetrainFixture<TProvider> 
     public async Task Rules_that_no_longer_match_the_data_are_refused_naming_the_versions_and_the_missing_column()
     {
         using var admin = App.CreateAdminClient();
-        var slug = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 200, seed: 3);
+        var slug = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 200, seed: 3, slug: "rules-drift");
         var ingest = await admin.WaitFinishedAsync(await admin.StartRunAsync(DataPipelines.DataRefresh, tenant: slug, useCase: UseCase));
         Assert.True(ingest.Run.State == RunState.Succeeded, RunsClient.Describe(ingest));
         var rules = await App.WithScopeAsync(async s => (await s.GetRequiredService<FeatureRuleService>().GetAsync(slug, UseCase)).Value!.Overrides);

@@ -10,9 +10,10 @@ namespace ControlPlane.IntegrationTests.Executor;
 /// <summary>Tenants ready to retrain: enrolled in one use case, with demo rules saved and raw uploads waiting for ingest.</summary>
 internal static class RetrainTenants
 {
-    public static async Task<string> CreateAsync(ControlPlaneApp app, HttpClient admin, string useCase, string region, int rows, int seed = 1)
+    /// <param name="slug">A fixed slug makes the generated data the same at every run (the generator's styles follow the slug).</param>
+    public static async Task<string> CreateAsync(ControlPlaneApp app, HttpClient admin, string useCase, string region, int rows, int seed = 1, string? slug = null)
     {
-        var slug = TestSlugs.New("rt");
+        slug ??= TestSlugs.New("rt");
         var response = await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Retrain {slug}", slug, region, useCases = new[] { useCase } });
         response.EnsureSuccessStatusCode();
         var dataset = Demo(slug, useCase, rows, seed);
