@@ -1,6 +1,8 @@
 using ControlPlane.Core.Home;
 using ControlPlane.Core.Tenants;
+using ControlPlane.Core.Registry;
 using ControlPlane.IntegrationTests.Infrastructure;
+using ControlPlane.IntegrationTests.Registry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.IntegrationTests.Home;
@@ -38,6 +40,29 @@ public abstract class HomeMatrixTests<TProvider>(AppFixture<TProvider> fixture) 
             .GetAsync(new TenantQuery { Search = marker, UseCase = "ticket-routing", Region = "eu" }));
         Assert.Equal([$"m2-{marker}"], filtered.Rows.Items.Select(r => r.Slug));
         Assert.Equal(["ticket-routing"], filtered.Columns.Select(c => c.Key));
+    }
+
+    [Fact]
+    public async Task A_cell_carries_its_champion_version_with_when_it_was_trained_and_its_headline()
+    {
+        var withModel = await ModelVersions.EnrollmentWithDatasetAsync(App, "us");
+        var withoutModel = await ModelVersions.EnrollmentWithDatasetAsync(App, "us");
+        await ModelVersions.RegisteredAsync(App, withModel, 0.71);
+        var second = await ModelVersions.RegisteredAsync(App, withModel, 0.83);
+        var promoted = await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(withModel, ModelVersions.UseCase, second, AliasNames.Champion, "test", "best so far"));
+        Assert.True(promoted.IsOk, promoted.Message);
+
+        var matrix = await App.WithScopeAsync(sp => sp.GetRequiredService<HomeMatrixService>()
+            .GetAsync(new TenantQuery { Search = withModel }));
+        var champion = matrix.Rows.Items.Single().Cells[ModelVersions.UseCase].Champion;
+        var others = await App.WithScopeAsync(sp => sp.GetRequiredService<HomeMatrixService>()
+            .GetAsync(new TenantQuery { Search = withoutModel }));
+
+        Assert.NotNull(champion);
+        Assert.Equal((second, false, "auc", 0.83, true), (champion.Number, champion.Pooled, champion.Metric, champion.Value, champion.HigherIsBetter));
+        Assert.Equal(DateTimeKind.Utc, champion.TrainedAt.Kind);
+        Assert.InRange(DateTime.UtcNow - champion.TrainedAt, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+        Assert.Null(others.Rows.Items.Single().Cells[ModelVersions.UseCase].Champion);
     }
 }
 
