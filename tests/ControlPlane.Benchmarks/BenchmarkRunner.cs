@@ -8,7 +8,6 @@ public static class BenchmarkRunner
     public static async Task<int> RunAsync(IReadOnlyList<IScenario> scenarios, string[] args)
     {
         var names = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
-        var postgres = Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("CONTROLPLANE_BENCH_PG");
         var write = !args.Contains("--no-write");
         var unknown = names.Except(scenarios.Select(s => s.Name)).ToList();
         if (unknown.Count > 0)
@@ -20,7 +19,8 @@ public static class BenchmarkRunner
         var work = Directory.CreateTempSubdirectory("cp-bench-").FullName;
         try
         {
-            var settings = new BenchmarkSettings(postgres, work);
+            var settings = new BenchmarkSettings(null, work, args);
+            settings = settings with { PostgresConnectionString = settings.Option("--postgres") ?? Environment.GetEnvironmentVariable("CONTROLPLANE_BENCH_PG") };
             foreach (var scenario in scenarios.Where(s => names.Count == 0 || names.Contains(s.Name)))
             {
                 Console.WriteLine($"== {scenario.Name}: {scenario.Title}");
@@ -39,12 +39,6 @@ public static class BenchmarkRunner
         {
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static string Render(ScenarioReport r)

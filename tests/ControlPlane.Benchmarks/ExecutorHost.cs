@@ -1,6 +1,11 @@
+using System.Diagnostics;
 using ControlPlane.Core;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Pipelines;
 using ControlPlane.Executor;
 using ControlPlane.Executor.Definitions;
+using ControlPlane.Executor.Engine;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,6 +47,28 @@ public sealed class ExecutorHost : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync();
         return new ExecutorHost(host);
+    }
+
+    /// <summary>Creates a run and polls its state until it finishes; the run's id when it succeeded.</summary>
+    /// <exception cref="InvalidOperationException">The run ended in another state than succeeded.</exception>
+    public async Task<Guid> RunAndWaitAsync(RunRequest request, TimeSpan timeout, CancellationToken ct)
+    {
+        var run = await Services.GetRequiredService<DagEngine>().CreateRunAsync(request, ct);
+        var dbs = Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>();
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            var state = await db.PipelineRuns.Where(r => r.Id == run.Id).Select(r => r.State).FirstAsync(ct);
+            if (state.IsFinished())
+            {
+                return state == RunState.Succeeded ? run.Id : throw new InvalidOperationException($"Benchmark run of {request.Pipeline} ended {state}.");
+            }
+
+            await Task.Delay(50, ct);
+        }
+
+        throw new TimeoutException($"Benchmark run of {request.Pipeline} did not finish in {timeout.TotalMinutes:0} minutes.");
     }
 
     public async ValueTask DisposeAsync()

@@ -12,7 +12,16 @@ public interface IScenario
     Task<ScenarioReport> RunAsync(BenchmarkSettings settings, CancellationToken ct);
 }
 
-public sealed record BenchmarkSettings(string? PostgresConnectionString, string WorkFolder);
+/// <summary>What every scenario gets: the optional PostgreSQL server, a scratch folder and the command line (for scenario options).</summary>
+public sealed record BenchmarkSettings(string? PostgresConnectionString, string WorkFolder, IReadOnlyList<string> Arguments)
+{
+    /// <summary>The value after <paramref name="name"/> on the command line (e.g. <c>--tenants 20</c>), or null.</summary>
+    public string? Option(string name)
+    {
+        var i = Arguments.ToList().IndexOf(name);
+        return i >= 0 && i + 1 < Arguments.Count ? Arguments[i + 1] : null;
+    }
+}
 
 public sealed record Measurement(string Operation, string Provider, Timing Timing, double RatioToFloor, string? Note = null);
 

@@ -56,7 +56,12 @@ public sealed class DemoSeeder(
         logger.LogInformation("Seeded {Count} demo tenants: {Tenants}", DemoTenants.Standard.Count, string.Join(", ", DemoTenants.Standard.Select(t => t.Slug)));
     }
 
-    private async Task SeedTenantAsync(DemoTenant demo, DateTime asOf, CancellationToken ct)
+    /// <summary>
+    /// Creates one demo tenant with its enrollments, an upload of its generated data per use case (not yet ingested)
+    /// and the demo rules; a tenant or upload the services refuse is logged and skipped. Also used by the benchmarks
+    /// to seed generated tenants.
+    /// </summary>
+    public async Task SeedTenantAsync(DemoTenant demo, DateTime asOf, CancellationToken ct)
     {
         var created = await tenants.CreateAsync(
             new CreateTenantRequest { Name = demo.DisplayName, Slug = demo.Slug, Region = demo.Region, UseCases = demo.UseCaseKeys.ToList() }, Actor, ct: ct);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Pipelines;
 using ControlPlane.Executor.Definitions;
@@ -131,26 +130,8 @@ public sealed class ExecutorScenario : IScenario
         }, runs: 100, warmup: 20);
     }
 
-    private static async Task<Guid> RunAndWaitAsync(ExecutorHost node, string pipeline, CancellationToken ct)
-    {
-        var engine = node.Services.GetRequiredService<DagEngine>();
-        var run = await engine.CreateRunAsync(new RunRequest(pipeline, Trigger: "bench", TriggeredBy: "bench"), ct);
-        var dbs = node.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>();
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromMinutes(10))
-        {
-            await using var db = await dbs.CreateDbContextAsync(ct);
-            var state = await db.PipelineRuns.Where(r => r.Id == run.Id).Select(r => r.State).FirstAsync(ct);
-            if (state.IsFinished())
-            {
-                return state == RunState.Succeeded ? run.Id : throw new InvalidOperationException($"Benchmark run of {pipeline} ended {state}.");
-            }
-
-            await Task.Delay(50, ct);
-        }
-
-        throw new TimeoutException($"Benchmark run of {pipeline} did not finish in 10 minutes.");
-    }
+    private static Task<Guid> RunAndWaitAsync(ExecutorHost node, string pipeline, CancellationToken ct) =>
+        node.RunAndWaitAsync(new RunRequest(pipeline, Trigger: "bench", TriggeredBy: "bench"), TimeSpan.FromMinutes(10), ct);
 
     private static async Task<Timing> GapsAsync(IDbContextFactory<ControlPlaneDbContext> dbs, Guid runId, CancellationToken ct)
     {
