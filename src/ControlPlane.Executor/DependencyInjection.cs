@@ -31,6 +31,7 @@ public static class DependencyInjection
         services.AddSingleton(DataPipelines.FanOutDefinition());
         services.AddSingleton(RetrainPipelines.Definition());
         services.AddSingleton(RetrainPipelines.AllDefinition());
+        services.AddSingleton(ReproducePipeline.Definition());
         services.AddSingleton<PipelineCatalog>();
         services.AddHostedService<PipelineCatalogCheck>();
         services.AddSingleton<ExecutorNode>();

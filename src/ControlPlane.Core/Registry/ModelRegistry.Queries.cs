@@ -43,7 +43,7 @@ public sealed partial class ModelRegistry
             .FirstOrDefaultAsync(v => v.EnrollmentId == enrollment.Id && v.Number == number, ct);
         if (version is null)
         {
-            return Result<ModelVersionDetails>.NotFound($"'{tenant}' has no version {number} of its '{useCase}' model.");
+            return Result<ModelVersionDetails>.NotFound(NoVersion(tenant, useCase, number));
         }
 
         var aliases = await db.ModelAliases.AsNoTracking().Where(a => a.EnrollmentId == enrollment.Id).ToListAsync(ct);

@@ -1,4 +1,9 @@
 using Bunit;
+using ControlPlane.Core.Registry;
+using ControlPlane.Core.Security;
+using ControlPlane.Executor.Pipelines;
+using ControlPlane.Executor.Runs;
+using Microsoft.Extensions.DependencyInjection;
 using ControlPlane.Web.Components.Models;
 
 namespace ControlPlane.ComponentTests.Models;
@@ -44,6 +49,52 @@ public sealed class VersionPageTests : ModelsTestContext
     }
 
     [Fact]
+    public async Task Stored_reproductions_are_listed_with_their_outcome_and_the_reproduce_button_starts_a_run_and_links_to_it()
+    {
+        await EnrollAsync(Tenant);
+        await RegisterAsync(Tenant, Reports.Binary(auc: 0.8));
+        var (same, differs) = (Guid.NewGuid(), Guid.NewGuid());
+        await SaveReproductionAsync(new ReproductionOutcome(1, true, "fp-auc-0.8", "fp-auc-0.8", new Dictionary<string, double> { ["auc"] = 0 },
+            new DateTime(2026, 11, 20, 8, 30, 0, DateTimeKind.Utc), same));
+        await SaveReproductionAsync(new ReproductionOutcome(1, false, "fp-auc-0.8", "fp-other", new Dictionary<string, double> { ["auc"] = -0.0125 },
+            new DateTime(2026, 11, 21, 9, 0, 0, DateTimeKind.Utc), differs));
+
+        var cut = RenderVersion(1);
+
+        Assert.Equal([differs.ToString(), same.ToString()], cut.FindAll("[data-reproduction-run]").Select(e => e.GetAttribute("data-reproduction-run")));
+        var identical = cut.Find($"[data-reproduction-run='{same}']");
+        Assert.Equal("true", identical.GetAttribute("data-identical"));
+        Assert.Contains("Identical ✓ · 2026-11-20 08:30 UTC", identical.TextContent, StringComparison.Ordinal);
+        Assert.Equal($"/runs/{same}", identical.QuerySelector("a")!.GetAttribute("href"));
+        var different = cut.Find($"[data-reproduction-run='{differs}']");
+        Assert.Equal("false", different.GetAttribute("data-identical"));
+        Assert.Contains("Differs ✗", different.TextContent, StringComparison.Ordinal);
+        Assert.Contains("largest change: auc -0.0125", different.TextContent, StringComparison.Ordinal);
+
+        cut.Find("#reproduce").Click();
+
+        cut.WaitForAssertion(() => Assert.StartsWith("/runs/", cut.Find("#reproduce-run").GetAttribute("href"), StringComparison.Ordinal), Wait);
+        var runId = Guid.Parse(cut.Find("#reproduce-run").GetAttribute("href")!["/runs/".Length..]);
+        var run = await Services.GetRequiredService<RunService>().GetAsync(runId);
+        Assert.Equal((ReproducePipeline.Name, Tenant, "1"), (run!.Run.Pipeline, run.Run.Tenant, run.Parameters[ReproducePipeline.VersionParameter]));
+    }
+
+    [Fact]
+    public async Task Viewers_see_the_reproductions_but_no_reproduce_button()
+    {
+        await EnrollAsync(Tenant);
+        await RegisterAsync(Tenant, Reports.Binary(auc: 0.8));
+        await SaveReproductionAsync(new ReproductionOutcome(1, true, "fp-auc-0.8", "fp-auc-0.8", new Dictionary<string, double>(), DateTime.UtcNow, Guid.NewGuid()));
+        Auth.SetRoles("Viewer");
+        Auth.SetPolicies(Policies.Read);
+
+        var cut = RenderVersion(1);
+
+        Assert.Single(cut.FindAll("[data-reproduction-run]"));
+        Assert.Empty(cut.FindAll("#reproduce"));
+    }
+
+    [Fact]
     public async Task A_version_that_does_not_exist_is_named()
     {
         await EnrollAsync(Tenant);
@@ -51,6 +102,12 @@ public sealed class VersionPageTests : ModelsTestContext
         var cut = Render<VersionPage>(p => p.Add(x => x.Slug, Tenant).Add(x => x.UseCase, UseCase).Add(x => x.Number, 7));
 
         cut.WaitForAssertion(() => Assert.Contains("no version 7", cut.Find("#version-error").TextContent, StringComparison.Ordinal), Wait);
+    }
+
+    private async Task SaveReproductionAsync(ReproductionOutcome outcome)
+    {
+        var saved = await Registry.SaveReproductionAsync(Tenant, UseCase, outcome);
+        Assert.True(saved.IsOk, saved.Message);
     }
 
     private IRenderedComponent<VersionPage> RenderVersion(int number)

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.IntegrationTests.Executor;
 
-public abstract class RetrainPipelineTests<TProvider>(RetrainFixture<TProvider> fixture) : IClassFixture<RetrainFixture<TProvider>>
+public abstract partial class RetrainPipelineTests<TProvider>(RetrainFixture<TProvider> fixture) : IClassFixture<RetrainFixture<TProvider>>
     where TProvider : IProviderKind
 {
     private const string UseCase = DemoUseCaseKeys.ChurnRisk;
