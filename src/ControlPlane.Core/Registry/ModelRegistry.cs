@@ -25,8 +25,13 @@ public sealed partial class ModelRegistry(
     /// <summary>Registrations racing for a number retry with the next one this many times.</summary>
     private const int NumberAttempts = 5;
 
-    /// <summary>ML.NET's assembly version, recorded with every version.</summary>
-    public static string LibraryVersion { get; } = typeof(Microsoft.ML.MLContext).Assembly.GetName().Version?.ToString() ?? "unknown";
+    /// <summary>
+    /// ML.NET's package version ("5.0.1"), recorded with every version. Its assembly version is pinned at 1.0.0.0 across
+    /// releases, so the informational version (without the build's commit suffix) is the one that tells releases apart.
+    /// </summary>
+    public static string LibraryVersion { get; } =
+        typeof(Microsoft.ML.MLContext).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? "unknown";
 
     /// <summary>The app's informational version (with the commit when the build knows it).</summary>
     public static string CodeVersion { get; } =

@@ -29,7 +29,7 @@ public abstract class ModelRegistrationTests<TProvider>(AppFixture<TProvider> fi
         Assert.Equal((1, dataset.Sha256, dataset.Id, 0), (details.Summary.DatasetVersionNumber, details.DatasetSha256, details.DatasetVersionId, details.Summary.RulesVersionNumber));
         Assert.Equal(("FastTree", 42, "auc", 0.81, true), (details.Summary.Trainer, details.Seed, details.Summary.HeadlineMetric, details.Summary.HeadlineValue, details.Summary.HigherIsBetter));
         Assert.Equal("100", details.Hyperparameters["numberOfTrees"]);
-        Assert.Equal(typeof(Microsoft.ML.MLContext).Assembly.GetName().Version!.ToString(), details.LibraryVersion);
+        Assert.StartsWith("5.", details.LibraryVersion, StringComparison.Ordinal); // the ML.NET package, not its pinned 1.0.0.0 assembly version
         Assert.False(string.IsNullOrWhiteSpace(details.CodeVersion));
         Assert.Equal((TimeSpan.FromSeconds(3.5), "test:retrain", new string('a', 64)), (details.TrainingDuration, details.Summary.TriggeredBy, details.PredictionFingerprint));
         Assert.Equal(0.7, details.Report.Test.Accuracy);
