@@ -1,4 +1,5 @@
 using ControlPlane.Core.Common;
+using ControlPlane.Core.Tenants;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Core.Registry;
@@ -8,40 +9,16 @@ public sealed partial class ModelRegistry
     private const int MaxReasonLength = 1000;
 
     /// <summary>An analyst moves an alias to one of the enrollment's own versions, by number; the reason is required.</summary>
-    public async Task<Result<AliasChangeView>> PromoteAsync(
-        string tenant, string useCase, int number, string alias, string actor, string reason, CancellationToken ct = default)
-    {
-        var enrollment = await FindEnrollmentAsync(tenant, useCase, ct);
-        if (enrollment is null)
-        {
-            return Result<AliasChangeView>.NotFound(NotEnrolled(tenant, useCase));
-        }
-
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var line = ModelLines.ForEnrollment(enrollment.Id);
-        var id = await db.ModelVersions.Where(v => v.Line == line && v.Number == number).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
-        return id is null
-            ? Result<AliasChangeView>.NotFound($"'{tenant}' has no version {number} of its '{useCase}' model.")
-            : await PromoteAsync(tenant, useCase, id.Value, alias, actor, reason, ct);
-    }
+    public Task<Result<AliasChangeView>> PromoteAsync(
+        string tenant, string useCase, int number, string alias, string actor, string reason, CancellationToken ct = default) =>
+        PromoteByNumberAsync(tenant, useCase, number, e => ModelLines.ForEnrollment(e.Id),
+            _ => NoVersion(tenant, useCase, number), alias, actor, reason, ct);
 
     /// <summary>An analyst serves the enrollment with the pooled model of its use case and region, version <paramref name="pooledNumber"/>.</summary>
-    public async Task<Result<AliasChangeView>> PromotePooledAsync(
-        string tenant, string useCase, int pooledNumber, string alias, string actor, string reason, CancellationToken ct = default)
-    {
-        var enrollment = await FindEnrollmentAsync(tenant, useCase, ct);
-        if (enrollment is null)
-        {
-            return Result<AliasChangeView>.NotFound(NotEnrolled(tenant, useCase));
-        }
-
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var line = ModelLines.ForPool(enrollment.UseCaseId, enrollment.Tenant!.Region);
-        var id = await db.ModelVersions.Where(v => v.Line == line && v.Number == pooledNumber).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
-        return id is null
-            ? Result<AliasChangeView>.NotFound($"There is no pooled version {pooledNumber} of '{useCase}' in region '{enrollment.Tenant.Region}'.")
-            : await PromoteAsync(tenant, useCase, id.Value, alias, actor, reason, ct);
-    }
+    public Task<Result<AliasChangeView>> PromotePooledAsync(
+        string tenant, string useCase, int pooledNumber, string alias, string actor, string reason, CancellationToken ct = default) =>
+        PromoteByNumberAsync(tenant, useCase, pooledNumber, e => ModelLines.ForPool(e.UseCaseId, e.Tenant!.Region),
+            e => $"There is no pooled version {pooledNumber} of '{useCase}' in region '{e.Tenant!.Region}'.", alias, actor, reason, ct);
 
     /// <summary>
     /// An analyst moves an alias to a version given by id: one of the enrollment's own, or a pooled version of its use case
@@ -51,11 +28,37 @@ public sealed partial class ModelRegistry
         string tenant, string useCase, Guid versionId, string alias, string actor, string reason, CancellationToken ct = default)
     {
         var enrollment = await FindEnrollmentAsync(tenant, useCase, ct);
+        return enrollment is null
+            ? Result<AliasChangeView>.NotFound(NotEnrolled(tenant, useCase))
+            : await PromoteAsync(enrollment, tenant, useCase, versionId, alias, actor, reason, ct);
+    }
+
+    /// <summary>Finds version <paramref name="number"/> on the enrollment's own or pooled line, then moves the alias to it.</summary>
+    private async Task<Result<AliasChangeView>> PromoteByNumberAsync(
+        string tenant, string useCase, int number, Func<Enrollment, string> lineOf, Func<Enrollment, string> missing,
+        string alias, string actor, string reason, CancellationToken ct)
+    {
+        var enrollment = await FindEnrollmentAsync(tenant, useCase, ct);
         if (enrollment is null)
         {
             return Result<AliasChangeView>.NotFound(NotEnrolled(tenant, useCase));
         }
 
+        Guid? id;
+        var line = lineOf(enrollment);
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            id = await db.ModelVersions.Where(v => v.Line == line && v.Number == number).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
+        }
+
+        return id is null
+            ? Result<AliasChangeView>.NotFound(missing(enrollment))
+            : await PromoteAsync(enrollment, tenant, useCase, id.Value, alias, actor, reason, ct);
+    }
+
+    private async Task<Result<AliasChangeView>> PromoteAsync(
+        Enrollment enrollment, string tenant, string useCase, Guid versionId, string alias, string actor, string reason, CancellationToken ct)
+    {
         var errors = CheckManualMove(alias, reason);
         await using var db = await dbs.CreateDbContextAsync(ct);
         var version = await db.ModelVersions.AsNoTracking().Include(v => v.Enrollment!.Tenant).Include(v => v.UseCase)
