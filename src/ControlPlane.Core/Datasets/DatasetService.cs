@@ -140,14 +140,16 @@ public sealed class DatasetService(
         await using var snapshot = DatasetPasses.ScratchFile();
         await DatasetPasses.SnapshotAsync(store, incoming, extension, profile, snapshot, ct);
         var tenantSlug = enrollment.Tenant!.Slug;
-        var checkedReport = await validation.ComputeAsync(tenantSlug, enrollment.UseCase!.Key, 0, profile, snapshot, ct);
-        if (checkedReport.Value is not { } report)
+        var view = await rules.GetAsync(tenantSlug, enrollment.UseCase!.Key, ct: ct);
+        if (view.Value is not { } enrollmentRules)
         {
-            return Result<CreatedDatasetVersion>.NotFound(checkedReport.Message!);
+            return Result<CreatedDatasetVersion>.NotFound(view.Message!);
         }
 
+        var report = await validation.ComputeAsync(enrollmentRules, 0, profile, snapshot, ct);
+
         // The time range is read from the column the tenant's rules map the event time to, not the use case's name for it.
-        var eventTimeColumn = (await rules.GetAsync(tenantSlug, enrollment.UseCase.Key, ct: ct)).Value?.Effective.EventTime;
+        var eventTimeColumn = enrollmentRules.Effective.EventTime;
 
         // Two uploads may race for the same number; the loser takes the next one, once.
         for (var attempt = 0; ; attempt++)

@@ -35,23 +35,24 @@ public sealed class DatasetValidationService(
         var store = regions.StoreFor(version.Region);
         var profile = JsonSerializer.Deserialize<TableProfile>(version.ProfileJson, DatasetService.JsonOptions)
             ?? throw new InvalidOperationException($"Dataset version {version.Number} has no profile.");
-        var report = await ComputeAsync(tenantSlug, useCase, version.Number, profile,
-            columns => SnapshotReader.ReadAsync(store, version.SnapshotPath, columns, null, ct), ct);
-        if (!report.IsOk) return report;
+        var view = await rules.GetAsync(tenantSlug, useCase, ct: ct);
+        if (!view.IsOk) return Result<ValidationReport>.NotFound(view.Message!);
 
-        Record(version, report.Value!);
+        var report = await ComputeAsync(view.Value!, version.Number, profile,
+            columns => SnapshotReader.ReadAsync(store, version.SnapshotPath, columns, null, ct));
+        Record(version, report);
         await db.SaveChangesAsync(ct);
-        return report;
+        return Result<ValidationReport>.Ok(report);
     }
 
     /// <summary>The report of a version being made, before it is stored: the snapshot is still a local file.</summary>
-    internal Task<Result<ValidationReport>> ComputeAsync(
-        string tenantSlug, string useCase, int number, TableProfile profile, Stream snapshot, CancellationToken ct) =>
-        ComputeAsync(tenantSlug, useCase, number, profile, columns =>
+    /// <param name="view">The enrollment's rules, already read by the caller (which also uses them).</param>
+    internal Task<ValidationReport> ComputeAsync(RuleSetView view, int number, TableProfile profile, Stream snapshot, CancellationToken ct) =>
+        ComputeAsync(view, number, profile, columns =>
         {
             snapshot.Position = 0;
             return SnapshotReader.ReadAsync(snapshot, columns, null, ct);
-        }, ct);
+        });
 
     internal static void Record(DatasetVersion version, ValidationReport report)
     {
@@ -59,16 +60,12 @@ public sealed class DatasetValidationService(
         version.ValidationJson = JsonSerializer.Serialize(report, DatasetService.JsonOptions);
     }
 
-    private async Task<Result<ValidationReport>> ComputeAsync(
-        string tenantSlug, string useCase, int number, TableProfile profile,
-        Func<IReadOnlyCollection<string>, Task<ML.Rules.RawTable>> readRows, CancellationToken ct)
+    private async Task<ValidationReport> ComputeAsync(
+        RuleSetView view, int number, TableProfile profile, Func<IReadOnlyCollection<string>, Task<ML.Rules.RawTable>> readRows)
     {
-        var view = await rules.GetAsync(tenantSlug, useCase, ct: ct);
-        if (!view.IsOk) return Result<ValidationReport>.NotFound(view.Message!);
-
-        var mapped = MappedColumns.From(view.Value!.Effective);
+        var mapped = MappedColumns.From(view.Effective);
         var rows = await readRows(DatasetValidator.RowColumns(mapped));
-        var input = new ValidationInput(view.Value.Effective, view.Value.Task, profile, rows, options.Value.Validation);
-        return Result<ValidationReport>.Ok(DatasetValidator.Validate(input, number, view.Value.Number, Clock.UtcNow(time)));
+        var input = new ValidationInput(view.Effective, view.Task, profile, rows, options.Value.Validation);
+        return DatasetValidator.Validate(input, number, view.Number, Clock.UtcNow(time));
     }
 }
