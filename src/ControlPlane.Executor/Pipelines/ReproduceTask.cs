@@ -33,6 +33,7 @@ public static class ReproduceTask
         var settings = inputs.Settings with
         {
             Seed = stored.Seed, Trainers = [stored.Summary.Trainer], Hyperparameters = stored.Hyperparameters, DefaultHyperparametersOnly = false,
+            TestFraction = stored.Report.TestFraction, Threads = stored.Report.Threads, ExplainedRows = stored.Report.ExplainedRows,
         };
         ctx.Log.LogInformation("Reproducing v{Version}: dataset version {Dataset}, rules version {Rules}, {Trainer} with seed {Seed} and {Hyperparameters}",
             number, lineage.DatasetVersion, lineage.RulesVersion, stored.Summary.Trainer, stored.Seed,

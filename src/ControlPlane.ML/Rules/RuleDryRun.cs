@@ -68,7 +68,7 @@ public static class RuleDryRun
         var values = new Dictionary<string, long>(StringComparer.Ordinal);
         var known = output.Schema[label.KnownColumn];
         var display = output.Schema[label.DisplayColumn];
-        using (var cursor = output.GetRowCursor([known, display]))
+        using (var cursor = output.OpenSerialCursor([known, display]))
         {
             var isKnown = cursor.GetGetter<bool>(known);
             var read = DisplayReader(cursor, display);
@@ -129,7 +129,7 @@ public static class RuleDryRun
     private static bool NumbersAreZeroOne(IDataView output, string source)
     {
         var column = output.Schema[source];
-        using var cursor = output.GetRowCursor([column]);
+        using var cursor = output.OpenSerialCursor([column]);
         var get = cursor.GetGetter<float>(column);
         var v = 0f;
         while (cursor.MoveNext())
@@ -147,7 +147,7 @@ public static class RuleDryRun
     private static bool AnyValue(IDataView output, string columnName)
     {
         var column = output.Schema[columnName];
-        using var cursor = output.GetRowCursor([column]);
+        using var cursor = output.OpenSerialCursor([column]);
         switch (column.Type)
         {
             case TextDataViewType:

@@ -37,7 +37,7 @@ public static class RulePreview
         var shown = Math.Min(rows, data.RowCount);
         var output = compiled.Context.Data.TakeRows(fitted.Transform(data), shown);
         var result = new List<RulePreviewRow>(shown);
-        using (var cursor = output.GetRowCursor(output.Schema))
+        using (var cursor = output.OpenSerialCursor(output.Schema))
         {
             var features = compiled.Features.Select(f => (f.Name, Read: PreviewCells.Feature(cursor, f))).ToList();
             var label = PreviewCells.Label(cursor, compiled.Label);

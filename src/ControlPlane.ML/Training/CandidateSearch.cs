@@ -5,14 +5,18 @@ namespace ControlPlane.ML.Training;
 
 /// <summary>
 /// Chooses a candidate by cross-validation on the training rows: time-ordered expanding folds when the split is by
-/// time (each fold validates on rows newer than those it trains on), else contiguous folds of the shuffled rows. New
-/// candidates stop once the budget is spent; the first is always tried. Folds whose validation rows hold a single class
-/// are skipped; a candidate without any usable fold is left out of the scores (and is chosen only if none has one).
-/// With a single candidate nothing is cross-validated and the scores are empty.
+/// time (each fold validates on rows newer than those it trains on), else contiguous folds of the shuffled rows.
+/// Folds whose validation rows hold a single class are skipped; a candidate without any usable fold is left out of the
+/// scores. With a single candidate nothing is cross-validated and the scores are empty.
+/// <para>The time budget holds inside a candidate too: the budget is looked at before every fold, and a candidate
+/// whose folds it cuts short is dropped (a score from fewer folds would not compare fairly). Before a candidate starts,
+/// its time is estimated from what the same trainer took per fold so far, scaled by its size (trees × leaves for
+/// boosted trees); one that would not fit in what is left is skipped. When no candidate got a score, the first (the
+/// first trainer's default setting) is chosen. The report's search note says what was left out and why.</para>
 /// </summary>
 internal static class CandidateSearch
 {
-    public static (TrainerCandidate Best, IReadOnlyList<CandidateScore> Scores) Run(
+    public static (TrainerCandidate Best, IReadOnlyList<CandidateScore> Scores, string? Note) Run(
         MLContext ml, FeatureMatrix train, TaskType task, TrainingSettings settings, bool byTime,
         Action<double, string>? progress, CancellationToken ct)
     {
@@ -20,39 +24,68 @@ internal static class CandidateSearch
         var (metric, higher) = ModelEvaluator.Headline(task);
         if (grid.Count == 1)
         {
-            return (grid[0], []); // nothing to choose between: no cross-validation, no scores
+            return (grid[0], [], null); // nothing to choose between: no cross-validation, no scores
         }
 
         var folds = Folds(train.Count, settings.Folds, byTime);
         var budget = Stopwatch.StartNew();
         var scores = new List<CandidateScore>();
-        var tried = 0;
+        var secondsPerFoldAndSize = new Dictionary<string, double>(StringComparer.Ordinal);
+        int predictedOver = 0, cutShort = 0, untried = 0;
         TrainerCandidate? best = null;
         var bestScore = double.NaN;
-        foreach (var candidate in grid)
+        for (var k = 0; k < grid.Count; k++)
         {
             ct.ThrowIfCancellationRequested();
-            if (tried > 0 && budget.Elapsed >= settings.TimeBudget)
+            var candidate = grid[k];
+            var left = settings.TimeBudget - budget.Elapsed;
+            if (left <= TimeSpan.Zero)
             {
+                untried = grid.Count - k;
                 break;
             }
 
-            progress?.Invoke(10 + 60.0 * tried / grid.Count, $"Cross-validating {candidate.Trainer} ({tried + 1} of {grid.Count})");
+            if (secondsPerFoldAndSize.TryGetValue(candidate.Trainer, out var rate) && rate * candidate.Size * folds.Count > left.TotalSeconds)
+            {
+                predictedOver++;
+                continue;
+            }
+
+            progress?.Invoke(10 + 60.0 * k / grid.Count, $"Cross-validating {candidate.Trainer} ({k + 1} of {grid.Count})");
             var watch = Stopwatch.StartNew();
             var values = new List<double>();
+            var foldsRun = 0;
+            var complete = true;
             foreach (var (fit, validate) in folds)
             {
                 ct.ThrowIfCancellationRequested();
+                if (budget.Elapsed >= settings.TimeBudget)
+                {
+                    complete = false;
+                    break;
+                }
+
                 if (!Usable(train, task, fit) || !Usable(train, task, validate))
                 {
                     continue;
                 }
 
                 var model = candidate.Fit(train, fit, task, settings.Seed, settings.Threads);
-                values.Add(ModelEvaluator.HeadlineValue(ml, model.Transform(train.View(ml, validate)), task));
+                values.Add(ModelEvaluator.HeadlineValue(model.Transform(train.View(validate)), task));
+                foldsRun++;
             }
 
-            tried++;
+            if (foldsRun > 0)
+            {
+                secondsPerFoldAndSize[candidate.Trainer] = watch.Elapsed.TotalSeconds / foldsRun / candidate.Size;
+            }
+
+            if (!complete)
+            {
+                cutShort++;
+                continue;
+            }
+
             if (values.Count == 0)
             {
                 continue; // no fold with two classes on both sides: nothing to score it by
@@ -66,7 +99,22 @@ internal static class CandidateSearch
             }
         }
 
-        return (best ?? grid[0], scores);
+        return (best ?? grid[0], scores, Note(settings.TimeBudget, grid.Count, scores.Count, predictedOver, cutShort, untried, best is null));
+    }
+
+    private static string? Note(TimeSpan budget, int candidates, int scored, int predictedOver, int cutShort, int untried, bool noneScored)
+    {
+        if (predictedOver + cutShort + untried == 0)
+        {
+            return null;
+        }
+
+        var parts = new List<string>();
+        if (cutShort > 0) parts.Add($"{cutShort} stopped when the budget ran out during its folds");
+        if (predictedOver > 0) parts.Add($"{predictedOver} skipped as it would not have finished in the time left");
+        if (untried > 0) parts.Add($"{untried} not started");
+        var text = $"Search budget {budget.TotalSeconds:0} s: {scored} of {candidates} candidates scored; {string.Join(", ", parts)}.";
+        return noneScored ? text + " No candidate finished its folds, so the first trainer's default setting was chosen." : text;
     }
 
     private static bool Better(double score, double best, bool higher) => higher ? score > best : score < best;

@@ -54,7 +54,7 @@ internal sealed class FeatureMatrix
         var features = new List<VBuffer<float>>();
         var labels = new List<float>();
         var keys = new List<string?>();
-        using var cursor = view.GetRowCursor(active);
+        using var cursor = view.OpenSerialCursor(active);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(featuresColumn);
         Func<float> getLabel = task switch
         {
@@ -87,37 +87,17 @@ internal sealed class FeatureMatrix
     }
 
     /// <summary>The rows satisfying <paramref name="keep"/>.</summary>
-    public FeatureMatrix Where(Func<int, bool> keep)
-    {
-        var rows = Enumerable.Range(0, Count).Where(keep).ToArray();
-        return new FeatureMatrix(Task, Width, ClassCount, rows.Select(r => Features[r]).ToArray(),
-            rows.Select(r => Labels[r]).ToArray(), rows.Select(r => Keys[r]).ToArray());
-    }
+    public FeatureMatrix Where(Func<int, bool> keep) => Rows(Enumerable.Range(0, Count).Where(keep).ToArray());
 
-    /// <summary>The rows at <paramref name="rows"/> (all when null), with features optionally replaced.</summary>
-    public IDataView View(MLContext ml, IReadOnlyList<int>? rows = null, IReadOnlyList<VBuffer<float>>? features = null)
+    /// <summary>The rows at <paramref name="rows"/>, in that order.</summary>
+    public FeatureMatrix Rows(IReadOnlyList<int> rows) =>
+        new(Task, Width, ClassCount, rows.Select(r => Features[r]).ToArray(), rows.Select(r => Labels[r]).ToArray(), rows.Select(r => Keys[r]).ToArray());
+
+    /// <summary>The rows at <paramref name="rows"/> (all when null), with features optionally replaced (one vector per row).</summary>
+    public IDataView View(IReadOnlyList<int>? rows = null, IReadOnlyList<VBuffer<float>>? features = null)
     {
         rows ??= Enumerable.Range(0, Count).ToArray();
-        var vectors = features ?? rows.Select(r => Features[r]).ToArray();
-        return Task switch
-        {
-            TaskType.Binary => Load(ml, rows.Select((r, i) => new BinaryRow { Features = vectors[i], Label = Labels[r] > 0.5f })),
-            // LoadFromEnumerable reads a key field as 0-based (it stores value + 1): hand it key − 1.
-            TaskType.Multiclass => Load(ml, rows.Select((r, i) => new MulticlassRow { Features = vectors[i], Label = (uint)Labels[r] - 1 })),
-            _ => Load(ml, rows.Select((r, i) => new RegressionRow { Features = vectors[i], Label = Labels[r] })),
-        };
-    }
-
-    private IDataView Load<T>(MLContext ml, IEnumerable<T> rows) where T : class
-    {
-        var definition = SchemaDefinition.Create(typeof(T));
-        definition[nameof(BinaryRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Width);
-        if (Task == TaskType.Multiclass)
-        {
-            definition[nameof(BinaryRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), ClassCount);
-        }
-
-        return ml.Data.LoadFromEnumerable(rows.ToArray(), definition);
+        return new MatrixDataView(this, rows, features ?? rows.Select(r => Features[r]).ToArray());
     }
 
     /// <summary>The row's vector with the slots in <paramref name="mask"/> taken from <paramref name="donor"/> instead.</summary>
@@ -146,23 +126,5 @@ internal sealed class FeatureMatrix
             get(ref value);
             return convert(value);
         };
-    }
-
-    private sealed class BinaryRow
-    {
-        public VBuffer<float> Features { get; set; }
-        public bool Label { get; set; }
-    }
-
-    private sealed class MulticlassRow
-    {
-        public VBuffer<float> Features { get; set; }
-        public uint Label { get; set; }
-    }
-
-    private sealed class RegressionRow
-    {
-        public VBuffer<float> Features { get; set; }
-        public float Label { get; set; }
     }
 }

@@ -27,13 +27,58 @@ public static class ModelEvaluator
         _ => ("rmse", false),
     };
 
-    /// <summary>Only the headline metric (the search and permutation importance need nothing else).</summary>
-    public static double HeadlineValue(MLContext ml, IDataView scored, TaskType task) => task switch
+    /// <summary>
+    /// Only the headline metric, computed here from the scored rows read on the calling thread: the search and
+    /// permutation importance ask for it dozens of times per training and need nothing else. Binary: ROC AUC from
+    /// <c>Score</c> (ties count half); multiclass: macro accuracy (mean recall over the classes present; rows without a
+    /// label key left out); regression: RMSE — as ML.NET's evaluators define them.
+    /// </summary>
+    public static double HeadlineValue(IDataView scored, TaskType task)
     {
-        TaskType.Binary => ml.BinaryClassification.Evaluate(scored).AreaUnderRocCurve,
-        TaskType.Multiclass => ml.MulticlassClassification.Evaluate(scored).MacroAccuracy,
-        _ => ml.Regression.Evaluate(scored).RootMeanSquaredError,
-    };
+        switch (task)
+        {
+            case TaskType.Binary:
+                var (labels, scores) = ReadPairs(scored, Score);
+                return Auc(labels, scores);
+            case TaskType.Multiclass:
+                var label = scored.Schema[RuleCompiler.LabelColumn];
+                var classes = (int)((KeyDataViewType)label.Type).Count;
+                var counts = Confusion(scored, classes);
+                var recalls = counts.Select((row, k) => (Total: row.Sum(), Correct: row[k])).Where(c => c.Total > 0)
+                    .Select(c => (double)c.Correct / c.Total).ToArray();
+                return recalls.Length == 0 ? double.NaN : recalls.Average();
+            default:
+                var (actual, predicted) = ReadPairs(scored, Score);
+                return actual.Length == 0 ? double.NaN : Math.Sqrt(actual.Select((a, i) => (a - predicted[i]) * (a - predicted[i])).Average());
+        }
+    }
+
+    /// <summary>The probability that a random positive scores above a random negative (Mann–Whitney U / (positives × negatives)).</summary>
+    public static double Auc(double[] labels, double[] scores)
+    {
+        var order = Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ToArray();
+        double rankSum = 0;
+        long positives = 0;
+        for (var start = 0; start < order.Length;)
+        {
+            var end = start;
+            while (end + 1 < order.Length && scores[order[end + 1]] == scores[order[start]]) end++;
+            var rank = (start + end) / 2.0 + 1; // tied scores share their mean rank
+            for (var k = start; k <= end; k++)
+            {
+                if (labels[order[k]] > 0.5)
+                {
+                    rankSum += rank;
+                    positives++;
+                }
+            }
+
+            start = end + 1;
+        }
+
+        var negatives = scores.Length - positives;
+        return positives == 0 || negatives == 0 ? double.NaN : (rankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
+    }
 
     /// <param name="classes">Multiclass: the class names in key order.</param>
     public static ModelMetrics Evaluate(MLContext ml, IDataView scored, TaskType task, IReadOnlyList<string>? classes = null)
@@ -79,7 +124,7 @@ public static class ModelEvaluator
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var columns = new[] { Score, Probability }.Select(scored.Schema.GetColumnOrNull).OfType<DataViewSchema.Column>().ToArray();
-        using var cursor = scored.GetRowCursor(columns);
+        using var cursor = scored.OpenSerialCursor(columns);
         var readers = columns.Select(c => BytesReader(cursor, c)).ToArray();
         while (cursor.MoveNext())
         {
@@ -122,7 +167,7 @@ public static class ModelEvaluator
         var counts = Enumerable.Range(0, classes).Select(_ => new long[classes]).ToArray();
         var label = scored.Schema[RuleCompiler.LabelColumn];
         var predicted = scored.Schema[PredictedLabel];
-        using var cursor = scored.GetRowCursor([label, predicted]);
+        using var cursor = scored.OpenSerialCursor([label, predicted]);
         var getLabel = cursor.GetGetter<uint>(label);
         var getPredicted = cursor.GetGetter<uint>(predicted);
         uint actual = 0, guess = 0;
@@ -146,7 +191,7 @@ public static class ModelEvaluator
         var value = scored.Schema[valueColumn];
         var labels = new List<double>();
         var values = new List<double>();
-        using var cursor = scored.GetRowCursor([label, value]);
+        using var cursor = scored.OpenSerialCursor([label, value]);
         var getValue = cursor.GetGetter<float>(value);
         Func<double> getLabel;
         if (label.Type is BooleanDataViewType)

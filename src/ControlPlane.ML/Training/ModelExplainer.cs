@@ -25,10 +25,10 @@ internal static class ModelExplainer
     private const string Contributions = "FeatureContributions";
 
     public static IReadOnlyList<FeatureImportance> Importance(
-        MLContext ml, ITransformer predictor, FeatureMatrix test, IReadOnlyList<FeatureGroup> groups, TaskType task, int seed)
+        ITransformer predictor, FeatureMatrix test, IReadOnlyList<FeatureGroup> groups, TaskType task, int seed)
     {
         var (_, higher) = ModelEvaluator.Headline(task);
-        var baseline = ModelEvaluator.HeadlineValue(ml, predictor.Transform(test.View(ml)), task);
+        var baseline = ModelEvaluator.HeadlineValue(predictor.Transform(test.View()), task);
         var result = new List<FeatureImportance>();
         for (var g = 0; g < groups.Count; g++)
         {
@@ -39,7 +39,7 @@ internal static class ModelExplainer
                 TrainingSplit.Shuffle(order, unchecked(seed * 7919 + g * 31 + repeat));
                 var mask = groups[g].Mask(test.Width);
                 var permuted = test.Features.Select((row, r) => FeatureMatrix.Replace(row, test.Features[order[r]], mask)).ToArray();
-                var value = ModelEvaluator.HeadlineValue(ml, predictor.Transform(test.View(ml, null, permuted)), task);
+                var value = ModelEvaluator.HeadlineValue(predictor.Transform(test.View(null, permuted)), task);
                 drops[repeat] = higher ? baseline - value : value - baseline;
             }
 
@@ -60,9 +60,9 @@ internal static class ModelExplainer
         }
 
         var rows = Enumerable.Range(0, count).Select(k => (int)((long)k * test.Count / count)).ToArray();
-        var scored = predictor.Transform(test.View(ml, rows));
+        var scored = predictor.Transform(test.View(rows));
         var scores = Scores(scored, task, classes);
-        var perSlot = ContributionsByModel(ml, predictor, test, scored) ?? Occlusion(ml, predictor, train, test, rows, groups, scored);
+        var perSlot = ContributionsByModel(ml, predictor, test, scored) ?? Occlusion(predictor, train, test, rows, groups, scored);
         return rows.Select((row, i) => new RowExplanation(test.Keys[row], scores[i],
             groups.Select(g => new FeatureContribution(g.Feature, g.Slots.Sum(s => (double)perSlot[i][s])))
                 .OrderByDescending(c => Math.Abs(c.Value)).ThenBy(c => c.Feature, StringComparer.Ordinal).ToArray())).ToArray();
@@ -102,7 +102,7 @@ internal static class ModelExplainer
         // selection, tells which original slot each selected one is.
         var selector = ((TransformerChain<ITransformer>)predictor).First();
         var probe = new VBuffer<float>(test.Width, Enumerable.Range(1, test.Width).Select(i => (float)i).ToArray());
-        var origin = ReadVectors(selector.Transform(test.View(ml, [0], [probe])), RuleCompiler.FeaturesColumn, width)[0];
+        var origin = ReadVectors(selector.Transform(test.View([0], [probe])), RuleCompiler.FeaturesColumn, width)[0];
         return contributions.Select(row =>
         {
             var full = new float[test.Width];
@@ -111,7 +111,7 @@ internal static class ModelExplainer
         }).ToArray();
     }
 
-    private static float[][] Occlusion(MLContext ml, ITransformer predictor, FeatureMatrix train, FeatureMatrix test,
+    private static float[][] Occlusion(ITransformer predictor, FeatureMatrix train, FeatureMatrix test,
         int[] rows, IReadOnlyList<FeatureGroup> groups, IDataView scored)
     {
         var sums = new double[train.Width];
@@ -135,7 +135,7 @@ internal static class ModelExplainer
             }
         }
 
-        var occluded = ReadVectors(predictor.Transform(test.View(ml, variantRows, variants)), ModelEvaluator.Score, -1);
+        var occluded = ReadVectors(predictor.Transform(test.View(variantRows, variants)), ModelEvaluator.Score, -1);
         var result = new float[rows.Length][];
         for (var i = 0; i < rows.Length; i++)
         {
@@ -163,7 +163,7 @@ internal static class ModelExplainer
         var col = view.Schema[column];
         width = width < 0 ? ((VectorDataViewType)col.Type).Size : width;
         var result = new List<float[]>();
-        using var cursor = view.GetRowCursor([col]);
+        using var cursor = view.OpenSerialCursor([col]);
         var get = cursor.GetGetter<VBuffer<float>>(col);
         var buffer = default(VBuffer<float>);
         while (cursor.MoveNext())

@@ -14,6 +14,22 @@ public sealed record ModelReport
     /// <summary>The search: every candidate tried, with its cross-validated score.</summary>
     public IReadOnlyList<CandidateScore> Candidates { get; init; } = [];
 
+    /// <summary>How the search ended when it did not try every candidate (the time budget), else null.</summary>
+    public string? SearchNote { get; init; }
+
+    /// <summary>
+    /// The share of rows held out for test, the threads each trainer was given and the test rows explained: with the
+    /// seed, trainer and hyperparameters, the settings a reproduction needs besides the data and rules. Reports written
+    /// before these were recorded read the defaults in force then.
+    /// </summary>
+    public double TestFraction { get; init; } = 0.2;
+
+    /// <inheritdoc cref="TestFraction"/>
+    public int Threads { get; init; } = 1;
+
+    /// <inheritdoc cref="TestFraction"/>
+    public int ExplainedRows { get; init; } = 20;
+
     public required SplitSummary Split { get; init; }
 
     /// <summary>Metrics on the held-out test split.</summary>

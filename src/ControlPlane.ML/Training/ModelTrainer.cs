@@ -63,17 +63,17 @@ public static class ModelTrainer
         LabelCheck.Run(train, test, task, classes);
         progress?.Invoke(8, $"Featurized {TrainingSplit.Count(train.Count)} + {TrainingSplit.Count(test.Count)} rows into {TrainingSplit.Count(train.Width)} slots");
 
-        var (best, candidates) = CandidateSearch.Run(ml, train, task, settings, split.Summary.ByTime, progress, ct);
+        var (best, candidates, searchNote) = CandidateSearch.Run(ml, train, task, settings, split.Summary.ByTime, progress, ct);
         ct.ThrowIfCancellationRequested();
         progress?.Invoke(75, $"Fitting {best.Trainer} on {TrainingSplit.Count(train.Count)} rows");
         var predictor = best.Fit(train, null, task, settings.Seed, settings.Threads);
-        var scored = predictor.Transform(test.View(ml));
+        var scored = predictor.Transform(test.View());
         progress?.Invoke(85, "Evaluating on the test split");
         var metrics = ModelEvaluator.Evaluate(ml, scored, task, classes);
         var fingerprint = ModelEvaluator.Fingerprint(scored);
         progress?.Invoke(90, "Explaining");
         var groups = FeatureGroup.From(fitted.Slots);
-        var importance = ModelExplainer.Importance(ml, predictor, test, groups, task, settings.Seed);
+        var importance = ModelExplainer.Importance(predictor, test, groups, task, settings.Seed);
         progress?.Invoke(95, "Explaining rows");
         var explanations = ModelExplainer.Explain(ml, predictor, train, test, groups, task, classes ?? [], settings.ExplainedRows);
 
@@ -84,6 +84,10 @@ public static class ModelTrainer
             Hyperparameters = best.Hyperparameters,
             Seed = settings.Seed,
             Candidates = candidates,
+            SearchNote = searchNote,
+            TestFraction = settings.TestFraction,
+            Threads = settings.Threads,
+            ExplainedRows = settings.ExplainedRows,
             Split = split.Summary with { TrainRows = train.Count, TestRows = test.Count },
             Test = metrics,
             Importance = importance,

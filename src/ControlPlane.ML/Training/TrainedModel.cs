@@ -44,7 +44,7 @@ public sealed class TrainedModel
     {
         var scored = Chain.Transform(View(table));
         var reader = ScoreReader.For(scored.Schema, Report);
-        using var cursor = scored.GetRowCursor(reader.Columns);
+        using var cursor = scored.OpenSerialCursor(reader.Columns);
         var read = reader.Bind(cursor);
         var result = new List<ModelScore>(table.RowCount);
         while (cursor.MoveNext())
@@ -77,7 +77,7 @@ public sealed class TrainedModel
         var scored = Chain.Transform(View(rows));
         if (_input.LabelKnownColumn is { } knownColumn && scored.Schema.GetColumnOrNull(knownColumn) is not null)
         {
-            var known = scored.GetColumn<bool>(knownColumn).ToArray();
+            var known = scored.ReadColumn<bool>(knownColumn);
             if (known.Contains(false))
             {
                 scored = Chain.Transform(View(RawTableRows.Select(rows, Enumerable.Range(0, rows.RowCount).Where(r => known[r]).ToArray())));
@@ -99,6 +99,15 @@ public sealed class TrainedModel
 
         Write(zip, ReportEntry, ModelReportJson.Write(Report));
         Write(zip, InputEntry, JsonSerializer.Serialize(_input, ModelReportJson.Options));
+    }
+
+    /// <summary>Only the report of an artifact written by <see cref="Save"/>, without loading the ML.NET model.</summary>
+    /// <exception cref="InvalidDataException">The stream is not such an artifact.</exception>
+    public static ModelReport ReadReport(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        return ModelReportJson.Read(Read(zip, ReportEntry));
     }
 
     /// <exception cref="InvalidDataException">The stream is not an artifact written by <see cref="Save"/>.</exception>

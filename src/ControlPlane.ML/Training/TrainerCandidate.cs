@@ -1,6 +1,7 @@
 using System.Globalization;
 using ControlPlane.ML.Rules;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
@@ -92,21 +93,58 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
     /// draws at random (SDCA's shuffles) never depends on how many fits came before it, so the final model is the same
     /// however far the search got within its budget.
     /// </summary>
+    /// <remarks>
+    /// Stage by stage: a stage in front of the trainer (slot selection, the linear trainers' normalizer) is fitted, its
+    /// output read once into memory, and the next stage fitted on that. A trainer that passes over its data many times
+    /// (L-BFGS iterates until it converges) then reads plain arrays instead of running the stage before it on every pass.
+    /// </remarks>
     internal ITransformer Fit(FeatureMatrix data, IReadOnlyList<int>? rows, TaskType task, int seed, int threads)
     {
         var ml = MlContextFactory.Create(seed);
-        return Estimator(ml, task, seed, threads, data.Width).Fit(data.View(ml, rows));
+        var stages = Stages(ml, task, seed, threads, data.Width);
+        var current = rows is null ? data : data.Rows(rows);
+        var fitted = new List<ITransformer>();
+        foreach (var stage in stages)
+        {
+            var view = current.View();
+            var transformer = stage.Fit(view);
+            fitted.Add(transformer);
+            if (fitted.Count < stages.Count)
+            {
+                current = FeatureMatrix.Read(transformer.Transform(view), task);
+            }
+        }
+
+        return fitted.Count == 1 ? fitted[0] : new TransformerChain<ITransformer>(fitted.ToArray());
     }
 
-    /// <summary>The estimator reading <c>Features</c> (of <paramref name="width"/> slots) and <c>Label</c>.</summary>
-    public IEstimator<ITransformer> Estimator(MLContext ml, TaskType task, int seed, int threads, int width)
+    /// <summary>The stages reading <c>Features</c> (of <paramref name="width"/> slots) and <c>Label</c>, the trainer last.</summary>
+    private IReadOnlyList<IEstimator<ITransformer>> Stages(MLContext ml, TaskType task, int seed, int threads, int width)
     {
-        var trainer = TrainerEstimator(ml, task, seed, threads);
-        return width <= MaxSlots
-            ? trainer
-            : ml.Transforms.FeatureSelection.SelectFeaturesBasedOnMutualInformation(
-                RuleCompiler.FeaturesColumn, labelColumnName: RuleCompiler.LabelColumn, slotsInOutput: MaxSlots).Append(trainer);
+        var stages = new List<IEstimator<ITransformer>>();
+        if (width > MaxSlots)
+        {
+            stages.Add(ml.Transforms.FeatureSelection.SelectFeaturesBasedOnMutualInformation(
+                RuleCompiler.FeaturesColumn, labelColumnName: RuleCompiler.LabelColumn, slotsInOutput: MaxSlots));
+        }
+
+        if (IsLinear)
+        {
+            stages.Add(ml.Transforms.NormalizeMinMax(RuleCompiler.FeaturesColumn));
+        }
+
+        stages.Add(TrainerEstimator(ml, task, seed, threads));
+        return stages;
     }
+
+    /// <summary>
+    /// The relative size of one fit with these hyperparameters, to scale the time a setting of this trainer took to
+    /// another setting: trees × leaves for boosted trees, 1 for linear trainers.
+    /// </summary>
+    internal double Size => IsLinear ? 1 : Number(Trees, 100) * Number(Leaves, Trainer == TrainerNames.LightGbm ? 31 : 20);
+
+    /// <summary>Linear trainers get a min-max normalizer in front.</summary>
+    private bool IsLinear => Trainer is TrainerNames.LogisticRegression or TrainerNames.MaximumEntropy or TrainerNames.Sdca;
 
     private IEstimator<ITransformer> TrainerEstimator(MLContext ml, TaskType task, int seed, int threads)
     {
@@ -120,23 +158,23 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
                 LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true, ForceRowWise = true,
                 NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
             }),
-            (TaskType.Binary, TrainerNames.LogisticRegression) => Normalized(ml, ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
+            (TaskType.Binary, TrainerNames.LogisticRegression) => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
                 new LbfgsLogisticRegressionBinaryTrainer.Options
                 {
                     LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads,
                     L2Regularization = (float)Number(L2, 1),
-                })),
+                }),
             (TaskType.Multiclass, TrainerNames.LightGbm) => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
             {
                 LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true, ForceRowWise = true,
                 NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
             }),
-            (TaskType.Multiclass, TrainerNames.MaximumEntropy) => Normalized(ml, ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
+            (TaskType.Multiclass, TrainerNames.MaximumEntropy) => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
                 new LbfgsMaximumEntropyMulticlassTrainer.Options
                 {
                     LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads,
                     L2Regularization = (float)Number(L2, 1),
-                })),
+                }),
             (TaskType.Multiclass, TrainerNames.OneVersusAllTrees) => ml.MulticlassClassification.Trainers.OneVersusAll(
                 ml.BinaryClassification.Trainers.FastTree(Tree(new FastTreeBinaryTrainer.Options(), seed, threads)), label),
             (TaskType.Regression, TrainerNames.FastTree) => ml.Regression.Trainers.FastTree(Tree(new FastTreeRegressionTrainer.Options(), seed, threads)),
@@ -145,12 +183,12 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
                 LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true, ForceRowWise = true,
                 NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
             }),
-            (TaskType.Regression, TrainerNames.Sdca) => Normalized(ml, ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
+            (TaskType.Regression, TrainerNames.Sdca) => ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
             {
                 LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads,
                 L2Regularization = Hyperparameters.ContainsKey(L2) ? (float)Number(L2, 0) : null,
                 MaximumNumberOfIterations = 50,
-            })),
+            }),
             _ => throw new ArgumentException($"Trainer '{Trainer}' is not a candidate for a {task} task.", nameof(task)),
         };
     }
@@ -170,9 +208,6 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
 
         return options;
     }
-
-    private static IEstimator<ITransformer> Normalized(MLContext ml, IEstimator<ITransformer> trainer) =>
-        ml.Transforms.NormalizeMinMax(RuleCompiler.FeaturesColumn).Append(trainer);
 
     private double Number(string name, double fallback) =>
         Hyperparameters.TryGetValue(name, out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;

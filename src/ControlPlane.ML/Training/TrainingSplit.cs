@@ -83,7 +83,7 @@ public sealed record TrainingSplit(RawTable Train, RawTable Test, SplitSummary S
             columns.Add(view.Schema[RuleCompiler.EventTimeColumn]);
         }
 
-        using var cursor = view.GetRowCursor(columns);
+        using var cursor = view.OpenSerialCursor(columns);
         var getKnown = cursor.GetGetter<bool>(view.Schema[rules.Label.KnownColumn]);
         var getTime = hasTime ? cursor.GetGetter<double>(view.Schema[RuleCompiler.EventTimeColumn]) : null;
         var row = 0;

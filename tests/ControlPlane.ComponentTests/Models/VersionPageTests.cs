@@ -33,6 +33,18 @@ public sealed class VersionPageTests : ModelsTestContext
     }
 
     [Fact]
+    public async Task A_search_the_budget_cut_short_says_so_under_the_candidates_and_a_full_one_says_nothing()
+    {
+        await EnrollAsync(Tenant);
+        await RegisterAsync(Tenant, Reports.Binary(auc: 0.8));
+        const string note = "Search budget 20 s: 2 of 9 candidates scored; 1 stopped when the budget ran out during its folds, 6 not started.";
+        await RegisterAsync(Tenant, Reports.Binary(auc: 0.81) with { SearchNote = note });
+
+        Assert.Empty(RenderVersion(1).FindAll("#search-note"));
+        Assert.Equal(note, RenderVersion(2).Find("#search-note").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Versions_trained_the_same_way_are_listed_as_reproduced_or_not_by_their_fingerprints()
     {
         await EnrollAsync(Tenant);

@@ -14,7 +14,7 @@ internal static class CategoryCounts
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var col = data.Schema[column];
-        using (var cursor = data.GetRowCursor([col]))
+        using (var cursor = data.OpenSerialCursor([col]))
         {
             var get = cursor.GetGetter<ReadOnlyMemory<char>>(col);
             var value = default(ReadOnlyMemory<char>);

@@ -35,7 +35,7 @@ public static class CanonicalTable
                 : Read(view, schema[compiled.ValueColumn], feature.Name, feature.Type));
         }
 
-        var known = view.GetColumn<bool>(rules.Label.KnownColumn).ToArray();
+        var known = view.ReadColumn<bool>(rules.Label.KnownColumn);
         var label = Read(view, schema[rules.Label.DisplayColumn], defaults.LabelColumn, LabelType(defaults.Task));
         columns.Add(WithoutUnknown(label, known));
         if (schema.GetColumnOrNull(RuleCompiler.EntityKeyColumn) is { } key)
@@ -65,12 +65,12 @@ public static class CanonicalTable
     {
         var numbers = column.Type switch
         {
-            NumberDataViewType t when t == NumberDataViewType.Single => view.GetColumn<float>(column).Select(v => (double)v).ToArray(),
-            NumberDataViewType t when t == NumberDataViewType.Double => view.GetColumn<double>(column).ToArray(),
-            BooleanDataViewType => view.GetColumn<bool>(column).Select(v => v ? 1.0 : 0.0).ToArray(),
+            NumberDataViewType t when t == NumberDataViewType.Single => view.ReadColumn<float, double>(column, v => v),
+            NumberDataViewType t when t == NumberDataViewType.Double => view.ReadColumn<double, double>(column, v => v),
+            BooleanDataViewType => view.ReadColumn<bool, double>(column, v => v ? 1.0 : 0.0),
             _ => null,
         };
-        var texts = column.Type is TextDataViewType ? view.GetColumn<ReadOnlyMemory<char>>(column).Select(v => v.IsEmpty ? null : v.ToString()).ToArray() : null;
+        var texts = column.Type is TextDataViewType ? view.ReadColumn<ReadOnlyMemory<char>, string?>(column, v => v.IsEmpty ? null : v.ToString()) : null;
         return type switch
         {
             FeatureType.Number => RawTableColumn.Numbers(name, Numbers(numbers, texts)),
