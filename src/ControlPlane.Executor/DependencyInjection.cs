@@ -40,6 +40,7 @@ public static class DependencyInjection
         services.AddSingleton<LocalAttempts>();
         services.AddSingleton<RunService>();
         services.AddSingleton<RetrainStarter>();
+        services.AddSingleton<PooledModelCache>();
         services.AddSingleton<ScheduleService>();
         services.AddHostedService<ClusterEventBus>();
 
@@ -85,7 +86,7 @@ public static class DependencyInjection
                 store.ConfigureStore(o => o.MisfireThreshold = TimeSpan.FromSeconds(settings.MisfireThresholdSeconds));
                 if (core.Database.Provider == DatabaseProvider.Postgres)
                 {
-                    store.UsePostgres(core.Database.ConnectionString!);
+                    store.UsePostgres(DatabaseSetup.PostgresConnectionString(core.Database.ConnectionString!));
                     if (clustered)
                     {
                         store.UseClustering(c =>

@@ -4,19 +4,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Executor.Engine;
 
-/// <summary>Publishes every progress report at once and writes it to the database at most every quarter second.</summary>
+/// <summary>
+/// Publishes every progress report at once and writes it to the database at most every quarter second, the first time a
+/// quarter second into the task: a task that ends sooner writes its last report once, when it finishes.
+/// </summary>
 internal sealed class ProgressWriter(
     IDbContextFactory<ControlPlaneDbContext> dbs, RunEvents events, TimeProvider time, Guid runId, Guid taskRunId, string task)
 {
     private static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(250);
-    private long _lastWrite;
+    private long _lastWrite = time.GetTimestamp();
     private (double Percent, string? Message)? _pending;
 
     public async Task ReportAsync(double percent, string? message)
     {
         events.Publish(new RunEvent(runId, RunEvent.TaskProgress, task, TaskState.Running, percent, message));
         _pending = (percent, message);
-        if (_lastWrite == 0 || time.GetElapsedTime(_lastWrite) >= WriteInterval)
+        if (time.GetElapsedTime(_lastWrite) >= WriteInterval)
         {
             await FlushAsync();
         }

@@ -6,8 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace ControlPlane.Executor.Pipelines;
 
 /// <summary>
-/// <c>evaluate</c>: reads the trained artifact back from the run folder (proving it loads), checks that its report is
-/// complete — test metrics for the right task, a test split, explanations — and logs the metrics and the most
+/// <c>evaluate</c>: reads the trained artifact's report from the run folder, checks that it is complete — test metrics for the right task, a test split, explanations — and logs the metrics and the most
 /// important features, so a run's log tells how good the new model is before anything is registered. Then it makes
 /// the own-versus-pooled decision (<see cref="PooledServing"/>) that <c>register</c> records with the version.
 /// </summary>
@@ -20,14 +19,13 @@ public static class EvaluateTask
         var scope = await RetrainScope.ForAsync(ctx);
         var ct = ctx.CancellationToken;
         var lineage = await scope.Folder.ReadJsonAsync<RetrainLineage>(RunFolder.Lineage, FeaturizeTask.Name, ct);
-        await ctx.ReportProgressAsync(0, "Loading the trained model");
-        TrainedModel model;
+        await ctx.ReportProgressAsync(0, "Reading the trained model's report");
+        ModelReport report;
         await using (var artifact = await scope.Folder.OpenAsync(RunFolder.Model, TrainTask.Name, ct))
         {
-            model = TrainedModel.Load(artifact);
+            report = TrainedModel.ReadReport(artifact);
         }
 
-        var report = model.Report;
         var problems = Problems(report, lineage).ToList();
         if (problems.Count > 0)
         {

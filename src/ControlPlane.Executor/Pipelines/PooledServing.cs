@@ -1,6 +1,7 @@
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Registry;
+using ControlPlane.ML.Rules;
 using ControlPlane.ML.Training;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,22 +28,18 @@ public static class PooledServing
         }
 
         var registry = services.GetRequiredService<ModelRegistry>();
-        PooledEvaluation? evaluation;
-        string? whyNot = null;
-        await using (var artifact = await registry.OpenArtifactAsync(pooled.Id, ct)
-                         ?? throw new InvalidOperationException($"Pooled version {pooled.Number}'s artifact is missing from the {scope.Region} store."))
+        var cache = services.GetRequiredService<PooledModelCache>();
+        PooledEvaluation? evaluation = null;
+        string? whyNot;
+        try
         {
-            var model = TrainedModel.Load(artifact);
-            try
-            {
-                var canonical = CanonicalTable.From(inputs.Data, inputs.Effective, inputs.Defaults, inputs.Settings);
-                evaluation = PooledTrainer.EvaluateOn(model, canonical, inputs.Defaults, inputs.Settings);
-            }
-            catch (Exception ex) when (ex is TrainingException or ArgumentException)
-            {
-                evaluation = null;
-                whyNot = ex.Message;
-            }
+            // The tenant's rows mapped onto the use case's columns: outside the cache's turn, it is the costly part.
+            var canonical = CanonicalTable.From(inputs.Data, inputs.Effective, inputs.Defaults, inputs.Settings);
+            (evaluation, whyNot) = await cache.UseAsync(registry, pooled, model => Evaluate(model, canonical, inputs), ct);
+        }
+        catch (Exception ex) when (ex is TrainingException or ArgumentException)
+        {
+            whyNot = ex.Message;
         }
 
         var minimum = services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.Training.MinRowsForOwnModel;
@@ -50,6 +47,18 @@ public static class PooledServing
         var serving = new ServingDecision(decision.UsePooled ? ServingChoices.Pooled : ServingChoices.Own, decision.Reason,
             pooled.Number, evaluation?.Metrics.HeadlineValue);
         return (serving, whyNot is null ? $"compared with pooled v{pooled.Number}" : $"pooled v{pooled.Number} could not be evaluated here: {whyNot}");
+    }
+
+    private static (PooledEvaluation?, string?) Evaluate(TrainedModel pooled, RawTable canonical, TrainingInputs inputs)
+    {
+        try
+        {
+            return (PooledTrainer.EvaluateOn(pooled, canonical, inputs.Defaults, inputs.Settings), null);
+        }
+        catch (Exception ex) when (ex is TrainingException or ArgumentException)
+        {
+            return (null, ex.Message);
+        }
     }
 
     private static async Task<ModelVersion?> LatestPooledAsync(IServiceProvider services, string useCase, string region, CancellationToken ct)

@@ -37,7 +37,7 @@ public static class RegisterTask
         ModelReport report;
         await using (var artifact = await scope.Folder.OpenAsync(RunFolder.Model, TrainTask.Name, ct))
         {
-            report = TrainedModel.Load(artifact).Report;
+            report = TrainedModel.ReadReport(artifact);
         }
 
         var actor = await RetrainScope.TriggeredByAsync(ctx);
