@@ -29,6 +29,15 @@ public sealed record RetrainAllTimeline(TimeSpan Wall, int Children, IReadOnlyLi
     /// <summary>From the first child's creation to the run's end: the part of the wall time after the pooled step.</summary>
     public TimeSpan TenantsPhase { get; init; }
 
+    /// <summary>Median, over every attempt, from being claimed (dispatched) to its body starting on a Quartz thread.</summary>
+    public TimeSpan MedianLaunch { get; init; }
+
+    /// <summary>
+    /// Median gap a training slot stood empty while a <c>train</c> task was waiting: from a <c>train</c> attempt's end to
+    /// the next <c>train</c> attempt's start, over the starts whose task was ready before that end.
+    /// </summary>
+    public TimeSpan MedianTrainingRefill { get; init; }
+
     public static async Task<RetrainAllTimeline> ReadAsync(IDbContextFactory<ControlPlaneDbContext> dbs, Guid runId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -46,12 +55,25 @@ public sealed record RetrainAllTimeline(TimeSpan Wall, int Children, IReadOnlyLi
         var trained = await db.ModelVersions.AsNoTracking().Where(v => v.RunId != null && ids.Contains(v.RunId.Value))
             .Select(v => new { v.Kind, v.TrainingDuration }).ToListAsync(ct);
         TimeSpan Sum(string kind) => trained.Where(v => v.Kind == kind).Aggregate(TimeSpan.Zero, (a, v) => a + v.TrainingDuration);
+        var attempts = await db.TaskAttempts.AsNoTracking().Where(a => ids.Contains(a.RunId))
+            .Join(db.TaskRuns.AsNoTracking(), a => a.TaskRunId, t => t.Id, (a, t) => new { t.Name, t.ReadyAt, a.DispatchedAt, a.StartedAt, a.FinishedAt })
+            .ToListAsync(ct);
+        var launches = attempts.Where(a => a.StartedAt is not null).Select(a => a.StartedAt!.Value - a.DispatchedAt).Order().ToList();
+        var trains = attempts.Where(a => a.Name == TrainTask.Name && a.StartedAt is not null && a.FinishedAt is not null).ToList();
+        var ends = trains.Select(a => a.FinishedAt!.Value).Order().ToList();
+        var refills = trains.Select(a =>
+        {
+            var previous = ends.LastOrDefault(e => e <= a.StartedAt!.Value);
+            return previous != default && a.ReadyAt <= previous ? a.StartedAt!.Value - previous : (TimeSpan?)null;
+        }).OfType<TimeSpan>().Order().ToList();
         var end = run.FinishedAt!.Value;
         return new RetrainAllTimeline(end - run.CreatedAt, children.Count, times)
         {
             TenantsPhase = children.Count == 0 ? TimeSpan.Zero : end - children.Min(c => c.CreatedAt),
             OwnTraining = Sum(ModelVersionKinds.Own),
             PooledTraining = Sum(ModelVersionKinds.Pooled),
+            MedianLaunch = launches.Count == 0 ? TimeSpan.Zero : launches[launches.Count / 2],
+            MedianTrainingRefill = refills.Count == 0 ? TimeSpan.Zero : refills[refills.Count / 2],
         };
     }
 }
