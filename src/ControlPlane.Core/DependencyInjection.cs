@@ -6,6 +6,7 @@ using ControlPlane.Core.Datasets.Validation;
 using ControlPlane.Core.Home;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Registry;
+using ControlPlane.Core.Serving;
 using ControlPlane.Core.Security;
 using ControlPlane.Core.Startup;
 using ControlPlane.Core.Storage;
@@ -52,6 +53,8 @@ public static class DependencyInjection
         services.AddScoped<DataSourceService>();
         services.AddScoped<FeatureRuleService>();
         services.AddScoped<ModelRegistry>();
+        services.AddSingleton<IModelSource, RegistryModelSource>();
+        services.AddSingleton<ModelCache>();
         services.AddScoped<TenantService>();
         services.AddScoped<EnrollmentService>();
         services.AddScoped<UseCaseService>();

@@ -21,6 +21,7 @@ public sealed class ControlPlaneOptions
     public ValidationOptions Validation { get; set; } = new();
     public TrainingOptions Training { get; set; } = new();
     public RegistryOptions Registry { get; set; } = new();
+    public ServingOptions Serving { get; set; } = new();
 }
 
 public enum DatabaseProvider
@@ -136,4 +137,27 @@ public sealed class RegistryOptions
     /// </summary>
     [Range(0.0, 1.0)]
     public double PromotionTolerance { get; set; } = 0.01;
+}
+
+/// <summary>Real-time serving: the in-process cache of loaded models.</summary>
+public sealed class ServingOptions
+{
+    /// <summary>
+    /// Memory the model cache may hold, in megabytes (estimated per model from its artifact's size, see
+    /// <see cref="RetainedBytesPerArtifactByte"/>). Beyond it the least recently used models are dropped and loaded again
+    /// on their next request.
+    /// </summary>
+    [Range(16, 1_048_576)]
+    public int CacheMemoryMegabytes { get; set; } = 2048;
+
+    /// <summary>
+    /// Memory a loaded model keeps per byte of its artifact (the ML.NET chain's transformers, the trainer's parameters
+    /// and one scorer), measured by the serving benchmark; the cache's budget counts models by it.
+    /// </summary>
+    [Range(0.1, 100.0)]
+    public double RetainedBytesPerArtifactByte { get; set; } = 4.0;
+
+    /// <summary>Idle row scorers kept per model for reuse (a scorer is not thread-safe; one serves one request at a time).</summary>
+    [Range(1, 256)]
+    public int IdleScorersPerModel { get; set; } = 8;
 }
