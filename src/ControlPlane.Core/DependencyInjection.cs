@@ -55,6 +55,10 @@ public static class DependencyInjection
         services.AddScoped<ModelRegistry>();
         services.AddSingleton<IModelSource, RegistryModelSource>();
         services.AddSingleton<ModelCache>();
+        services.AddSingleton<AliasMoves>();
+        services.AddSingleton<ChampionDirectory>();
+        services.AddSingleton<TenantKeyCache>();
+        services.AddSingleton<Predictor>();
         services.AddScoped<TenantService>();
         services.AddScoped<EnrollmentService>();
         services.AddScoped<UseCaseService>();

@@ -108,6 +108,7 @@ public static class DependencyInjection
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Read);
         app.MapScalarApiReference("/api-reference", o => o.WithTitle("ControlPlane API")).RequireAuthorization(Policies.Read);
 
+        app.MapPredictApi();
         var api = app.MapGroup("/api/v1").DisableAntiforgery().RequireAuthorization(Policies.Read);
         api.MapTenantsApi();
         api.MapUseCasesApi();

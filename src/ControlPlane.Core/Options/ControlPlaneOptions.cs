@@ -157,6 +157,14 @@ public sealed class ServingOptions
     [Range(0.1, 100.0)]
     public double RetainedBytesPerArtifactByte { get; set; } = 4.0;
 
+    /// <summary>Rows one predict request may hold; more is answered 413 (batch scoring is for large sets).</summary>
+    [Range(1, 100_000)]
+    public int MaxRowsPerRequest { get; set; } = 1000;
+
+    /// <summary>Largest predict or feedback request body, in megabytes; a larger one is answered 413 before it is read.</summary>
+    [Range(1, 1024)]
+    public int MaxRequestMegabytes { get; set; } = 4;
+
     /// <summary>Idle row scorers kept per model for reuse (a scorer is not thread-safe; one serves one request at a time).</summary>
     [Range(1, 256)]
     public int IdleScorersPerModel { get; set; } = 8;

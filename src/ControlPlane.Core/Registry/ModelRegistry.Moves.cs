@@ -1,5 +1,6 @@
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
+using ControlPlane.Core.Serving;
 using ControlPlane.Core.Tenants;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,12 +43,21 @@ public sealed partial class ModelRegistry
         return change;
     }
 
-    /// <summary>Saves the staged moves in one transaction; a conflict when another move of the same alias won the race.</summary>
-    private static async Task<Result<AliasChangeView>?> SaveMovesAsync(ControlPlaneDbContext db, string alias, CancellationToken ct)
+    /// <summary>
+    /// Saves the staged moves in one transaction; a conflict when another move of the same alias won the race. After a
+    /// save, serving is told (<see cref="AliasMoves"/>), so new requests go to the new champion.
+    /// </summary>
+    private async Task<Result<AliasChangeView>?> SaveMovesAsync(ControlPlaneDbContext db, string alias, CancellationToken ct)
     {
         try
         {
+            var moved = db.ChangeTracker.Entries<AliasChange>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.EnrollmentId).Distinct().ToList();
             await db.SaveChangesAsync(ct);
+            foreach (var enrollmentId in moved)
+            {
+                moves.Raise(enrollmentId);
+            }
+
             return null;
         }
         catch (DbUpdateException)

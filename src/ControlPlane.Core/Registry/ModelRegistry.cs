@@ -4,6 +4,7 @@ using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Options;
+using ControlPlane.Core.Serving;
 using ControlPlane.Core.Storage;
 using ControlPlane.Core.Tenants;
 using ControlPlane.ML.Training;
@@ -20,7 +21,7 @@ namespace ControlPlane.Core.Registry;
 /// .History, and the alias moves they all make in .Moves.
 /// </summary>
 public sealed partial class ModelRegistry(
-    RegionCatalog regions, IDbContextFactory<ControlPlaneDbContext> dbs, IOptions<ControlPlaneOptions> options, TimeProvider time)
+    RegionCatalog regions, IDbContextFactory<ControlPlaneDbContext> dbs, IOptions<ControlPlaneOptions> options, TimeProvider time, AliasMoves moves)
 {
     /// <summary>Registrations racing for a number retry with the next one this many times.</summary>
     private const int NumberAttempts = 5;

@@ -4,6 +4,7 @@ using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Security;
+using ControlPlane.Core.Serving;
 using ControlPlane.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed class TenantService(
     UploadService uploads,
     IOptions<ControlPlaneOptions> options,
     TimeProvider time,
+    TenantKeyCache keyCache,
     ILogger<TenantService> logger)
 {
     public async Task<PagedResult<TenantSummary>> ListAsync(TenantQuery query, CancellationToken ct = default)
@@ -130,6 +132,7 @@ public sealed class TenantService(
         var (secret, key) = NewKey(tenant.Id, actor, now);
         db.TenantApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
+        keyCache.Forget();
         logger.LogInformation("API key of tenant {TenantSlug} rotated by {Actor}; new key prefix {KeyPrefix}", slug, actor, key.Prefix);
         return Result<ApiKeyIssued>.Ok(new ApiKeyIssued(ToSummary(key), secret));
     }
@@ -145,6 +148,7 @@ public sealed class TenantService(
 
         key.RevokedAt ??= Clock.UtcNow(time);
         await db.SaveChangesAsync(ct);
+        keyCache.Forget();
         logger.LogInformation("API key {KeyPrefix} of tenant {TenantSlug} revoked by {Actor}", key.Prefix, slug, actor);
         return Result<ApiKeySummary>.Ok(ToSummary(key));
     }
@@ -184,6 +188,7 @@ public sealed class TenantService(
         var enrollments = tenant.Enrollments.Count;
         db.Tenants.Remove(tenant);
         await db.SaveChangesAsync(ct);
+        keyCache.Forget();
         logger.LogInformation("Tenant {TenantSlug} offboarded by {Actor}: {Enrollments} enrollments, {Files} files removed", slug, actor, enrollments, files);
         return Result<OffboardReport>.Ok(new OffboardReport(slug, enrollments, files));
     }

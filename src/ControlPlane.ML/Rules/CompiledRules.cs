@@ -25,6 +25,9 @@ public sealed class CompiledRules
 
     public IReadOnlyList<RawColumn> RawColumns { get; }
 
+    /// <summary>The raw columns the features read (sources and expression inputs): what a row to score must have.</summary>
+    public IReadOnlyList<string> FeatureColumns { get; init; } = [];
+
     /// <summary>Number columns read as exact text: a numeric entity key.</summary>
     public IReadOnlyCollection<string> IdentifierColumns { get; }
 

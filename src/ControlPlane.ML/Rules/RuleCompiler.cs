@@ -33,7 +33,10 @@ public static class RuleCompiler
             throw new RuleSetException(builder.Errors);
         }
 
-        return new CompiledRules(ml, task, columns, builder.IdentifierColumns, new RulesEstimator(builder.Steps), builder.Features, builder.Label!);
+        return new CompiledRules(ml, task, columns, builder.IdentifierColumns, new RulesEstimator(builder.Steps), builder.Features, builder.Label!)
+        {
+            FeatureColumns = builder.FeatureColumns.ToArray(),
+        };
     }
 
     internal static RulePlanBuilder Build(MLContext ml, RuleSet effective, TaskType task, IReadOnlyList<RawColumn> columns,

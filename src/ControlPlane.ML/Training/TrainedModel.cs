@@ -39,6 +39,16 @@ public sealed class TrainedModel
     /// <summary>The raw columns (names and types, in order) a table to score must have: the training data's.</summary>
     public IReadOnlyList<RawColumn> InputColumns => _input.Columns;
 
+    /// <summary>
+    /// The raw columns a row must bring to be scored: those the features read. Other input columns (the label, unused
+    /// columns of the training data) may be left out and are read as missing. Artifacts written before this was
+    /// recorded require every input column.
+    /// </summary>
+    public IReadOnlyList<string> RequiredColumns => _input.FeatureColumns ?? _input.Columns.Select(c => c.Name).ToArray();
+
+    /// <summary>Number columns the model reads as exact text (a numeric entity key).</summary>
+    public IReadOnlyCollection<string> IdentifierColumns => _input.IdentifierColumns;
+
     /// <summary>Scores every row of <paramref name="table"/>.</summary>
     public IReadOnlyList<ModelScore> Score(RawTable table)
     {
@@ -163,7 +173,9 @@ public sealed class TrainedModel
 /// The raw columns a model reads, which number columns it reads as text (a numeric entity key), and the rules' column
 /// telling whether a row has a label.
 /// </summary>
-public sealed record ModelInput(IReadOnlyList<RawColumn> Columns, IReadOnlyList<string> IdentifierColumns, string? LabelKnownColumn = null);
+/// <param name="FeatureColumns">The raw columns the features read; null in artifacts written before it was recorded.</param>
+public sealed record ModelInput(
+    IReadOnlyList<RawColumn> Columns, IReadOnlyList<string> IdentifierColumns, string? LabelKnownColumn = null, IReadOnlyList<string>? FeatureColumns = null);
 
 /// <summary>Scores one raw row at a time (see <see cref="TrainedModel.CreateRowScorer"/>); not thread-safe.</summary>
 public sealed class ModelRowScorer

@@ -15,7 +15,7 @@ public static class ApiResults
         }),
         ResultStatus.TooLarge => TypedResults.Problem(new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(result.Errors)
         {
-            Status = StatusCodes.Status413PayloadTooLarge, Title = "The upload is too large.", Detail = result.Message,
+            Status = StatusCodes.Status413PayloadTooLarge, Title = "The request is too large.", Detail = result.Message,
         }),
         ResultStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: result.Message),
         ResultStatus.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.", detail: result.Message),

@@ -140,6 +140,17 @@ internal sealed partial class RulePlanBuilder
     /// <summary>An expression identifier or input name → the pipeline column it reads, or null.</summary>
     private string? ResolveName(string name, bool featuresVisible)
     {
+        var column = ResolveNameCore(name, featuresVisible);
+        if (_inFeature && column is not null && _raw.ContainsKey(column))
+        {
+            _featureReads.Add(column);
+        }
+
+        return column;
+    }
+
+    private string? ResolveNameCore(string name, bool featuresVisible)
+    {
         bool Usable(string raw) => _raw.ContainsKey(raw) && !_dropped.ContainsKey(raw);
         IEnumerable<(string Name, string Column)> Candidates()
         {

@@ -10,6 +10,19 @@ internal sealed partial class RulePlanBuilder
 
     private CompiledFeature? CompileFeature(int index, FeatureRule rule)
     {
+        _inFeature = true;
+        try
+        {
+            return CompileFeatureCore(index, rule);
+        }
+        finally
+        {
+            _inFeature = false;
+        }
+    }
+
+    private CompiledFeature? CompileFeatureCore(int index, FeatureRule rule)
+    {
         var errorsBefore = _errors.Count;
         Source? source;
         string? expressionColumn = null;

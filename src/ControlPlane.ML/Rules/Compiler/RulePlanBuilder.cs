@@ -21,6 +21,8 @@ internal sealed partial class RulePlanBuilder
     private readonly IReadOnlyList<RawColumn> _rawColumns;
     private readonly Dictionary<string, int> _dropped = new(StringComparer.Ordinal);
     private readonly List<CompiledFeature> _features = [];
+    private readonly SortedSet<string> _featureReads = new(StringComparer.Ordinal);
+    private bool _inFeature;
 
     public RulePlanBuilder(MLContext ml, RuleSet rules, TaskType task, IReadOnlyList<RawColumn> columns)
     {
@@ -50,6 +52,9 @@ internal sealed partial class RulePlanBuilder
     public IReadOnlyList<RuleError> Errors => _errors;
 
     public IReadOnlyList<CompiledFeature> Features => _features;
+
+    /// <summary>The raw columns the features read (sources and expression inputs): what a row to score must have.</summary>
+    public IReadOnlyCollection<string> FeatureColumns => _featureReads;
 
     public CompiledLabel? Label { get; private set; }
 
@@ -142,6 +147,11 @@ internal sealed partial class RulePlanBuilder
         {
             Error(path, $"Column '{name}' is dropped (drop[{index}]) and cannot be used.");
             return null;
+        }
+
+        if (_inFeature)
+        {
+            _featureReads.Add(column.Name);
         }
 
         return column;

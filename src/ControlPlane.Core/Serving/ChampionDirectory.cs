@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Registry;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Core.Serving;
+
+/// <summary>Where a predict request goes: the enrollment and the version its champion alias points at (null: none yet).</summary>
+/// <param name="Kind">"own" or "pooled".</param>
+public sealed record ChampionRef(Guid TenantId, Guid EnrollmentId, string Region, Guid? VersionId, string? Kind, int? Number);
+
+/// <summary>
+/// The champion of each enrollment, kept in memory for the predict route: read from the database on first use, dropped
+/// when this process moves the enrollment's aliases (<see cref="AliasMoves"/>), and re-read after
+/// <see cref="RefreshInterval"/> so a move made on another node is seen within it. A request resolves the champion
+/// once and is scored by that version to its end, so a move never fails a request in flight.
+/// </summary>
+public sealed class ChampionDirectory
+{
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
+
+    private readonly IDbContextFactory<ControlPlaneDbContext> _dbs;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<(string Tenant, string UseCase), (ChampionRef? Champion, long ReadAt)> _entries = new();
+
+    public ChampionDirectory(IDbContextFactory<ControlPlaneDbContext> dbs, AliasMoves moves, TimeProvider time)
+    {
+        _dbs = dbs;
+        _time = time;
+        moves.Moved += enrollmentId =>
+        {
+            foreach (var entry in _entries.Where(e => e.Value.Champion?.EnrollmentId == enrollmentId))
+            {
+                _entries.TryRemove(entry.Key, out _);
+            }
+        };
+    }
+
+    /// <summary>The enrollment's champion; null when the tenant is not enrolled in the use case.</summary>
+    public async Task<ChampionRef?> FindAsync(string tenant, string useCase, CancellationToken ct = default)
+    {
+        var key = (tenant, useCase);
+        if (_entries.TryGetValue(key, out var entry) && _time.GetElapsedTime(entry.ReadAt) < RefreshInterval)
+        {
+            return entry.Champion;
+        }
+
+        var champion = await ReadAsync(tenant, useCase, ct);
+        _entries[key] = (champion, _time.GetTimestamp());
+        return champion;
+    }
+
+    private async Task<ChampionRef?> ReadAsync(string tenant, string useCase, CancellationToken ct)
+    {
+        await using var db = await _dbs.CreateDbContextAsync(ct);
+        var enrollment = await db.Enrollments.AsNoTracking()
+            .Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase)
+            .Select(e => new { e.Id, e.TenantId, e.Tenant!.Region })
+            .FirstOrDefaultAsync(ct);
+        if (enrollment is null)
+        {
+            return null;
+        }
+
+        var version = await db.ModelAliases.AsNoTracking()
+            .Where(a => a.EnrollmentId == enrollment.Id && a.Name == AliasNames.Champion)
+            .Select(a => new { a.ModelVersion!.Id, a.ModelVersion.Kind, a.ModelVersion.Number })
+            .FirstOrDefaultAsync(ct);
+        return new ChampionRef(enrollment.TenantId, enrollment.Id, enrollment.Region, version?.Id, version?.Kind, version?.Number);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Text.Json;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Options;
+using ControlPlane.ML;
+using ControlPlane.ML.Rules;
+using ControlPlane.ML.Training;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Core.Serving;
+
+/// <summary>The model version that answered a predict request.</summary>
+public sealed record PredictingVersion(string Kind, int Number);
+
+/// <summary>
+/// One row's answer. Binary: <see cref="Probability"/> of the positive class and <see cref="Label"/> (probability ≥ 0.5).
+/// Multiclass: the predicted class in <see cref="Class"/> with its <see cref="Probability"/>. Regression: <see cref="Value"/>.
+/// </summary>
+public sealed record RowPrediction(string? EntityKey, double? Probability = null, bool? Label = null, string? Class = null, double? Value = null);
+
+public sealed record PredictResponse(string Tenant, string UseCase, PredictingVersion Model, IReadOnlyList<RowPrediction> Predictions);
+
+/// <summary>
+/// Scores a batch of rows, given in the tenant's own column names, with the enrollment's champion: checks the rows
+/// against the columns the model reads (a missing required column or a value of the wrong type is an error that names
+/// the row and the column; extra columns are ignored; a missing optional column or a JSON null reads as missing and is
+/// imputed as in training; an unseen category encodes as unseen), then scores them with a scorer rented from the
+/// <see cref="ModelCache"/>.
+/// </summary>
+public sealed class Predictor(ChampionDirectory champions, ModelCache cache, IOptions<ControlPlaneOptions> options)
+{
+    /// <summary>Errors reported per request at most; the rest are counted.</summary>
+    private const int MaxErrors = 20;
+
+    public async Task<Result<PredictResponse>> PredictAsync(string tenant, string useCase, JsonElement body, CancellationToken ct = default)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("rows", out var rows) || rows.ValueKind != JsonValueKind.Array)
+        {
+            return Result<PredictResponse>.Invalid("rows", "The body must be a JSON object with a \"rows\" array of rows: {\"rows\": [{\"column\": value, ...}]}.");
+        }
+
+        var count = rows.GetArrayLength();
+        var limit = options.Value.Serving.MaxRowsPerRequest;
+        if (count == 0)
+        {
+            return Result<PredictResponse>.Invalid("rows", "\"rows\" is empty: send at least one row.");
+        }
+
+        if (count > limit)
+        {
+            return Result<PredictResponse>.TooLarge("rows",
+                $"\"rows\" holds {count.ToString("N0", CultureInfo.InvariantCulture)} rows; a request may hold at most {limit.ToString("N0", CultureInfo.InvariantCulture)}. Split it, or use batch scoring.");
+        }
+
+        var champion = await champions.FindAsync(tenant, useCase, ct);
+        if (champion is null)
+        {
+            return Result<PredictResponse>.NotFound($"Tenant '{tenant}' is not enrolled in use case '{useCase}'.");
+        }
+
+        if (champion.VersionId is not { } versionId)
+        {
+            return Result<PredictResponse>.Conflict("model",
+                $"'{tenant}' has no champion model for '{useCase}' yet: retrain the enrollment and promote a version, then predict.");
+        }
+
+        using var lease = await cache.RentAsync(versionId, ct);
+        var model = lease.Model;
+        var errors = new ValidationErrors();
+        var table = Read(rows, model, errors, out var dropped);
+        if (table is null)
+        {
+            if (dropped > 0)
+            {
+                errors.Add("rows", $"… and {dropped} more problems.");
+            }
+
+            return Result<PredictResponse>.Invalid(errors);
+        }
+
+        var task = model.Report.Task;
+        var predictions = new RowPrediction[table.RowCount];
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            var score = lease.Scorer.Score(table, i);
+            predictions[i] = task switch
+            {
+                TaskType.Binary => new RowPrediction(score.EntityKey, Probability: score.Score, Label: score.Score >= 0.5),
+                TaskType.Multiclass => new RowPrediction(score.EntityKey, Probability: score.Score, Class: score.Class),
+                _ => new RowPrediction(score.EntityKey, Value: score.Score),
+            };
+        }
+
+        return Result<PredictResponse>.Ok(new PredictResponse(tenant, useCase, new PredictingVersion(champion.Kind!, champion.Number!.Value), predictions));
+    }
+
+    /// <summary>The rows as a table of the model's input columns; null (with <paramref name="errors"/>) when a row does not fit.</summary>
+    private static RawTable? Read(JsonElement rows, TrainedModel model, ValidationErrors errors, out int dropped)
+    {
+        var reported = 0;
+        void Error(string field, string message)
+        {
+            if (reported++ < MaxErrors) errors.Add(field, message);
+        }
+
+        var count = rows.GetArrayLength();
+        var required = model.RequiredColumns.ToHashSet(StringComparer.Ordinal);
+        var identifiers = model.IdentifierColumns;
+        var columns = model.InputColumns;
+        var values = columns.Select(c => c.Type switch
+        {
+            FeatureType.Number => (Array)new double?[count],
+            FeatureType.Boolean => new bool?[count],
+            FeatureType.DateTime => new DateTime?[count],
+            _ => new string?[count],
+        }).ToArray();
+
+        var r = 0;
+        foreach (var row in rows.EnumerateArray())
+        {
+            var field = $"rows[{r}]";
+            if (row.ValueKind != JsonValueKind.Object)
+            {
+                Error(field, $"Row {r} is {Describe(row)}; each row must be an object of column names and values.");
+                r++;
+                continue;
+            }
+
+            var missing = required.Where(name => !row.TryGetProperty(name, out _)).Order(StringComparer.Ordinal).ToList();
+            if (missing.Count > 0)
+            {
+                Error(field, $"Row {r} lacks the column{(missing.Count == 1 ? "" : "s")} the model reads: {string.Join(", ", missing)}.");
+            }
+
+            for (var c = 0; c < columns.Count; c++)
+            {
+                var column = columns[c];
+                if (!row.TryGetProperty(column.Name, out var value) || value.ValueKind == JsonValueKind.Null)
+                {
+                    continue; // missing: imputed as in training (required ones were reported above)
+                }
+
+                var at = $"{field}.{column.Name}";
+                switch (values[c])
+                {
+                    case double?[] numbers:
+                        if (Number(value, identifiers.Contains(column.Name)) is { } d) numbers[r] = d;
+                        else Error(at, $"Row {r}, column '{column.Name}': expected a number, got {Describe(value)}.");
+                        break;
+                    case bool?[] flags:
+                        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) flags[r] = value.GetBoolean();
+                        else Error(at, $"Row {r}, column '{column.Name}': expected true or false, got {Describe(value)}.");
+                        break;
+                    case DateTime?[] times:
+                        if (value.ValueKind == JsonValueKind.String && DateTime.TryParse(value.GetString(), CultureInfo.InvariantCulture,
+                                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)) times[r] = t;
+                        else Error(at, $"Row {r}, column '{column.Name}': expected a date-time in ISO 8601 (\"2026-11-26T09:30:00Z\"), got {Describe(value)}.");
+                        break;
+                    case string?[] texts:
+                        texts[r] = value.ValueKind switch
+                        {
+                            JsonValueKind.String => value.GetString(),
+                            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+                            _ => null,
+                        };
+                        if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                        {
+                            Error(at, $"Row {r}, column '{column.Name}': expected text, got {Describe(value)}.");
+                        }
+
+                        break;
+                }
+            }
+
+            r++;
+        }
+
+        dropped = Math.Max(0, reported - MaxErrors);
+        if (reported > 0)
+        {
+            return null;
+        }
+
+        return new RawTable(columns.Select((column, c) => values[c] switch
+        {
+            double?[] numbers => RawTableColumn.Numbers(column.Name, numbers),
+            bool?[] flags => RawTableColumn.Booleans(column.Name, flags),
+            DateTime?[] times => RawTableColumn.DateTimes(column.Name, times),
+            string?[] texts => RawTableColumn.Strings(column.Name, column.Type, texts),
+            _ => throw new InvalidOperationException($"Column '{column.Name}' has no reader."),
+        }).ToArray());
+    }
+
+    /// <summary>A finite number, or a numeric string for an identifier column (entity keys often arrive quoted).</summary>
+    private static double? Number(JsonElement value, bool identifier) => value.ValueKind switch
+    {
+        JsonValueKind.Number when value.TryGetDouble(out var d) && double.IsFinite(d) => d,
+        JsonValueKind.String when identifier && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) => d,
+        _ => null,
+    };
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => $"the text \"{Shorten(value.GetString() ?? "")}\"",
+        JsonValueKind.Number => $"the number {value.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        _ => value.ValueKind.ToString().ToLowerInvariant(),
+    };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Options;
+using ControlPlane.Core.Serving;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Web.Api;
+
+/// <summary>
+/// Real-time prediction: <c>POST /api/v1/predict/{tenant}/{useCase}</c> with the tenant's API key in <c>X-Api-Key</c>
+/// (not an admin token): a key only ever reaches its own tenant's models. The body is <c>{"rows": [{...}]}</c> in the
+/// tenant's own column names; the answer has one prediction per row and the model version that gave them.
+/// </summary>
+public static class PredictApi
+{
+    public const string KeyHeader = "X-Api-Key";
+    public const string TenantItem = "ControlPlane.TenantKey.Tenant";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static WebApplication MapPredictApi(this WebApplication app)
+    {
+        var limit = app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.Serving.MaxRequestMegabytes * 1024L * 1024L;
+        app.MapPost("/api/v1/predict/{tenant}/{useCase}", Predict)
+            .WithName("Predict").WithTags("Predict")
+            .WithSummary("Scores rows with the enrollment's champion model. Authenticated by the tenant's API key in X-Api-Key.")
+            .AllowAnonymous() // authorized by the tenant key, below, instead of a user or admin token
+            .AddEndpointFilter(RequireTenantKey)
+            .DisableAntiforgery()
+            .WithMetadata(new BodySizeLimit(limit));
+        return app;
+    }
+
+    public static async Task<IResult> Predict(string tenant, string useCase, HttpRequest request, Predictor predictor, CancellationToken ct)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, default, ct);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ApiResults.Problem(Result<PredictResponse>.TooLarge("body", $"The request body is larger than this server accepts ({ex.Message})."));
+        }
+        catch (JsonException ex)
+        {
+            return ApiResults.Problem(Result<PredictResponse>.Invalid("body", $"The body is not valid JSON: {ex.Message}"));
+        }
+
+        using (document)
+        {
+            var result = await predictor.PredictAsync(tenant, useCase, document.RootElement, ct);
+            return result.IsOk ? TypedResults.Json(result.Value, Json) : ApiResults.Problem(result);
+        }
+    }
+
+    /// <summary>401 without a valid key, 403 when the key is another tenant's; the key's tenant goes into the request's items.</summary>
+    private static async ValueTask<object?> RequireTenantKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var keys = http.RequestServices.GetRequiredService<TenantKeyCache>();
+        var owner = await keys.TenantOfAsync(http.Request.Headers[KeyHeader].ToString(), http.RequestAborted);
+        if (owner is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                detail: string.IsNullOrWhiteSpace(http.Request.Headers[KeyHeader])
+                    ? "This route needs the tenant's API key in the X-Api-Key header."
+                    : "The API key in X-Api-Key is unknown or revoked.");
+        }
+
+        var tenant = (string?)http.GetRouteValue("tenant");
+        if (!string.Equals(owner, tenant, StringComparison.Ordinal))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: "This API key belongs to another tenant: a key may only call its own tenant's routes.");
+        }
+
+        http.Items[TenantItem] = owner;
+        return await next(context);
+    }
+
+    private sealed class BodySizeLimit(long maxBytes) : IRequestSizeLimitMetadata
+    {
+        public long? MaxRequestBodySize => maxBytes;
+    }
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ControlPlane.Core.DemoData;
+using ControlPlane.Core.FeatureRules;
+using ControlPlane.Core.Registry;
+using ControlPlane.IntegrationTests.Infrastructure;
+using ControlPlane.ML;
+using ControlPlane.ML.Rules;
+using ControlPlane.ML.Training;
+using ControlPlane.IntegrationTests.Registry;
+using static ControlPlane.IntegrationTests.Datasets.DatasetUploads;
+
+namespace ControlPlane.IntegrationTests.Serving;
+
+/// <summary>
+/// <c>POST /api/v1/predict/{tenant}/{useCase}</c> end to end: a real model (logistic regression trained here on the
+/// tenant's generated data with the demo rules) registered and made champion, then scored through the route with the
+/// tenant's API key — against the same model scoring the same rows offline.
+/// </summary>
+public abstract class PredictApiTests<TProvider>(AppFixture<TProvider> fixture) : IClassFixture<AppFixture<TProvider>>
+    where TProvider : IProviderKind
+{
+    private ControlPlaneApp App => fixture.App;
+
+    [Fact]
+    public async Task The_champion_answers_each_row_as_it_would_offline_and_a_new_champion_takes_over_at_once()
+    {
+        var (slug, key, data, model) = await ChampionAsync("us");
+        using var client = KeyClient(key);
+        var rows = Rows(data, 0, 25);
+
+        var response = await client.PostAsync(PredictUrl(slug), Body(rows));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadNodeAsync();
+        Assert.Equal(("own", 1), (body["model"]!["kind"]!.GetValue<string>(), body["model"]!["number"]!.GetValue<int>()));
+        var predictions = body["predictions"]!.AsArray();
+        var offline = model.Score(RawTableRows.Select(data, Enumerable.Range(0, 25).ToArray()));
+        Assert.Equal(25, predictions.Count);
+        for (var i = 0; i < 25; i++)
+        {
+            Assert.Equal(offline[i].Score, predictions[i]!["probability"]!.GetValue<double>(), precision: 6);
+            Assert.Equal(offline[i].Score >= 0.5, predictions[i]!["label"]!.GetValue<bool>());
+            Assert.Equal(offline[i].EntityKey, predictions[i]!["entityKey"]?.GetValue<string>());
+        }
+
+        // A second version becomes champion: the next request is answered by it, with no failed request between.
+        var v2 = await RegisterTrainedAsync(slug, model);
+        Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v2, AliasNames.Champion, "test", "swap"))).IsOk);
+        var after = await (await client.PostAsync(PredictUrl(slug), Body(Rows(data, 0, 1)))).ReadNodeAsync();
+        Assert.Equal(2, after["model"]!["number"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_key_reaches_only_its_own_tenant_and_a_missing_unknown_or_revoked_key_is_refused()
+    {
+        var (slug, key, data, _) = await ChampionAsync("eu");
+        using var admin = App.CreateAdminClient();
+        var other = await (await admin.PostJsonAsync("/api/v1/tenants", new { name = "Other", slug = TestSlugs.New("other"), region = "eu", useCases = new[] { UseCase } })).ReadNodeAsync();
+        var otherKey = other["apiKey"]!.GetValue<string>();
+
+        using (var stranger = KeyClient(otherKey))
+        {
+            var forbidden = await stranger.PostAsync(PredictUrl(slug), Body(Rows(data, 0, 1)));
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+            var problem = await forbidden.ReadNodeAsync();
+            Assert.Contains("another tenant", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Null(problem["predictions"]);
+        }
+
+        using (var anonymous = App.CreateAnonymousClient())
+        {
+            var none = await anonymous.PostAsync(PredictUrl(slug), Body(Rows(data, 0, 1)));
+            Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+            Assert.Contains("X-Api-Key", (await none.ReadNodeAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        using (var bogus = KeyClient(key[..^2] + "zz"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await bogus.PostAsync(PredictUrl(slug), Body(Rows(data, 0, 1)))).StatusCode);
+        }
+
+        // An admin token is not a tenant key.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await admin.PostAsync(PredictUrl(slug), Body(Rows(data, 0, 1)))).StatusCode);
+
+        (await admin.PostAsync($"/api/v1/tenants/{slug}/api-keys/rotate", null)).EnsureSuccessStatusCode();
+        using var revoked = KeyClient(key);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await revoked.PostAsync(PredictUrl(slug), Body(Rows(data, 0, 1)))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Rows_that_do_not_fit_the_model_are_refused_naming_the_row_and_column_and_extras_and_unseen_categories_are_fine()
+    {
+        var (slug, key, data, model) = await ChampionAsync("us");
+        using var client = KeyClient(key);
+        var required = model.RequiredColumns;
+        var numberColumn = model.InputColumns.First(c => c.Type == FeatureType.Number && required.Contains(c.Name)).Name;
+        var categoryColumn = model.InputColumns.FirstOrDefault(c => c.Type == FeatureType.Category && required.Contains(c.Name))?.Name;
+
+        var rows = Rows(data, 0, 3);
+        rows[1]!.AsObject().Remove(required[0]);
+        rows[2]![numberColumn] = "lots";
+        var bad = await client.PostAsync(PredictUrl(slug), Body(rows));
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.ReadNodeAsync())["errors"]!.AsObject();
+        Assert.Contains(required[0], errors["rows[1]"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal($"Row 2, column '{numberColumn}': expected a number, got the text \"lots\".", errors[$"rows[2].{numberColumn}"]![0]!.GetValue<string>());
+
+        var fine = Rows(data, 0, 2);
+        fine[0]!["not_a_column_of_the_model"] = 42;
+        if (categoryColumn is not null) fine[1]![categoryColumn] = "a value never seen in training";
+        var ok = await client.PostAsync(PredictUrl(slug), Body(fine));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(2, (await ok.ReadNodeAsync())["predictions"]!.AsArray().Count);
+
+        var malformed = await client.PostAsync(PredictUrl(slug), new StringContent("{\"rows\": [", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("not valid JSON", (await malformed.ReadNodeAsync())["errors"]!["body"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var tooMany = new JsonArray(Enumerable.Range(0, 1001).Select(_ => (JsonNode)Rows(data, 0, 1)[0]!.DeepClone()).ToArray());
+        var large = await client.PostAsync(PredictUrl(slug), Body(tooMany));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+        Assert.Contains("at most 1,000", (await large.ReadNodeAsync())["errors"]!["rows"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_enrollment_without_a_champion_is_a_conflict_and_a_use_case_it_is_not_enrolled_in_is_not_found()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = TestSlugs.New("nochamp");
+        var created = await (await admin.PostJsonAsync("/api/v1/tenants", new { name = "No champion", slug, region = "us", useCases = new[] { UseCase } })).ReadNodeAsync();
+        using var client = KeyClient(created["apiKey"]!.GetValue<string>());
+        JsonArray Rows() => new(new JsonObject { ["x"] = 1 });
+
+        var conflict = await client.PostAsync(PredictUrl(slug), Body(Rows()));
+        var notFound = await client.PostAsync($"/api/v1/predict/{slug}/ticket-routing", Body(Rows()));
+
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Contains("no champion model", (await conflict.ReadNodeAsync())["errors"]!["model"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Contains("not enrolled", (await notFound.ReadNodeAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private static string PredictUrl(string slug) => $"/api/v1/predict/{slug}/{UseCase}";
+
+    private HttpClient KeyClient(string key)
+    {
+        var client = App.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    private static StringContent Body(JsonArray rows) =>
+        new(new JsonObject { ["rows"] = rows }.ToJsonString(), Encoding.UTF8, "application/json");
+
+    /// <summary>Rows <paramref name="from"/>.. of the table as JSON objects in the tenant's own column names.</summary>
+    private static JsonArray Rows(RawTable table, int from, int count)
+    {
+        var rows = new JsonArray();
+        for (var r = from; r < from + count; r++)
+        {
+            var row = new JsonObject();
+            foreach (var column in table.Columns)
+            {
+                row[column.Name] = column.Values switch
+                {
+                    double?[] numbers => numbers[r] is { } d ? JsonValue.Create(d) : null,
+                    bool?[] flags => flags[r] is { } b ? JsonValue.Create(b) : null,
+                    DateTime?[] times => times[r] is { } t ? JsonValue.Create(t.ToString("O", CultureInfo.InvariantCulture)) : null,
+                    string?[] texts => texts[r] is { } s ? JsonValue.Create(s) : null,
+                    _ => null,
+                };
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>A tenant with its API key and dataset version 1, a model trained on that data registered as v1 and made champion.</summary>
+    private async Task<(string Slug, string Key, RawTable Data, TrainedModel Model)> ChampionAsync(string region)
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = TestSlugs.New("predict");
+        var created = await (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Predict {slug}", slug, region, useCases = new[] { UseCase } })).ReadNodeAsync();
+        var dataset = DemoFile(slug, rows: 600);
+        (await UploadAsync(admin, slug, Csv(dataset), "accounts.csv")).EnsureSuccessStatusCode();
+        var table = await DemoRawTable.ReadAsync(dataset);
+        var useCase = ControlPlane.Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == UseCase);
+        var effective = RuleInheritance.Effective(FeatureRuleService.Defaults(useCase), DemoRuleSet.For(dataset, table.Schema));
+        var model = ModelTrainer.Train(table, effective, useCase.TaskType, new TrainingSettings
+        {
+            Trainers = [TrainerNames.LogisticRegression], DefaultHyperparametersOnly = true, Folds = 2, ExplainedRows = 2,
+        });
+        var number = await RegisterTrainedAsync(slug, model);
+        Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.GateAsync(slug, UseCase, number, "test:retrain"))).Value!.Promoted);
+        return (slug, created["apiKey"]!.GetValue<string>(), table, model);
+    }
+
+    private async Task<int> RegisterTrainedAsync(string slug, TrainedModel model)
+    {
+        using var artifact = new MemoryStream();
+        model.Save(artifact);
+        var result = await ModelVersions.RegisterAsync(App, slug, model.Report.Test.HeadlineValue, artifact.ToArray(), report: model.Report);
+        Assert.True(result.IsOk, result.Message);
+        return result.Value!.Number;
+    }
+}
+
+public sealed class PredictApiTestsOnSqlite(AppFixture<Sqlite> fixture) : PredictApiTests<Sqlite>(fixture);
+
+public sealed class PredictApiTestsOnPostgres(AppFixture<Postgres> fixture) : PredictApiTests<Postgres>(fixture);
