@@ -59,6 +59,7 @@ public static class DependencyInjection
         services.AddSingleton<ChampionDirectory>();
         services.AddSingleton<TenantKeyCache>();
         services.AddSingleton<Predictor>();
+        services.AddSingleton<TenantRateLimiter>();
         services.AddScoped<TenantService>();
         services.AddScoped<EnrollmentService>();
         services.AddScoped<UseCaseService>();

@@ -143,19 +143,20 @@ public sealed class RegistryOptions
 public sealed class ServingOptions
 {
     /// <summary>
-    /// Memory the model cache may hold, in megabytes (estimated per model from its artifact's size, see
-    /// <see cref="RetainedBytesPerArtifactByte"/>). Beyond it the least recently used models are dropped and loaded again
-    /// on their next request.
+    /// Memory the model cache may hold, in megabytes, each model counted as <see cref="FixedKilobytesPerModel"/> plus
+    /// <see cref="RetainedBytesPerArtifactByte"/> times its artifact's size. Beyond it the least recently used models are
+    /// dropped and loaded again on their next request.
     /// </summary>
     [Range(16, 1_048_576)]
     public int CacheMemoryMegabytes { get; set; } = 2048;
 
-    /// <summary>
-    /// Memory a loaded model keeps per byte of its artifact (the ML.NET chain's transformers, the trainer's parameters
-    /// and one scorer), measured by the serving benchmark; the cache's budget counts models by it.
-    /// </summary>
-    [Range(0.1, 100.0)]
-    public double RetainedBytesPerArtifactByte { get; set; } = 4.0;
+    /// <summary>Memory a loaded model holds whatever its size (its ML.NET context, schema, transformers and a scorer); measured by the serving benchmark.</summary>
+    [Range(0, 1_048_576)]
+    public int FixedKilobytesPerModel { get; set; } = 460;
+
+    /// <summary>Memory a loaded model holds per byte of its artifact, on top of the fixed part; measured by the serving benchmark.</summary>
+    [Range(0.0, 100.0)]
+    public double RetainedBytesPerArtifactByte { get; set; } = 3.1;
 
     /// <summary>Rows one predict request may hold; more is answered 413 (batch scoring is for large sets).</summary>
     [Range(1, 100_000)]
@@ -164,6 +165,14 @@ public sealed class ServingOptions
     /// <summary>Largest predict or feedback request body, in megabytes; a larger one is answered 413 before it is read.</summary>
     [Range(1, 1024)]
     public int MaxRequestMegabytes { get; set; } = 4;
+
+    /// <summary>Predict and feedback requests admitted per second per tenant on each node; beyond it the answer is 429 with Retry-After.</summary>
+    [Range(1, 1_000_000)]
+    public int RequestsPerSecondPerTenant { get; set; } = 1000;
+
+    /// <summary>Requests a tenant may send at once above its steady rate (the token bucket's size).</summary>
+    [Range(1, 1_000_000)]
+    public int BurstPerTenant { get; set; } = 2000;
 
     /// <summary>Idle row scorers kept per model for reuse (a scorer is not thread-safe; one serves one request at a time).</summary>
     [Range(1, 256)]

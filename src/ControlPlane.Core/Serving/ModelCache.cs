@@ -19,7 +19,8 @@ public sealed class ModelUnavailableException(string message) : Exception(messag
 /// <summary>
 /// Loaded model versions of one process, for real-time scoring. A version is loaded on its first request, once however
 /// many requests miss at the same moment (they all await the one load); loaded versions are counted against a memory
-/// budget by their estimated size and the least recently used leave when it is exceeded. Each version keeps a small pool
+/// budget by their estimated size (a fixed part plus a multiple of the artifact's size, both measured by the serving
+/// benchmark) and the least recently used leave when it is exceeded. Each version keeps a small pool
 /// of row scorers (ML.NET's row machinery is not thread-safe): a request rents one with <see cref="RentAsync"/> and
 /// returns it by disposing the lease. Versions are immutable, so a champion change is a new key: requests already
 /// holding the old version finish on it, new ones load the new one — no request fails during the swap.
@@ -30,6 +31,7 @@ public sealed class ModelCache
 
     private readonly IModelSource _source;
     private readonly long _budget;
+    private readonly long _fixedBytes;
     private readonly double _bytesPerArtifactByte;
     private readonly int _idleScorers;
     private readonly Lock _gate = new();
@@ -48,6 +50,7 @@ public sealed class ModelCache
         _source = source;
         var serving = options.Value.Serving;
         _budget = serving.CacheMemoryMegabytes * 1024L * 1024L;
+        _fixedBytes = serving.FixedKilobytesPerModel * 1024L;
         _bytesPerArtifactByte = serving.RetainedBytesPerArtifactByte;
         _idleScorers = serving.IdleScorersPerModel;
         var meter = meters?.Create(MeterName) ?? new Meter(MeterName);
@@ -143,7 +146,7 @@ public sealed class ModelCache
         try
         {
             var (model, artifactBytes) = await _source.LoadAsync(versionId, CancellationToken.None);
-            var entry = new Entry(versionId, model, (long)(artifactBytes * _bytesPerArtifactByte), _idleScorers);
+            var entry = new Entry(versionId, model, _fixedBytes + (long)(artifactBytes * _bytesPerArtifactByte), _idleScorers);
             _loadSeconds.Record(watch.Elapsed.TotalSeconds);
             lock (_gate)
             {

@@ -14,9 +14,12 @@ public sealed record PredictingVersion(string Kind, int Number);
 
 /// <summary>
 /// One row's answer. Binary: <see cref="Probability"/> of the positive class and <see cref="Label"/> (probability ≥ 0.5).
-/// Multiclass: the predicted class in <see cref="Class"/> with its <see cref="Probability"/>. Regression: <see cref="Value"/>.
+/// Multiclass: the predicted class in <see cref="Class"/> with its <see cref="Probability"/>, and every class's probability
+/// in <see cref="ClassScores"/>. Regression: <see cref="Value"/>.
 /// </summary>
-public sealed record RowPrediction(string? EntityKey, double? Probability = null, bool? Label = null, string? Class = null, double? Value = null);
+public sealed record RowPrediction(
+    string? EntityKey, double? Probability = null, bool? Label = null, string? Class = null, double? Value = null,
+    IReadOnlyDictionary<string, double>? ClassScores = null);
 
 public sealed record PredictResponse(string Tenant, string UseCase, PredictingVersion Model, IReadOnlyList<RowPrediction> Predictions);
 
@@ -86,7 +89,7 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, IOp
             predictions[i] = task switch
             {
                 TaskType.Binary => new RowPrediction(score.EntityKey, Probability: score.Score, Label: score.Score >= 0.5),
-                TaskType.Multiclass => new RowPrediction(score.EntityKey, Probability: score.Score, Class: score.Class),
+                TaskType.Multiclass => new RowPrediction(score.EntityKey, Probability: score.Score, Class: score.Class, ClassScores: score.ClassScores),
                 _ => new RowPrediction(score.EntityKey, Value: score.Score),
             };
         }

@@ -32,7 +32,7 @@ internal sealed class ScoreReader
     {
         var getKey = _key is { } k ? row.GetGetter<ReadOnlyMemory<char>>(row.Schema[k.Name]) : null;
         var score = row.Schema[_score.Name];
-        Func<(double, string?)> getScore;
+        Func<(double, string?, IReadOnlyDictionary<string, double>?)> getScore;
         if (_task == TaskType.Multiclass)
         {
             var get = row.GetGetter<VBuffer<float>>(score);
@@ -42,7 +42,13 @@ internal sealed class ScoreReader
                 get(ref buffer);
                 var values = buffer.DenseValues().ToArray();
                 var best = Array.IndexOf(values, values.Max());
-                return (values[best], best < _classes.Count ? _classes[best] : null);
+                var all = new Dictionary<string, double>(StringComparer.Ordinal);
+                for (var c = 0; c < values.Length && c < _classes.Count; c++)
+                {
+                    all[_classes[c]] = values[c];
+                }
+
+                return (values[best], best < _classes.Count ? _classes[best] : null, all);
             };
         }
         else
@@ -52,7 +58,7 @@ internal sealed class ScoreReader
             getScore = () =>
             {
                 get(ref value);
-                return (value, null);
+                return (value, null, null);
             };
         }
 
@@ -66,8 +72,8 @@ internal sealed class ScoreReader
                 key = text.IsEmpty ? null : text.ToString();
             }
 
-            var (value, cls) = getScore();
-            return new ModelScore(key, value, cls);
+            var (value, cls, all) = getScore();
+            return new ModelScore(key, value, cls, all);
         };
     }
 }

@@ -59,7 +59,10 @@ public static class PredictApi
         }
     }
 
-    /// <summary>401 without a valid key, 403 when the key is another tenant's; the key's tenant goes into the request's items.</summary>
+    /// <summary>
+    /// 401 without a valid key, 403 when the key is another tenant's, 429 when the key's tenant is over its rate; the
+    /// key's tenant goes into the request's items.
+    /// </summary>
     private static async ValueTask<object?> RequireTenantKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -79,6 +82,14 @@ public static class PredictApi
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                 detail: "This API key belongs to another tenant: a key may only call its own tenant's routes.");
+        }
+
+        if (http.RequestServices.GetRequiredService<TenantRateLimiter>().TryAcquire(owner) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                detail: $"Tenant '{owner}' is over its request rate on this route; retry after {seconds} s.");
         }
 
         http.Items[TenantItem] = owner;

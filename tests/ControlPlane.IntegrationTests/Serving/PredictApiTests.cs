@@ -19,7 +19,7 @@ namespace ControlPlane.IntegrationTests.Serving;
 /// tenant's generated data with the demo rules) registered and made champion, then scored through the route with the
 /// tenant's API key — against the same model scoring the same rows offline.
 /// </summary>
-public abstract class PredictApiTests<TProvider>(AppFixture<TProvider> fixture) : IClassFixture<AppFixture<TProvider>>
+public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixture) : IClassFixture<PredictFixture<TProvider>>
     where TProvider : IProviderKind
 {
     private ControlPlaneApp App => fixture.App;
@@ -144,6 +144,30 @@ public abstract class PredictApiTests<TProvider>(AppFixture<TProvider> fixture) 
         Assert.Contains("not enrolled", (await notFound.ReadNodeAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_tenant_over_its_rate_gets_429_with_retry_after_and_another_tenant_is_not_slowed()
+    {
+        var (busy, busyKey, data, _) = await ChampionAsync("us");
+        var (calm, calmKey, calmData, _) = await ChampionAsync("us");
+        using var busyClient = KeyClient(busyKey);
+        using var calmClient = KeyClient(calmKey);
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 20; i++)
+        {
+            answers.Add(await busyClient.PostAsync(PredictUrl(busy), Body(Rows(data, 0, 1))));
+        }
+
+        var calmAnswer = await calmClient.PostAsync(PredictUrl(calm), Body(Rows(calmData, 0, 1)));
+
+        var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.InRange(refused.Count, 10, 15); // a burst of 5, then 5 a second while the 20 requests last (well under a second)
+        Assert.True(answers.Take(5).All(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.True(int.Parse(refused[0].Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture) >= 1);
+        Assert.Contains($"'{busy}' is over its request rate", (await refused[0].ReadNodeAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, calmAnswer.StatusCode);
+    }
+
     private static string PredictUrl(string slug) => $"/api/v1/predict/{slug}/{UseCase}";
 
     private HttpClient KeyClient(string key)
@@ -211,6 +235,16 @@ public abstract class PredictApiTests<TProvider>(AppFixture<TProvider> fixture) 
     }
 }
 
-public sealed class PredictApiTestsOnSqlite(AppFixture<Sqlite> fixture) : PredictApiTests<Sqlite>(fixture);
+/// <summary>A small per-tenant rate (5 a second, bursts of 5) so the rate limit can be reached; no other test here sends more than 4 requests per tenant.</summary>
+public sealed class PredictFixture<TProvider> : AppFixture<TProvider> where TProvider : IProviderKind
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["ControlPlane:Serving:RequestsPerSecondPerTenant"] = "5",
+        ["ControlPlane:Serving:BurstPerTenant"] = "5",
+    };
+}
 
-public sealed class PredictApiTestsOnPostgres(AppFixture<Postgres> fixture) : PredictApiTests<Postgres>(fixture);
+public sealed class PredictApiTestsOnSqlite(PredictFixture<Sqlite> fixture) : PredictApiTests<Sqlite>(fixture);
+
+public sealed class PredictApiTestsOnPostgres(PredictFixture<Postgres> fixture) : PredictApiTests<Postgres>(fixture);

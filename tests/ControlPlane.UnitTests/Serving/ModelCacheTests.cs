@@ -93,6 +93,7 @@ public sealed class ModelCacheTests : IClassFixture<ModelCacheTests.Artifact>
         options.Serving.CacheMemoryMegabytes = megabytes;
         if (perModelBytes is { } bytes)
         {
+            options.Serving.FixedKilobytesPerModel = 0;
             options.Serving.RetainedBytesPerArtifactByte = (double)bytes / source.Bytes.Length;
         }
 

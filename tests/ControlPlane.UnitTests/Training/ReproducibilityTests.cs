@@ -77,7 +77,9 @@ public sealed class ReproducibilityTests
         var scorer = loaded.CreateRowScorer();
         for (var row = 0; row < 50; row++)
         {
-            Assert.Equal(before[row], scorer.Score(demo.Table, row));
+            var one = scorer.Score(demo.Table, row);
+            Assert.Equal((before[row].EntityKey, before[row].Score, before[row].Class), (one.EntityKey, one.Score, one.Class));
+            Assert.Equal(before[row].ClassScores?.OrderBy(c => c.Key, StringComparer.Ordinal), one.ClassScores?.OrderBy(c => c.Key, StringComparer.Ordinal));
         }
     }
 
