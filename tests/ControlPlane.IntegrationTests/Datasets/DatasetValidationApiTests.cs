@@ -17,7 +17,10 @@ public abstract class DatasetValidationApiTests<TProvider>(AppFixture<TProvider>
     {
         using var admin = App.CreateAdminClient();
         var slug = await CreateTenantAsync(admin, "us");
-        var dataset = DemoFile(slug, rows: 500);
+        // The generator spells columns per tenant; about one name in twenty spells the key exactly as the use case does,
+        // and that data would not miss it. Take the first spelling that does not.
+        var dataset = Enumerable.Range(0, 100).Select(i => DemoFile($"{slug}-{i}", rows: 500))
+            .First(d => d.Columns.All(c => c.RawName != "account_id"));
 
         var created = await (await UploadAsync(admin, slug, Csv(dataset), "accounts.csv")).ReadNodeAsync();
 
