@@ -56,6 +56,8 @@ public static class DependencyInjection
         services.AddSingleton<IModelSource, RegistryModelSource>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<AliasMoves>();
+        services.AddSingleton<AliasMovesBus>();
+        services.AddHostedService(sp => sp.GetRequiredService<AliasMovesBus>());
         services.AddSingleton<ChampionDirectory>();
         services.AddSingleton<TenantKeyCache>();
         services.AddSingleton<Predictor>();

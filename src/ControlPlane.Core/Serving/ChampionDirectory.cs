@@ -11,8 +11,9 @@ public sealed record ChampionRef(Guid TenantId, Guid EnrollmentId, string Region
 
 /// <summary>
 /// The champion of each enrollment, kept in memory for the predict route: read from the database on first use, dropped
-/// when this process moves the enrollment's aliases (<see cref="AliasMoves"/>), and re-read after
-/// <see cref="RefreshInterval"/> so a move made on another node is seen within it. A request resolves the champion
+/// when the enrollment's aliases move (<see cref="AliasMoves"/>: on this node, or on another one through
+/// <see cref="AliasMovesBus"/>), and re-read after <see cref="RefreshInterval"/> in any case, so a node that missed a
+/// notification is right again within it. A request resolves the champion
 /// once and is scored by that version to its end, so a move never fails a request in flight.
 /// </summary>
 public sealed class ChampionDirectory
