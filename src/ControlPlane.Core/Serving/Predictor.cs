@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Options;
+using ControlPlane.Core.Registry;
 using ControlPlane.ML;
 using ControlPlane.ML.Rules;
 using ControlPlane.ML.Training;
@@ -65,6 +66,15 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, IOp
         {
             return Result<PredictResponse>.Conflict("model",
                 $"'{tenant}' has no champion model for '{useCase}' yet: retrain the enrollment and promote a version, then predict.");
+        }
+
+        if (champion.Kind == ModelVersionKinds.Pooled)
+        {
+            // A pooled model reads the use case's canonical columns; the tenant's rows reach them through its own fitted
+            // rules, which live in its own version. Until serving composes the two, say so rather than misjudge the rows.
+            return Result<PredictResponse>.Conflict("model",
+                $"'{tenant}' is served by the pooled '{useCase}' model of region {champion.Region} (v{champion.Number}); real-time prediction " +
+                "with a pooled model is not available yet. Promote the tenant's own version to predict in real time.");
         }
 
         using var lease = await cache.RentAsync(versionId, ct);

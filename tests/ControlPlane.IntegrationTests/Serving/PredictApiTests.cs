@@ -10,6 +10,7 @@ using ControlPlane.ML;
 using ControlPlane.ML.Rules;
 using ControlPlane.ML.Training;
 using ControlPlane.IntegrationTests.Registry;
+using Microsoft.EntityFrameworkCore;
 using static ControlPlane.IntegrationTests.Datasets.DatasetUploads;
 
 namespace ControlPlane.IntegrationTests.Serving;
@@ -166,6 +167,24 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         Assert.True(int.Parse(refused[0].Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture) >= 1);
         Assert.Contains($"'{busy}' is over its request rate", (await refused[0].ReadNodeAsync())["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, calmAnswer.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_tenant_served_by_its_regions_pooled_model_is_told_so_rather_than_given_wrong_column_errors()
+    {
+        var (slug, key, data, _) = await ChampionAsync("eu");
+        var sources = await App.WithDbAsync(db => db.DatasetVersions.Where(d => d.Enrollment!.Tenant!.Slug == slug)
+            .Select(d => new PooledSource(slug, d.Id, d.Number, d.Sha256, 0)).ToListAsync());
+        var pooled = (await ModelVersions.WithRegistryAsync(App, r => r.RegisterPooledAsync(
+            new PooledRegistration(UseCase, "eu", sources, ModelVersions.Report(0.77), "test:retrain-all"), new MemoryStream(ModelVersions.Artifact("pool"))))).Value!;
+        Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromotePooledAsync(slug, UseCase, pooled.Number, AliasNames.Champion, "test", "too little data"))).IsOk);
+        using var client = KeyClient(key);
+
+        var answer = await client.PostAsync(PredictUrl(slug), Body(Rows(data, 0, 1)));
+
+        Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+        Assert.Contains($"served by the pooled '{UseCase}' model of region eu (v{pooled.Number})",
+            (await answer.ReadNodeAsync())["errors"]!["model"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     private static string PredictUrl(string slug) => $"/api/v1/predict/{slug}/{UseCase}";
