@@ -18,9 +18,10 @@ public sealed record PredictingVersion(string Kind, int Number);
 /// Multiclass: the predicted class in <see cref="Class"/> with its <see cref="Probability"/>, and every class's probability
 /// in <see cref="ClassScores"/>. Regression: <see cref="Value"/>.
 /// </summary>
+/// <param name="Contributions">With <c>explain</c>: the features that moved this row's score most, largest effect first.</param>
 public sealed record RowPrediction(
     string? EntityKey, double? Probability = null, bool? Label = null, string? Class = null, double? Value = null,
-    IReadOnlyDictionary<string, double>? ClassScores = null);
+    IReadOnlyDictionary<string, double>? ClassScores = null, IReadOnlyList<FeatureContribution>? Contributions = null);
 
 public sealed record PredictResponse(string Tenant, string UseCase, PredictingVersion Model, IReadOnlyList<RowPrediction> Predictions);
 
@@ -36,8 +37,18 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, IOp
     /// <summary>Errors reported per request at most; the rest are counted.</summary>
     private const int MaxErrors = 20;
 
-    public async Task<Result<PredictResponse>> PredictAsync(string tenant, string useCase, JsonElement body, CancellationToken ct = default)
+    /// <summary>Most contributions one explained row may list.</summary>
+    public const int MaxTop = 50;
+
+    /// <param name="explain">Add each row's top <paramref name="top"/> feature contributions (linear and tree models).</param>
+    public async Task<Result<PredictResponse>> PredictAsync(
+        string tenant, string useCase, JsonElement body, bool explain = false, int top = 5, CancellationToken ct = default)
     {
+        if (explain && top is < 1 or > MaxTop)
+        {
+            return Result<PredictResponse>.Invalid("top", $"top must be between 1 and {MaxTop}; it was {top}.");
+        }
+
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("rows", out var rows) || rows.ValueKind != JsonValueKind.Array)
         {
             return Result<PredictResponse>.Invalid("rows", "The body must be a JSON object with a \"rows\" array of rows: {\"rows\": [{\"column\": value, ...}]}.");
@@ -91,6 +102,17 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, IOp
             return Result<PredictResponse>.Invalid(errors);
         }
 
+        IReadOnlyList<RowExplanation>? explanations = null;
+        if (explain)
+        {
+            explanations = model.Explain(table);
+            if (explanations is null)
+            {
+                return Result<PredictResponse>.Invalid("explain",
+                    $"This model ({model.Report.Trainer}, {model.Report.Task.ToString().ToLowerInvariant()}) gives no per-row feature contributions; ask without explain=true.");
+            }
+        }
+
         var task = model.Report.Task;
         var predictions = new RowPrediction[table.RowCount];
         for (var i = 0; i < predictions.Length; i++)
@@ -102,6 +124,10 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, IOp
                 TaskType.Multiclass => new RowPrediction(score.EntityKey, Probability: score.Score, Class: score.Class, ClassScores: score.ClassScores),
                 _ => new RowPrediction(score.EntityKey, Value: score.Score),
             };
+            if (explanations is not null)
+            {
+                predictions[i] = predictions[i] with { Contributions = explanations[i].Contributions.Take(top).ToArray() };
+            }
         }
 
         return Result<PredictResponse>.Ok(new PredictResponse(tenant, useCase, new PredictingVersion(champion.Kind!, champion.Number!.Value), predictions));

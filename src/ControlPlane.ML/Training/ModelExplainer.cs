@@ -61,8 +61,27 @@ internal static class ModelExplainer
 
         var rows = Enumerable.Range(0, count).Select(k => (int)((long)k * test.Count / count)).ToArray();
         var scored = predictor.Transform(test.View(rows));
-        var scores = Scores(scored, task, classes);
         var perSlot = ContributionsByModel(ml, predictor, test, scored) ?? Occlusion(predictor, train, test, rows, groups, scored);
+        return Build(test, rows, scored, perSlot, groups, task, classes);
+    }
+
+    /// <summary>
+    /// Every row's contributions, by the predictor's own feature contributions (linear models, boosted trees); null for a
+    /// predictor that has none (multiclass models are explained by occlusion against training means, which serving does
+    /// not hold).
+    /// </summary>
+    public static IReadOnlyList<RowExplanation>? ExplainAll(
+        MLContext ml, ITransformer predictor, FeatureMatrix rows, IReadOnlyList<FeatureGroup> groups, TaskType task, IReadOnlyList<string> classes)
+    {
+        var all = Enumerable.Range(0, rows.Count).ToArray();
+        var scored = predictor.Transform(rows.View(all));
+        return ContributionsByModel(ml, predictor, rows, scored) is { } perSlot ? Build(rows, all, scored, perSlot, groups, task, classes) : null;
+    }
+
+    private static IReadOnlyList<RowExplanation> Build(FeatureMatrix test, int[] rows, IDataView scored, float[][] perSlot,
+        IReadOnlyList<FeatureGroup> groups, TaskType task, IReadOnlyList<string> classes)
+    {
+        var scores = Scores(scored, task, classes);
         return rows.Select((row, i) => new RowExplanation(test.Keys[row], scores[i],
             groups.Select(g => new FeatureContribution(g.Feature, g.Slots.Sum(s => (double)perSlot[i][s])))
                 .OrderByDescending(c => Math.Abs(c.Value)).ThenBy(c => c.Feature, StringComparer.Ordinal).ToArray())).ToArray();
@@ -179,15 +198,15 @@ internal static class ModelExplainer
 }
 
 /// <summary>A feature (rule) and the slots of the feature vector it fills.</summary>
-internal sealed record FeatureGroup(string Feature, int[] Slots)
+public sealed record FeatureGroup(string Feature, int[] Slots)
 {
-    public bool[] Mask(int width)
+    internal bool[] Mask(int width)
     {
         var mask = new bool[width];
         foreach (var slot in Slots) mask[slot] = true;
         return mask;
     }
 
-    public static IReadOnlyList<FeatureGroup> From(IReadOnlyList<FeatureSlot> slots) =>
+    internal static IReadOnlyList<FeatureGroup> From(IReadOnlyList<FeatureSlot> slots) =>
         slots.GroupBy(s => s.Feature).Select(g => new FeatureGroup(g.Key, g.Select(s => s.Index).ToArray())).ToArray();
 }

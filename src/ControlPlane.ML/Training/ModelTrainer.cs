@@ -97,7 +97,7 @@ public static class ModelTrainer
         };
         progress?.Invoke(100, $"Trained {best.Trainer}: {metrics.Headline} {metrics.HeadlineValue.ToString("0.###", CultureInfo.InvariantCulture)}");
         var chain = new TransformerChain<ITransformer>(fitted.Transformer, predictor);
-        return new TrainedModel(ml, chain, new ModelInput(rules.RawColumns, rules.IdentifierColumns.ToArray(), rules.Label.KnownColumn, rules.FeatureColumns), report);
+        return new TrainedModel(ml, chain, new ModelInput(rules.RawColumns, rules.IdentifierColumns.ToArray(), rules.Label.KnownColumn, rules.FeatureColumns, groups), report);
     }
 
     private static void Validate(TrainingSettings settings)

@@ -21,6 +21,7 @@ public sealed class TrainedModel
     private readonly MLContext _ml;
     private readonly ModelInput _input;
     private readonly DataViewSchema _inputSchema;
+    private readonly Lock _explainGate = new();
 
     internal TrainedModel(MLContext ml, ITransformer chain, ModelInput input, ModelReport report)
     {
@@ -76,6 +77,26 @@ public sealed class TrainedModel
         var reader = ScoreReader.For(output, Report);
         var mapper = new RawRowMapper(Chain, _inputSchema, reader.Columns.Select(c => c.Name));
         return new ModelRowScorer(mapper, reader);
+    }
+
+    /// <summary>
+    /// Per-row feature contributions for every row of <paramref name="rows"/> (real-time "explain"), computed by the
+    /// predictor itself, most influential feature first; null when this model cannot give them — a multiclass model, or
+    /// an artifact written before the feature slots were recorded. Calls on one model take turns.
+    /// </summary>
+    public IReadOnlyList<RowExplanation>? Explain(RawTable rows)
+    {
+        if (_input.FeatureSlots is not { } groups || Chain is not TransformerChain<ITransformer> chain || chain.Count() != 2)
+        {
+            return null;
+        }
+
+        lock (_explainGate)
+        {
+            var featurized = chain.First().Transform(View(rows));
+            var matrix = FeatureMatrix.Read(featurized, Report.Task);
+            return ModelExplainer.ExplainAll(_ml, chain.Last(), matrix, groups, Report.Task, Report.Test.Classes ?? []);
+        }
     }
 
     /// <summary>
@@ -174,8 +195,10 @@ public sealed class TrainedModel
 /// telling whether a row has a label.
 /// </summary>
 /// <param name="FeatureColumns">The raw columns the features read; null in artifacts written before it was recorded.</param>
+/// <param name="FeatureSlots">Which slots of the feature vector each feature fills (for per-row explanations); null in older artifacts.</param>
 public sealed record ModelInput(
-    IReadOnlyList<RawColumn> Columns, IReadOnlyList<string> IdentifierColumns, string? LabelKnownColumn = null, IReadOnlyList<string>? FeatureColumns = null);
+    IReadOnlyList<RawColumn> Columns, IReadOnlyList<string> IdentifierColumns, string? LabelKnownColumn = null, IReadOnlyList<string>? FeatureColumns = null,
+    IReadOnlyList<FeatureGroup>? FeatureSlots = null);
 
 /// <summary>Scores one raw row at a time (see <see cref="TrainedModel.CreateRowScorer"/>); not thread-safe.</summary>
 public sealed class ModelRowScorer

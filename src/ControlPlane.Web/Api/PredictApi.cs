@@ -28,7 +28,7 @@ public static class PredictApi
         var limit = app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.Serving.MaxRequestMegabytes * 1024L * 1024L;
         app.MapPost("/api/v1/predict/{tenant}/{useCase}", Predict)
             .WithName("Predict").WithTags("Predict")
-            .WithSummary("Scores rows with the enrollment's champion model. Authenticated by the tenant's API key in X-Api-Key.")
+            .WithSummary("Scores rows with the enrollment's champion model; ?explain=true adds each row's top (?top=, default 5) feature contributions. Authenticated by the tenant's API key in X-Api-Key.")
             .AllowAnonymous() // authorized by the tenant key, below, instead of a user or admin token
             .AddEndpointFilter(RequireTenantKey)
             .DisableAntiforgery()
@@ -36,7 +36,8 @@ public static class PredictApi
         return app;
     }
 
-    public static async Task<IResult> Predict(string tenant, string useCase, HttpRequest request, Predictor predictor, CancellationToken ct)
+    public static async Task<IResult> Predict(
+        string tenant, string useCase, HttpRequest request, Predictor predictor, CancellationToken ct, bool explain = false, int top = 5)
     {
         JsonDocument document;
         try
@@ -54,7 +55,7 @@ public static class PredictApi
 
         using (document)
         {
-            var result = await predictor.PredictAsync(tenant, useCase, document.RootElement, ct);
+            var result = await predictor.PredictAsync(tenant, useCase, document.RootElement, explain, top, ct);
             return result.IsOk ? TypedResults.Json(result.Value, Json) : ApiResults.Problem(result);
         }
     }

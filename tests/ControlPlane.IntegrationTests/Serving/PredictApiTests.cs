@@ -47,6 +47,16 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
             Assert.Equal(offline[i].EntityKey, predictions[i]!["entityKey"]?.GetValue<string>());
         }
 
+        // With explain: each row's top 3 features, as the model explains the row offline.
+        var explained = await (await client.PostAsync($"{PredictUrl(slug)}?explain=true&top=3", Body(Rows(data, 0, 2)))).ReadNodeAsync();
+        var offlineWhy = model.Explain(RawTableRows.Select(data, [0, 1]))!;
+        for (var i = 0; i < 2; i++)
+        {
+            var contributions = explained["predictions"]![i]!["contributions"]!.AsArray();
+            Assert.Equal(offlineWhy[i].Contributions.Take(3).Select(c => c.Feature), contributions.Select(c => c!["feature"]!.GetValue<string>()));
+            Assert.Equal(offlineWhy[i].Contributions[0].Value, contributions[0]!["value"]!.GetValue<double>(), precision: 6);
+        }
+
         // A second version becomes champion: the next request is answered by it, with no failed request between.
         var v2 = await RegisterTrainedAsync(slug, model);
         Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v2, AliasNames.Champion, "test", "swap"))).IsOk);
