@@ -1,6 +1,7 @@
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Security;
+using ControlPlane.Core.Serving;
 using ControlPlane.Core.Users;
 using ControlPlane.Web.Api;
 using ControlPlane.Web.Auth;
@@ -28,6 +29,9 @@ public static class DependencyInjection
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddHttpContextAccessor();
+        // Nodes that serve predictions warm their model cache at start with what they served before they stopped.
+        services.AddSingleton<ModelWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelWarmUp>());
 
         AddAuthentication(services);
         services.AddAuthorizationBuilder()

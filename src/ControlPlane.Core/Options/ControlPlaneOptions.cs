@@ -174,6 +174,13 @@ public sealed class ServingOptions
     [Range(1, 1_000_000)]
     public int BurstPerTenant { get; set; } = 2000;
 
+    /// <summary>
+    /// Models a node loads when it starts: the ones its cache used most recently before it stopped (saved every five
+    /// minutes and at shutdown). 0 turns warm-up off.
+    /// </summary>
+    [Range(0, 120)]
+    public int WarmUpModels { get; set; } = 100;
+
     /// <summary>Idle row scorers kept per model for reuse (a scorer is not thread-safe; one serves one request at a time).</summary>
     [Range(1, 256)]
     public int IdleScorersPerModel { get; set; } = 8;

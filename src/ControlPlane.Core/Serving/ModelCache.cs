@@ -85,6 +85,15 @@ public sealed class ModelCache
         }
     }
 
+    /// <summary>The loaded versions, most recently used first (at most <paramref name="count"/>).</summary>
+    public IReadOnlyList<Guid> MostRecent(int count)
+    {
+        lock (_gate)
+        {
+            return _recency.Take(count).ToArray();
+        }
+    }
+
     /// <summary>Whether <paramref name="versionId"/> is loaded now.</summary>
     public bool Holds(Guid versionId)
     {

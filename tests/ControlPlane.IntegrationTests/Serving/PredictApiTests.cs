@@ -5,12 +5,14 @@ using System.Text.Json.Nodes;
 using ControlPlane.Core.DemoData;
 using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Registry;
+using ControlPlane.Core.Serving;
 using ControlPlane.IntegrationTests.Infrastructure;
 using ControlPlane.ML;
 using ControlPlane.ML.Rules;
 using ControlPlane.ML.Training;
 using ControlPlane.IntegrationTests.Registry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static ControlPlane.IntegrationTests.Datasets.DatasetUploads;
 
 namespace ControlPlane.IntegrationTests.Serving;
@@ -195,6 +197,28 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
         Assert.Contains($"served by the pooled '{UseCase}' model of region eu (v{pooled.Number})",
             (await answer.ReadNodeAsync())["errors"]!["model"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_models_served_before_a_restart_are_loaded_again_at_start()
+    {
+        var (slug, key, data, _) = await ChampionAsync("us");
+        using var client = KeyClient(key);
+        (await client.PostAsync(PredictUrl(slug), Body(Rows(data, 0, 1)))).EnsureSuccessStatusCode();
+        var version = (await App.WithDbAsync(db => db.ModelAliases.SingleAsync(a => a.Enrollment!.Tenant!.Slug == slug && a.Name == AliasNames.Champion))).ModelVersionId;
+        var cache = App.Services.GetRequiredService<ModelCache>();
+        var warmUp = App.Services.GetRequiredService<ModelWarmUp>();
+        Assert.True(cache.Holds(version));
+
+        await warmUp.SaveAsync(CancellationToken.None); // as at shutdown
+        cache.Evict(version);                            // as a fresh process
+        Assert.False(cache.Holds(version));
+        var warmed = await warmUp.WarmAsync(CancellationToken.None);
+
+        Assert.True(warmed >= 1);
+        Assert.True(cache.Holds(version));
+        var saved = await App.WithDbAsync(db => db.AppSettings.SingleAsync(s => s.Key == ModelWarmUp.SettingKey));
+        Assert.Contains(version.ToString("N"), saved.Value, StringComparison.Ordinal);
     }
 
     private static string PredictUrl(string slug) => $"/api/v1/predict/{slug}/{UseCase}";
