@@ -40,7 +40,6 @@ public static class DependencyInjection
         services.AddSingleton<LocalAttempts>();
         services.AddSingleton<RunService>();
         services.AddSingleton<RetrainStarter>();
-        services.AddSingleton<PooledModelCache>();
         services.AddSingleton<ScheduleService>();
         services.AddHostedService<ClusterEventBus>();
 

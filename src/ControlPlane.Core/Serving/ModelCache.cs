@@ -137,6 +137,17 @@ public sealed class ModelCache
         return entry.Rent();
     }
 
+    /// <summary>
+    /// The loaded model of a version, for callers that score whole tables (an evaluation on a test split) rather than
+    /// rows: loaded once and shared as for <see cref="RentAsync"/>.
+    /// </summary>
+    /// <exception cref="ModelUnavailableException">The version cannot be loaded.</exception>
+    public async Task<TrainedModel> ModelAsync(Guid versionId, CancellationToken ct = default)
+    {
+        using var lease = await RentAsync(versionId, ct);
+        return lease.Model;
+    }
+
     /// <summary>Drops a version now (it was deleted, or a test wants a cold start); leases already out finish on it.</summary>
     public void Evict(Guid versionId)
     {

@@ -1,4 +1,5 @@
 using ControlPlane.Core.Registry;
+using ControlPlane.Core.Serving;
 using ControlPlane.ML.Rules;
 using ControlPlane.ML.Training;
 
@@ -14,16 +15,23 @@ public static class ChampionOnTestSplit
     public sealed record Outcome(double? Value, string Note);
 
     public static async Task<Outcome> ScoreAsync(
-        ModelRegistry registry, RetrainScope scope, RawTable data, RuleSet effective, RetrainLineage lineage, TrainingSettings settings, CancellationToken ct)
+        ModelRegistry registry, ModelCache cache, RetrainScope scope, RawTable data, RuleSet effective, RetrainLineage lineage, TrainingSettings settings, CancellationToken ct)
     {
         var list = await registry.ListAsync(scope.Tenant, scope.UseCase, ct);
         var champion = list.Value?.Aliases.FirstOrDefault(a => a.Name == AliasNames.Champion)?.Version;
         if (champion is null) return new Outcome(null, "there is no champion yet");
         if (champion.Kind != ModelVersionKinds.Own) return new Outcome(null, $"the champion is {champion}, compared by its stored metric");
 
-        await using var artifact = await registry.OpenArtifactAsync(champion.Id, ct);
-        if (artifact is null) return new Outcome(null, $"the champion {champion}'s artifact is missing from the store");
-        var model = TrainedModel.Load(artifact);
+        TrainedModel model;
+        try
+        {
+            model = await cache.ModelAsync(champion.Id, ct);
+        }
+        catch (ModelUnavailableException)
+        {
+            return new Outcome(null, $"the champion {champion}'s artifact is missing from the store");
+        }
+
         try
         {
             var rules = RuleCompiler.Compile(effective, lineage.Task, data.Schema);

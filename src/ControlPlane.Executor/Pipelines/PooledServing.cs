@@ -1,6 +1,7 @@
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Registry;
+using ControlPlane.Core.Serving;
 using ControlPlane.ML.Rules;
 using ControlPlane.ML.Training;
 using Microsoft.EntityFrameworkCore;
@@ -27,15 +28,14 @@ public static class PooledServing
             return (null, $"there is no pooled {scope.UseCase} model in region {scope.Region} yet");
         }
 
-        var registry = services.GetRequiredService<ModelRegistry>();
-        var cache = services.GetRequiredService<PooledModelCache>();
+        // Loaded once per node and version (the model cache serving uses): every tenant of a region is compared with it.
+        var model = await services.GetRequiredService<ModelCache>().ModelAsync(pooled.Id, ct);
         PooledEvaluation? evaluation = null;
-        string? whyNot;
+        string? whyNot = null;
         try
         {
-            // The tenant's rows mapped onto the use case's columns: outside the cache's turn, it is the costly part.
             var canonical = CanonicalTable.From(inputs.Data, inputs.Effective, inputs.Defaults, inputs.Settings);
-            (evaluation, whyNot) = await cache.UseAsync(registry, pooled, model => Evaluate(model, canonical, inputs), ct);
+            evaluation = PooledTrainer.EvaluateOn(model, canonical, inputs.Defaults, inputs.Settings);
         }
         catch (Exception ex) when (ex is TrainingException or ArgumentException)
         {
@@ -47,18 +47,6 @@ public static class PooledServing
         var serving = new ServingDecision(decision.UsePooled ? ServingChoices.Pooled : ServingChoices.Own, decision.Reason,
             pooled.Number, evaluation?.Metrics.HeadlineValue);
         return (serving, whyNot is null ? $"compared with pooled v{pooled.Number}" : $"pooled v{pooled.Number} could not be evaluated here: {whyNot}");
-    }
-
-    private static (PooledEvaluation?, string?) Evaluate(TrainedModel pooled, RawTable canonical, TrainingInputs inputs)
-    {
-        try
-        {
-            return (PooledTrainer.EvaluateOn(pooled, canonical, inputs.Defaults, inputs.Settings), null);
-        }
-        catch (Exception ex) when (ex is TrainingException or ArgumentException)
-        {
-            return (null, ex.Message);
-        }
     }
 
     private static async Task<ModelVersion?> LatestPooledAsync(IServiceProvider services, string useCase, string region, CancellationToken ct)

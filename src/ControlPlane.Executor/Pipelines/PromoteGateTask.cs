@@ -1,4 +1,5 @@
 using ControlPlane.Core.Registry;
+using ControlPlane.Core.Serving;
 using ControlPlane.Executor.Definitions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,7 @@ public static class PromoteGateTask
         var registry = ctx.Services.GetRequiredService<ModelRegistry>();
         var lineage = await scope.Folder.ReadJsonAsync<RetrainLineage>(RunFolder.Lineage, FeaturizeTask.Name, ct);
         var (data, effective, _, settings) = await TrainingInputs.LoadAsync(ctx, scope, lineage);
-        var champion = await ChampionOnTestSplit.ScoreAsync(registry, scope, data, effective, lineage, settings, ct);
+        var champion = await ChampionOnTestSplit.ScoreAsync(registry, ctx.Services.GetRequiredService<ModelCache>(), scope, data, effective, lineage, settings, ct);
         ctx.Log.LogInformation("Same test data: {Note}", champion.Note);
         ChampionScorer? scorer = champion.Value is { } value ? (_, _) => Task.FromResult(value) : null;
         var decision = (await registry.GateAsync(scope.Tenant, scope.UseCase, registered.Number, DataTasks.Actor(ctx), scorer, ct))

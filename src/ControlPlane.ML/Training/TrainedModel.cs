@@ -21,7 +21,8 @@ public sealed class TrainedModel
     private readonly MLContext _ml;
     private readonly ModelInput _input;
     private readonly DataViewSchema _inputSchema;
-    private readonly Lock _explainGate = new();
+    /// <summary>The model's ML.NET context is not meant for several threads: evaluations and explanations take turns.</summary>
+    private readonly Lock _contextGate = new();
 
     internal TrainedModel(MLContext ml, ITransformer chain, ModelInput input, ModelReport report)
     {
@@ -91,7 +92,7 @@ public sealed class TrainedModel
             return null;
         }
 
-        lock (_explainGate)
+        lock (_contextGate)
         {
             var featurized = chain.First().Transform(View(rows));
             var matrix = FeatureMatrix.Read(featurized, Report.Task);
@@ -101,9 +102,17 @@ public sealed class TrainedModel
 
     /// <summary>
     /// Metrics of this model on rows with labels (e.g. a tenant's test split mapped onto the same columns); rows whose
-    /// label is missing are left out, as in training.
+    /// label is missing are left out, as in training. Calls on one model take turns.
     /// </summary>
     public ModelMetrics Evaluate(RawTable rows)
+    {
+        lock (_contextGate)
+        {
+            return EvaluateCore(rows);
+        }
+    }
+
+    private ModelMetrics EvaluateCore(RawTable rows)
     {
         var scored = Chain.Transform(View(rows));
         if (_input.LabelKnownColumn is { } knownColumn && scored.Schema.GetColumnOrNull(knownColumn) is not null)
