@@ -4,7 +4,6 @@ using ControlPlane.Core.Options;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ControlPlane.Core.Serving;
 
@@ -15,7 +14,7 @@ namespace ControlPlane.Core.Serving;
 /// </summary>
 public sealed class AliasMovesBus(AliasMoves moves, IOptions<ControlPlaneOptions> options, ILogger<AliasMovesBus> logger) : BackgroundService
 {
-    public const string Channel = "controlplane_alias_moves";
+    public const string ChannelName = "controlplane_alias_moves";
 
     private readonly string _origin = Guid.NewGuid().ToString("N");
     private readonly Channel<Guid> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<Guid>();
@@ -39,10 +38,9 @@ public sealed class AliasMovesBus(AliasMoves moves, IOptions<ControlPlaneOptions
 
     private void Enqueue(Guid enrollmentId) => _outgoing.Writer.TryWrite(enrollmentId);
 
-    private string ConnectionString => DatabaseSetup.PostgresConnectionString(options.Value.Database.ConnectionString!);
-
     private async Task SendLoopAsync(CancellationToken ct)
     {
+        var channel = PgChannel();
         while (!ct.IsCancellationRequested)
         {
             var batch = new List<Guid>();
@@ -54,15 +52,7 @@ public sealed class AliasMovesBus(AliasMoves moves, IOptions<ControlPlaneOptions
                     batch.Add(id);
                 }
 
-                await using var connection = new NpgsqlConnection(ConnectionString);
-                await connection.OpenAsync(ct);
-                foreach (var id in batch.Distinct())
-                {
-                    await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
-                    notify.Parameters.AddWithValue("channel", Channel);
-                    notify.Parameters.AddWithValue("payload", $"{_origin}:{id:N}");
-                    await notify.ExecuteNonQueryAsync(ct);
-                }
+                await channel.NotifyAsync(batch.Distinct().Select(id => $"{_origin}:{id:N}"), ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -72,45 +62,16 @@ public sealed class AliasMovesBus(AliasMoves moves, IOptions<ControlPlaneOptions
             {
                 // The other nodes still see the move within the directory's refresh interval.
                 logger.LogWarning(ex, "Could not tell the other nodes about {Count} alias move(s)", batch.Count);
-                await Task.Delay(1000, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                await PostgresChannel.PauseAsync(ct);
             }
         }
 
         moves.MovedHere -= Enqueue;
     }
 
-    private async Task ListenLoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                // The configured string as is: this connection keeps a LISTEN, which must not return to a shared pool unreset.
-                await using var connection = new NpgsqlConnection(options.Value.Database.ConnectionString);
-                await connection.OpenAsync(ct);
-                connection.Notification += (_, n) => Receive(n.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(ct);
-                }
+    private Task ListenLoopAsync(CancellationToken ct) => PgChannel().ListenAsync(Receive, () => _listening.TrySetResult(), ct);
 
-                _listening.TrySetResult();
-                while (!ct.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Listening for other nodes' alias moves failed; retrying");
-                await Task.Delay(1000, ct).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+    private PostgresChannel PgChannel() => new(ChannelName, options.Value.Database.ConnectionString!, logger);
 
     private void Receive(string payload)
     {

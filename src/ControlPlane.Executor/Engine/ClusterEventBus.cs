@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using ControlPlane.Core.Data;
 using ControlPlane.Core.Options;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ControlPlane.Executor.Engine;
 
@@ -17,7 +17,6 @@ public sealed class ClusterEventBus(
     RunEvents events, ExecutorNode node, IOptions<ControlPlaneOptions> options, ILogger<ClusterEventBus> logger) : BackgroundService
 {
     public const string Channel = "controlplane_run_events";
-    private const int MaxPayload = 7000; // NOTIFY payloads must stay under 8000 bytes
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly Channel<RunEvent> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<RunEvent>();
@@ -49,16 +48,7 @@ public sealed class ClusterEventBus(
                     batch.Add(e);
                 }
 
-                await using var connection = new NpgsqlConnection(options.Value.Database.ConnectionString);
-                await connection.OpenAsync(ct);
-                foreach (var payload in Payloads(batch))
-                {
-                    await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
-                    notify.Parameters.AddWithValue("channel", Channel);
-                    notify.Parameters.AddWithValue("payload", payload);
-                    await notify.ExecuteNonQueryAsync(ct);
-                }
-
+                await PgChannel().NotifyAsync(Payloads(batch), ct);
                 batch.Clear();
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -69,7 +59,7 @@ public sealed class ClusterEventBus(
             {
                 logger.LogWarning(ex, "Could not send {Count} run events to the cluster; dropping them", batch.Count);
                 batch.Clear();
-                await Task.Delay(1000, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                await PostgresChannel.PauseAsync(ct);
             }
         }
 
@@ -83,7 +73,7 @@ public sealed class ClusterEventBus(
         {
             chunk.Add(e.Message is { Length: > 1000 } m ? e with { Message = m[..1000] + "…" } : e);
             var text = Serialize(chunk);
-            if (text.Length > MaxPayload && chunk.Count > 1)
+            if (text.Length > PostgresChannel.MaxPayload && chunk.Count > 1)
             {
                 chunk.RemoveAt(chunk.Count - 1);
                 yield return Serialize(chunk);
@@ -99,36 +89,9 @@ public sealed class ClusterEventBus(
 
     private string Serialize(List<RunEvent> chunk) => JsonSerializer.Serialize(new Envelope(node.Id, chunk), Json);
 
-    private async Task ListenLoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(options.Value.Database.ConnectionString);
-                await connection.OpenAsync(ct);
-                connection.Notification += (_, n) => Receive(n.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(ct);
-                }
+    private Task ListenLoopAsync(CancellationToken ct) => PgChannel().ListenAsync(Receive, null, ct);
 
-                while (!ct.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Listening for cluster run events failed; reconnecting");
-                await Task.Delay(1000, ct).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+    private PostgresChannel PgChannel() => new(Channel, options.Value.Database.ConnectionString!, logger);
 
     private void Receive(string payload)
     {
