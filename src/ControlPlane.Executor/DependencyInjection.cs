@@ -32,6 +32,8 @@ public static class DependencyInjection
         services.AddSingleton(RetrainPipelines.Definition());
         services.AddSingleton(RetrainPipelines.AllDefinition());
         services.AddSingleton(ReproducePipeline.Definition());
+        services.AddSingleton(ScoringPipelines.BatchScoreDefinition());
+        services.AddSingleton(ScoringPipelines.BackfillDefinition());
         services.AddSingleton<PipelineCatalog>();
         services.AddHostedService<PipelineCatalogCheck>();
         services.AddSingleton<ExecutorNode>();
@@ -40,6 +42,7 @@ public static class DependencyInjection
         services.AddSingleton<LocalAttempts>();
         services.AddSingleton<RunService>();
         services.AddSingleton<RetrainStarter>();
+        services.AddSingleton<ScoringStarter>();
         services.AddSingleton<ScheduleService>();
         services.AddHostedService<ClusterEventBus>();
 

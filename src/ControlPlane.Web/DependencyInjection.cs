@@ -113,6 +113,7 @@ public static class DependencyInjection
         app.MapScalarApiReference("/api-reference", o => o.WithTitle("ControlPlane API")).RequireAuthorization(Policies.Read);
 
         app.MapPredictApi();
+        app.MapPredictionDownloads();
         var api = app.MapGroup("/api/v1").DisableAntiforgery().RequireAuthorization(Policies.Read);
         api.MapTenantsApi();
         api.MapUseCasesApi();
@@ -124,6 +125,7 @@ public static class DependencyInjection
         api.MapDataSourcesApi();
         api.MapRulesApi();
         api.MapRetrainApi();
+        api.MapScoringApi();
         api.MapModelsApi();
         return app;
     }

@@ -605,6 +605,233 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.ToTable("TaskRuns");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Backfill", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("To")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId")
+                        .IsUnique();
+
+                    b.HasIndex("EnrollmentId", "CreatedAt");
+
+                    b.ToTable("Backfills");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Outcome", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("EntityKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "OccurredAt");
+
+                    b.HasIndex("EnrollmentId", "EntityKey", "OccurredAt");
+
+                    b.ToTable("Outcomes");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Prediction", b =>
+                {
+                    b.Property<Guid>("PartitionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClassScores")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EntityKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("PartitionId", "Row");
+
+                    b.ToTable("Predictions");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.PredictionLogEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("EntityKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Inputs")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "At");
+
+                    b.HasIndex("EnrollmentId", "EntityKey");
+
+                    b.ToTable("PredictionLog");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.PredictionPartition", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("BackfillId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Models")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("RowCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("SkippedRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BackfillId");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("EnrollmentId", "Key", "State");
+
+                    b.ToTable("PredictionPartitions");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Registry.AliasChange", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1398,6 +1625,62 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Run");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Backfill", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", "Enrollment")
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Enrollment");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Outcome", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Prediction", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Predictions.PredictionPartition", null)
+                        .WithMany()
+                        .HasForeignKey("PartitionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.PredictionLogEntry", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.PredictionPartition", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Predictions.Backfill", "Backfill")
+                        .WithMany()
+                        .HasForeignKey("BackfillId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", "Enrollment")
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Backfill");
+
+                    b.Navigation("Enrollment");
                 });
 
             modelBuilder.Entity("ControlPlane.Core.Registry.AliasChange", b =>

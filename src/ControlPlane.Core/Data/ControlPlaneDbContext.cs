@@ -2,6 +2,7 @@ using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Datasets.Sources;
 using ControlPlane.Core.Pipelines;
+using ControlPlane.Core.Predictions;
 using ControlPlane.Core.Registry;
 using ControlPlane.Core.Security;
 using ControlPlane.Core.Storage;
@@ -40,6 +41,11 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
     public DbSet<ModelAlias> ModelAliases => Set<ModelAlias>();
     public DbSet<AliasChange> AliasChanges => Set<AliasChange>();
+    public DbSet<PredictionPartition> PredictionPartitions => Set<PredictionPartition>();
+    public DbSet<Prediction> Predictions => Set<Prediction>();
+    public DbSet<Backfill> Backfills => Set<Backfill>();
+    public DbSet<PredictionLogEntry> PredictionLog => Set<PredictionLogEntry>();
+    public DbSet<Outcome> Outcomes => Set<Outcome>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -184,4 +184,20 @@ public sealed class ServingOptions
     /// <summary>Idle row scorers kept per model for reuse (a scorer is not thread-safe; one serves one request at a time).</summary>
     [Range(1, 256)]
     public int IdleScorersPerModel { get; set; } = 8;
+
+    /// <summary>Share of predictions (real-time and batch) kept with their inputs in the prediction log for monitoring, 0–1.</summary>
+    [Range(0.0, 1.0)]
+    public double LogSampleRate { get; set; } = 0.01;
+
+    /// <summary>Most rows of one batch partition kept in the prediction log, whatever the sample rate.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxLoggedRowsPerPartition { get; set; } = 5000;
+
+    /// <summary>Days of a backfill scored at once (each on its own database connection).</summary>
+    [Range(1, 64)]
+    public int BackfillParallelism { get; set; } = 2;
+
+    /// <summary>Longest date range one backfill may cover, in days.</summary>
+    [Range(1, 36_600)]
+    public int MaxBackfillDays { get; set; } = 3660;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Options;
+using ControlPlane.Core.Predictions;
 using ControlPlane.Core.Registry;
 using ControlPlane.ML;
 using ControlPlane.ML.Rules;
@@ -32,7 +33,7 @@ public sealed record PredictResponse(string Tenant, string UseCase, PredictingVe
 /// imputed as in training; an unseen category encodes as unseen), then scores them with a scorer rented from the
 /// <see cref="ModelCache"/>.
 /// </summary>
-public sealed class Predictor(ChampionDirectory champions, ModelCache cache, IOptions<ControlPlaneOptions> options)
+public sealed class Predictor(ChampionDirectory champions, ModelCache cache, PredictionLogBuffer log, IOptions<ControlPlaneOptions> options)
 {
     /// <summary>Errors reported per request at most; the rest are counted.</summary>
     private const int MaxErrors = 20;
@@ -130,7 +131,50 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, IOp
             }
         }
 
+        LogSample(rows, model, champion.EnrollmentId, versionId, predictions);
         return Result<PredictResponse>.Ok(new PredictResponse(tenant, useCase, new PredictingVersion(champion.Kind!, champion.Number!.Value), predictions));
+    }
+
+    /// <summary>Offers a sample of the answered rows, with the inputs the model read, to the prediction log.</summary>
+    private void LogSample(JsonElement rows, TrainedModel model, Guid enrollmentId, Guid versionId, RowPrediction[] predictions)
+    {
+        var r = 0;
+        foreach (var row in rows.EnumerateArray())
+        {
+            if (log.Sample())
+            {
+                var p = predictions[r];
+                log.Offer(new PredictionLogEntry
+                {
+                    EnrollmentId = enrollmentId, Source = PredictionSources.RealTime, At = DateTime.UtcNow, EntityKey = p.EntityKey,
+                    ModelVersionId = versionId, Score = p.Probability ?? p.Value ?? 0, Label = p.Class ?? (p.Label is { } l ? (l ? "true" : "false") : null),
+                    Inputs = InputsOf(row, model),
+                });
+            }
+
+            r++;
+        }
+    }
+
+    private static string InputsOf(JsonElement row, TrainedModel model)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var column in model.InputColumns)
+            {
+                if (row.TryGetProperty(column.Name, out var value))
+                {
+                    json.WritePropertyName(column.Name);
+                    value.WriteTo(json);
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>The rows as a table of the model's input columns; null (with <paramref name="errors"/>) when a row does not fit.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Options;
+using ControlPlane.Core.Predictions;
 using ControlPlane.Core.Serving;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,13 @@ public static class PredictApi
             .AddEndpointFilter(RequireTenantKey)
             .DisableAntiforgery()
             .WithMetadata(new BodySizeLimit(limit));
+        app.MapPost("/api/v1/feedback/{tenant}/{useCase}", Feedback)
+            .WithName("Feedback").WithTags("Predict")
+            .WithSummary("Records actual outcomes (late labels) by entity key: {\"outcomes\": [{\"entityKey\": ..., \"label\": ..., \"occurredAt\": ...}]}; all or none. Authenticated by the tenant's API key in X-Api-Key.")
+            .AllowAnonymous()
+            .AddEndpointFilter(RequireTenantKey)
+            .DisableAntiforgery()
+            .WithMetadata(new BodySizeLimit(limit));
         return app;
     }
 
@@ -56,6 +64,29 @@ public static class PredictApi
         using (document)
         {
             var result = await predictor.PredictAsync(tenant, useCase, document.RootElement, explain, top, ct);
+            return result.IsOk ? TypedResults.Json(result.Value, Json) : ApiResults.Problem(result);
+        }
+    }
+
+    public static async Task<IResult> Feedback(string tenant, string useCase, HttpRequest request, FeedbackService feedback, CancellationToken ct)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, default, ct);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ApiResults.Problem(Result<FeedbackReceipt>.TooLarge("body", $"The request body is larger than this server accepts ({ex.Message})."));
+        }
+        catch (JsonException ex)
+        {
+            return ApiResults.Problem(Result<FeedbackReceipt>.Invalid("body", $"The body is not valid JSON: {ex.Message}"));
+        }
+
+        using (document)
+        {
+            var result = await feedback.RecordAsync(tenant, useCase, document.RootElement, ct);
             return result.IsOk ? TypedResults.Json(result.Value, Json) : ApiResults.Problem(result);
         }
     }

@@ -1,0 +1,94 @@
+using System.Threading.Channels;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Options;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Core.Predictions;
+
+/// <summary>
+/// The real-time side of the prediction log: the predict route offers each answered row, a sample of them
+/// (<see cref="ServingOptions.LogSampleRate"/>) is queued without waiting, and a background writer stores the queue
+/// every second in one insert. The queue is bounded: if the database falls behind, entries are dropped (and counted in
+/// the log) rather than slowing predictions down.
+/// </summary>
+public sealed class PredictionLogBuffer(IDbContextFactory<ControlPlaneDbContext> dbs, IOptions<ControlPlaneOptions> options, ILogger<PredictionLogBuffer> logger)
+    : BackgroundService
+{
+    private const int Capacity = 20_000;
+    private const int BatchSize = 2_000;
+    private readonly Channel<PredictionLogEntry> _queue = Channel.CreateBounded<PredictionLogEntry>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private long _dropped;
+
+    /// <summary>Whether this row should be logged (decided before its inputs are serialized).</summary>
+    public bool Sample()
+    {
+        var rate = options.Value.Serving.LogSampleRate;
+        return rate > 0 && (rate >= 1 || Random.Shared.NextDouble() < rate);
+    }
+
+    public void Offer(PredictionLogEntry entry)
+    {
+        if (!_queue.Writer.TryWrite(entry)) Interlocked.Increment(ref _dropped);
+    }
+
+    /// <summary>Writes what is queued now (tests, and shutdown).</summary>
+    public async Task FlushAsync(CancellationToken ct = default)
+    {
+        var batch = new List<PredictionLogEntry>(BatchSize);
+        while (_queue.Reader.TryRead(out var entry))
+        {
+            batch.Add(entry);
+            if (batch.Count == BatchSize)
+            {
+                await SaveAsync(batch, ct);
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0) await SaveAsync(batch, ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushQuietlyAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await FlushQuietlyAsync(CancellationToken.None);
+    }
+
+    private async Task FlushQuietlyAsync(CancellationToken ct)
+    {
+        try
+        {
+            await FlushAsync(ct);
+            if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
+            {
+                logger.LogWarning("Prediction log: {Dropped} sampled predictions dropped because the queue was full", dropped);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Prediction log: could not store sampled predictions; they are lost, predictions are not affected");
+        }
+    }
+
+    private async Task SaveAsync(List<PredictionLogEntry> batch, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        db.PredictionLog.AddRange(batch);
+        await db.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Runtime.CompilerServices;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Core.Predictions;
+
+/// <summary>One prediction as the API, the UI and downloads show it.</summary>
+/// <param name="Model">The version that scored it, e.g. "own v3".</param>
+public sealed record PredictionView(string? EntityKey, DateTime AsOf, string Model, double Score, string? Label, string? ClassScores);
+
+/// <summary>Which current predictions: as-of time in [<see cref="From"/>, <see cref="To"/>), optionally only those a run wrote.</summary>
+public sealed record PredictionFilter(DateTime? From = null, DateTime? To = null, Guid? RunId = null);
+
+/// <summary>A partition's progress and outcome.</summary>
+public sealed record PartitionView(
+    Guid Id, string Kind, DateTime? Day, Guid RunId, string State, long RowCount, long SkippedRows, string? Models, string? Note,
+    DateTime CreatedAt, DateTime? StartedAt, DateTime? CompletedAt);
+
+/// <summary>A backfill with its days.</summary>
+/// <param name="Model">"own v3" for a fixed version, or "live at each date".</param>
+public sealed record BackfillView(
+    Guid Id, Guid RunId, DateTime From, DateTime To, string Model, int DatasetVersion, string CreatedBy, DateTime CreatedAt,
+    IReadOnlyList<PartitionView> Partitions)
+{
+    public int Done => Partitions.Count(p => p.State is PartitionStates.Done or PartitionStates.Replaced);
+    public long Rows => Partitions.Where(p => p.State is PartitionStates.Done or PartitionStates.Replaced).Sum(p => p.RowCount);
+}
+
+/// <summary>An enrollment's batch scores and backfills, newest first.</summary>
+public sealed record ScoringOverview(IReadOnlyList<PartitionView> Batches, IReadOnlyList<BackfillView> Backfills, long CurrentPredictions);
+
+/// <summary>Reads predictions and their partitions: the current ones only (a replaced partition's rows are gone).</summary>
+public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> dbs)
+{
+    public const int MaxPageSize = 1000;
+
+    public async Task<Result<ScoringOverview>> OverviewAsync(string tenant, string useCase, int batches = 20, int backfills = 10, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var enrollment = await FindAsync(db, tenant, useCase, ct);
+        if (enrollment is null) return Result<ScoringOverview>.NotFound(NotEnrolled(tenant, useCase));
+
+        var batchRows = await db.PredictionPartitions.AsNoTracking().Where(p => p.EnrollmentId == enrollment && p.Kind == PredictionKinds.Batch)
+            .OrderByDescending(p => p.CreatedAt).Take(batches).ToListAsync(ct);
+        var fills = await db.Backfills.AsNoTracking().Where(b => b.EnrollmentId == enrollment).OrderByDescending(b => b.CreatedAt).Take(backfills).ToListAsync(ct);
+        var ids = fills.Select(b => b.Id).ToList();
+        var days = await db.PredictionPartitions.AsNoTracking().Where(p => p.BackfillId != null && ids.Contains(p.BackfillId.Value)).ToListAsync(ct);
+        var versionIds = fills.Where(f => f.ModelVersionId != null).Select(f => f.ModelVersionId!.Value).ToList();
+        var versions = await db.ModelVersions.AsNoTracking().Where(v => versionIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => $"{v.Kind} v{v.Number}", ct);
+        var datasetIds = fills.Select(f => f.DatasetVersionId).ToList();
+        var datasets = await db.DatasetVersions.AsNoTracking().Where(d => datasetIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Number, ct);
+        var current = await db.PredictionPartitions.Where(p => p.EnrollmentId == enrollment && p.State == PartitionStates.Done).SumAsync(p => p.RowCount, ct);
+
+        var views = fills.Select(b => new BackfillView(
+            b.Id, b.RunId, b.From, b.To, b.ModelVersionId is { } v ? versions.GetValueOrDefault(v, "?") : "live at each date",
+            datasets.GetValueOrDefault(b.DatasetVersionId), b.CreatedBy, b.CreatedAt,
+            days.Where(d => d.BackfillId == b.Id).OrderBy(d => d.Day).Select(View).ToArray())).ToArray();
+        return Result<ScoringOverview>.Ok(new ScoringOverview(batchRows.Select(View).ToArray(), views, current));
+    }
+
+    /// <summary>A backfill by its run; not found when the run made none (yet).</summary>
+    public async Task<Result<BackfillView>> BackfillAsync(string tenant, string useCase, Guid runId, CancellationToken ct = default)
+    {
+        var overview = await OverviewAsync(tenant, useCase, batches: 0, backfills: int.MaxValue, ct);
+        if (!overview.IsOk) return Result<BackfillView>.NotFound(overview.Message!);
+        return overview.Value!.Backfills.FirstOrDefault(b => b.RunId == runId) is { } view
+            ? Result<BackfillView>.Ok(view)
+            : Result<BackfillView>.NotFound($"Run {runId} made no backfill of '{tenant}' / '{useCase}' (yet).");
+    }
+
+    public async Task<Result<PagedResult<PredictionView>>> PageAsync(
+        string tenant, string useCase, PredictionFilter filter, int page = 1, int pageSize = 100, CancellationToken ct = default)
+    {
+        if (page < 1) return Result<PagedResult<PredictionView>>.Invalid("page", $"page starts at 1; it was {page}.");
+        if (pageSize is < 1 or > MaxPageSize) return Result<PagedResult<PredictionView>>.Invalid("pageSize", $"pageSize must be between 1 and {MaxPageSize}; it was {pageSize}.");
+        if (Check(filter) is { } problem) return Result<PagedResult<PredictionView>>.Invalid("to", problem);
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var enrollment = await FindAsync(db, tenant, useCase, ct);
+        if (enrollment is null) return Result<PagedResult<PredictionView>>.NotFound(NotEnrolled(tenant, useCase));
+
+        var query = Query(db, enrollment.Value, filter);
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderBy(p => p.AsOf).ThenBy(p => p.PartitionId).ThenBy(p => p.Row)
+            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var labels = await LabelsAsync(db, rows.Select(r => r.ModelVersionId), ct);
+        return Result<PagedResult<PredictionView>>.Ok(new PagedResult<PredictionView>(rows.Select(r => View(r, labels)).ToArray(), total, page, pageSize));
+    }
+
+    /// <summary>Every matching prediction, partition by partition, for downloads; null when the tenant is not enrolled.</summary>
+    public async Task<Result<IAsyncEnumerable<PredictionView>>> StreamAsync(string tenant, string useCase, PredictionFilter filter, CancellationToken ct = default)
+    {
+        if (Check(filter) is { } problem) return Result<IAsyncEnumerable<PredictionView>>.Invalid("to", problem);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var enrollment = await FindAsync(db, tenant, useCase, ct);
+        return enrollment is null
+            ? Result<IAsyncEnumerable<PredictionView>>.NotFound(NotEnrolled(tenant, useCase))
+            : Result<IAsyncEnumerable<PredictionView>>.Ok(Stream(enrollment.Value, filter, ct));
+    }
+
+    private async IAsyncEnumerable<PredictionView> Stream(Guid enrollment, PredictionFilter filter, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var partitions = await db.PredictionPartitions.AsNoTracking()
+            .Where(p => p.EnrollmentId == enrollment && p.State == PartitionStates.Done && (filter.RunId == null || p.RunId == filter.RunId))
+            .OrderBy(p => p.Day).ThenBy(p => p.CreatedAt).Select(p => p.Id).ToListAsync(ct);
+        // Every version that may have scored them, read before streaming (one open reader per connection).
+        var labels = await db.ModelVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollment || v.Kind == Registry.ModelVersionKinds.Pooled)
+            .ToDictionaryAsync(v => v.Id, v => $"{v.Kind} v{v.Number}", ct);
+        foreach (var partition in partitions)
+        {
+            var rows = db.Predictions.AsNoTracking().Where(p => p.PartitionId == partition);
+            if (filter.From is { } from) rows = rows.Where(p => p.AsOf >= from);
+            if (filter.To is { } to) rows = rows.Where(p => p.AsOf < to);
+            await foreach (var row in rows.OrderBy(p => p.Row).AsAsyncEnumerable().WithCancellation(ct))
+            {
+                yield return View(row, labels);
+            }
+        }
+    }
+
+    private static IQueryable<Prediction> Query(ControlPlaneDbContext db, Guid enrollment, PredictionFilter filter)
+    {
+        var partitions = db.PredictionPartitions.Where(p => p.EnrollmentId == enrollment && p.State == PartitionStates.Done
+            && (filter.RunId == null || p.RunId == filter.RunId)).Select(p => p.Id);
+        var rows = db.Predictions.AsNoTracking().Where(p => partitions.Contains(p.PartitionId));
+        if (filter.From is { } from) rows = rows.Where(p => p.AsOf >= from);
+        if (filter.To is { } to) rows = rows.Where(p => p.AsOf < to);
+        return rows;
+    }
+
+    private static string? Check(PredictionFilter filter) =>
+        filter is { From: { } from, To: { } to } && to <= from ? $"to ({to:O}) must be after from ({from:O})." : null;
+
+    private static async Task<Dictionary<Guid, string>> LabelsAsync(ControlPlaneDbContext db, IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var wanted = ids.Distinct().ToList();
+        return await db.ModelVersions.AsNoTracking().Where(v => wanted.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => $"{v.Kind} v{v.Number}", ct);
+    }
+
+    private static PredictionView View(Prediction p, IReadOnlyDictionary<Guid, string> labels) =>
+        new(p.EntityKey, p.AsOf, labels.GetValueOrDefault(p.ModelVersionId, "?"), p.Score, p.Label, p.ClassScores);
+
+    private static PartitionView View(PredictionPartition p) =>
+        new(p.Id, p.Kind, p.Day, p.RunId, p.State, p.RowCount, p.SkippedRows, p.Models, p.Note, p.CreatedAt, p.StartedAt, p.CompletedAt);
+
+    internal static async Task<Guid?> FindAsync(ControlPlaneDbContext db, string tenant, string useCase, CancellationToken ct) =>
+        await db.Enrollments.Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
+
+    internal static string NotEnrolled(string tenant, string useCase) => $"Tenant '{tenant}' is not enrolled in use case '{useCase}'.";
+}

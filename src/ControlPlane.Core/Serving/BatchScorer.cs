@@ -1,0 +1,131 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using ControlPlane.Core.Predictions;
+using ControlPlane.ML;
+using ControlPlane.ML.Rules;
+using ControlPlane.ML.Training;
+
+namespace ControlPlane.Core.Serving;
+
+/// <summary>Rows of a table that one model version scores.</summary>
+public sealed record ScoringGroup(Guid VersionId, int[] Rows);
+
+/// <summary>
+/// Scores the rows of a raw table (a dataset snapshot, in the tenant's column names) for batch scoring and backfills:
+/// the rows go in groups (one per model version), each group in chunks through the model's whole chain at once
+/// (much cheaper per row than the real-time row scorer), and come out as <see cref="PredictionChunk"/>s numbered in
+/// order for the <see cref="PredictionWriter"/>.
+/// </summary>
+public sealed class BatchScorer(ModelCache cache)
+{
+    public const int ChunkRows = 16_384;
+    private const string True = "true";
+    private const string False = "false";
+
+    /// <summary>
+    /// The table's columns lined up with what the model reads: a missing input column the features do not read is read as
+    /// missing; a missing required column, or one of another type, is an error naming it.
+    /// </summary>
+    public static RawTable? Align(RawTable data, TrainedModel model, out string? error)
+    {
+        var byName = data.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var required = model.RequiredColumns.ToHashSet(StringComparer.Ordinal);
+        var missing = new List<string>();
+        var mistyped = new List<string>();
+        var columns = new List<RawTableColumn>(model.InputColumns.Count);
+        foreach (var input in model.InputColumns)
+        {
+            if (!byName.TryGetValue(input.Name, out var column))
+            {
+                if (required.Contains(input.Name)) missing.Add(input.Name);
+                columns.Add(Empty(input, data.RowCount));
+            }
+            else if (column.Type != input.Type && !(Textual(column.Type) && Textual(input.Type)))
+            {
+                mistyped.Add($"{input.Name} ({column.Type.ToString().ToLowerInvariant()}, the model reads {input.Type.ToString().ToLowerInvariant()})");
+            }
+            else
+            {
+                columns.Add(column.Type == input.Type ? column : RawTableColumn.Strings(input.Name, input.Type, (string?[])column.Values));
+            }
+        }
+
+        error = (missing.Count, mistyped.Count) switch
+        {
+            (0, 0) => null,
+            _ => string.Join(" ", new[]
+            {
+                missing.Count > 0 ? $"The data lacks the column{(missing.Count == 1 ? "" : "s")} the model reads: {string.Join(", ", missing)}." : null,
+                mistyped.Count > 0 ? $"Columns of another type than the model was trained on: {string.Join(", ", mistyped)}." : null,
+            }.OfType<string>()),
+        };
+        return error is null ? new RawTable(columns) : null;
+    }
+
+    private static bool Textual(FeatureType type) => type is FeatureType.Category or FeatureType.Text;
+
+    private static RawTableColumn Empty(RawColumn column, int rows) => column.Type switch
+    {
+        FeatureType.Number => RawTableColumn.Numbers(column.Name, new double?[rows]),
+        FeatureType.Boolean => RawTableColumn.Booleans(column.Name, new bool?[rows]),
+        FeatureType.DateTime => RawTableColumn.DateTimes(column.Name, new DateTime?[rows]),
+        _ => RawTableColumn.Strings(column.Name, column.Type, new string?[rows]),
+    };
+
+    /// <summary>
+    /// Scores each group's rows with its version, in chunks; the predictions are numbered 0, 1, … across groups.
+    /// <paramref name="asOf"/> gives each source row's as-of time. A version whose model does not fit the data ends the
+    /// enumeration with an <see cref="InvalidDataException"/> that says why.
+    /// </summary>
+    /// <param name="scored">Called after each chunk with the rows scored so far.</param>
+    public async IAsyncEnumerable<PredictionChunk> ScoreAsync(
+        RawTable data, IReadOnlyList<ScoringGroup> groups, Func<int, DateTime> asOf, Action<long>? scored = null,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var next = 0;
+        foreach (var group in groups)
+        {
+            var model = await cache.ModelAsync(group.VersionId, ct);
+            var aligned = Align(data, model, out var error)
+                ?? throw new InvalidDataException($"Model version {group.VersionId} cannot score this data: {error}");
+            for (var start = 0; start < group.Rows.Length; start += ChunkRows)
+            {
+                ct.ThrowIfCancellationRequested();
+                var rows = group.Rows.AsMemory(start, Math.Min(ChunkRows, group.Rows.Length - start));
+                var chunk = Score(model, aligned, rows.ToArray(), group.VersionId, asOf, next);
+                next += chunk.Count;
+                scored?.Invoke(next);
+                yield return chunk;
+            }
+        }
+    }
+
+    private static PredictionChunk Score(TrainedModel model, RawTable table, int[] rows, Guid versionId, Func<int, DateTime> asOf, int firstRow)
+    {
+        var whole = rows.Length == table.RowCount && rows.Length > 0 && rows[0] == 0 && rows[^1] == rows.Length - 1;
+        var scores = model.Score(whole ? table : RawTableRows.Select(table, rows));
+        var chunk = new PredictionChunk(firstRow, rows.Length);
+        var task = model.Report.Task;
+        if (task == TaskType.Multiclass) chunk.ClassScores = new string?[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var score = scores[i];
+            chunk.EntityKeys[i] = score.EntityKey;
+            chunk.AsOf[i] = asOf(rows[i]);
+            chunk.ModelVersionIds[i] = versionId;
+            chunk.Scores[i] = score.Score;
+            switch (task)
+            {
+                case TaskType.Binary:
+                    chunk.Labels[i] = score.Score >= 0.5 ? True : False;
+                    break;
+                case TaskType.Multiclass:
+                    chunk.Labels[i] = score.Class;
+                    chunk.ClassScores![i] = score.ClassScores is null ? null : JsonSerializer.Serialize(score.ClassScores);
+                    break;
+            }
+        }
+
+        return chunk;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using ControlPlane.Core.Predictions;
+using ControlPlane.Executor.Definitions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.Executor.Pipelines;
+
+/// <summary>
+/// "batch-score": the enrollment's champion scores a dataset version (the latest that validation did not block, or the
+/// one named by <c>datasetVersion</c>) into the predictions table. "backfill": the days <c>from</c>–<c>to</c> of a
+/// dataset version, each day's rows scored with a fixed <c>version</c> or the version that was champion at each row's
+/// time. Both run in the scoring pool; both can be retried and resumed without duplicating predictions.
+/// </summary>
+public static class ScoringPipelines
+{
+    public const string BatchScore = "batch-score";
+    public const string Backfill = "backfill";
+    public const string ScoreTask = "score";
+    public const string BackfillTask = "score-days";
+    public const string DatasetVersionParameter = "datasetVersion";
+    public const string FromParameter = "from";
+    public const string ToParameter = "to";
+    public const string VersionParameter = "version";
+    public const string ActorParameter = "requestedBy";
+
+    public static PipelineDefinition BatchScoreDefinition() => Pipeline.Define(BatchScore, p => p
+        .Describe("Scores the enrollment's latest valid dataset version (or a chosen one) with its champion and writes the predictions to the database.")
+        .Task(ScoreTask, ScoreAsync).Pool("scoring").Timeout(TimeSpan.FromHours(2)).Retry(2, TimeSpan.FromSeconds(5)));
+
+    public static PipelineDefinition BackfillDefinition() => Pipeline.Define(Backfill, p => p
+        .Describe("Scores a historical date range day by day with a fixed version or the version that was champion at each row's time; one partition per day, written atomically, finished days skipped on resume.")
+        .Task(BackfillTask, BackfillAsync).Pool("scoring").Timeout(TimeSpan.FromHours(12)).Retry(2, TimeSpan.FromSeconds(5)));
+
+    private static async Task ScoreAsync(TaskContext ctx)
+    {
+        var (tenant, useCase) = DataTasks.Enrollment(ctx);
+        var jobs = ctx.Services.GetRequiredService<ScoringJobs>();
+        var partition = await jobs.BatchScoreAsync(ctx.RunId, tenant, useCase, Number(ctx, DatasetVersionParameter),
+            (percent, message) => ctx.ReportProgressAsync(percent, message), ctx.CancellationToken);
+        ctx.Log.LogInformation("Wrote {Rows} predictions by {Models} (partition {Partition})", partition.RowCount, partition.Models, partition.Id);
+        await ctx.ReportProgressAsync(100, $"{partition.RowCount:N0} predictions written by {partition.Models}");
+    }
+
+    private static async Task BackfillAsync(TaskContext ctx)
+    {
+        var (tenant, useCase) = DataTasks.Enrollment(ctx);
+        var request = new BackfillRequest(Day(ctx, FromParameter), Day(ctx, ToParameter), Number(ctx, VersionParameter), Number(ctx, DatasetVersionParameter));
+        var jobs = ctx.Services.GetRequiredService<ScoringJobs>();
+        var actor = ctx.Parameters.GetValueOrDefault(ActorParameter) ?? DataTasks.Actor(ctx);
+        ctx.Log.LogInformation("Backfilling {From:yyyy-MM-dd} to {To:yyyy-MM-dd} with {Model}", request.From, request.To,
+            request.Version is { } v ? $"own v{v}" : "the version live at each row's time");
+        var backfill = await jobs.BackfillAsync(ctx.RunId, tenant, useCase, request, actor,
+            (percent, message) => ctx.ReportProgressAsync(percent, message), ctx.CancellationToken);
+        ctx.Log.LogInformation("Backfill {Backfill} written", backfill.Id);
+    }
+
+    private static int? Number(TaskContext ctx, string name) =>
+        ctx.Parameters.TryGetValue(name, out var text) && !string.IsNullOrWhiteSpace(text)
+            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new InvalidOperationException($"Parameter '{name}' must be a whole number; it was '{text}'.")
+            : null;
+
+    private static DateOnly Day(TaskContext ctx, string name) =>
+        ctx.Parameters.TryGetValue(name, out var text) && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : throw new InvalidOperationException($"Parameter '{name}' must be a date as yyyy-MM-dd; it was '{text}'.");
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.FeatureRules;
+using ControlPlane.Core.Options;
+using ControlPlane.Core.Predictions;
+using ControlPlane.Core.Registry;
+using ControlPlane.Executor.Runs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Executor.Pipelines;
+
+/// <summary>What <c>POST .../backfills</c> and the Backfill dialog send.</summary>
+/// <param name="Version">A fixed own version number; null for "the version live at each date".</param>
+public sealed record BackfillStart(DateOnly? From, DateOnly? To, int? Version = null, int? DatasetVersion = null);
+
+/// <summary>What <c>POST .../batch-scores</c> and the Score button send.</summary>
+public sealed record BatchScoreStart(int? DatasetVersion = null);
+
+/// <summary>Starts batch-score and backfill runs after checking what can be checked before a run: the same answers on the API and in the UI.</summary>
+public sealed class ScoringStarter(
+    IDbContextFactory<ControlPlaneDbContext> dbs, RunService runs, IServiceScopeFactory scopes, IOptions<ControlPlaneOptions> options, TimeProvider time)
+{
+    public async Task<Result<RunSummary>> StartBatchScoreAsync(string tenant, string useCase, BatchScoreStart start, string trigger, string actor, CancellationToken ct = default)
+    {
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            var enrollment = await db.Enrollments.AsNoTracking().Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase)
+                .Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
+            if (enrollment is not { } id)
+            {
+                return Result<RunSummary>.NotFound($"Tenant '{tenant}' is not enrolled in use case '{useCase}'.");
+            }
+
+            if (!await db.ModelAliases.AnyAsync(a => a.EnrollmentId == id && a.Name == AliasNames.Champion, ct))
+            {
+                return Result<RunSummary>.Conflict("model", $"'{tenant}' has no champion model for '{useCase}' yet: retrain and promote a version, then score.");
+            }
+
+            if (start.DatasetVersion is { } number && !await db.DatasetVersions.AnyAsync(v => v.EnrollmentId == id && v.Number == number, ct))
+            {
+                return Result<RunSummary>.Invalid("datasetVersion", $"'{tenant}' / '{useCase}' has no dataset version {number}.");
+            }
+        }
+
+        var parameters = new Dictionary<string, string>();
+        if (start.DatasetVersion is { } dataset) parameters[ScoringPipelines.DatasetVersionParameter] = dataset.ToString(CultureInfo.InvariantCulture);
+        return await runs.StartAsync(new StartRunRequest { Pipeline = ScoringPipelines.BatchScore, Tenant = tenant, UseCase = useCase, Parameters = parameters },
+            trigger, actor, ct);
+    }
+
+    public async Task<Result<RunSummary>> StartBackfillAsync(string tenant, string useCase, BackfillStart start, string trigger, string actor, CancellationToken ct = default)
+    {
+        var errors = new ValidationErrors();
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (start.From is null) errors.Add("from", "Choose the first day to backfill (from, as yyyy-MM-dd).");
+        if (start.To is null) errors.Add("to", "Choose the last day to backfill (to, as yyyy-MM-dd).");
+        if (start is { From: { } from, To: { } to })
+        {
+            var days = to.DayNumber - from.DayNumber + 1;
+            var max = options.Value.Serving.MaxBackfillDays;
+            if (to < from) errors.Add("to", $"The last day ({to:yyyy-MM-dd}) is before the first ({from:yyyy-MM-dd}).");
+            else if (days > max) errors.Add("to", $"{from:yyyy-MM-dd} to {to:yyyy-MM-dd} is {days:N0} days; a backfill covers at most {max:N0}. Split the range.");
+            if (to > today) errors.Add("to", $"A backfill scores history: the last day ({to:yyyy-MM-dd}) is after today ({today:yyyy-MM-dd}).");
+        }
+
+        if (start.Version is < 1) errors.Add("version", $"Version numbers start at 1; it was {start.Version}.");
+        if (errors.Any)
+        {
+            return Result<RunSummary>.Invalid(errors);
+        }
+
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            var enrollment = await db.Enrollments.AsNoTracking().Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase)
+                .Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
+            if (enrollment is not { } id)
+            {
+                return Result<RunSummary>.NotFound($"Tenant '{tenant}' is not enrolled in use case '{useCase}'.");
+            }
+
+            if (start.Version is { } number
+                && !await db.ModelVersions.AnyAsync(v => v.EnrollmentId == id && v.Kind == ModelVersionKinds.Own && v.Number == number, ct))
+            {
+                return Result<RunSummary>.Invalid("version", ModelRegistry.NoVersion(tenant, useCase, number));
+            }
+
+            if (start.Version is null && !await db.AliasChanges.AnyAsync(c => c.EnrollmentId == id && c.Alias == AliasNames.Champion, ct))
+            {
+                return Result<RunSummary>.Conflict("version",
+                    $"'{tenant}' has never had a champion for '{useCase}', so no version was live at any date: choose a fixed version, or promote one first.");
+            }
+
+            if (start.DatasetVersion is { } dataset && !await db.DatasetVersions.AnyAsync(v => v.EnrollmentId == id && v.Number == dataset, ct))
+            {
+                return Result<RunSummary>.Invalid("datasetVersion", $"'{tenant}' / '{useCase}' has no dataset version {dataset}.");
+            }
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var rules = await scope.ServiceProvider.GetRequiredService<FeatureRuleService>().GetAsync(tenant, useCase, ct: ct);
+            if (rules.Value?.Effective.EventTime is null)
+            {
+                return Result<RunSummary>.Conflict("rules", ScoringJobs.NoEventTime(tenant, useCase));
+            }
+        }
+
+        var parameters = new Dictionary<string, string>
+        {
+            [ScoringPipelines.FromParameter] = start.From!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            [ScoringPipelines.ToParameter] = start.To!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            [ScoringPipelines.ActorParameter] = actor,
+        };
+        if (start.Version is { } v) parameters[ScoringPipelines.VersionParameter] = v.ToString(CultureInfo.InvariantCulture);
+        if (start.DatasetVersion is { } d) parameters[ScoringPipelines.DatasetVersionParameter] = d.ToString(CultureInfo.InvariantCulture);
+        return await runs.StartAsync(new StartRunRequest { Pipeline = ScoringPipelines.Backfill, Tenant = tenant, UseCase = useCase, Parameters = parameters },
+            trigger, actor, ct);
+    }
+}

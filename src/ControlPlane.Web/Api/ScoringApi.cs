@@ -1,0 +1,114 @@
+using System.Security.Claims;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Predictions;
+using ControlPlane.Core.Security;
+using ControlPlane.Executor.Pipelines;
+using ControlPlane.Web.Auth;
+
+namespace ControlPlane.Web.Api;
+
+/// <summary>
+/// Batch scoring, backfills and the predictions they write: start a batch score or a backfill (202 with the run), follow
+/// their partitions, read or download the current predictions (JSON pages, CSV or Parquet), and read outcomes joined to
+/// the predictions they answer.
+/// </summary>
+public static class ScoringApi
+{
+    public static RouteGroupBuilder MapScoringApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/tenants/{tenant}/use-cases/{useCase}").WithTags("Predictions");
+        group.MapPost("/batch-scores", StartBatchScore).WithName("StartBatchScore").RequireAuthorization(Policies.Analyze)
+            .WithSummary("Score the latest valid dataset version (or {\"datasetVersion\": n}) with the champion into the predictions table.");
+        group.MapGet("/batch-scores", ListBatchScores).WithName("ListBatchScores").WithSummary("The enrollment's batch scores, newest first.");
+        group.MapPost("/backfills", StartBackfill).WithName("StartBackfill").RequireAuthorization(Policies.Analyze)
+            .WithSummary("Score the days from–to (yyyy-MM-dd, UTC) of a dataset version, with a fixed \"version\" or, without it, the version that was champion at each row's time.");
+        group.MapGet("/backfills", ListBackfills).WithName("ListBackfills").WithSummary("The enrollment's backfills with the state of each day, newest first.");
+        group.MapGet("/backfills/{runId:guid}", GetBackfill).WithName("GetBackfill").WithSummary("One backfill, by the run that makes it, with the state of each day.");
+        group.MapGet("/predictions", GetPredictions).WithName("GetPredictions")
+            .WithSummary("Current predictions with as-of time in [from, to) (ISO 8601), optionally only a run's; ?format=json (pages), csv or parquet (all rows).");
+        group.MapGet("/feedback", GetFeedback).WithName("GetFeedback")
+            .WithSummary("Outcomes that occurred in [from, to), newest first, each with the prediction it answers.");
+        return group;
+    }
+
+    /// <summary>Downloads for the browser (cookie-authenticated; API clients use <c>GET .../predictions?format=</c>).</summary>
+    public static WebApplication MapPredictionDownloads(this WebApplication app)
+    {
+        app.MapGet("/downloads/tenants/{tenant}/use-cases/{useCase}/predictions.{format}", Download)
+            .RequireAuthorization(Policies.Read).ExcludeFromDescription();
+        return app;
+    }
+
+    public static async Task<IResult> StartBatchScore(
+        string tenant, string useCase, BatchScoreStart? body, ScoringStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
+        Accepted(await starter.StartBatchScoreAsync(tenant, useCase, body ?? new BatchScoreStart(), "api", user.Actor(), ct));
+
+    public static async Task<IResult> StartBackfill(
+        string tenant, string useCase, BackfillStart? body, ScoringStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
+        Accepted(await starter.StartBackfillAsync(tenant, useCase, body ?? new BackfillStart(null, null), "api", user.Actor(), ct));
+
+    public static async Task<IResult> ListBatchScores(string tenant, string useCase, PredictionQueries queries, CancellationToken ct) =>
+        Answer(await queries.OverviewAsync(tenant, useCase, batches: 100, backfills: 0, ct: ct), o => o.Batches);
+
+    public static async Task<IResult> ListBackfills(string tenant, string useCase, PredictionQueries queries, CancellationToken ct) =>
+        Answer(await queries.OverviewAsync(tenant, useCase, batches: 0, backfills: 100, ct: ct), o => o.Backfills);
+
+    public static async Task<IResult> GetBackfill(string tenant, string useCase, Guid runId, PredictionQueries queries, CancellationToken ct) =>
+        Answer(await queries.BackfillAsync(tenant, useCase, runId, ct), b => b);
+
+    public static async Task<IResult> GetPredictions(
+        string tenant, string useCase, PredictionQueries queries, HttpContext http, CancellationToken ct,
+        DateTime? from = null, DateTime? to = null, Guid? runId = null, string format = "json", int page = 1, int pageSize = 100)
+    {
+        var filter = new PredictionFilter(Utc(from), Utc(to), runId);
+        return format.ToLowerInvariant() switch
+        {
+            "json" => Answer(await queries.PageAsync(tenant, useCase, filter, page, pageSize, ct), p => p),
+            "csv" or "parquet" => await FileAsync(tenant, useCase, filter, format.ToLowerInvariant(), queries, http, ct),
+            _ => ApiResults.Problem(Result<object>.Invalid("format", $"format must be json, csv or parquet; it was '{format}'.")),
+        };
+    }
+
+    public static async Task<IResult> GetFeedback(
+        string tenant, string useCase, FeedbackService feedback, CancellationToken ct, DateTime? from = null, DateTime? to = null, int page = 1, int pageSize = 100) =>
+        Answer(await feedback.JoinAsync(tenant, useCase, Utc(from), Utc(to), page, pageSize, ct), p => p);
+
+    public static async Task<IResult> Download(
+        string tenant, string useCase, string format, PredictionQueries queries, HttpContext http, CancellationToken ct,
+        DateTime? from = null, DateTime? to = null, Guid? runId = null) =>
+        format is "csv" or "parquet"
+            ? await FileAsync(tenant, useCase, new PredictionFilter(Utc(from), Utc(to), runId), format, queries, http, ct)
+            : ApiResults.NotFound($"Predictions download as csv or parquet; '{format}' is neither.");
+
+    private static async Task<IResult> FileAsync(
+        string tenant, string useCase, PredictionFilter filter, string format, PredictionQueries queries, HttpContext http, CancellationToken ct)
+    {
+        var rows = await queries.StreamAsync(tenant, useCase, filter, ct);
+        if (!rows.IsOk)
+        {
+            return ApiResults.Problem(rows);
+        }
+
+        var name = $"{tenant}-{useCase}-predictions{(filter.RunId is { } run ? "-" + run.ToString("N")[..8] : "")}.{format}";
+        return Results.Stream(async body =>
+        {
+            if (format == "csv") await PredictionExport.WriteCsvAsync(body, tenant, useCase, rows.Value!, http.RequestAborted);
+            else await PredictionExport.WriteParquetAsync(body, tenant, useCase, rows.Value!, http.RequestAborted);
+        }, format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet", name);
+    }
+
+    private static DateTime? Utc(DateTime? value) => value is not { } v ? null : v.Kind switch
+    {
+        DateTimeKind.Utc => v,
+        DateTimeKind.Local => v.ToUniversalTime(),
+        _ => DateTime.SpecifyKind(v, DateTimeKind.Utc),
+    };
+
+    private static IResult Accepted(Result<Executor.Runs.RunSummary> result) =>
+        result.IsOk
+            ? TypedResults.Accepted($"/api/v1/runs/{result.Value!.Id}", new { runId = result.Value.Id, run = result.Value })
+            : ApiResults.Problem(result);
+
+    private static IResult Answer<T, TOut>(Result<T> result, Func<T, TOut> shape) =>
+        result.IsOk ? TypedResults.Ok(shape(result.Value!)) : ApiResults.Problem(result);
+}

@@ -1,0 +1,287 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ControlPlane.Core.Datasets.Tabular;
+using ControlPlane.Core.DemoData;
+using ControlPlane.Core.Predictions;
+using ControlPlane.Core.Registry;
+using ControlPlane.Core.Serving;
+using ControlPlane.Core.Storage;
+using ControlPlane.Core.Pipelines;
+using ControlPlane.Executor.Runs;
+using ControlPlane.IntegrationTests.Executor;
+using ControlPlane.IntegrationTests.Infrastructure;
+using ControlPlane.IntegrationTests.Registry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Parquet;
+
+namespace ControlPlane.IntegrationTests.Serving;
+
+/// <summary>
+/// Batch scoring, backfills and feedback end to end on a real model (trained by the retrain pipeline on the tenant's
+/// generated data): predictions written by COPY on PostgreSQL and batched inserts on SQLite, read back through the API
+/// and downloads, compared with the same model scoring the same snapshot in memory.
+/// </summary>
+public abstract class ScoringTests<TProvider>(RetrainFixture<TProvider> fixture) : IClassFixture<RetrainFixture<TProvider>>
+    where TProvider : IProviderKind
+{
+    private const string UseCase = DemoUseCaseKeys.ChurnRisk;
+    private ControlPlaneApp App => fixture.App;
+
+    [Fact]
+    public async Task A_batch_score_writes_one_prediction_per_row_as_the_model_scores_offline_and_a_second_one_replaces_it()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await TrainedTenantAsync(admin);
+
+        var first = await StartAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { });
+        var run = await admin.WaitFinishedAsync(first, TimeSpan.FromMinutes(2));
+        Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
+
+        var (data, model) = await SnapshotAndChampionAsync(slug);
+        var offline = model.Score(BatchScorer.Align(data, model, out var error) ?? throw new InvalidOperationException(error));
+        var page = await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?runId={first}&pageSize=1000")).ReadNodeAsync();
+        Assert.Equal(data.RowCount, page["totalCount"]!.GetValue<int>());
+        var byKey = page["items"]!.AsArray().ToDictionary(p => p!["entityKey"]!.GetValue<string>());
+        Assert.Equal(data.RowCount, byKey.Count);
+        foreach (var score in offline)
+        {
+            var online = byKey[score.EntityKey!]!;
+            Assert.Equal(score.Score, online["score"]!.GetValue<double>(), precision: 6);
+            Assert.Equal(score.Score >= 0.5 ? "true" : "false", online["label"]!.GetValue<string>());
+            Assert.Equal("own v1", online["model"]!.GetValue<string>());
+        }
+
+        // The same dataset version again: its predictions replace the first run's, so there are as many as before.
+        var second = await StartAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { datasetVersion = 1 });
+        Assert.Equal(RunState.Succeeded, (await admin.WaitFinishedAsync(second, TimeSpan.FromMinutes(2))).Run.State);
+        var all = await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?pageSize=1")).ReadNodeAsync();
+        Assert.Equal(data.RowCount, all["totalCount"]!.GetValue<int>());
+        var batches = (await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores")).ReadNodeAsync()).AsArray();
+        Assert.Equal([PartitionStates.Done, PartitionStates.Replaced], batches.Select(b => b!["state"]!.GetValue<string>()));
+        Assert.Equal(0, (await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?runId={first}")).ReadNodeAsync())["totalCount"]!.GetValue<int>());
+
+        // Downloads: CSV (header + one line per row) and Parquet (as many rows), of the same predictions.
+        var csv = await admin.GetStringAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?format=csv");
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("tenant,use_case,entity_key,as_of,model_version,score,label,class_scores", lines[0]);
+        Assert.Equal(data.RowCount + 1, lines.Length);
+        Assert.All(lines.Skip(1), l => Assert.StartsWith($"{slug},{UseCase},", l, StringComparison.Ordinal));
+        var parquet = await admin.GetByteArrayAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?format=parquet");
+        await using var reader = await ParquetReader.CreateAsync(new MemoryStream(parquet));
+        Assert.Equal(data.RowCount, Enumerable.Range(0, reader.RowGroupCount).Sum(g => reader.OpenRowGroupReader(g).RowCount));
+        Assert.Contains("as_of", reader.Schema.DataFields.Select(f => f.Name));
+
+        var bad = await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?format=xlsx");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("format", (await bad.ReadNodeAsync())["errors"]!.AsObject().Select(e => e.Key));
+
+        // A sample of the batch went to the prediction log, with the inputs the model reads.
+        var logged = await App.WithDbAsync(db => db.PredictionLog.Where(e => e.Source == PredictionSources.Batch
+            && e.EnrollmentId == db.Enrollments.Single(x => x.Tenant!.Slug == slug).Id).ToListAsync());
+        Assert.NotEmpty(logged);
+        Assert.All(logged, e => Assert.StartsWith("{", e.Inputs, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Feedback_is_recorded_all_or_nothing_and_joined_to_the_prediction_it_answers()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await TrainedTenantAsync(admin);
+        var runId = await StartAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { });
+        Assert.Equal(RunState.Succeeded, (await admin.WaitFinishedAsync(runId, TimeSpan.FromMinutes(2))).Run.State);
+        var predictions = (await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?pageSize=3")).ReadNodeAsync())["items"]!.AsArray();
+        var key = (await (await admin.PostAsync($"/api/v1/tenants/{slug}/api-keys/rotate", null)).ReadNodeAsync())["apiKey"]!.GetValue<string>();
+        using var client = App.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var url = $"/api/v1/feedback/{slug}/{UseCase}";
+
+        // One bad outcome refuses the whole request, naming it; nothing is kept.
+        var refused = await client.PostAsync(url, Json(new JsonObject
+        {
+            ["outcomes"] = new JsonArray(
+                new JsonObject { ["entityKey"] = predictions[0]!["entityKey"]!.GetValue<string>(), ["label"] = true },
+                new JsonObject { ["entityKey"] = predictions[1]!["entityKey"]!.GetValue<string>(), ["label"] = "perhaps" }),
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.ReadNodeAsync();
+        Assert.Contains("outcomes[1].label", problem["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(0, (await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/feedback")).ReadNodeAsync())["totalCount"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(url, new StringContent("{\"outcomes\": [NaN]}", Encoding.UTF8, "application/json"))).StatusCode);
+
+        var outcomes = new JsonArray();
+        foreach (var p in predictions)
+        {
+            outcomes.Add(new JsonObject
+            {
+                ["entityKey"] = p!["entityKey"]!.GetValue<string>(), ["label"] = "yes",
+                ["occurredAt"] = p["asOf"]!.GetValue<DateTime>().AddDays(30).ToString("O"),
+            });
+        }
+
+        outcomes.Add(new JsonObject { ["entityKey"] = "never-scored", ["label"] = 0 });
+        var accepted = await client.PostAsync(url, Json(new JsonObject { ["outcomes"] = outcomes }));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(4, (await accepted.ReadNodeAsync())["recorded"]!.GetValue<int>());
+
+        var joined = (await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/feedback")).ReadNodeAsync())["items"]!.AsArray();
+        Assert.Equal(4, joined.Count);
+        foreach (var p in predictions)
+        {
+            var outcome = joined.Single(o => o!["entityKey"]!.GetValue<string>() == p!["entityKey"]!.GetValue<string>())!;
+            Assert.Equal("true", outcome["label"]!.GetValue<string>());
+            Assert.Equal("batch", outcome["prediction"]!["source"]!.GetValue<string>());
+            Assert.Equal(p!["score"]!.GetValue<double>(), outcome["prediction"]!["score"]!.GetValue<double>(), precision: 9);
+            Assert.Equal("own v1", outcome["prediction"]!["model"]!.GetValue<string>());
+        }
+
+        var unanswered = joined.Single(o => o!["entityKey"]!.GetValue<string>() == "never-scored")!;
+        Assert.Equal("false", unanswered["label"]!.GetValue<string>());
+        Assert.Null(unanswered["prediction"]);
+    }
+
+    [Fact]
+    public async Task A_backfill_scores_each_row_with_the_version_live_at_its_time_and_a_second_backfill_replaces_the_days_without_duplicates()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await TrainedTenantAsync(admin);
+        var (data, v1Model) = await SnapshotAndChampionAsync(slug);
+
+        // v2 (the same model, registered again) becomes champion; then the history is moved into the data's time range:
+        // v1 live from a quarter of the way in, v2 from the middle.
+        using var artifact = new MemoryStream();
+        v1Model.Save(artifact);
+        var v2 = await ModelVersions.RegisterAsync(App, slug, 0.7, artifact.ToArray(), useCase: UseCase, report: v1Model.Report);
+        Assert.True(v2.IsOk, v2.Message);
+        Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v2.Value!.Number, AliasNames.Champion, "test", "newer"))).IsOk);
+        var version = await App.WithDbAsync(db => db.DatasetVersions.SingleAsync(v => v.Enrollment!.Tenant!.Slug == slug));
+        var (from, to) = (version.TimeFrom!.Value, version.TimeTo!.Value);
+        var v1From = from + (to - from) / 4;
+        var v2From = from + (to - from) / 2;
+        await App.WithDbAsync(async db =>
+        {
+            var moves = await db.AliasChanges.Where(c => c.Enrollment!.Tenant!.Slug == slug && c.Alias == AliasNames.Champion).OrderBy(c => c.Sequence).ToListAsync();
+            Assert.Equal(2, moves.Count);
+            moves[0].At = v1From;
+            moves[1].At = v2From;
+            return await db.SaveChangesAsync();
+        });
+
+        var body = new { from = from.ToString("yyyy-MM-dd"), to = to.ToString("yyyy-MM-dd") };
+        var runId = await StartAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/backfills", body);
+        var run = await admin.WaitFinishedAsync(runId, TimeSpan.FromMinutes(3));
+        Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
+
+        var backfill = await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/backfills/{runId}")).ReadNodeAsync();
+        var days = backfill["partitions"]!.AsArray();
+        Assert.Equal((to.Date - from.Date).Days + 1, days.Count);
+        Assert.All(days, d => Assert.Equal(PartitionStates.Done, d!["state"]!.GetValue<string>()));
+        Assert.Equal("live at each date", backfill["model"]!.GetValue<string>());
+
+        var times = EventTimes(data);
+        var expectedSkipped = times.Count(t => t < v1From);
+        Assert.Equal(expectedSkipped, days.Sum(d => d!["skippedRows"]!.GetValue<long>()));
+        var rows = await AllPredictionsAsync(admin, slug, runId);
+        Assert.Equal(times.Count - expectedSkipped, rows.Count);
+        Assert.All(rows, r =>
+        {
+            var asOf = r["asOf"]!.GetValue<DateTime>().ToUniversalTime();
+            Assert.True(asOf >= v1From, $"{asOf:O} is before the first champion");
+            Assert.Equal(asOf < v2From ? "own v1" : "own v2", r["model"]!.GetValue<string>());
+        });
+        Assert.Contains(rows, r => r["model"]!.GetValue<string>() == "own v1");
+        Assert.Contains(rows, r => r["model"]!.GetValue<string>() == "own v2");
+
+        // The same range again with a fixed version: every day is replaced, none doubled.
+        var again = await StartAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/backfills", new { body.from, body.to, version = 1 });
+        Assert.Equal(RunState.Succeeded, (await admin.WaitFinishedAsync(again, TimeSpan.FromMinutes(3))).Run.State);
+        var current = await AllPredictionsAsync(admin, slug, runId: null);
+        Assert.Equal(times.Count, current.Count);
+        Assert.All(current, r => Assert.Equal("own v1", r["model"]!.GetValue<string>()));
+        Assert.Equal(current.Count, current.Select(r => (r["entityKey"]!.GetValue<string>(), r["asOf"]!.GetValue<DateTime>())).Distinct().Count());
+        Assert.Equal(0, (await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?runId={runId}")).ReadNodeAsync())["totalCount"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Bad_backfill_and_batch_requests_are_refused_naming_the_field()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await TrainedTenantAsync(admin);
+        var url = $"/api/v1/tenants/{slug}/use-cases/{UseCase}/backfills";
+
+        var missing = await admin.PostJsonAsync(url, new { });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Equal(["from", "to"], (await missing.ReadNodeAsync())["errors"]!.AsObject().Select(e => e.Key).Order());
+
+        var backwards = await (await admin.PostJsonAsync(url, new { from = "2026-03-01", to = "2026-02-01" })).ReadNodeAsync();
+        Assert.Contains("before the first", backwards["errors"]!["to"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var future = await (await admin.PostJsonAsync(url, new { from = "2026-01-01", to = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd") })).ReadNodeAsync();
+        Assert.Contains("after today", future["errors"]!["to"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var noVersion = await admin.PostJsonAsync(url, new { from = "2026-01-01", to = "2026-01-02", version = 9 });
+        Assert.Equal(HttpStatusCode.BadRequest, noVersion.StatusCode);
+        Assert.Contains("version", (await noVersion.ReadNodeAsync())["errors"]!.AsObject().Select(e => e.Key));
+
+        var malformed = await admin.PostAsync(url, new StringContent("{\"from\": \"yesterday\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostJsonAsync($"/api/v1/tenants/{slug}/use-cases/lead-scoring/batch-scores", new { })).StatusCode);
+        var noData = await admin.PostJsonAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { datasetVersion = 7 });
+        Assert.Equal(HttpStatusCode.BadRequest, noData.StatusCode);
+        Assert.Contains("no dataset version 7", (await noData.ReadNodeAsync())["errors"]!["datasetVersion"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A fixed slug per test: the same generated data (and so a trainable one) at every run.</summary>
+    private async Task<string> TrainedTenantAsync(HttpClient admin, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    {
+        var slug = await RetrainTenants.CreateAsync(App, admin, UseCase, "us", rows: 600, seed: 3, slug: "score-" + test[..Math.Min(20, test.Length)].ToLowerInvariant().Replace('_', '-').TrimEnd('-'));
+        var response = await admin.PostAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var run = await admin.WaitFinishedAsync((await response.ReadNodeAsync())["runId"]!.GetValue<Guid>(), TimeSpan.FromMinutes(2));
+        Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
+        return slug;
+    }
+
+    private async Task<(ML.Rules.RawTable Data, ML.Training.TrainedModel Model)> SnapshotAndChampionAsync(string slug)
+    {
+        var (path, region, championId) = await App.WithDbAsync(async db =>
+        {
+            var v = await db.DatasetVersions.Include(d => d.Enrollment).SingleAsync(d => d.Enrollment!.Tenant!.Slug == slug);
+            var champion = await db.ModelAliases.SingleAsync(a => a.EnrollmentId == v.EnrollmentId && a.Name == AliasNames.Champion);
+            return (v.SnapshotPath, v.Region, champion.ModelVersionId);
+        });
+        var data = await SnapshotReader.ReadAsync(App.Services.GetRequiredService<RegionCatalog>().StoreFor(region), path, maxRows: null);
+        return (data, await App.Services.GetRequiredService<ModelCache>().ModelAsync(championId));
+    }
+
+    private static List<DateTime> EventTimes(ML.Rules.RawTable data) =>
+        ((DateTime?[])data.Columns.Single(c => c.Type == ML.FeatureType.DateTime && ((DateTime?[])c.Values).All(v => v is not null)).Values)
+        .Select(t => t!.Value).ToList();
+
+    private static async Task<List<JsonNode>> AllPredictionsAsync(HttpClient admin, string slug, Guid? runId)
+    {
+        var rows = new List<JsonNode>();
+        for (var page = 1; ; page++)
+        {
+            var node = await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?pageSize=1000&page={page}{(runId is { } r ? $"&runId={r}" : "")}")).ReadNodeAsync();
+            var items = node["items"]!.AsArray();
+            rows.AddRange(items.Select(i => i!));
+            if (items.Count < 1000) return rows;
+        }
+    }
+
+    private static async Task<Guid> StartAsync(HttpClient admin, string url, object body)
+    {
+        var response = await admin.PostJsonAsync(url, body);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return (await response.ReadNodeAsync())["runId"]!.GetValue<Guid>();
+    }
+
+    private static StringContent Json(JsonNode node) => new(node.ToJsonString(), Encoding.UTF8, "application/json");
+}
+
+public sealed class ScoringTestsOnSqlite(RetrainFixture<Sqlite> fixture) : ScoringTests<Sqlite>(fixture);
+
+public sealed class ScoringTestsOnPostgres(RetrainFixture<Postgres> fixture) : ScoringTests<Postgres>(fixture);
