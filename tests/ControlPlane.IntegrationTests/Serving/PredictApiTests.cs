@@ -14,6 +14,7 @@ using ControlPlane.IntegrationTests.Registry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static ControlPlane.IntegrationTests.Datasets.DatasetUploads;
+using static ControlPlane.IntegrationTests.Serving.PredictRows;
 
 namespace ControlPlane.IntegrationTests.Serving;
 
@@ -346,34 +347,6 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         var client = App.CreateAnonymousClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
         return client;
-    }
-
-    private static StringContent Body(JsonArray rows) =>
-        new(new JsonObject { ["rows"] = rows }.ToJsonString(), Encoding.UTF8, "application/json");
-
-    /// <summary>Rows <paramref name="from"/>.. of the table as JSON objects in the tenant's own column names.</summary>
-    private static JsonArray Rows(RawTable table, int from, int count)
-    {
-        var rows = new JsonArray();
-        for (var r = from; r < from + count; r++)
-        {
-            var row = new JsonObject();
-            foreach (var column in table.Columns)
-            {
-                row[column.Name] = column.Values switch
-                {
-                    double?[] numbers => numbers[r] is { } d ? JsonValue.Create(d) : null,
-                    bool?[] flags => flags[r] is { } b ? JsonValue.Create(b) : null,
-                    DateTime?[] times => times[r] is { } t ? JsonValue.Create(t.ToString("O", CultureInfo.InvariantCulture)) : null,
-                    string?[] texts => texts[r] is { } s ? JsonValue.Create(s) : null,
-                    _ => null,
-                };
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
     }
 
     /// <summary>A tenant with its API key and dataset version 1, a model trained on that data registered as v1 and made champion.</summary>
