@@ -69,7 +69,7 @@ public sealed class ModelCache
         meter.CreateObservableCounter("controlplane.model_cache.hits", () => Interlocked.Read(ref _hits), description: "Requests that found their model loaded.");
         meter.CreateObservableCounter("controlplane.model_cache.misses", () => Interlocked.Read(ref _misses), description: "Requests that had to wait for a load.");
         meter.CreateObservableCounter("controlplane.model_cache.evictions", () => Interlocked.Read(ref _evictions), description: "Models dropped to stay within the memory budget.");
-        meter.CreateObservableGauge("controlplane.model_cache.models", () => Count, description: "Models loaded.");
+        meter.CreateObservableGauge("controlplane.model_cache.models", () => Count, description: "Entries loaded: model versions and tenants' mappings onto pooled models.");
         meter.CreateObservableGauge("controlplane.model_cache.bytes", () => Interlocked.Read(ref _bytes), unit: "By", description: "Estimated memory of the loaded models.");
         _loadSeconds = meter.CreateHistogram<double>("controlplane.model_cache.load_duration", unit: "s", description: "Time to load a model version.");
     }
