@@ -41,11 +41,18 @@ public sealed class ScoringJobs(
     {
         var input = await LoadAsync(tenant, useCase, datasetVersion, ct);
         Guid championId;
+        Guid? mappingId = null;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
-            championId = await db.ModelAliases.Where(a => a.EnrollmentId == input.EnrollmentId && a.Name == AliasNames.Champion)
-                .Select(a => (Guid?)a.ModelVersionId).FirstOrDefaultAsync(ct)
+            var champion = await db.ModelAliases.Where(a => a.EnrollmentId == input.EnrollmentId && a.Name == AliasNames.Champion)
+                .Select(a => new { a.ModelVersionId, a.ModelVersion!.Kind }).FirstOrDefaultAsync(ct)
                 ?? throw new InvalidOperationException($"'{tenant}' has no champion model for '{useCase}': retrain and promote a version first.");
+            championId = champion.ModelVersionId;
+            if (champion.Kind == ModelVersionKinds.Pooled)
+            {
+                mappingId = (await ChampionDirectory.MappingAsync(db, input.EnrollmentId, championId, ct))?.Id
+                    ?? throw new InvalidOperationException(VersionChooser.NoMapping(tenant, useCase));
+            }
         }
 
         var partition = await PartitionForRunAsync(runId, input, ct);
@@ -55,7 +62,7 @@ public sealed class ScoringJobs(
             ? (Func<int, DateTime>)(r => times[r] ?? input.Dataset.CreatedAt)
             : _ => input.Dataset.CreatedAt;
         var total = Math.Max(1, input.Data.RowCount);
-        await WritePartitionAsync(partition, input, [new ScoringGroup(championId, rows)], asOf, 0, null,
+        await WritePartitionAsync(partition, input, [new ScoringGroup(championId, rows, mappingId)], asOf, 0, null,
             written => progress(2 + 96.0 * written / total, $"{written:N0} of {total:N0} rows written"), ct);
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
@@ -363,24 +370,36 @@ internal sealed class VersionChooser
 {
     private readonly Guid? _fixed;
     private readonly (DateTime At, Guid Version)[] _moves;
+    private readonly IReadOnlyDictionary<Guid, Guid> _mappings;
 
-    private VersionChooser(Guid? fixedVersion, (DateTime, Guid)[] moves)
+    private VersionChooser(Guid? fixedVersion, (DateTime, Guid)[] moves, IReadOnlyDictionary<Guid, Guid> mappings)
     {
         _fixed = fixedVersion;
         _moves = moves;
+        _mappings = mappings;
     }
+
+    public static string NoMapping(string tenant, string useCase) =>
+        $"'{tenant}' is served by a pooled '{useCase}' model, and has no own model version whose fitted rules map its rows onto it: retrain the enrollment first.";
 
     public static async Task<VersionChooser> CreateAsync(IDbContextFactory<ControlPlaneDbContext> dbs, Guid enrollmentId, Guid? fixedVersion, CancellationToken ct)
     {
         if (fixedVersion is not null)
         {
-            return new VersionChooser(fixedVersion, []);
+            return new VersionChooser(fixedVersion, [], new Dictionary<Guid, Guid>());
         }
 
         await using var db = await dbs.CreateDbContextAsync(ct);
         var moves = await db.AliasChanges.AsNoTracking().Where(c => c.EnrollmentId == enrollmentId && c.Alias == AliasNames.Champion)
-            .OrderBy(c => c.Sequence).Select(c => new { c.At, c.ToVersionId }).ToListAsync(ct);
-        return new VersionChooser(null, moves.Select(m => (m.At, m.ToVersionId)).ToArray());
+            .OrderBy(c => c.Sequence).Select(c => new { c.At, c.ToVersionId, c.ToVersion!.Kind }).ToListAsync(ct);
+        // A pooled champion scores through the tenant's own version that maps rows onto it (as real-time serving does).
+        var mappings = new Dictionary<Guid, Guid>();
+        foreach (var pooled in moves.Where(m => m.Kind == ModelVersionKinds.Pooled).Select(m => m.ToVersionId).Distinct())
+        {
+            if (await ChampionDirectory.MappingAsync(db, enrollmentId, pooled, ct) is { } mapping) mappings[pooled] = mapping.Id;
+        }
+
+        return new VersionChooser(null, moves.Select(m => (m.At, m.ToVersionId)).ToArray(), mappings);
     }
 
     /// <summary>The rows by version, in row order within each; rows before the first champion are skipped.</summary>
@@ -407,7 +426,7 @@ internal sealed class VersionChooser
             (groups.TryGetValue(_moves[live].Version, out var list) ? list : groups[_moves[live].Version] = []).Add(row);
         }
 
-        return (groups.Select(g => new ScoringGroup(g.Key, g.Value.ToArray())).ToArray(), skipped);
+        return (groups.Select(g => new ScoringGroup(g.Key, g.Value.ToArray(), _mappings.TryGetValue(g.Key, out var m) ? m : null)).ToArray(), skipped);
     }
 
     public string SkipReason(long skipped) => _moves.Length == 0

@@ -8,7 +8,8 @@ using ControlPlane.ML.Training;
 namespace ControlPlane.Core.Serving;
 
 /// <summary>Rows of a table that one model version scores.</summary>
-public sealed record ScoringGroup(Guid VersionId, int[] Rows);
+/// <param name="MappingId">A pooled version: the tenant's own version whose fitted rules map the rows onto it.</param>
+public sealed record ScoringGroup(Guid VersionId, int[] Rows, Guid? MappingId = null);
 
 /// <summary>
 /// Scores the rows of a raw table (a dataset snapshot, in the tenant's column names) for batch scoring and backfills:
@@ -26,14 +27,18 @@ public sealed class BatchScorer(ModelCache cache)
     /// The table's columns lined up with what the model reads: a missing input column the features do not read is read as
     /// missing; a missing required column, or one of another type, is an error naming it.
     /// </summary>
-    public static RawTable? Align(RawTable data, TrainedModel model, out string? error)
+    public static RawTable? Align(RawTable data, TrainedModel model, out string? error) =>
+        Align(data, model.InputColumns, model.RequiredColumns, out error);
+
+    /// <inheritdoc cref="Align(RawTable, TrainedModel, out string?)"/>
+    public static RawTable? Align(RawTable data, IReadOnlyList<RawColumn> inputColumns, IReadOnlyList<string> requiredColumns, out string? error)
     {
         var byName = data.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
-        var required = model.RequiredColumns.ToHashSet(StringComparer.Ordinal);
+        var required = requiredColumns.ToHashSet(StringComparer.Ordinal);
         var missing = new List<string>();
         var mistyped = new List<string>();
-        var columns = new List<RawTableColumn>(model.InputColumns.Count);
-        foreach (var input in model.InputColumns)
+        var columns = new List<RawTableColumn>(inputColumns.Count);
+        foreach (var input in inputColumns)
         {
             if (!byName.TryGetValue(input.Name, out var column))
             {
@@ -85,14 +90,33 @@ public sealed class BatchScorer(ModelCache cache)
         var next = 0;
         foreach (var group in groups)
         {
+            if (group.MappingId is { } mapping)
+            {
+                // A pooled version: the tenant's rules map each chunk onto its columns (the serving path, rented per chunk).
+                for (var start = 0; start < group.Rows.Length; start += ChunkRows)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var rows = group.Rows.AsSpan(start, Math.Min(ChunkRows, group.Rows.Length - start)).ToArray();
+                    using var lease = await cache.RentPooledAsync(group.VersionId, mapping, ct);
+                    var aligned = Align(RawTableRows.Select(data, rows), lease.InputColumns, lease.RequiredColumns, out var error)
+                        ?? throw new InvalidDataException($"Model version {group.VersionId} cannot score this data: {error}");
+                    var chunk = Fill(lease.Score(aligned), lease.Report.Task, Enumerable.Range(0, rows.Length).ToArray(), rows, group.VersionId, asOf, next);
+                    next += chunk.Count;
+                    scored?.Invoke(next);
+                    yield return chunk;
+                }
+
+                continue;
+            }
+
             var model = await cache.ModelAsync(group.VersionId, ct);
-            var aligned = Align(data, model, out var error)
-                ?? throw new InvalidDataException($"Model version {group.VersionId} cannot score this data: {error}");
+            var table = Align(data, model, out var problem)
+                ?? throw new InvalidDataException($"Model version {group.VersionId} cannot score this data: {problem}");
             for (var start = 0; start < group.Rows.Length; start += ChunkRows)
             {
                 ct.ThrowIfCancellationRequested();
                 var rows = group.Rows.AsMemory(start, Math.Min(ChunkRows, group.Rows.Length - start));
-                var chunk = Score(model, aligned, rows.ToArray(), group.VersionId, asOf, next);
+                var chunk = Score(model, table, rows.ToArray(), group.VersionId, asOf, next);
                 next += chunk.Count;
                 scored?.Invoke(next);
                 yield return chunk;
@@ -103,13 +127,18 @@ public sealed class BatchScorer(ModelCache cache)
     private static PredictionChunk Score(TrainedModel model, RawTable table, int[] rows, Guid versionId, Func<int, DateTime> asOf, int firstRow)
     {
         var whole = rows.Length == table.RowCount && rows.Length > 0 && rows[0] == 0 && rows[^1] == rows.Length - 1;
-        var scores = model.Score(whole ? table : RawTableRows.Select(table, rows));
+        return Fill(model.Score(whole ? table : RawTableRows.Select(table, rows)), model.Report.Task, null, rows, versionId, asOf, firstRow);
+    }
+
+    /// <param name="scoreIndex">Where each row's score is in <paramref name="scores"/>; null: in row order.</param>
+    private static PredictionChunk Fill(
+        IReadOnlyList<ModelScore> scores, TaskType task, int[]? scoreIndex, int[] rows, Guid versionId, Func<int, DateTime> asOf, int firstRow)
+    {
         var chunk = new PredictionChunk(firstRow, rows.Length);
-        var task = model.Report.Task;
         if (task == TaskType.Multiclass) chunk.ClassScores = new string?[rows.Length];
         for (var i = 0; i < rows.Length; i++)
         {
-            var score = scores[i];
+            var score = scores[scoreIndex?[i] ?? i];
             chunk.EntityKeys[i] = score.EntityKey;
             chunk.AsOf[i] = asOf(rows[i]);
             chunk.ModelVersionIds[i] = versionId;

@@ -7,7 +7,9 @@ namespace ControlPlane.Core.Serving;
 
 /// <summary>Where a predict request goes: the enrollment and the version its champion alias points at (null: none yet).</summary>
 /// <param name="Kind">"own" or "pooled".</param>
-public sealed record ChampionRef(Guid TenantId, Guid EnrollmentId, string Region, Guid? VersionId, string? Kind, int? Number);
+/// <param name="Mapping">A pooled champion: the enrollment's own version whose fitted rules map its rows onto the pooled
+/// model's columns (null when the enrollment has no own version).</param>
+public sealed record ChampionRef(Guid TenantId, Guid EnrollmentId, string Region, Guid? VersionId, string? Kind, int? Number, ModelVersionRef? Mapping = null);
 
 /// <summary>
 /// The champion of each enrollment, kept in memory for the predict route: read from the database on first use, dropped
@@ -67,6 +69,23 @@ public sealed class ChampionDirectory
             .Where(a => a.EnrollmentId == enrollment.Id && a.Name == AliasNames.Champion)
             .Select(a => new { a.ModelVersion!.Id, a.ModelVersion.Kind, a.ModelVersion.Number })
             .FirstOrDefaultAsync(ct);
-        return new ChampionRef(enrollment.TenantId, enrollment.Id, enrollment.Region, version?.Id, version?.Kind, version?.Number);
+        var mapping = version?.Kind == ModelVersionKinds.Pooled ? await MappingAsync(db, enrollment.Id, version.Id, ct) : null;
+        return new ChampionRef(enrollment.TenantId, enrollment.Id, enrollment.Region, version?.Id, version?.Kind, version?.Number, mapping);
+    }
+
+    /// <summary>
+    /// The own version whose fitted rules map the enrollment's rows onto pooled version <paramref name="pooledId"/>:
+    /// the newest that chose to be served by it (its own-versus-pooled decision, made on exactly these rules), else the
+    /// newest compared with it, else the newest own version (an analyst promoted a pool no version was compared with).
+    /// </summary>
+    public static async Task<ModelVersionRef?> MappingAsync(ControlPlaneDbContext db, Guid enrollmentId, Guid pooledId, CancellationToken ct)
+    {
+        var own = db.ModelVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollmentId && v.Kind == ModelVersionKinds.Own);
+        var found = await own.Where(v => v.PooledVersionId == pooledId && v.ServingChoice == ServingChoices.Pooled)
+                        .OrderByDescending(v => v.Number).Select(v => new { v.Id, v.Number }).FirstOrDefaultAsync(ct)
+                    ?? await own.Where(v => v.PooledVersionId == pooledId)
+                        .OrderByDescending(v => v.Number).Select(v => new { v.Id, v.Number }).FirstOrDefaultAsync(ct)
+                    ?? await own.OrderByDescending(v => v.Number).Select(v => new { v.Id, v.Number }).FirstOrDefaultAsync(ct);
+        return found is null ? null : new ModelVersionRef(found.Id, ModelVersionKinds.Own, found.Number);
     }
 }

@@ -14,7 +14,13 @@ public interface IModelSource
 }
 
 /// <summary>A model version the cache could not load; the message says which and why.</summary>
-public sealed class ModelUnavailableException(string message) : Exception(message);
+public class ModelUnavailableException(string message) : Exception(message);
+
+/// <summary>
+/// A tenant's own version that cannot map rows onto a pooled model's columns: its artifact was written before the
+/// features' value columns were recorded (<see cref="ModelInput.FeatureValues"/>). Retraining the enrollment fixes it.
+/// </summary>
+public sealed class MappingUnavailableException(string message) : ModelUnavailableException(message);
 
 /// <summary>
 /// Loaded model versions of one process, for real-time scoring. A version is loaded on its first request, once however
@@ -24,6 +30,12 @@ public sealed class ModelUnavailableException(string message) : Exception(messag
 /// of row scorers (ML.NET's row machinery is not thread-safe): a request rents one with <see cref="RentAsync"/> and
 /// returns it by disposing the lease. Versions are immutable, so a champion change is a new key: requests already
 /// holding the old version finish on it, new ones load the new one — no request fails during the swap.
+/// <para>
+/// A tenant served by its region's pooled model is scored through two entries (<see cref="RentPooledAsync"/>): the
+/// pooled version, loaded once and shared by every tenant it serves, and the tenant's mapping — only the fitted feature
+/// rules of one of its own versions (<see cref="CanonicalMapping"/>), keyed by that version and the pooled one, with
+/// its own pool of row mappers. Both count against the budget and leave by recency like any entry.
+/// </para>
 /// </summary>
 public sealed class ModelCache
 {
@@ -35,8 +47,8 @@ public sealed class ModelCache
     private readonly double _bytesPerArtifactByte;
     private readonly int _idleScorers;
     private readonly Lock _gate = new();
-    private readonly Dictionary<Guid, Slot> _slots = [];
-    private readonly LinkedList<Guid> _recency = []; // most recent first; loaded versions only
+    private readonly Dictionary<CacheKey, Slot> _slots = [];
+    private readonly LinkedList<CacheKey> _recency = []; // most recent first; loaded entries only
     private long _bytes;
     private long _peakBytes;
     private long _hits;
@@ -57,7 +69,7 @@ public sealed class ModelCache
         meter.CreateObservableCounter("controlplane.model_cache.hits", () => Interlocked.Read(ref _hits), description: "Requests that found their model loaded.");
         meter.CreateObservableCounter("controlplane.model_cache.misses", () => Interlocked.Read(ref _misses), description: "Requests that had to wait for a load.");
         meter.CreateObservableCounter("controlplane.model_cache.evictions", () => Interlocked.Read(ref _evictions), description: "Models dropped to stay within the memory budget.");
-        meter.CreateObservableGauge("controlplane.model_cache.models", () => Count, description: "Models loaded.");
+        meter.CreateObservableGauge("controlplane.model_cache.models", () => Count, description: "Entries loaded: model versions and tenants' mappings onto pooled models.");
         meter.CreateObservableGauge("controlplane.model_cache.bytes", () => Interlocked.Read(ref _bytes), unit: "By", description: "Estimated memory of the loaded models.");
         _loadSeconds = meter.CreateHistogram<double>("controlplane.model_cache.load_duration", unit: "s", description: "Time to load a model version.");
     }
@@ -85,21 +97,26 @@ public sealed class ModelCache
         }
     }
 
-    /// <summary>The loaded versions, most recently used first (at most <paramref name="count"/>).</summary>
+    /// <summary>The loaded model versions (not tenants' mappings), most recently used first (at most <paramref name="count"/>).</summary>
     public IReadOnlyList<Guid> MostRecent(int count)
     {
         lock (_gate)
         {
-            return _recency.Take(count).ToArray();
+            return _recency.Where(k => k.Pooled is null).Select(k => k.Version).Take(count).ToArray();
         }
     }
 
-    /// <summary>Whether <paramref name="versionId"/> is loaded now.</summary>
-    public bool Holds(Guid versionId)
+    /// <summary>Whether the model version <paramref name="versionId"/> is loaded now.</summary>
+    public bool Holds(Guid versionId) => Holds(new CacheKey(versionId, null));
+
+    /// <summary>Whether the mapping of own version <paramref name="mappingVersionId"/> onto pooled version <paramref name="pooledVersionId"/> is loaded now.</summary>
+    public bool HoldsMapping(Guid mappingVersionId, Guid pooledVersionId) => Holds(new CacheKey(mappingVersionId, pooledVersionId));
+
+    private bool Holds(CacheKey key)
     {
         lock (_gate)
         {
-            return _slots.TryGetValue(versionId, out var slot) && slot.Entry is not null;
+            return _slots.TryGetValue(key, out var slot) && slot.Entry is not null;
         }
     }
 
@@ -107,16 +124,46 @@ public sealed class ModelCache
     /// <exception cref="ModelUnavailableException">The version cannot be loaded.</exception>
     public async Task<ModelLease> RentAsync(Guid versionId, CancellationToken ct = default)
     {
+        var entry = (ModelEntry)await AcquireAsync(new CacheKey(versionId, null), () => LoadModelAsync(versionId), ct);
+        return entry.Rent();
+    }
+
+    /// <summary>
+    /// A scorer of pooled version <paramref name="pooledVersionId"/> for rows in a tenant's own column names, mapped by
+    /// the fitted rules of its own version <paramref name="mappingVersionId"/>; each part is loaded first when not held.
+    /// </summary>
+    /// <exception cref="MappingUnavailableException">The own version's artifact cannot map rows (written before mappings were recorded).</exception>
+    /// <exception cref="ModelUnavailableException">Either version cannot be loaded.</exception>
+    public async Task<PooledLease> RentPooledAsync(Guid pooledVersionId, Guid mappingVersionId, CancellationToken ct = default)
+    {
+        var pooled = await RentAsync(pooledVersionId, ct);
+        try
+        {
+            var columns = pooled.Model.InputColumns;
+            var entry = (MappingEntry)await AcquireAsync(
+                new CacheKey(mappingVersionId, pooledVersionId), () => LoadMappingAsync(mappingVersionId, columns), ct);
+            return new PooledLease(pooled, entry, mappingVersionId);
+        }
+        catch
+        {
+            pooled.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The entry under <paramref name="key"/>; on a miss the first request loads it and the others await that load.</summary>
+    private async Task<Entry> AcquireAsync(CacheKey key, Func<Task<Entry>> load, CancellationToken ct)
+    {
         Slot slot;
         bool loader;
         lock (_gate)
         {
-            if (_slots.TryGetValue(versionId, out var existing) && existing.Entry is { } loaded)
+            if (_slots.TryGetValue(key, out var existing) && existing.Entry is { } loaded)
             {
                 _hits++;
                 _recency.Remove(existing.Node!);
                 _recency.AddFirst(existing.Node!);
-                return loaded.Rent();
+                return loaded;
             }
 
             _misses++;
@@ -124,17 +171,16 @@ public sealed class ModelCache
             slot = existing ?? new Slot();
             if (loader)
             {
-                _slots[versionId] = slot;
+                _slots[key] = slot;
             }
         }
 
         if (loader)
         {
-            _ = LoadAsync(versionId, slot);
+            _ = LoadAsync(key, slot, load);
         }
 
-        var entry = await slot.Loaded.Task.WaitAsync(ct);
-        return entry.Rent();
+        return await slot.Loaded.Task.WaitAsync(ct);
     }
 
     /// <summary>
@@ -148,31 +194,51 @@ public sealed class ModelCache
         return lease.Model;
     }
 
-    /// <summary>Drops a version now (it was deleted, or a test wants a cold start); leases already out finish on it.</summary>
+    /// <summary>
+    /// Drops a version now (it was deleted, or a test wants a cold start), with every mapping it is part of; leases
+    /// already out finish on it.
+    /// </summary>
     public void Evict(Guid versionId)
     {
         lock (_gate)
         {
-            if (_slots.TryGetValue(versionId, out var slot) && slot.Entry is not null)
+            foreach (var (key, slot) in _slots.Where(s => (s.Key.Version == versionId || s.Key.Pooled == versionId) && s.Value.Entry is not null).ToArray())
             {
-                Remove(versionId, slot);
+                Remove(key, slot);
             }
         }
     }
 
-    private async Task LoadAsync(Guid versionId, Slot slot)
+    private async Task<Entry> LoadModelAsync(Guid versionId)
+    {
+        var (model, artifactBytes) = await _source.LoadAsync(versionId, CancellationToken.None);
+        return new ModelEntry(versionId, model, Estimate(artifactBytes), _idleScorers);
+    }
+
+    /// <summary>Only the own version's fitted rules are kept, and counted by their own size: the trainer is left behind.</summary>
+    private async Task<Entry> LoadMappingAsync(Guid versionId, IReadOnlyList<ML.Rules.RawColumn> canonicalColumns)
+    {
+        var (own, _) = await _source.LoadAsync(versionId, CancellationToken.None);
+        var mapping = CanonicalMapping.From(own) ?? throw new MappingUnavailableException(
+            $"Model version {versionId} was trained before models recorded where their rules leave each feature's value, so it cannot map rows onto a pooled model's columns.");
+        var probe = mapping.CreateRowMapper(canonicalColumns); // fails here, not in a request, if the rules lack a column
+        return new MappingEntry(mapping, canonicalColumns, probe, Estimate(mapping.SavedBytes()), _idleScorers);
+    }
+
+    private long Estimate(long artifactBytes) => _fixedBytes + (long)(artifactBytes * _bytesPerArtifactByte);
+
+    private async Task LoadAsync(CacheKey key, Slot slot, Func<Task<Entry>> load)
     {
         var watch = Stopwatch.StartNew();
         try
         {
-            var (model, artifactBytes) = await _source.LoadAsync(versionId, CancellationToken.None);
-            var entry = new Entry(versionId, model, _fixedBytes + (long)(artifactBytes * _bytesPerArtifactByte), _idleScorers);
+            var entry = await load();
             _loadSeconds.Record(watch.Elapsed.TotalSeconds);
             lock (_gate)
             {
                 _loads++;
                 slot.Entry = entry;
-                slot.Node = _recency.AddFirst(versionId);
+                slot.Node = _recency.AddFirst(key);
                 _bytes += entry.Bytes;
                 _peakBytes = Math.Max(_peakBytes, _bytes); // the new model is in memory before an old one can leave
                 while (_bytes > _budget && _recency.Count > 1)
@@ -189,34 +255,41 @@ public sealed class ModelCache
         {
             lock (_gate)
             {
-                _slots.Remove(versionId); // not cached: the next request tries again
+                _slots.Remove(key); // not cached: the next request tries again
             }
 
-            slot.Loaded.SetException(ex is ModelUnavailableException ? ex : new ModelUnavailableException($"Model version {versionId} could not be loaded: {ex.Message}"));
+            slot.Loaded.SetException(ex is ModelUnavailableException ? ex : new ModelUnavailableException($"Model version {key.Version} could not be loaded: {ex.Message}"));
         }
     }
 
-    private void Remove(Guid versionId, Slot slot)
+    private void Remove(CacheKey key, Slot slot)
     {
-        _slots.Remove(versionId);
+        _slots.Remove(key);
         _recency.Remove(slot.Node!);
         _bytes -= slot.Entry!.Bytes;
     }
+
+    /// <summary>A model version (<paramref name="Pooled"/> null), or own version <paramref name="Version"/>'s mapping onto pooled version <paramref name="Pooled"/>.</summary>
+    private readonly record struct CacheKey(Guid Version, Guid? Pooled);
 
     private sealed class Slot
     {
         public TaskCompletionSource<Entry> Loaded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public Entry? Entry { get; set; }
-        public LinkedListNode<Guid>? Node { get; set; }
+        public LinkedListNode<CacheKey>? Node { get; set; }
     }
 
-    internal sealed class Entry(Guid versionId, TrainedModel model, long bytes, int idleScorers)
+    internal abstract class Entry(long bytes)
+    {
+        public long Bytes { get; } = bytes;
+    }
+
+    internal sealed class ModelEntry(Guid versionId, TrainedModel model, long bytes, int idleScorers) : Entry(bytes)
     {
         private readonly Stack<ModelRowScorer> _idle = new();
 
         public Guid VersionId { get; } = versionId;
         public TrainedModel Model { get; } = model;
-        public long Bytes { get; } = bytes;
 
         public ModelLease Rent()
         {
@@ -240,30 +313,37 @@ public sealed class ModelCache
             }
         }
     }
-}
 
-/// <summary>One model version's scorer, rented for one request; dispose to give the scorer back.</summary>
-public sealed class ModelLease : IDisposable
-{
-    private readonly ModelCache.Entry _entry;
-    private bool _returned;
-
-    internal ModelLease(ModelCache.Entry entry, ModelRowScorer scorer)
+    /// <summary>A tenant's mapping onto one pooled version's columns, with its idle row mappers.</summary>
+    internal sealed class MappingEntry(
+        CanonicalMapping mapping, IReadOnlyList<ML.Rules.RawColumn> canonicalColumns, CanonicalRowMapper first, long bytes, int idleMappers) : Entry(bytes)
     {
-        _entry = entry;
-        Scorer = scorer;
-    }
+        private readonly Stack<CanonicalRowMapper> _idle = new([first]);
 
-    public Guid VersionId => _entry.VersionId;
-    public TrainedModel Model => _entry.Model;
-    public ModelRowScorer Scorer { get; }
+        public CanonicalMapping Mapping { get; } = mapping;
 
-    public void Dispose()
-    {
-        if (!_returned)
+        public CanonicalRowMapper Rent()
         {
-            _returned = true;
-            _entry.Return(Scorer);
+            lock (_idle)
+            {
+                if (_idle.TryPop(out var mapper))
+                {
+                    return mapper;
+                }
+            }
+
+            return Mapping.CreateRowMapper(canonicalColumns);
+        }
+
+        public void Return(CanonicalRowMapper mapper)
+        {
+            lock (_idle)
+            {
+                if (_idle.Count < idleMappers)
+                {
+                    _idle.Push(mapper);
+                }
+            }
         }
     }
 }

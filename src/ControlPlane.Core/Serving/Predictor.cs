@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.Core.Serving;
 
 /// <summary>The model version that answered a predict request.</summary>
-public sealed record PredictingVersion(string Kind, int Number);
+/// <param name="MappedBy">A pooled version: the tenant's own version whose fitted feature rules mapped the rows onto the pooled model's columns.</param>
+public sealed record PredictingVersion(string Kind, int Number, PredictingVersion? MappedBy = null);
 
 /// <summary>
 /// One row's answer. Binary: <see cref="Probability"/> of the positive class and <see cref="Label"/> (probability ≥ 0.5).
@@ -31,7 +32,9 @@ public sealed record PredictResponse(string Tenant, string UseCase, PredictingVe
 /// against the columns the model reads (a missing required column or a value of the wrong type is an error that names
 /// the row and the column; extra columns are ignored; a missing optional column or a JSON null reads as missing and is
 /// imputed as in training; an unseen category encodes as unseen), then scores them with a scorer rented from the
-/// <see cref="ModelCache"/>.
+/// <see cref="ModelCache"/>. A champion that is the region's pooled model reads the use case's columns: the rows are
+/// checked against the columns of the tenant's own version that maps them (<see cref="ChampionRef.Mapping"/>), mapped
+/// by its fitted rules, and scored by the pooled model (<see cref="PooledLease"/>).
 /// </summary>
 public sealed class Predictor(ChampionDirectory champions, ModelCache cache, PredictionLogBuffer log, IOptions<ControlPlaneOptions> options)
 {
@@ -80,19 +83,24 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
                 $"'{tenant}' has no champion model for '{useCase}' yet: retrain the enrollment and promote a version, then predict.");
         }
 
-        if (champion.Kind == ModelVersionKinds.Pooled)
+        var pooled = champion.Kind == ModelVersionKinds.Pooled;
+        if (pooled && champion.Mapping is null)
         {
-            // A pooled model reads the use case's canonical columns; the tenant's rows reach them through its own fitted
-            // rules, which live in its own version. Until serving composes the two, say so rather than misjudge the rows.
             return Result<PredictResponse>.Conflict("model",
-                $"'{tenant}' is served by the pooled '{useCase}' model of region {champion.Region} (v{champion.Number}); real-time prediction " +
-                "with a pooled model is not available yet. Promote the tenant's own version to predict in real time.");
+                $"'{tenant}' is served by the pooled '{useCase}' model of region {champion.Region} (v{champion.Number}), which reads the use case's columns; " +
+                "a tenant's rows reach them through the fitted feature rules of one of its own model versions, and it has none. Retrain the enrollment, then predict.");
         }
 
-        using var lease = await cache.RentAsync(versionId, ct);
-        var model = lease.Model;
+        using var lease = await RentAsync(champion, versionId, ct);
+        if (lease is null)
+        {
+            return Result<PredictResponse>.Conflict("model",
+                $"'{tenant}' is served by the pooled '{useCase}' model of region {champion.Region} (v{champion.Number}) through the feature rules of its own " +
+                $"version {champion.Mapping!.Number}, which was trained before versions recorded how their rules map rows onto a pooled model. Retrain the enrollment, then predict.");
+        }
+
         var errors = new ValidationErrors();
-        var table = Read(rows, model, errors, out var dropped);
+        var table = Read(rows, lease, errors, out var dropped);
         if (table is null)
         {
             if (dropped > 0)
@@ -106,19 +114,20 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
         IReadOnlyList<RowExplanation>? explanations = null;
         if (explain)
         {
-            explanations = model.Explain(table);
+            explanations = lease.Explain(table);
             if (explanations is null)
             {
                 return Result<PredictResponse>.Invalid("explain",
-                    $"This model ({model.Report.Trainer}, {model.Report.Task.ToString().ToLowerInvariant()}) gives no per-row feature contributions; ask without explain=true.");
+                    $"This model ({lease.Report.Trainer}, {lease.Report.Task.ToString().ToLowerInvariant()}) gives no per-row feature contributions; ask without explain=true.");
             }
         }
 
-        var task = model.Report.Task;
+        var task = lease.Report.Task;
+        var scores = lease.Score(table);
         var predictions = new RowPrediction[table.RowCount];
         for (var i = 0; i < predictions.Length; i++)
         {
-            var score = lease.Scorer.Score(table, i);
+            var score = scores[i];
             predictions[i] = task switch
             {
                 TaskType.Binary => new RowPrediction(score.EntityKey, Probability: score.Score, Label: score.Score >= 0.5),
@@ -131,12 +140,31 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
             }
         }
 
-        LogSample(rows, model, champion.EnrollmentId, versionId, predictions);
-        return Result<PredictResponse>.Ok(new PredictResponse(tenant, useCase, new PredictingVersion(champion.Kind!, champion.Number!.Value), predictions));
+        var mappedBy = pooled ? new PredictingVersion(champion.Mapping!.Kind, champion.Mapping.Number) : null;
+        LogSample(rows, lease, champion.EnrollmentId, versionId, predictions);
+        return Result<PredictResponse>.Ok(new PredictResponse(tenant, useCase, new PredictingVersion(champion.Kind!, champion.Number!.Value, mappedBy), predictions));
+    }
+
+    /// <summary>The champion's scorer; null when a pooled champion's mapping version cannot map rows (an older artifact).</summary>
+    private async Task<IServingLease?> RentAsync(ChampionRef champion, Guid versionId, CancellationToken ct)
+    {
+        if (champion.Kind != ModelVersionKinds.Pooled)
+        {
+            return await cache.RentAsync(versionId, ct);
+        }
+
+        try
+        {
+            return await cache.RentPooledAsync(versionId, champion.Mapping!.Id, ct);
+        }
+        catch (MappingUnavailableException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Offers a sample of the answered rows, with the inputs the model read, to the prediction log.</summary>
-    private void LogSample(JsonElement rows, TrainedModel model, Guid enrollmentId, Guid versionId, RowPrediction[] predictions)
+    private void LogSample(JsonElement rows, IServingLease model, Guid enrollmentId, Guid versionId, RowPrediction[] predictions)
     {
         var r = 0;
         foreach (var row in rows.EnumerateArray())
@@ -156,7 +184,7 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
         }
     }
 
-    private static string InputsOf(JsonElement row, TrainedModel model)
+    private static string InputsOf(JsonElement row, IServingLease model)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -177,8 +205,8 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>The rows as a table of the model's input columns; null (with <paramref name="errors"/>) when a row does not fit.</summary>
-    private static RawTable? Read(JsonElement rows, TrainedModel model, ValidationErrors errors, out int dropped)
+    /// <summary>The rows as a table of the lease's input columns; null (with <paramref name="errors"/>) when a row does not fit.</summary>
+    private static RawTable? Read(JsonElement rows, IServingLease model, ValidationErrors errors, out int dropped)
     {
         var reported = 0;
         void Error(string field, string message)

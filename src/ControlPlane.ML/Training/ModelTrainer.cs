@@ -97,7 +97,9 @@ public static class ModelTrainer
         };
         progress?.Invoke(100, $"Trained {best.Trainer}: {metrics.Headline} {metrics.HeadlineValue.ToString("0.###", CultureInfo.InvariantCulture)}");
         var chain = new TransformerChain<ITransformer>(fitted.Transformer, predictor);
-        return new TrainedModel(ml, chain, new ModelInput(rules.RawColumns, rules.IdentifierColumns.ToArray(), rules.Label.KnownColumn, rules.FeatureColumns, groups), report);
+        var values = rules.Features.Select(f => new FeatureValue(f.Name, f.Type, f.ValueColumn)).ToArray();
+        return new TrainedModel(ml, chain,
+            new ModelInput(rules.RawColumns, rules.IdentifierColumns.ToArray(), rules.Label.KnownColumn, rules.FeatureColumns, groups, values), report);
     }
 
     private static void Validate(TrainingSettings settings)

@@ -35,6 +35,13 @@ public sealed class TrainedModel
 
     public ModelReport Report { get; }
 
+    /// <summary>What the artifact records of its input, for <see cref="CanonicalMapping"/>.</summary>
+    internal ModelInput Input => _input;
+
+    internal DataViewSchema InputSchema => _inputSchema;
+
+    internal MLContext Context => _ml;
+
     /// <summary>Rules and trainer as one ML.NET transformer, reading raw rows (<see cref="RawTableDataView"/>).</summary>
     public ITransformer Chain { get; }
 
@@ -205,9 +212,14 @@ public sealed class TrainedModel
 /// </summary>
 /// <param name="FeatureColumns">The raw columns the features read; null in artifacts written before it was recorded.</param>
 /// <param name="FeatureSlots">Which slots of the feature vector each feature fills (for per-row explanations); null in older artifacts.</param>
+/// <param name="FeatureValues">Where the fitted rules leave each feature's cleaned value (what a pooled model reads of this
+/// tenant, see <see cref="CanonicalMapping"/>); null in older artifacts.</param>
 public sealed record ModelInput(
     IReadOnlyList<RawColumn> Columns, IReadOnlyList<string> IdentifierColumns, string? LabelKnownColumn = null, IReadOnlyList<string>? FeatureColumns = null,
-    IReadOnlyList<FeatureGroup>? FeatureSlots = null);
+    IReadOnlyList<FeatureGroup>? FeatureSlots = null, IReadOnlyList<FeatureValue>? FeatureValues = null);
+
+/// <summary>One feature's cleaned value in the fitted rules' output: the feature's name and type, and the pipeline column.</summary>
+public sealed record FeatureValue(string Feature, FeatureType Type, string Column);
 
 /// <summary>Scores one raw row at a time (see <see cref="TrainedModel.CreateRowScorer"/>); not thread-safe.</summary>
 public sealed class ModelRowScorer

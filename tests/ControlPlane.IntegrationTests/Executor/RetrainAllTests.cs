@@ -62,6 +62,17 @@ public abstract class RetrainAllTests<TProvider>(RetrainFixture<TProvider> fixtu
         Assert.NotNull(bigVersion.Value.PooledHeadlineValue);
         var aloneVersion = await App.WithScopeAsync(s => registry(s).GetAsync(alone, UseCase, 1));
         Assert.Null(aloneVersion.Value!.ServingChoice); // no pool in its region: its own model serves
+
+        // The small tenant predicts in real time through the pool: rows in its own columns, mapped by its own v1's rules.
+        var key = (await (await admin.PostAsync($"/api/v1/tenants/{small}/api-keys/rotate", null)).ReadNodeAsync())["apiKey"]!.GetValue<string>();
+        var rows = await DemoRawTable.ReadAsync(RetrainTenants.Demo(small, UseCase, rows: 150, seed: 5));
+        using var client = App.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var predicted = await client.PostAsync($"/api/v1/predict/{small}/{UseCase}", Serving.PredictRows.Body(Serving.PredictRows.Rows(rows, 0, 3)));
+        Assert.True(predicted.StatusCode == HttpStatusCode.OK, await predicted.Content.ReadAsStringAsync());
+        var answer = await predicted.ReadNodeAsync();
+        Assert.Equal("{\"kind\":\"pooled\",\"number\":1,\"mappedBy\":{\"kind\":\"own\",\"number\":1}}", answer["model"]!.ToJsonString());
+        Assert.All(answer["predictions"]!.AsArray(), p => Assert.InRange(p!["probability"]!.GetValue<double>(), 0, 1));
     }
 
     [Fact]

@@ -14,6 +14,7 @@ using ControlPlane.IntegrationTests.Registry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static ControlPlane.IntegrationTests.Datasets.DatasetUploads;
+using static ControlPlane.IntegrationTests.Serving.PredictRows;
 
 namespace ControlPlane.IntegrationTests.Serving;
 
@@ -182,9 +183,66 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
     }
 
     [Fact]
-    public async Task A_tenant_served_by_its_regions_pooled_model_is_told_so_rather_than_given_wrong_column_errors()
+    public async Task A_tenant_served_by_its_regions_pooled_model_gets_the_pooled_scores_of_its_rows_mapped_by_its_own_rules()
     {
-        var (slug, key, data, _) = await ChampionAsync("eu");
+        var (pooled, a, b) = await PooledChampionsAsync("eu");
+        using var client = KeyClient(a.Key);
+        var rows = Enumerable.Range(0, 25).ToArray();
+
+        var response = await client.PostAsync(PredictUrl(a.Slug), Body(Rows(a.Data, 0, 25)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadNodeAsync();
+        var model = body["model"]!;
+        Assert.Equal(("pooled", pooled.Number), (model["kind"]!.GetValue<string>(), model["number"]!.GetValue<int>()));
+        Assert.Equal(("own", a.Number), (model["mappedBy"]!["kind"]!.GetValue<string>(), model["mappedBy"]!["number"]!.GetValue<int>()));
+        var offline = pooled.Model.Score(RawTableRows.Select(a.Canonical, rows));
+        var predictions = body["predictions"]!.AsArray();
+        Assert.Equal(25, predictions.Count);
+        for (var i = 0; i < 25; i++)
+        {
+            Assert.Equal(offline[i].Score, predictions[i]!["probability"]!.GetValue<double>(), precision: 6);
+            Assert.Equal(offline[i].EntityKey, predictions[i]!["entityKey"]?.GetValue<string>());
+        }
+
+        // Explained by the pooled model, in the use case's feature names.
+        var explained = await (await client.PostAsync($"{PredictUrl(a.Slug)}?explain=true&top=3", Body(Rows(a.Data, 0, 2)))).ReadNodeAsync();
+        var offlineWhy = pooled.Model.Explain(RawTableRows.Select(a.Canonical, [0, 1]))!;
+        for (var i = 0; i < 2; i++)
+        {
+            var contributions = explained["predictions"]![i]!["contributions"]!.AsArray();
+            Assert.Equal(offlineWhy[i].Contributions.Take(3).Select(c => c.Feature), contributions.Select(c => c!["feature"]!.GetValue<string>()));
+            Assert.Equal(offlineWhy[i].Contributions[0].Value, contributions[0]!["value"]!.GetValue<double>(), precision: 6);
+        }
+
+        // Rows are checked against the tenant's own columns, with the same messages as for its own model.
+        var required = a.Own.RequiredColumns;
+        var bad = Rows(a.Data, 0, 2);
+        bad[1]!.AsObject().Remove(required[0]);
+        var refused = await client.PostAsync(PredictUrl(a.Slug), Body(bad));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal($"Row 1 lacks the column the model reads: {required[0]}.",
+            (await refused.ReadNodeAsync())["errors"]!["rows[1]"]![0]!.GetValue<string>());
+
+        // The other tenant of the pool: its own rows through its own rules, and A's key never reaches it.
+        using var other = KeyClient(b.Key);
+        var theirs = await (await other.PostAsync(PredictUrl(b.Slug), Body(Rows(b.Data, 0, 5)))).ReadNodeAsync();
+        Assert.Equal(b.Number, theirs["model"]!["mappedBy"]!["number"]!.GetValue<int>());
+        var offlineB = pooled.Model.Score(RawTableRows.Select(b.Canonical, [0, 1, 2, 3, 4]));
+        Assert.Equal(offlineB.Select(s => Math.Round(s.Score, 6)), theirs["predictions"]!.AsArray().Select(p => Math.Round(p!["probability"]!.GetValue<double>(), 6)));
+        var crossed = await client.PostAsync(PredictUrl(b.Slug), Body(Rows(b.Data, 0, 1)));
+        Assert.Equal(HttpStatusCode.Forbidden, crossed.StatusCode);
+        Assert.Null((await crossed.ReadNodeAsync())["predictions"]);
+        var cache = App.Services.GetRequiredService<ModelCache>();
+        Assert.True(cache.HoldsMapping(a.VersionId, pooled.Id) && cache.HoldsMapping(b.VersionId, pooled.Id));
+    }
+
+    [Fact]
+    public async Task A_tenant_served_by_a_pooled_model_without_an_own_version_to_map_its_rows_is_told_so()
+    {
+        var slug = await ModelVersions.EnrollmentWithDatasetAsync(App, "eu");
+        using var admin = App.CreateAdminClient();
+        var key = (await (await admin.PostAsync($"/api/v1/tenants/{slug}/api-keys/rotate", null)).ReadNodeAsync())["apiKey"]!.GetValue<string>();
         var sources = await App.WithDbAsync(db => db.DatasetVersions.Where(d => d.Enrollment!.Tenant!.Slug == slug)
             .Select(d => new PooledSource(slug, d.Id, d.Number, d.Sha256, 0)).ToListAsync());
         var pooled = (await ModelVersions.WithRegistryAsync(App, r => r.RegisterPooledAsync(
@@ -192,11 +250,12 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromotePooledAsync(slug, UseCase, pooled.Number, AliasNames.Champion, "test", "too little data"))).IsOk);
         using var client = KeyClient(key);
 
-        var answer = await client.PostAsync(PredictUrl(slug), Body(Rows(data, 0, 1)));
+        var answer = await client.PostAsync(PredictUrl(slug), Body(new JsonArray(new JsonObject { ["x"] = 1 })));
 
         Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
-        Assert.Contains($"served by the pooled '{UseCase}' model of region eu (v{pooled.Number})",
-            (await answer.ReadNodeAsync())["errors"]!["model"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        var message = (await answer.ReadNodeAsync())["errors"]!["model"]![0]!.GetValue<string>();
+        Assert.Contains($"served by the pooled '{UseCase}' model of region eu (v{pooled.Number})", message, StringComparison.Ordinal);
+        Assert.Contains("it has none. Retrain the enrollment", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -221,6 +280,66 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         Assert.Contains(version.ToString("N"), saved.Value, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Two tenants of one region, each with its data, a pooled model trained on both tenants' canonical tables (as
+    /// retrain-all trains it) and registered, and an own version v1 trained on the same rules and settings whose decision
+    /// chose the pool — so the promotion gate made the pooled version each tenant's champion.
+    /// </summary>
+    private async Task<((Guid Id, int Number, TrainedModel Model) Pooled, PooledTenant A, PooledTenant B)> PooledChampionsAsync(string region)
+    {
+        var useCase = ControlPlane.Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == UseCase);
+        var defaults = FeatureRuleService.Defaults(useCase);
+        var tenants = new List<(string Slug, string Key, RawTable Data, RuleSet Effective, RawTable Canonical)>();
+        using var admin = App.CreateAdminClient();
+        for (var i = 0; i < 2; i++)
+        {
+            var slug = TestSlugs.New("pooled");
+            var created = await (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Pooled {slug}", slug, region, useCases = new[] { UseCase } })).ReadNodeAsync();
+            var dataset = DemoFile(slug, rows: 400);
+            (await UploadAsync(admin, slug, Csv(dataset), "accounts.csv")).EnsureSuccessStatusCode();
+            var table = await DemoRawTable.ReadAsync(dataset);
+            var effective = RuleInheritance.Effective(defaults, DemoRuleSet.For(dataset, table.Schema));
+            tenants.Add((slug, created["apiKey"]!.GetValue<string>(), table, effective, CanonicalTable.From(table, effective, defaults, Settings)));
+        }
+
+        var model = PooledTrainer.Train(tenants.Select(t => t.Canonical).ToArray(), defaults, Settings);
+        var sources = new List<PooledSource>();
+        foreach (var tenant in tenants)
+        {
+            sources.AddRange(await App.WithDbAsync(db => db.DatasetVersions.Where(d => d.Enrollment!.Tenant!.Slug == tenant.Slug)
+                .Select(d => new PooledSource(tenant.Slug, d.Id, d.Number, d.Sha256, 0)).ToListAsync()));
+        }
+
+        using var pooledArtifact = new MemoryStream();
+        model.Save(pooledArtifact);
+        var pooled = (await ModelVersions.WithRegistryAsync(App, r => r.RegisterPooledAsync(
+            new PooledRegistration(UseCase, region, sources, model.Report, "test:retrain-all"), new MemoryStream(pooledArtifact.ToArray())))).Value!;
+
+        var served = new List<PooledTenant>();
+        foreach (var tenant in tenants)
+        {
+            var own = ModelTrainer.Train(tenant.Data, tenant.Effective, useCase.TaskType, Settings);
+            using var artifact = new MemoryStream();
+            own.Save(artifact);
+            var decision = new ServingDecision(ServingChoices.Pooled, "Served by the pooled model: it scores this tenant's test rows better.", pooled.Number, model.Report.Test.HeadlineValue);
+            var version = (await ModelVersions.RegisterAsync(App, tenant.Slug, own.Report.Test.HeadlineValue, artifact.ToArray(), serving: decision, report: own.Report)).Value!;
+            var gate = (await ModelVersions.WithRegistryAsync(App, r => r.GateAsync(tenant.Slug, UseCase, version.Number, "test:retrain"))).Value!;
+            Assert.True(gate.Promoted && gate.Challenger.Id == pooled.Id, gate.Reason);
+            served.Add(new PooledTenant(tenant.Slug, tenant.Key, tenant.Data, tenant.Canonical, own, version.Id, version.Number));
+        }
+
+        return ((pooled.Id, pooled.Number, model), served[0], served[1]);
+    }
+
+    /// <param name="Canonical">Its rows on the use case's columns, as training maps them (<see cref="CanonicalTable.From"/>).</param>
+    /// <param name="Own">Its own version, whose fitted rules map its rows.</param>
+    private sealed record PooledTenant(string Slug, string Key, RawTable Data, RawTable Canonical, TrainedModel Own, Guid VersionId, int Number);
+
+    private static readonly TrainingSettings Settings = new()
+    {
+        Trainers = [TrainerNames.LogisticRegression], DefaultHyperparametersOnly = true, Folds = 2, ExplainedRows = 2,
+    };
+
     private static string PredictUrl(string slug) => $"/api/v1/predict/{slug}/{UseCase}";
 
     private HttpClient KeyClient(string key)
@@ -228,34 +347,6 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         var client = App.CreateAnonymousClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
         return client;
-    }
-
-    private static StringContent Body(JsonArray rows) =>
-        new(new JsonObject { ["rows"] = rows }.ToJsonString(), Encoding.UTF8, "application/json");
-
-    /// <summary>Rows <paramref name="from"/>.. of the table as JSON objects in the tenant's own column names.</summary>
-    private static JsonArray Rows(RawTable table, int from, int count)
-    {
-        var rows = new JsonArray();
-        for (var r = from; r < from + count; r++)
-        {
-            var row = new JsonObject();
-            foreach (var column in table.Columns)
-            {
-                row[column.Name] = column.Values switch
-                {
-                    double?[] numbers => numbers[r] is { } d ? JsonValue.Create(d) : null,
-                    bool?[] flags => flags[r] is { } b ? JsonValue.Create(b) : null,
-                    DateTime?[] times => times[r] is { } t ? JsonValue.Create(t.ToString("O", CultureInfo.InvariantCulture)) : null,
-                    string?[] texts => texts[r] is { } s ? JsonValue.Create(s) : null,
-                    _ => null,
-                };
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
     }
 
     /// <summary>A tenant with its API key and dataset version 1, a model trained on that data registered as v1 and made champion.</summary>
@@ -269,10 +360,7 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         var table = await DemoRawTable.ReadAsync(dataset);
         var useCase = ControlPlane.Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == UseCase);
         var effective = RuleInheritance.Effective(FeatureRuleService.Defaults(useCase), DemoRuleSet.For(dataset, table.Schema));
-        var model = ModelTrainer.Train(table, effective, useCase.TaskType, new TrainingSettings
-        {
-            Trainers = [TrainerNames.LogisticRegression], DefaultHyperparametersOnly = true, Folds = 2, ExplainedRows = 2,
-        });
+        var model = ModelTrainer.Train(table, effective, useCase.TaskType, Settings);
         var number = await RegisterTrainedAsync(slug, model);
         Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.GateAsync(slug, UseCase, number, "test:retrain"))).Value!.Promoted);
         return (slug, created["apiKey"]!.GetValue<string>(), table, model);

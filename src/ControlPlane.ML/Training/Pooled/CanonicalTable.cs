@@ -71,21 +71,29 @@ public static class CanonicalTable
             _ => null,
         };
         var texts = column.Type is TextDataViewType ? view.ReadColumn<ReadOnlyMemory<char>, string?>(column, v => v.IsEmpty ? null : v.ToString()) : null;
-        return type switch
-        {
-            FeatureType.Number => RawTableColumn.Numbers(name, Numbers(numbers, texts)),
-            FeatureType.Boolean => RawTableColumn.Booleans(name, Numbers(numbers, texts).Select(v => v is { } x ? x != 0 : (bool?)null).ToArray()),
-            FeatureType.DateTime => RawTableColumn.DateTimes(name, Numbers(numbers, texts)
-                .Select(v => v is { } s ? DateTime.UnixEpoch.AddTicks((long)Math.Round(s * TimeSpan.TicksPerSecond)) : (DateTime?)null).ToArray()),
-            _ => RawTableColumn.Strings(name, type, texts ?? numbers!.Select(v => double.IsNaN(v) ? null : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
-        };
+        return Column(name, type, numbers, texts);
     }
+
+    /// <summary>
+    /// A canonical column of <paramref name="type"/> from a pipeline column's values, read as numbers (Single, Double
+    /// or Boolean as 1/0; NaN is missing) or as text (null is missing). Training (<see cref="From"/>) and serving
+    /// (<see cref="CanonicalRowMapper"/>) both convert here, so a tenant's row reaches a pooled model alike in both.
+    /// </summary>
+    internal static RawTableColumn Column(string name, FeatureType type, double[]? numbers, string?[]? texts) => type switch
+    {
+        FeatureType.Number => RawTableColumn.Numbers(name, Numbers(numbers, texts)),
+        FeatureType.Boolean => RawTableColumn.Booleans(name, Numbers(numbers, texts).Select(v => v is { } x ? x != 0 : (bool?)null).ToArray()),
+        FeatureType.DateTime => RawTableColumn.DateTimes(name, Numbers(numbers, texts)
+            .Select(v => v is { } s ? DateTime.UnixEpoch.AddTicks((long)Math.Round(s * TimeSpan.TicksPerSecond)) : (DateTime?)null).ToArray()),
+        _ => RawTableColumn.Strings(name, type, texts ?? numbers!.Select(v => double.IsNaN(v) ? null : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
+    };
 
     private static double?[] Numbers(double[]? numbers, string?[]? texts) => numbers is not null
         ? numbers.Select(v => double.IsNaN(v) ? null : (double?)v).ToArray()
         : texts!.Select(t => double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : (double?)null).ToArray();
 
-    private static RawTableColumn Empty(string name, FeatureType type, int rows) => type switch
+    /// <summary>A column of missing values: a canonical feature the tenant's rules do not compute.</summary>
+    internal static RawTableColumn Empty(string name, FeatureType type, int rows) => type switch
     {
         FeatureType.Number => RawTableColumn.Numbers(name, new double?[rows]),
         FeatureType.Boolean => RawTableColumn.Booleans(name, new bool?[rows]),
