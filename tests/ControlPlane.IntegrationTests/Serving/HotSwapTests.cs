@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ControlPlane.Core.DemoData;
+using ControlPlane.Core.FeatureRules;
+using ControlPlane.Core.Predictions;
+using ControlPlane.Core.Registry;
+using ControlPlane.IntegrationTests.Infrastructure;
+using ControlPlane.IntegrationTests.Registry;
+using ControlPlane.ML.Rules;
+using ControlPlane.ML.Training;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static ControlPlane.IntegrationTests.Datasets.DatasetUploads;
+
+namespace ControlPlane.IntegrationTests.Serving;
+
+/// <summary>
+/// The champion moves twice while eight clients send predictions without pause: not one request fails, every answer
+/// comes from a version that was champion during the request, and after each move the new version answers. Every
+/// answer is in the prediction log (sampled at 1 here).
+/// </summary>
+public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture) : IClassFixture<HotSwapFixture<TProvider>>
+    where TProvider : IProviderKind
+{
+    private ControlPlaneApp App => fixture.App;
+
+    [Fact]
+    public async Task Moving_the_champion_under_concurrent_load_fails_no_request_and_the_new_version_takes_over()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = TestSlugs.New("swap");
+        var created = await (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Swap {slug}", slug, region = "us", useCases = new[] { UseCase } })).ReadNodeAsync();
+        var key = created["apiKey"]!.GetValue<string>();
+        var dataset = DemoFile(slug, rows: 500);
+        (await UploadAsync(admin, slug, Csv(dataset), "accounts.csv")).EnsureSuccessStatusCode();
+        var table = await DemoRawTable.ReadAsync(dataset);
+        var useCase = Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == UseCase);
+        var effective = RuleInheritance.Effective(FeatureRuleService.Defaults(useCase), DemoRuleSet.For(dataset, table.Schema));
+        var model = ModelTrainer.Train(table, effective, useCase.TaskType, new TrainingSettings
+        {
+            Trainers = [TrainerNames.LogisticRegression], DefaultHyperparametersOnly = true, Folds = 2, ExplainedRows = 2,
+        });
+        using var artifact = new MemoryStream();
+        model.Save(artifact);
+        async Task<int> RegisterAsync()
+        {
+            var result = await ModelVersions.RegisterAsync(App, slug, model.Report.Test.HeadlineValue, artifact.ToArray(), report: model.Report);
+            Assert.True(result.IsOk, result.Message);
+            return result.Value!.Number;
+        }
+
+        var v1 = await RegisterAsync();
+        Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v1, AliasNames.Champion, "test", "first"))).IsOk);
+        var v2 = await RegisterAsync();
+        var v3 = await RegisterAsync();
+        var body = new JsonObject { ["rows"] = new JsonArray(Row(table, 0)) }.ToJsonString();
+
+        var answers = new ConcurrentQueue<(HttpStatusCode Status, int Version, DateTime At)>();
+        using var stop = new CancellationTokenSource();
+        var clients = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            using var client = App.CreateAnonymousClient();
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            while (!stop.IsCancellationRequested)
+            {
+                var response = await client.PostAsync($"/api/v1/predict/{slug}/{UseCase}", new StringContent(body, Encoding.UTF8, "application/json"));
+                var version = response.IsSuccessStatusCode ? (await response.ReadNodeAsync())["model"]!["number"]!.GetValue<int>() : -1;
+                answers.Enqueue((response.StatusCode, version, DateTime.UtcNow));
+            }
+        })).ToArray();
+
+        await Eventually.Until(() => answers.Count >= 50, "50 answers from v1");
+        var moves = new List<DateTime>();
+        foreach (var next in new[] { v2, v3 })
+        {
+            Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, next, AliasNames.Champion, "test", "swap"))).IsOk);
+            moves.Add(DateTime.UtcNow);
+            var target = next;
+            await Eventually.Until(() => answers.Count(a => a.Version == target) >= 50, $"50 answers from v{target}");
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        var all = answers.ToArray();
+        Assert.All(all, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Equal([v1, v2, v3], all.Select(a => a.Version).Distinct().Order());
+        // A version answers only after it became champion (a request started before a move may still end with the old one).
+        Assert.All(all.Where(a => a.Version == v2), a => Assert.True(a.At >= moves[0]));
+        Assert.All(all.Where(a => a.Version == v3), a => Assert.True(a.At >= moves[1]));
+        // After the last move settles, nothing older answers: the answers from a second on are all v3.
+        Assert.All(all.Where(a => a.At > moves[1].AddSeconds(1)), a => Assert.Equal(v3, a.Version));
+
+        // Every answered row went to the prediction log (sample rate 1 here), with the version and the inputs it read.
+        await App.Services.GetRequiredService<PredictionLogBuffer>().FlushAsync();
+        var logged = await App.WithDbAsync(db => db.PredictionLog.Where(e => e.EnrollmentId == db.Enrollments.Single(x => x.Tenant!.Slug == slug).Id).ToListAsync());
+        Assert.Equal(all.Length, logged.Count);
+        Assert.All(logged, e => Assert.Equal(PredictionSources.RealTime, e.Source));
+        var versionIds = await App.WithDbAsync(db => db.ModelVersions.Where(v => v.Enrollment!.Tenant!.Slug == slug).ToDictionaryAsync(v => v.Id, v => v.Number));
+        Assert.Equal(all.GroupBy(a => a.Version).ToDictionary(g => g.Key, g => g.Count()), logged.GroupBy(e => versionIds[e.ModelVersionId]).ToDictionary(g => g.Key, g => g.Count()));
+        var inputs = JsonNode.Parse(logged[0].Inputs)!.AsObject();
+        Assert.All(model.RequiredColumns, c => Assert.True(inputs.ContainsKey(c), $"the logged inputs lack {c}"));
+    }
+
+    private static JsonObject Row(RawTable table, int r)
+    {
+        var row = new JsonObject();
+        foreach (var column in table.Columns)
+        {
+            row[column.Name] = column.Values switch
+            {
+                double?[] numbers => numbers[r] is { } d ? JsonValue.Create(d) : null,
+                bool?[] flags => flags[r] is { } b ? JsonValue.Create(b) : null,
+                DateTime?[] times => times[r] is { } t ? JsonValue.Create(t.ToString("O")) : null,
+                string?[] texts => texts[r] is { } s ? JsonValue.Create(s) : null,
+                _ => null,
+            };
+        }
+
+        return row;
+    }
+}
+
+/// <summary>No rate limit in the way: the test sends as fast as eight clients can.</summary>
+public sealed class HotSwapFixture<TProvider> : AppFixture<TProvider> where TProvider : IProviderKind
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["ControlPlane:Serving:RequestsPerSecondPerTenant"] = "1000000",
+        ["ControlPlane:Serving:BurstPerTenant"] = "1000000",
+        ["ControlPlane:Serving:LogSampleRate"] = "1",
+    };
+}
+
+public sealed class HotSwapTestsOnSqlite(HotSwapFixture<Sqlite> fixture) : HotSwapTests<Sqlite>(fixture);
+
+public sealed class HotSwapTestsOnPostgres(HotSwapFixture<Postgres> fixture) : HotSwapTests<Postgres>(fixture);
