@@ -146,11 +146,11 @@ public sealed class ServingHttpScenario : IScenario
             $"answered in a median {secondPass.MedianMs:0.00} ms, p95 {secondPass.P95Ms:0.00} ms (every model held); the server then held " +
             $"{residentMb:N0} MiB resident. Errors: none (wrk counted no socket errors and no non-2xx answers in any predict run). " +
             $"The cold figure is everything a tenant's first request after its model was evicted costs: reading the artifact from the region store " +
-            $"and loading it, plus re-reading the champion (kept 5 s) — the key was still cached."));
+            $"and loading it, plus re-reading the champion (kept 5 s); the tenant's key was normally still cached (kept 30 s)."));
         notes.Add($"Machine: {machine}; load average (1 min) {load} before the scenario. Load generator: {wrkVersion}, one thread; Debian has no wrk2, " +
                   "so the half-load run paces connections with the Lua `delay()` — wrk times a request from when it is sent, so a stall of the " +
-                  "server delays the next sends rather than showing in the percentiles (coordinated omission); the max column and the server's " +
-                  "cores show none happened. Seeding (not measured): " + string.Create(c, $"{seedingSeconds:0} s."));
+                  "server delays the next sends rather than showing in the percentiles (coordinated omission): the percentiles are a lower " +
+                  "bound when the server stalls, and the max column shows the longest stall. Seeding (not measured): " + string.Create(c, $"{seedingSeconds:0} s."));
         notes.Add("Target (issue 6): single-row predict throughput ≥ 50 % of a trivial endpoint on the same server, p99 ≤ 10 ms at half of the " +
                   "maximum predict throughput, cold load of an evicted model p95 reported.");
         return new ScenarioReport(Name, Title, Description, floors, results, notes);
