@@ -27,7 +27,7 @@ public static class BenchmarkDoc
         from machine to machine while the milliseconds do not. Each scenario's section is rewritten when it runs.
         """;
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ControlPlane.sln")))
