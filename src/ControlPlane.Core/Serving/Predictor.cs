@@ -209,13 +209,13 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
     private static RawTable? Read(JsonElement rows, IServingLease model, ValidationErrors errors, out int dropped)
     {
         var reported = 0;
-        void Error(string field, string message)
+        void Error(Field field, string message)
         {
-            if (reported++ < MaxErrors) errors.Add(field, message);
+            if (reported++ < MaxErrors) errors.Add(field.ToString(), message);
         }
 
         var count = rows.GetArrayLength();
-        var required = model.RequiredColumns.ToHashSet(StringComparer.Ordinal);
+        var required = model.RequiredColumns;
         var identifiers = model.IdentifierColumns;
         var columns = model.InputColumns;
         var values = columns.Select(c => c.Type switch
@@ -229,18 +229,24 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
         var r = 0;
         foreach (var row in rows.EnumerateArray())
         {
-            var field = $"rows[{r}]";
+            // Messages (and their field names) are formatted only for rows that have a problem: this runs for every row.
             if (row.ValueKind != JsonValueKind.Object)
             {
-                Error(field, $"Row {r} is {Describe(row)}; each row must be an object of column names and values.");
+                Error(new Field(r), $"Row {r} is {Describe(row)}; each row must be an object of column names and values.");
                 r++;
                 continue;
             }
 
-            var missing = required.Where(name => !row.TryGetProperty(name, out _)).Order(StringComparer.Ordinal).ToList();
-            if (missing.Count > 0)
+            var complete = true;
+            for (var i = 0; i < required.Count && complete; i++)
             {
-                Error(field, $"Row {r} lacks the column{(missing.Count == 1 ? "" : "s")} the model reads: {string.Join(", ", missing)}.");
+                complete = row.TryGetProperty(required[i], out _);
+            }
+
+            if (!complete)
+            {
+                var missing = required.Where(name => !row.TryGetProperty(name, out _)).Order(StringComparer.Ordinal).ToList();
+                Error(new Field(r), $"Row {r} lacks the column{(missing.Count == 1 ? "" : "s")} the model reads: {string.Join(", ", missing)}.");
             }
 
             for (var c = 0; c < columns.Count; c++)
@@ -251,7 +257,7 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
                     continue; // missing: imputed as in training (required ones were reported above)
                 }
 
-                var at = $"{field}.{column.Name}";
+                var at = new Field(r, column.Name);
                 switch (values[c])
                 {
                     case double?[] numbers:
@@ -300,6 +306,12 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
             string?[] texts => RawTableColumn.Strings(column.Name, column.Type, texts),
             _ => throw new InvalidOperationException($"Column '{column.Name}' has no reader."),
         }).ToArray());
+    }
+
+    /// <summary>Where a problem is: "rows[3]" or "rows[3].column", formatted only when reported.</summary>
+    private readonly record struct Field(int Row, string? Column = null)
+    {
+        public override string ToString() => Column is null ? $"rows[{Row}]" : $"rows[{Row}].{Column}";
     }
 
     /// <summary>A finite number, or a numeric string for an identifier column (entity keys often arrive quoted).</summary>
