@@ -112,22 +112,66 @@ public sealed class BatchScorer(ModelCache cache)
             var model = await cache.ModelAsync(group.VersionId, ct);
             var table = Align(data, model, out var problem)
                 ?? throw new InvalidDataException($"Model version {group.VersionId} cannot score this data: {problem}");
-            for (var start = 0; start < group.Rows.Length; start += ChunkRows)
+
+            // Chunks are scored side by side, one per core, and handed on in order: the writer (and, on PostgreSQL,
+            // the server) take the cores whenever scoring waits for them.
+            var pending = new Queue<Task<PredictionChunk>>();
+            try
             {
-                ct.ThrowIfCancellationRequested();
-                var rows = group.Rows.AsMemory(start, Math.Min(ChunkRows, group.Rows.Length - start));
-                var chunk = Score(model, table, rows.ToArray(), group.VersionId, asOf, next);
-                next += chunk.Count;
-                scored?.Invoke(next);
-                yield return chunk;
+                for (var start = 0; start < group.Rows.Length || pending.Count > 0;)
+                {
+                    while (pending.Count < Parallelism && start < group.Rows.Length)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        var rows = group.Rows.AsSpan(start, Math.Min(ChunkRows, group.Rows.Length - start)).ToArray();
+                        var first = next;
+                        pending.Enqueue(Task.Run(() => Score(model, table, rows, group.VersionId, asOf, first), ct));
+                        next += rows.Length;
+                        start += rows.Length;
+                    }
+
+                    var chunk = await pending.Dequeue();
+                    scored?.Invoke(chunk.FirstRow + chunk.Count);
+                    yield return chunk;
+                }
+            }
+            finally
+            {
+                // Stopped early (an error, a cancel): the chunks still being scored finish before the model is let go.
+                while (pending.TryDequeue(out var left))
+                {
+                    await left.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
             }
         }
     }
 
+    private static int Parallelism => Math.Max(1, Environment.ProcessorCount);
+
     private static PredictionChunk Score(TrainedModel model, RawTable table, int[] rows, Guid versionId, Func<int, DateTime> asOf, int firstRow)
     {
         var whole = rows.Length == table.RowCount && rows.Length > 0 && rows[0] == 0 && rows[^1] == rows.Length - 1;
-        return Fill(model.Score(whole ? table : RawTableRows.Select(table, rows)), model.Report.Task, null, rows, versionId, asOf, firstRow);
+        var input = whole ? table : RawTableRows.Select(table, rows);
+        var task = model.Report.Task;
+        if (task == TaskType.Multiclass)
+        {
+            return Fill(model.Score(input), task, null, rows, versionId, asOf, firstRow);
+        }
+
+        // Binary and regression: the scores and keys go from ML.NET's cursor straight into the chunk's columns.
+        var chunk = new PredictionChunk(firstRow, rows.Length);
+        model.ScoreInto(input, chunk.Scores, chunk.EntityKeys);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            chunk.AsOf[i] = asOf(rows[i]);
+            chunk.ModelVersionIds[i] = versionId;
+            if (task == TaskType.Binary)
+            {
+                chunk.Labels[i] = chunk.Scores[i] >= 0.5 ? True : False;
+            }
+        }
+
+        return chunk;
     }
 
     /// <param name="scoreIndex">Where each row's score is in <paramref name="scores"/>; null: in row order.</param>
