@@ -14,7 +14,7 @@ public sealed record ScoringGroup(Guid VersionId, int[] Rows, Guid? MappingId = 
 /// <summary>
 /// Scores the rows of a raw table (a dataset snapshot, in the tenant's column names) for batch scoring and backfills:
 /// the rows go in groups (one per model version), each group in chunks through the model's whole chain at once
-/// (much cheaper per row than the real-time row scorer), and come out as <see cref="PredictionChunk"/>s numbered in
+/// (much cheaper per row than the real-time row scorer; a chunk per core at a time), and come out as <see cref="PredictionChunk"/>s numbered in
 /// order for the <see cref="PredictionWriter"/>.
 /// </summary>
 public sealed class BatchScorer(ModelCache cache)
@@ -79,7 +79,8 @@ public sealed class BatchScorer(ModelCache cache)
 
     /// <summary>
     /// Scores each group's rows with its version, in chunks; the predictions are numbered 0, 1, … across groups.
-    /// <paramref name="asOf"/> gives each source row's as-of time. A version whose model does not fit the data ends the
+    /// <paramref name="asOf"/> gives each source row's as-of time; it is called from several threads at once (chunks are
+    /// scored side by side), so it must only read. A version whose model does not fit the data ends the
     /// enumeration with an <see cref="InvalidDataException"/> that says why.
     /// </summary>
     /// <param name="scored">Called after each chunk with the rows scored so far.</param>
