@@ -135,7 +135,7 @@ public sealed class BatchScoringScenario : IScenario
             $"after a full compacting collection); {allocated / 1048576} MB allocated per run. CPU in the last run: this process {cpu!.ProcessCores:0.00} cores, the rest of the machine " +
             $"{cpu.OtherCores:0.00}{(provider == "Postgres" ? " (the database server among them)" : "")}.{bar}"));
         notes.Add(string.Create(c, $"{provider}: seeding (generate, upload, ingest {rows:N0} rows; train on {trainingRows:N0}) took {seeded:0} s, not measured. " +
-                                   $"The written predictions equal the in-memory scores (count, score sum, positive labels, checked after the runs)."));
+                                   $"The written predictions equal the in-memory scores (count, score sum, positive labels, and key, as-of time and score of 50 rows, checked after the runs)."));
     }
 
     /// <summary>Floor 1, and floor 2 when asked; with the in-memory scores' totals, to check the written predictions against.</summary>
@@ -148,7 +148,10 @@ public sealed class BatchScoringScenario : IScenario
             offline = tenant.Model.Score(tenant.Data);
             return Task.CompletedTask;
         });
-        var expected = new Expected(offline.Count, offline.Sum(s => s.Score), offline.Count(s => s.Score >= 0.5));
+        var step = Math.Max(1, offline.Count / 50);
+        var sample = Enumerable.Range(0, offline.Count / step).Select(i => i * step)
+            .ToDictionary(r => r, r => (offline[r].EntityKey, AsOf: tenant.EventTimes[r], offline[r].Score));
+        var expected = new Expected(offline.Count, offline.Sum(s => s.Score), offline.Count(s => s.Score >= 0.5), sample);
         if (!withCopyFloor)
         {
             return (score, null, expected);
@@ -159,7 +162,8 @@ public sealed class BatchScoringScenario : IScenario
         return (score, copy, expected);
     }
 
-    private sealed record Expected(int Count, double ScoreSum, int Positive);
+    /// <param name="Rows">Some rows' entity key, as-of time (the event time) and score, by row number.</param>
+    private sealed record Expected(int Count, double ScoreSum, int Positive, IReadOnlyDictionary<int, (string? Key, DateTime? AsOf, double Score)> Rows);
 
     private static string Rate(int rows, Samples s) => string.Create(CultureInfo.InvariantCulture, $"{rows / (s.Median / 1000):N0} rows/s");
 
@@ -244,8 +248,21 @@ public sealed class BatchScoringScenario : IScenario
             if (count != expected.Count || Math.Abs(sum - expected.ScoreSum) > 1e-6 * Math.Max(1, Math.Abs(expected.ScoreSum)) || positive != expected.Positive)
             {
                 throw new InvalidOperationException(
-                    $"The written predictions differ from the in-memory scores: {count} rows, sum {sum}, {positive} positive; expected {expected}.");
+                    $"The written predictions differ from the in-memory scores: {count} rows, sum {sum}, {positive} positive; expected {expected.Count}, {expected.ScoreSum}, {expected.Positive}.");
             }
+
+            var rows = expected.Rows.Keys.ToList();
+            var sample = await written.Where(p => rows.Contains(p.Row)).Select(p => new { p.Row, p.EntityKey, p.AsOf, p.Score }).ToListAsync(ct);
+            foreach (var p in sample)
+            {
+                var (key, asOf, score) = expected.Rows[p.Row];
+                if (p.EntityKey != key || p.Score != score || asOf is { } t && p.AsOf != t && p.AsOf != t.AddTicks(-(t.Ticks % 10)))
+                {
+                    throw new InvalidOperationException($"Row {p.Row} was written as {p.EntityKey}, {p.AsOf:O}, {p.Score}; expected {key}, {asOf:O}, {score}.");
+                }
+            }
+
+            if (sample.Count != rows.Count) throw new InvalidOperationException($"{rows.Count - sample.Count} sampled rows were not written.");
         }
     }
 }

@@ -19,7 +19,7 @@ namespace ControlPlane.Benchmarks.Scenarios;
 /// <c>data-refresh</c> do) and a FastTree champion trained with its demo rules on a sample of it.
 /// </summary>
 /// <param name="Data">The version's snapshot, lined up with what the champion reads.</param>
-internal sealed record BatchScoringTenant(string Slug, string UseCase, Guid ChampionId, TrainedModel Model, RawTable Data, int TrainingRows)
+internal sealed record BatchScoringTenant(string Slug, string UseCase, Guid ChampionId, TrainedModel Model, RawTable Data, int TrainingRows, DateTime?[] EventTimes)
 {
     public static async Task<BatchScoringTenant> SeedAsync(IServiceProvider services, int rows, int trainingRows, CancellationToken ct)
     {
@@ -55,6 +55,7 @@ internal sealed record BatchScoringTenant(string Slug, string UseCase, Guid Cham
         // The model as batch scoring gets it: from the cache, loaded from the stored artifact.
         var champion = await services.GetRequiredService<ModelCache>().ModelAsync(version.Id, ct);
         var aligned = BatchScorer.Align(data, champion, out var error) ?? throw new InvalidOperationException(error);
-        return new BatchScoringTenant(tenant.Slug, useCase, version.Id, champion, aligned, sample.RowCount);
+        var times = (DateTime?[])data.Columns.Single(c => c.Name == rules.Effective.EventTime).Values;
+        return new BatchScoringTenant(tenant.Slug, useCase, version.Id, champion, aligned, sample.RowCount, times);
     }
 }
