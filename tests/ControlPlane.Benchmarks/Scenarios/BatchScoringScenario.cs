@@ -27,7 +27,7 @@ public sealed class BatchScoringScenario : IScenario
         $"the demo seeder and `data-refresh` do: a typed Parquet snapshot in the region store), and a FastTree champion (ML.NET defaults) trained " +
         $"with the tenant's demo rules on {TrainingRows:N0} of them (every n-th row), registered and promoted. Floor 1: `TrainedModel.Score` of all " +
         "rows of the snapshot in memory (ML.NET's own rate on one thread, nothing written; batch scoring scores a chunk per core, so it can pass " +
-        "this floor). Floor 2: a plain binary `COPY` of the same prediction " +
+        "this floor). Floor 2: a plain binary `COPY` (Npgsql's binary importer) of the same prediction " +
         "rows, built beforehand, into the same `Predictions` table in one transaction (nothing scored). The operation: " +
         "`ScoringJobs.BatchScoreAsync` end to end — read the snapshot, score, `COPY`, commit the partition, keep the log sample. Before every timed " +
         "run, untimed: the `Predictions` table is emptied (`TRUNCATE` on PostgreSQL, `DELETE` on SQLite) and PostgreSQL takes a `CHECKPOINT`, so " +
@@ -98,6 +98,7 @@ public sealed class BatchScoringScenario : IScenario
         long peak = 0;
         long before = 0;
         long allocated = 0;
+        var timeline = new List<Phases>();
         CpuMeter.Use? cpu = null;
         PredictionPartition? partition = null;
         var endToEnd = await RepeatAsync(runs, async () =>
@@ -111,8 +112,11 @@ public sealed class BatchScoringScenario : IScenario
             var meter = new CpuMeter();
             var allocatedBefore = GC.GetTotalAllocatedBytes();
             await using var scope = host.Services.CreateAsyncScope();
+            var phases = new Phases();
             partition = await scope.ServiceProvider.GetRequiredService<ScoringJobs>()
-                .BatchScoreAsync(Guid.NewGuid(), slug, useCase, 1, (_, _) => Task.CompletedTask, ct);
+                .BatchScoreAsync(Guid.NewGuid(), slug, useCase, 1, phases.Progress, ct);
+            phases.Finished();
+            timeline.Add(phases);
             allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
             cpu = meter.Read();
             peak = Math.Max(peak, sampler.Stop() - before);
@@ -134,6 +138,12 @@ public sealed class BatchScoringScenario : IScenario
             $"Memory: the working set grew by at most {peak / 1048576} MB during a run (sampled every 10 ms, whole process, from {before / 1048576} MB " +
             $"after a full compacting collection); {allocated / 1048576} MB allocated per run. CPU in the last run: this process {cpu!.ProcessCores:0.00} cores, the rest of the machine " +
             $"{cpu.OtherCores:0.00}{(provider == "Postgres" ? " (the database server among them)" : "")}.{bar}"));
+        var median = timeline.Skip(1).OrderBy(t => t.Total).ElementAt((timeline.Count - 1) / 2);
+        notes.Add(string.Create(c,
+            $"{provider}: where the median run's {median.Total:0.00} s went, from `BatchScoreAsync`'s own progress reports: {median.Loaded:0.00} s before scoring " +
+            $"started (read the snapshot, check the rules, create the partition), {median.FirstWritten - median.Loaded:0.00} s to the first chunk written, " +
+            $"{median.LastWritten - median.FirstWritten:0.00} s streaming the rest (scoring and writing overlapped), {median.Total - median.LastWritten:0.00} s after the " +
+            $"last chunk (finish the COPY or inserts, commit, save the prediction-log sample)."));
         notes.Add(string.Create(c, $"{provider}: seeding (generate, upload, ingest {rows:N0} rows; train on {trainingRows:N0}) took {seeded:0} s, not measured. " +
                                    $"The written predictions equal the in-memory scores (count, score sum, positive labels, and key, as-of time and score of 50 rows, checked after the runs)."));
     }
@@ -164,6 +174,28 @@ public sealed class BatchScoringScenario : IScenario
 
     /// <param name="Rows">Some rows' entity key, as-of time (the event time) and score, by row number.</param>
     private sealed record Expected(int Count, double ScoreSum, int Positive, IReadOnlyDictionary<int, (string? Key, DateTime? AsOf, double Score)> Rows);
+
+    /// <summary>When a batch score reached each stage, in seconds from its start, read from its progress reports.</summary>
+    private sealed class Phases
+    {
+        private readonly long _start = Stopwatch.GetTimestamp();
+
+        public double Loaded { get; private set; }
+        public double FirstWritten { get; private set; }
+        public double LastWritten { get; private set; }
+        public double Total { get; private set; }
+
+        public Task Progress(double percent, string message)
+        {
+            var at = Stopwatch.GetElapsedTime(_start).TotalSeconds;
+            if (Loaded == 0) Loaded = at;
+            else if (FirstWritten == 0) FirstWritten = at;
+            LastWritten = at;
+            return Task.CompletedTask;
+        }
+
+        public void Finished() => Total = Stopwatch.GetElapsedTime(_start).TotalSeconds;
+    }
 
     private static string Rate(int rows, Samples s) => string.Create(CultureInfo.InvariantCulture, $"{rows / (s.Median / 1000):N0} rows/s");
 
