@@ -1647,15 +1647,6 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("ControlPlane.Core.Predictions.Prediction", b =>
-                {
-                    b.HasOne("ControlPlane.Core.Predictions.PredictionPartition", null)
-                        .WithMany()
-                        .HasForeignKey("PartitionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("ControlPlane.Core.Predictions.PredictionLogEntry", b =>
                 {
                     b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)

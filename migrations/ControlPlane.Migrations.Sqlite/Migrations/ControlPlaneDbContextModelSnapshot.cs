@@ -1630,15 +1630,6 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("ControlPlane.Core.Predictions.Prediction", b =>
-                {
-                    b.HasOne("ControlPlane.Core.Predictions.PredictionPartition", null)
-                        .WithMany()
-                        .HasForeignKey("PartitionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("ControlPlane.Core.Predictions.PredictionLogEntry", b =>
                 {
                     b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)

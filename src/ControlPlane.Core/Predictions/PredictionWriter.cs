@@ -4,7 +4,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ControlPlane.Core.Predictions;
 
@@ -15,7 +14,7 @@ public sealed record PartitionSummary(string? Models, long SkippedRows = 0, stri
 /// <summary>
 /// Writes a partition's predictions and makes it the current one for its key in one transaction: the predictions of
 /// any earlier partition with the same enrollment and key are deleted (that partition is marked replaced), the new rows
-/// are bulk-written — binary <c>COPY</c> on PostgreSQL, one prepared insert reused per row on SQLite — and the partition
+/// are bulk-written — binary <c>COPY</c> on PostgreSQL (encoded by <see cref="PredictionCopyBuffer"/>), one prepared insert reused per row on SQLite — and the partition
 /// is marked done. A crash or cancel before the commit leaves the earlier predictions in place and the partition not
 /// done, so writing it again is safe.
 /// </summary>
@@ -59,37 +58,49 @@ public sealed class PredictionWriter(IDbContextFactory<ControlPlaneDbContext> db
         NpgsqlConnection connection, Guid partitionId, IAsyncEnumerable<PredictionChunk> chunks, Func<long, Task>? rowsWritten, CancellationToken ct)
     {
         long rows = 0;
-        await using var copy = await connection.BeginBinaryImportAsync(
+        var buffer = new PredictionCopyBuffer();
+        await using var copy = await connection.BeginRawBinaryCopyAsync(
             "COPY \"Predictions\" (\"PartitionId\", \"Row\", \"EntityKey\", \"AsOf\", \"ModelVersionId\", \"Score\", \"Label\", \"ClassScores\") FROM STDIN (FORMAT BINARY)", ct);
-        await foreach (var chunk in chunks.WithCancellation(ct))
+        try
         {
-            // Synchronous writes into the importer's buffer; it flushes to the socket as the buffer fills.
-            for (var i = 0; i < chunk.Count; i++)
+            await foreach (var chunk in chunks.WithCancellation(ct))
             {
-                copy.StartRow();
-                copy.Write(partitionId, NpgsqlDbType.Uuid);
-                copy.Write(chunk.FirstRow + i, NpgsqlDbType.Integer);
-                WriteText(copy, chunk.EntityKeys[i]);
-                copy.Write(chunk.AsOf[i], NpgsqlDbType.TimestampTz);
-                copy.Write(chunk.ModelVersionIds[i], NpgsqlDbType.Uuid);
-                copy.Write(chunk.Scores[i], NpgsqlDbType.Double);
-                WriteText(copy, chunk.Labels[i]);
-                WriteText(copy, chunk.ClassScores?[i]);
+                for (var i = 0; i < chunk.Count; i++)
+                {
+                    buffer.Row(partitionId, chunk.FirstRow + i, chunk.EntityKeys[i], chunk.AsOf[i], chunk.ModelVersionIds[i], chunk.Scores[i],
+                        chunk.Labels[i], chunk.ClassScores?[i]);
+                    if (buffer.Length >= SendBytes)
+                    {
+                        await copy.WriteAsync(buffer.Take(), ct);
+                    }
+                }
+
+                rows += chunk.Count;
+                if (rowsWritten is not null) await rowsWritten(rows);
             }
 
-            rows += chunk.Count;
-            if (rowsWritten is not null) await rowsWritten(rows);
+            buffer.End();
+            await copy.WriteAsync(buffer.Take(), ct);
+        }
+        catch
+        {
+            // Abandon the COPY so the connection is usable for the rollback; the first error is the one to report.
+            try
+            {
+                await copy.CancelAsync();
+            }
+            catch (Exception cancel) when (cancel is NpgsqlException or IOException or InvalidOperationException)
+            {
+            }
+
+            throw;
         }
 
-        await copy.CompleteAsync(ct);
         return rows;
     }
 
-    private static void WriteText(NpgsqlBinaryImporter copy, string? value)
-    {
-        if (value is null) copy.WriteNull();
-        else copy.Write(value, NpgsqlDbType.Text);
-    }
+    /// <summary>How much encoded COPY data is sent at a time.</summary>
+    private const int SendBytes = 256 * 1024;
 
     private static async Task<long> InsertAsync(
         SqliteConnection connection, SqliteTransaction transaction, Guid partitionId, IAsyncEnumerable<PredictionChunk> chunks,

@@ -14,7 +14,7 @@ public sealed record ScoringGroup(Guid VersionId, int[] Rows, Guid? MappingId = 
 /// <summary>
 /// Scores the rows of a raw table (a dataset snapshot, in the tenant's column names) for batch scoring and backfills:
 /// the rows go in groups (one per model version), each group in chunks through the model's whole chain at once
-/// (much cheaper per row than the real-time row scorer), and come out as <see cref="PredictionChunk"/>s numbered in
+/// (much cheaper per row than the real-time row scorer; a chunk per core at a time), and come out as <see cref="PredictionChunk"/>s numbered in
 /// order for the <see cref="PredictionWriter"/>.
 /// </summary>
 public sealed class BatchScorer(ModelCache cache)
@@ -79,7 +79,8 @@ public sealed class BatchScorer(ModelCache cache)
 
     /// <summary>
     /// Scores each group's rows with its version, in chunks; the predictions are numbered 0, 1, … across groups.
-    /// <paramref name="asOf"/> gives each source row's as-of time. A version whose model does not fit the data ends the
+    /// <paramref name="asOf"/> gives each source row's as-of time; it is called from several threads at once (chunks are
+    /// scored side by side), so it must only read. A version whose model does not fit the data ends the
     /// enumeration with an <see cref="InvalidDataException"/> that says why.
     /// </summary>
     /// <param name="scored">Called after each chunk with the rows scored so far.</param>
@@ -112,22 +113,66 @@ public sealed class BatchScorer(ModelCache cache)
             var model = await cache.ModelAsync(group.VersionId, ct);
             var table = Align(data, model, out var problem)
                 ?? throw new InvalidDataException($"Model version {group.VersionId} cannot score this data: {problem}");
-            for (var start = 0; start < group.Rows.Length; start += ChunkRows)
+
+            // Chunks are scored side by side, one per core, and handed on in order: the writer (and, on PostgreSQL,
+            // the server) take the cores whenever scoring waits for them.
+            var pending = new Queue<Task<PredictionChunk>>();
+            try
             {
-                ct.ThrowIfCancellationRequested();
-                var rows = group.Rows.AsMemory(start, Math.Min(ChunkRows, group.Rows.Length - start));
-                var chunk = Score(model, table, rows.ToArray(), group.VersionId, asOf, next);
-                next += chunk.Count;
-                scored?.Invoke(next);
-                yield return chunk;
+                for (var start = 0; start < group.Rows.Length || pending.Count > 0;)
+                {
+                    while (pending.Count < Parallelism && start < group.Rows.Length)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        var rows = group.Rows.AsSpan(start, Math.Min(ChunkRows, group.Rows.Length - start)).ToArray();
+                        var first = next;
+                        pending.Enqueue(Task.Run(() => Score(model, table, rows, group.VersionId, asOf, first), ct));
+                        next += rows.Length;
+                        start += rows.Length;
+                    }
+
+                    var chunk = await pending.Dequeue();
+                    scored?.Invoke(chunk.FirstRow + chunk.Count);
+                    yield return chunk;
+                }
+            }
+            finally
+            {
+                // Stopped early (an error, a cancel): the chunks still being scored finish before the model is let go.
+                while (pending.TryDequeue(out var left))
+                {
+                    await left.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
             }
         }
     }
 
+    private static int Parallelism => Math.Max(1, Environment.ProcessorCount);
+
     private static PredictionChunk Score(TrainedModel model, RawTable table, int[] rows, Guid versionId, Func<int, DateTime> asOf, int firstRow)
     {
         var whole = rows.Length == table.RowCount && rows.Length > 0 && rows[0] == 0 && rows[^1] == rows.Length - 1;
-        return Fill(model.Score(whole ? table : RawTableRows.Select(table, rows)), model.Report.Task, null, rows, versionId, asOf, firstRow);
+        var input = whole ? table : RawTableRows.Select(table, rows);
+        var task = model.Report.Task;
+        if (task == TaskType.Multiclass)
+        {
+            return Fill(model.Score(input), task, null, rows, versionId, asOf, firstRow);
+        }
+
+        // Binary and regression: the scores and keys go from ML.NET's cursor straight into the chunk's columns.
+        var chunk = new PredictionChunk(firstRow, rows.Length);
+        model.ScoreInto(input, chunk.Scores, chunk.EntityKeys);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            chunk.AsOf[i] = asOf(rows[i]);
+            chunk.ModelVersionIds[i] = versionId;
+            if (task == TaskType.Binary)
+            {
+                chunk.Labels[i] = chunk.Scores[i] >= 0.5 ? True : False;
+            }
+        }
+
+        return chunk;
     }
 
     /// <param name="scoreIndex">Where each row's score is in <paramref name="scores"/>; null: in row order.</param>

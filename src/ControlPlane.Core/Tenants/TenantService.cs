@@ -186,8 +186,15 @@ public sealed class TenantService(
         // the other order could leave orphaned files that a later tenant with the same slug would inherit.
         var files = await regions.StoreFor(tenant.Region).DeleteTreeAsync(ArtifactPath.TenantRoot(slug), ct);
         var enrollments = tenant.Enrollments.Count;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var partitions = await db.PredictionPartitions.Where(p => p.Enrollment!.TenantId == tenant.Id).Select(p => p.Id).ToListAsync(ct);
         db.Tenants.Remove(tenant);
         await db.SaveChangesAsync(ct);
+
+        // Predictions have no foreign key to their partition (decision 0021). Deleted after the partitions, so the rows of
+        // a batch score that committed while the partitions were being deleted are seen, and deleted, too.
+        await db.Predictions.Where(p => partitions.Contains(p.PartitionId)).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
         keyCache.Forget();
         logger.LogInformation("Tenant {TenantSlug} offboarded by {Actor}: {Enrollments} enrollments, {Files} files removed", slug, actor, enrollments, files);
         return Result<OffboardReport>.Ok(new OffboardReport(slug, enrollments, files));

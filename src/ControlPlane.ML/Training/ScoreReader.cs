@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ControlPlane.ML.Rules;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -69,11 +70,50 @@ internal sealed class ScoreReader
             if (getKey is not null)
             {
                 getKey(ref text);
-                key = text.IsEmpty ? null : text.ToString();
+                key = Text(text);
             }
 
             var (value, cls, all) = getScore();
             return new ModelScore(key, value, cls, all);
         };
     }
+
+    /// <summary>
+    /// Reads the cursor's rows straight into columns, one value per row: the score (binary: the probability; regression:
+    /// the value) and, when <paramref name="keys"/> is given, the entity key. No object per row. Not for multiclass.
+    /// </summary>
+    /// <returns>The rows read.</returns>
+    public int ReadInto(DataViewRowCursor cursor, Span<double> scores, Span<string?> keys)
+    {
+        if (_task == TaskType.Multiclass)
+        {
+            throw new NotSupportedException("A multiclass model's scores are read row by row (Bind).");
+        }
+
+        var getKey = _key is { } k && !keys.IsEmpty ? cursor.GetGetter<ReadOnlyMemory<char>>(cursor.Schema[k.Name]) : null;
+        var getScore = cursor.GetGetter<float>(cursor.Schema[_score.Name]);
+        var value = 0f;
+        var text = default(ReadOnlyMemory<char>);
+        var i = 0;
+        while (cursor.MoveNext())
+        {
+            getScore(ref value);
+            scores[i] = value;
+            if (getKey is not null)
+            {
+                getKey(ref text);
+                keys[i] = Text(text);
+            }
+
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>The key as a string: the string it is a whole view of (a raw text column's own value) when it is one, with no copy.</summary>
+    private static string? Text(ReadOnlyMemory<char> text) =>
+        text.IsEmpty ? null
+        : MemoryMarshal.TryGetString(text, out var whole, out var start, out var length) && start == 0 && length == whole.Length ? whole
+        : text.ToString();
 }

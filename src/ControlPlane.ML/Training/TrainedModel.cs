@@ -75,6 +75,24 @@ public sealed class TrainedModel
     }
 
     /// <summary>
+    /// Scores every row of <paramref name="table"/> into columns (batch scoring): row i's score into
+    /// <paramref name="scores"/>[i] and, when <paramref name="keys"/> is given, its entity key into keys[i]. The same
+    /// scores as <see cref="Score(RawTable)"/>, with no object per row. Binary and regression models; several threads may
+    /// score with one model at once.
+    /// </summary>
+    public void ScoreInto(RawTable table, Span<double> scores, Span<string?> keys)
+    {
+        var scored = Chain.Transform(View(table));
+        var reader = ScoreReader.For(scored.Schema, Report);
+        using var cursor = scored.OpenSerialCursor(reader.Columns);
+        var rows = reader.ReadInto(cursor, scores, keys);
+        if (rows != table.RowCount)
+        {
+            throw new InvalidOperationException($"The model scored {rows} of {table.RowCount} rows.");
+        }
+    }
+
+    /// <summary>
     /// A scorer for one row at a time (real-time serving): the chain is bound once to a row whose values are swapped in
     /// per call (<see cref="RawRowMapper"/>), so a call costs only the transforms' and the trainer's own work. Not
     /// thread-safe: keep one per thread or pool them, as with ML.NET's PredictionEngine.

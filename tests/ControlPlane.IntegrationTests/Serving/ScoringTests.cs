@@ -139,6 +139,12 @@ public abstract class ScoringTests<TProvider>(RetrainFixture<TProvider> fixture)
         var unanswered = joined.Single(o => o!["entityKey"]!.GetValue<string>() == "never-scored")!;
         Assert.Equal("false", unanswered["label"]!.GetValue<string>());
         Assert.Null(unanswered["prediction"]);
+
+        // Offboarding takes the tenant's predictions with it (they have no foreign key to cascade through).
+        var partitions = await App.WithDbAsync(db => db.PredictionPartitions.Where(p => p.Enrollment!.Tenant!.Slug == slug).Select(p => p.Id).ToListAsync());
+        Assert.True(await App.WithDbAsync(db => db.Predictions.AnyAsync(p => partitions.Contains(p.PartitionId))));
+        Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/api/v1/tenants/{slug}?confirm={slug}")).StatusCode);
+        Assert.False(await App.WithDbAsync(db => db.Predictions.AnyAsync(p => partitions.Contains(p.PartitionId))));
     }
 
     [Fact]
