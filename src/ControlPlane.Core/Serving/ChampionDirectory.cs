@@ -18,7 +18,7 @@ public sealed record ChampionRef(Guid TenantId, Guid EnrollmentId, string Region
 /// notification is right again soon after it. The re-read happens beside the request that finds the entry due (once per
 /// entry, however many requests find it so), which is answered from the entry it found: with a thousand busy
 /// enrollments, reading them on the request path put a database read into several percent of all requests and into the
-/// p99 (decision 0020). A request resolves the champion once and is scored by that version to its end, so a move never
+/// p99 (decision 0023). A request resolves the champion once and is scored by that version to its end, so a move never
 /// fails a request in flight.
 /// </summary>
 public sealed class ChampionDirectory

@@ -287,7 +287,7 @@ public sealed class ModelCache
     internal sealed class ModelEntry(Guid versionId, TrainedModel model, long bytes, int idleScorers) : Entry(bytes)
     {
         // Idle scorers in slots taken and filled with interlocked exchanges: no lock on the predict path (profiled under
-        // load in decision 0020, the lock around a stack here was the largest single cost).
+        // load in decision 0023, the lock around a stack here was the largest single cost).
         private readonly ModelRowScorer?[] _idle = new ModelRowScorer?[idleScorers];
 
         public Guid VersionId { get; } = versionId;
