@@ -21,6 +21,7 @@ public sealed class PredictionLogBuffer(IDbContextFactory<ControlPlaneDbContext>
     private const int BatchSize = 2_000;
     private readonly Channel<PredictionLogEntry> _queue = Channel.CreateBounded<PredictionLogEntry>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly SemaphoreSlim _flushing = new(1, 1);
     private long _dropped;
 
     /// <summary>Whether this row should be logged (decided before its inputs are serialized).</summary>
@@ -35,21 +36,29 @@ public sealed class PredictionLogBuffer(IDbContextFactory<ControlPlaneDbContext>
         if (!_queue.Writer.TryWrite(entry)) Interlocked.Increment(ref _dropped);
     }
 
-    /// <summary>Writes what is queued now (tests, and shutdown).</summary>
+    /// <summary>Writes what is queued now (tests, and shutdown); returns once a flush already under way has finished too.</summary>
     public async Task FlushAsync(CancellationToken ct = default)
     {
-        var batch = new List<PredictionLogEntry>(BatchSize);
-        while (_queue.Reader.TryRead(out var entry))
+        await _flushing.WaitAsync(ct);
+        try
         {
-            batch.Add(entry);
-            if (batch.Count == BatchSize)
+            var batch = new List<PredictionLogEntry>(BatchSize);
+            while (_queue.Reader.TryRead(out var entry))
             {
-                await SaveAsync(batch, ct);
-                batch.Clear();
+                batch.Add(entry);
+                if (batch.Count == BatchSize)
+                {
+                    await SaveAsync(batch, ct);
+                    batch.Clear();
+                }
             }
-        }
 
-        if (batch.Count > 0) await SaveAsync(batch, ct);
+            if (batch.Count > 0) await SaveAsync(batch, ct);
+        }
+        finally
+        {
+            _flushing.Release();
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
