@@ -205,7 +205,11 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>The rows as a table of the lease's input columns; null (with <paramref name="errors"/>) when a row does not fit.</summary>
+    /// <summary>
+    /// The rows as a table of the lease's input columns; null (with <paramref name="errors"/>) when a row does not fit.
+    /// Each row's properties are walked once and matched to columns by their UTF-8 names (rows usually list columns in
+    /// the same order, so the next column is tried first); messages are formatted only for rows with a problem.
+    /// </summary>
     private static RawTable? Read(JsonElement rows, IServingLease model, ValidationErrors errors, out int dropped)
     {
         var reported = 0;
@@ -215,21 +219,24 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
         }
 
         var count = rows.GetArrayLength();
-        var required = model.RequiredColumns;
-        var identifiers = model.IdentifierColumns;
+        var shape = InputShape.Of(model);
         var columns = model.InputColumns;
-        var values = columns.Select(c => c.Type switch
+        var values = new Array[columns.Count];
+        for (var c = 0; c < values.Length; c++)
         {
-            FeatureType.Number => (Array)new double?[count],
-            FeatureType.Boolean => new bool?[count],
-            FeatureType.DateTime => new DateTime?[count],
-            _ => new string?[count],
-        }).ToArray();
+            values[c] = columns[c].Type switch
+            {
+                FeatureType.Number => new double?[count],
+                FeatureType.Boolean => new bool?[count],
+                FeatureType.DateTime => new DateTime?[count],
+                _ => new string?[count],
+            };
+        }
 
+        Span<bool> present = columns.Count <= 256 ? stackalloc bool[columns.Count] : new bool[columns.Count];
         var r = 0;
         foreach (var row in rows.EnumerateArray())
         {
-            // Messages (and their field names) are formatted only for rows that have a problem: this runs for every row.
             if (row.ValueKind != JsonValueKind.Object)
             {
                 Error(new Field(r), $"Row {r} is {Describe(row)}; each row must be an object of column names and values.");
@@ -237,41 +244,39 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
                 continue;
             }
 
-            var complete = true;
-            for (var i = 0; i < required.Count && complete; i++)
+            present.Clear();
+            var next = 0;
+            foreach (var property in row.EnumerateObject())
             {
-                complete = row.TryGetProperty(required[i], out _);
-            }
-
-            if (!complete)
-            {
-                var missing = required.Where(name => !row.TryGetProperty(name, out _)).Order(StringComparer.Ordinal).ToList();
-                Error(new Field(r), $"Row {r} lacks the column{(missing.Count == 1 ? "" : "s")} the model reads: {string.Join(", ", missing)}.");
-            }
-
-            for (var c = 0; c < columns.Count; c++)
-            {
-                var column = columns[c];
-                if (!row.TryGetProperty(column.Name, out var value) || value.ValueKind == JsonValueKind.Null)
+                var c = shape.Find(property, next);
+                if (c < 0)
                 {
-                    continue; // missing: imputed as in training (required ones were reported above)
+                    continue; // a column the model does not read
                 }
 
-                var at = new Field(r, column.Name);
+                next = c + 1;
+                present[c] = true;
+                var value = property.Value;
+                if (value.ValueKind == JsonValueKind.Null)
+                {
+                    continue; // missing: imputed as in training
+                }
+
+                var column = columns[c];
                 switch (values[c])
                 {
                     case double?[] numbers:
-                        if (Number(value, identifiers.Contains(column.Name)) is { } d) numbers[r] = d;
-                        else Error(at, $"Row {r}, column '{column.Name}': expected a number, got {Describe(value)}.");
+                        if (Number(value, shape.Identifier[c]) is { } d) numbers[r] = d;
+                        else Error(new Field(r, column.Name), $"Row {r}, column '{column.Name}': expected a number, got {Describe(value)}.");
                         break;
                     case bool?[] flags:
                         if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) flags[r] = value.GetBoolean();
-                        else Error(at, $"Row {r}, column '{column.Name}': expected true or false, got {Describe(value)}.");
+                        else Error(new Field(r, column.Name), $"Row {r}, column '{column.Name}': expected true or false, got {Describe(value)}.");
                         break;
                     case DateTime?[] times:
                         if (value.ValueKind == JsonValueKind.String && DateTime.TryParse(value.GetString(), CultureInfo.InvariantCulture,
                                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)) times[r] = t;
-                        else Error(at, $"Row {r}, column '{column.Name}': expected a date-time in ISO 8601 (\"2026-11-26T09:30:00Z\"), got {Describe(value)}.");
+                        else Error(new Field(r, column.Name), $"Row {r}, column '{column.Name}': expected a date-time in ISO 8601 (\"2026-11-26T09:30:00Z\"), got {Describe(value)}.");
                         break;
                     case string?[] texts:
                         texts[r] = value.ValueKind switch
@@ -282,11 +287,23 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
                         };
                         if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                         {
-                            Error(at, $"Row {r}, column '{column.Name}': expected text, got {Describe(value)}.");
+                            Error(new Field(r, column.Name), $"Row {r}, column '{column.Name}': expected text, got {Describe(value)}.");
                         }
 
                         break;
                 }
+            }
+
+            var complete = true;
+            foreach (var c in shape.Required)
+            {
+                complete &= c < 0 ? false : present[c];
+            }
+
+            if (!complete)
+            {
+                var missing = model.RequiredColumns.Where(name => !row.TryGetProperty(name, out _)).Order(StringComparer.Ordinal).ToList();
+                Error(new Field(r), $"Row {r} lacks the column{(missing.Count == 1 ? "" : "s")} the model reads: {string.Join(", ", missing)}.");
             }
 
             r++;
@@ -298,14 +315,63 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
             return null;
         }
 
-        return new RawTable(columns.Select((column, c) => values[c] switch
+        var table = new RawTableColumn[columns.Count];
+        for (var c = 0; c < table.Length; c++)
         {
-            double?[] numbers => RawTableColumn.Numbers(column.Name, numbers),
-            bool?[] flags => RawTableColumn.Booleans(column.Name, flags),
-            DateTime?[] times => RawTableColumn.DateTimes(column.Name, times),
-            string?[] texts => RawTableColumn.Strings(column.Name, column.Type, texts),
-            _ => throw new InvalidOperationException($"Column '{column.Name}' has no reader."),
-        }).ToArray());
+            var column = columns[c];
+            table[c] = values[c] switch
+            {
+                double?[] numbers => RawTableColumn.Numbers(column.Name, numbers),
+                bool?[] flags => RawTableColumn.Booleans(column.Name, flags),
+                DateTime?[] times => RawTableColumn.DateTimes(column.Name, times),
+                string?[] texts => RawTableColumn.Strings(column.Name, column.Type, texts),
+                _ => throw new InvalidOperationException($"Column '{column.Name}' has no reader."),
+            };
+        }
+
+        return new RawTable(table);
+    }
+
+    /// <summary>What reading rows for one model needs, worked out once per model (input columns as UTF-8, identifiers, required indexes).</summary>
+    private sealed class InputShape
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<RawColumn>, InputShape> Shapes = new();
+        private readonly byte[][] _names;
+
+        private InputShape(IServingLease model)
+        {
+            var columns = model.InputColumns;
+            _names = columns.Select(c => System.Text.Encoding.UTF8.GetBytes(c.Name)).ToArray();
+            var identifiers = model.IdentifierColumns;
+            Identifier = columns.Select(c => identifiers.Contains(c.Name)).ToArray();
+            var index = columns.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+            // A required name that is not an input column can never be present: -1 marks it.
+            Required = model.RequiredColumns.Select(name => index.TryGetValue(name, out var i) ? i : -1).ToArray();
+        }
+
+        public bool[] Identifier { get; }
+        public int[] Required { get; }
+
+        public static InputShape Of(IServingLease model) => Shapes.GetValue(model.InputColumns, _ => new InputShape(model));
+
+        /// <summary>The input column named as <paramref name="property"/>, trying <paramref name="next"/> first; -1 when none.</summary>
+        public int Find(JsonProperty property, int next)
+        {
+            if (next < _names.Length && property.NameEquals(_names[next]))
+            {
+                return next;
+            }
+
+            for (var c = 0; c < _names.Length; c++)
+            {
+                if (c != next && property.NameEquals(_names[c]))
+                {
+                    return c;
+                }
+            }
+
+            return -1;
+        }
     }
 
     /// <summary>Where a problem is: "rows[3]" or "rows[3].column", formatted only when reported.</summary>
