@@ -17,6 +17,8 @@ public sealed class ModelWarmUp(
     ModelCache cache, IDbContextFactory<ControlPlaneDbContext> dbs, IOptions<ControlPlaneOptions> options, TimeProvider time,
     ILogger<ModelWarmUp> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim _saving = new(1, 1);
+
     public static readonly TimeSpan SaveInterval = TimeSpan.FromMinutes(5);
 
     /// <summary>The setting holding this machine's list.</summary>
@@ -110,18 +112,39 @@ public sealed class ModelWarmUp(
         }
 
         var value = string.Join(',', ids.Select(id => id.ToString("N")));
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var row = await db.AppSettings.FirstOrDefaultAsync(s => s.Key == SettingKey, ct);
-        if (row is null)
+        // The periodic save and the one at shutdown may meet, and another process on this machine may save the same key:
+        // saves take turns here, and an insert that loses a race with another writer becomes an update.
+        await _saving.WaitAsync(ct);
+        try
         {
-            db.AppSettings.Add(new AppSetting { Key = SettingKey, Value = value, UpdatedAt = Clock.UtcNow(time) });
-        }
-        else
-        {
-            row.Value = value;
-            row.UpdatedAt = Clock.UtcNow(time);
-        }
+            for (var attempt = 1; ; attempt++)
+            {
+                await using var db = await dbs.CreateDbContextAsync(ct);
+                var row = await db.AppSettings.FirstOrDefaultAsync(s => s.Key == SettingKey, ct);
+                if (row is null)
+                {
+                    db.AppSettings.Add(new AppSetting { Key = SettingKey, Value = value, UpdatedAt = Clock.UtcNow(time) });
+                }
+                else
+                {
+                    row.Value = value;
+                    row.UpdatedAt = Clock.UtcNow(time);
+                }
 
-        await db.SaveChangesAsync(ct);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    return;
+                }
+                catch (DbUpdateException) when (row is null && attempt == 1)
+                {
+                    // inserted by someone else meanwhile: read it again and update it
+                }
+            }
+        }
+        finally
+        {
+            _saving.Release();
+        }
     }
 }
