@@ -101,8 +101,36 @@ public sealed class TrainedModel
     {
         var output = Chain.GetOutputSchema(_inputSchema);
         var reader = ScoreReader.For(output, Report);
-        var mapper = new RawRowMapper(Chain, _inputSchema, reader.Columns.Select(c => c.Name));
+        var columns = reader.Columns.Select(c => c.Name);
+        var mapper = TreeStage() is { } tree
+            ? new RawRowMapper(tree.Rules, tree.Model, tree.Features, _inputSchema, columns)
+            : new RawRowMapper(Chain, _inputSchema, columns);
         return new ModelRowScorer(mapper, reader);
+    }
+
+    /// <summary>The rules and the trainer's model when the model is a tree ensemble (calibrated or not); null otherwise.</summary>
+    private (ITransformer Rules, ITransformer Model, string Features)? TreeStage()
+    {
+        if (Chain is not TransformerChain<ITransformer> chain || chain.Count() != 2
+            || chain.Last() is not ISingleFeaturePredictionTransformer<object> predictor)
+        {
+            return null;
+        }
+
+        var model = predictor.Model;
+        // A calibrated model wraps the trees: CalibratedModelParametersBase<TSubModel, TCalibrator>.SubModel.
+        var calibrated = model.GetType();
+        while (calibrated is not null && !(calibrated.IsGenericType
+                   && calibrated.GetGenericTypeDefinition() == typeof(Microsoft.ML.Calibrators.CalibratedModelParametersBase<,>)))
+        {
+            calibrated = calibrated.BaseType;
+        }
+
+        var sub = calibrated?.GetProperty("SubModel", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly)
+            ?.GetValue(model);
+        return model is Microsoft.ML.Trainers.FastTree.TreeEnsembleModelParameters || sub is Microsoft.ML.Trainers.FastTree.TreeEnsembleModelParameters
+            ? (chain.First(), chain.Last(), predictor.FeatureColumnName)
+            : null;
     }
 
     /// <summary>
