@@ -210,6 +210,41 @@ public abstract class ScoringTests<TProvider>(RetrainFixture<TProvider> fixture)
     }
 
     [Fact]
+    public async Task A_cancelled_backfill_keeps_the_days_it_wrote_and_marks_the_rest_cancelled()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await TrainedTenantAsync(admin);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var body = new { from = today.AddDays(-3000).ToString("yyyy-MM-dd"), to = today.AddDays(-1).ToString("yyyy-MM-dd"), version = 1 };
+        var runId = await StartAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/backfills", body);
+        var url = $"/api/v1/tenants/{slug}/use-cases/{UseCase}/backfills/{runId}";
+        await Eventually.Until(async () =>
+        {
+            var response = await admin.GetAsync(url);
+            return response.IsSuccessStatusCode
+                ? (await response.ReadNodeAsync())["partitions"]!.AsArray().Count(p => p!["state"]!.GetValue<string>() == PartitionStates.Done)
+                : 0;
+        }, done => done >= 20, "20 days written", TimeSpan.FromMinutes(2));
+
+        (await admin.PostAsync($"/api/v1/runs/{runId}/cancel", null)).EnsureSuccessStatusCode();
+        var run = await admin.WaitFinishedAsync(runId, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(RunState.Cancelled, run.Run.State);
+        // The task marks the days it did not write as it stops, just after the run is cancelled.
+        var days = await Eventually.Until(async () => (await (await admin.GetAsync(url)).ReadNodeAsync())["partitions"]!.AsArray(),
+            d => d.All(p => p!["state"]!.GetValue<string>() is not (PartitionStates.Pending or PartitionStates.Running)), "the days left to be marked",
+            describe: d => string.Join(", ", d.GroupBy(p => p!["state"]!.GetValue<string>()).Select(g => $"{g.Key} {g.Count()}")));
+        var states = days.GroupBy(d => d!["state"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(states.GetValueOrDefault(PartitionStates.Done) >= 20, string.Join(", ", states));
+        Assert.True(states.GetValueOrDefault(PartitionStates.Cancelled) > 0, string.Join(", ", states));
+        Assert.Equal(days.Count, states.GetValueOrDefault(PartitionStates.Done) + states.GetValueOrDefault(PartitionStates.Cancelled));
+        // What was written stays, whole: the predictions are exactly the done days' rows.
+        var written = days.Where(d => d!["state"]!.GetValue<string>() == PartitionStates.Done).Sum(d => d!["rowCount"]!.GetValue<long>());
+        var total = (await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?runId={runId}&pageSize=1")).ReadNodeAsync())["totalCount"]!.GetValue<long>();
+        Assert.Equal(written, total);
+    }
+
+    [Fact]
     public async Task Bad_backfill_and_batch_requests_are_refused_naming_the_field()
     {
         using var admin = App.CreateAdminClient();
