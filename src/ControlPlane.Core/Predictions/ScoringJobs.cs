@@ -311,6 +311,7 @@ public sealed class ScoringJobs(
     private sealed class LogSample
     {
         private readonly int[] _sourceRows;
+        private readonly Dictionary<Guid, Guid> _readsFor;
         private readonly Dictionary<int, Guid> _versionOfRow = [];
         private readonly int _stride;
         private readonly int _offset;
@@ -320,6 +321,8 @@ public sealed class ScoringJobs(
         public LogSample(Guid partitionId, IReadOnlyList<ScoringGroup> groups, double rate, int max)
         {
             _sourceRows = groups.SelectMany(g => g.Rows).ToArray();
+            // A pooled version reads the use case's columns; the tenant's rows are read through its own version's rules.
+            _readsFor = groups.ToDictionary(g => g.VersionId, g => g.MappingId ?? g.VersionId);
             _stride = rate <= 0 ? int.MaxValue : (int)Math.Max(1, Math.Round(1 / rate));
             _offset = _stride == int.MaxValue ? 0 : (int)((uint)partitionId.GetHashCode() % (uint)_stride);
             _max = rate <= 0 ? 0 : max;
@@ -349,7 +352,7 @@ public sealed class ScoringJobs(
             var columnsOf = new Dictionary<Guid, HashSet<string>>();
             foreach (var version in _taken.Select(t => t.Entry.ModelVersionId).Distinct())
             {
-                columnsOf[version] = (await cache.ModelAsync(version, ct)).RequiredColumns.ToHashSet(StringComparer.Ordinal);
+                columnsOf[version] = (await cache.ModelAsync(_readsFor[version], ct)).RequiredColumns.ToHashSet(StringComparer.Ordinal);
             }
 
             foreach (var (source, entry) in _taken)

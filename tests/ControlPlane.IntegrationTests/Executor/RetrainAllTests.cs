@@ -4,6 +4,7 @@ using ControlPlane.Core.Pipelines;
 using ControlPlane.Core.Registry;
 using ControlPlane.Executor.Pipelines;
 using ControlPlane.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.IntegrationTests.Executor;
@@ -73,6 +74,28 @@ public abstract class RetrainAllTests<TProvider>(RetrainFixture<TProvider> fixtu
         var answer = await predicted.ReadNodeAsync();
         Assert.Equal("{\"kind\":\"pooled\",\"number\":1,\"mappedBy\":{\"kind\":\"own\",\"number\":1}}", answer["model"]!.ToJsonString());
         Assert.All(answer["predictions"]!.AsArray(), p => Assert.InRange(p!["probability"]!.GetValue<double>(), 0, 1));
+
+        // A batch score of its data goes through the same mapping: the pool's scores, as real time gives them.
+        var batch = await admin.PostJsonAsync($"/api/v1/tenants/{small}/use-cases/{UseCase}/batch-scores", new { });
+        Assert.True(batch.StatusCode == HttpStatusCode.Accepted, await batch.Content.ReadAsStringAsync());
+        var batchRun = await admin.WaitFinishedAsync((await batch.ReadNodeAsync())["runId"]!.GetValue<Guid>(), TimeSpan.FromMinutes(2));
+        Assert.True(batchRun.Run.State == RunState.Succeeded, RunsClient.Describe(batchRun));
+        var (snapshotPath, snapshotRegion, rowCount) = await App.WithDbAsync(async db =>
+        {
+            var v = await db.DatasetVersions.Where(d => d.Enrollment!.Tenant!.Slug == small).OrderByDescending(d => d.Number).FirstAsync();
+            return (v.SnapshotPath, v.Region, v.RowCount);
+        });
+        var scored = await (await admin.GetAsync($"/api/v1/tenants/{small}/use-cases/{UseCase}/predictions?pageSize=1000")).ReadNodeAsync();
+        Assert.Equal(rowCount, scored["totalCount"]!.GetValue<long>());
+        Assert.All(scored["items"]!.AsArray(), p => Assert.Equal("pooled v1", p!["model"]!.GetValue<string>()));
+        var snapshot = await Core.Datasets.Tabular.SnapshotReader.ReadAsync(
+            App.Services.GetRequiredService<Core.Storage.RegionCatalog>().StoreFor(snapshotRegion), snapshotPath, maxRows: 3);
+        var online = await (await client.PostAsync($"/api/v1/predict/{small}/{UseCase}", Serving.PredictRows.Body(Serving.PredictRows.Rows(snapshot, 0, 3)))).ReadNodeAsync();
+        var byKey = scored["items"]!.AsArray().Where(p => p!["entityKey"] is not null).ToDictionary(p => p!["entityKey"]!.GetValue<string>(), p => p!["score"]!.GetValue<double>());
+        foreach (var p in online["predictions"]!.AsArray())
+        {
+            Assert.Equal(byKey[p!["entityKey"]!.GetValue<string>()], p["probability"]!.GetValue<double>(), precision: 6);
+        }
     }
 
     [Fact]
