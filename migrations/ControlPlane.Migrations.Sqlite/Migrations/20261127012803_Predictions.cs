@@ -86,6 +86,24 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Predictions",
+                columns: table => new
+                {
+                    PartitionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Row = table.Column<int>(type: "INTEGER", nullable: false),
+                    EntityKey = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    AsOf = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ModelVersionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Score = table.Column<double>(type: "REAL", nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ClassScores = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Predictions", x => new { x.PartitionId, x.Row });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "PredictionPartitions",
                 columns: table => new
                 {
@@ -118,30 +136,6 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                         name: "FK_PredictionPartitions_Enrollments_EnrollmentId",
                         column: x => x.EnrollmentId,
                         principalTable: "Enrollments",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "Predictions",
-                columns: table => new
-                {
-                    PartitionId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Row = table.Column<int>(type: "INTEGER", nullable: false),
-                    EntityKey = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    AsOf = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ModelVersionId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Score = table.Column<double>(type: "REAL", nullable: false),
-                    Label = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    ClassScores = table.Column<string>(type: "TEXT", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Predictions", x => new { x.PartitionId, x.Row });
-                    table.ForeignKey(
-                        name: "FK_Predictions_PredictionPartitions_PartitionId",
-                        column: x => x.PartitionId,
-                        principalTable: "PredictionPartitions",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -203,10 +197,10 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                 name: "PredictionLog");
 
             migrationBuilder.DropTable(
-                name: "Predictions");
+                name: "PredictionPartitions");
 
             migrationBuilder.DropTable(
-                name: "PredictionPartitions");
+                name: "Predictions");
 
             migrationBuilder.DropTable(
                 name: "Backfills");

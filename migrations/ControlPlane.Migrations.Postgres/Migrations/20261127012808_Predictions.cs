@@ -87,6 +87,24 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Predictions",
+                columns: table => new
+                {
+                    PartitionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Row = table.Column<int>(type: "integer", nullable: false),
+                    EntityKey = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    AsOf = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ModelVersionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Score = table.Column<double>(type: "double precision", nullable: false),
+                    Label = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ClassScores = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Predictions", x => new { x.PartitionId, x.Row });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "PredictionPartitions",
                 columns: table => new
                 {
@@ -119,30 +137,6 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                         name: "FK_PredictionPartitions_Enrollments_EnrollmentId",
                         column: x => x.EnrollmentId,
                         principalTable: "Enrollments",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "Predictions",
-                columns: table => new
-                {
-                    PartitionId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Row = table.Column<int>(type: "integer", nullable: false),
-                    EntityKey = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    AsOf = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ModelVersionId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Score = table.Column<double>(type: "double precision", nullable: false),
-                    Label = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ClassScores = table.Column<string>(type: "text", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Predictions", x => new { x.PartitionId, x.Row });
-                    table.ForeignKey(
-                        name: "FK_Predictions_PredictionPartitions_PartitionId",
-                        column: x => x.PartitionId,
-                        principalTable: "PredictionPartitions",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -204,10 +198,10 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                 name: "PredictionLog");
 
             migrationBuilder.DropTable(
-                name: "Predictions");
+                name: "PredictionPartitions");
 
             migrationBuilder.DropTable(
-                name: "PredictionPartitions");
+                name: "Predictions");
 
             migrationBuilder.DropTable(
                 name: "Backfills");
