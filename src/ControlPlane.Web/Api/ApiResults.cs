@@ -22,6 +22,16 @@ public static class ApiResults
         _ => throw new InvalidOperationException("A successful result is not a problem."),
     };
 
+    /// <summary>200 with the value shaped by <paramref name="body"/>, or the problem.</summary>
+    public static IResult Ok<T, TBody>(Result<T> result, Func<T, TBody> body) =>
+        result.IsOk ? TypedResults.Ok(body(result.Value!)) : Problem(result);
+
+    /// <summary>202 pointing at the run that was started, or the problem.</summary>
+    public static IResult RunAccepted(Result<Executor.Runs.RunSummary> result) =>
+        result.IsOk
+            ? TypedResults.Accepted($"/api/v1/runs/{result.Value!.Id}", new { runId = result.Value.Id, run = result.Value })
+            : Problem(result);
+
     public static IResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: detail);
 }

@@ -41,13 +41,13 @@ public static class ModelsApi
     }
 
     public static async Task<IResult> ListModelVersions(string tenant, string useCase, ModelRegistry registry, CancellationToken ct) =>
-        Answer(await registry.ListAsync(tenant, useCase, ct), l => l);
+        ApiResults.Ok(await registry.ListAsync(tenant, useCase, ct), l => l);
 
     public static async Task<IResult> GetModelVersion(string tenant, string useCase, int version, ModelRegistry registry, CancellationToken ct) =>
-        Answer(await registry.GetAsync(tenant, useCase, version, ct), d => JsonSerializer.SerializeToElement(d, ReportJson));
+        ApiResults.Ok(await registry.GetAsync(tenant, useCase, version, ct), d => JsonSerializer.SerializeToElement(d, ReportJson));
 
     public static async Task<IResult> GetPooledModelVersion(string tenant, string useCase, int version, ModelRegistry registry, CancellationToken ct) =>
-        Answer(await registry.GetPooledForAsync(tenant, useCase, version, ct), d => JsonSerializer.SerializeToElement(d, ReportJson));
+        ApiResults.Ok(await registry.GetPooledForAsync(tenant, useCase, version, ct), d => JsonSerializer.SerializeToElement(d, ReportJson));
 
     public static async Task<IResult> PromoteModelVersion(
         string tenant, string useCase, int version, PromoteRequest? body, ModelRegistry registry, ClaimsPrincipal user, CancellationToken ct)
@@ -56,17 +56,17 @@ public static class ModelsApi
         var result = body?.Pooled == true
             ? await registry.PromotePooledAsync(tenant, useCase, version, alias, user.Actor(), reason, ct)
             : await registry.PromoteAsync(tenant, useCase, version, alias, user.Actor(), reason, ct);
-        return Answer(result, c => c);
+        return ApiResults.Ok(result, c => c);
     }
 
     public static async Task<IResult> RollbackChampion(
         string tenant, string useCase, RollbackRequest? body, ModelRegistry registry, ClaimsPrincipal user, CancellationToken ct) =>
-        Answer(await registry.RollbackAsync(tenant, useCase, user.Actor(), body?.Reason ?? "", ct), c => c);
+        ApiResults.Ok(await registry.RollbackAsync(tenant, useCase, user.Actor(), body?.Reason ?? "", ct), c => c);
 
     public static async Task<IResult> AliasHistory(string tenant, string useCase, string? alias, ModelRegistry registry, CancellationToken ct) =>
         alias is not null && !AliasNames.IsKnown(alias)
             ? ApiResults.Problem(Result<object>.Invalid("alias", $"The alias must be '{AliasNames.Champion}' or '{AliasNames.Challenger}', not '{alias}'."))
-            : Answer(await registry.HistoryAsync(tenant, useCase, alias, ct), h => h);
+            : ApiResults.Ok(await registry.HistoryAsync(tenant, useCase, alias, ct), h => h);
 
     public static async Task<IResult> LiveAt(string tenant, string useCase, string? at, string? alias, ModelRegistry registry, CancellationToken ct)
     {
@@ -76,11 +76,9 @@ public static class ModelsApi
                 at is null ? "Give the moment as ?at= (ISO 8601, e.g. 2026-05-01T00:00:00Z)." : $"'{at}' is not a date and time (ISO 8601, e.g. 2026-05-01T00:00:00Z)."));
         }
 
-        return Answer(await registry.LiveAtAsync(tenant, useCase, moment, alias ?? AliasNames.Champion, ct), l => l);
+        return ApiResults.Ok(await registry.LiveAtAsync(tenant, useCase, moment, alias ?? AliasNames.Champion, ct), l => l);
     }
 
-    private static IResult Answer<T, TBody>(Result<T> result, Func<T, TBody> body) =>
-        result.IsOk ? TypedResults.Ok(body(result.Value!)) : ApiResults.Problem(result);
 }
 
 /// <param name="Pooled">True: <c>version</c> is a pooled version of the enrollment's use case and region.</param>

@@ -44,34 +44,26 @@ public static class PredictApi
         return app;
     }
 
-    public static async Task<IResult> Predict(
-        string tenant, string useCase, HttpRequest request, Predictor predictor, CancellationToken ct, bool explain = false, int top = 5)
-    {
-        JsonDocument document;
-        try
+    public static Task<IResult> Predict(
+        string tenant, string useCase, HttpRequest request, Predictor predictor, CancellationToken ct, bool explain = false, int top = 5) =>
+        WithJsonBodyAsync(request, ct, async body =>
         {
-            document = await ReadJsonAsync(request, ct);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return ApiResults.Problem(Result<PredictResponse>.TooLarge("body", $"The request body is larger than this server accepts ({ex.Message})."));
-        }
-        catch (JsonException ex)
-        {
-            return ApiResults.Problem(Result<PredictResponse>.Invalid("body", $"The body is not valid JSON: {ex.Message}"));
-        }
-
-        using (document)
-        {
-            var result = await predictor.PredictAsync(tenant, useCase, document.RootElement, explain, top, ct);
+            var result = await predictor.PredictAsync(tenant, useCase, body, explain, top, ct);
             // Serialized whole, then written with its length: one write, no chunked encoding.
             return result.IsOk
                 ? TypedResults.Bytes(JsonSerializer.SerializeToUtf8Bytes(result.Value!, PredictJson.Default.PredictResponse), "application/json; charset=utf-8")
                 : ApiResults.Problem(result);
-        }
-    }
+        });
 
-    public static async Task<IResult> Feedback(string tenant, string useCase, HttpRequest request, FeedbackService feedback, CancellationToken ct)
+    public static Task<IResult> Feedback(string tenant, string useCase, HttpRequest request, FeedbackService feedback, CancellationToken ct) =>
+        WithJsonBodyAsync(request, ct, async body =>
+        {
+            var result = await feedback.RecordAsync(tenant, useCase, body, ct);
+            return result.IsOk ? TypedResults.Json(result.Value, Json) : ApiResults.Problem(result);
+        });
+
+    /// <summary>Hands the parsed body to <paramref name="answer"/>; a body over the size limit is 413 and one that is not JSON 400.</summary>
+    private static async Task<IResult> WithJsonBodyAsync(HttpRequest request, CancellationToken ct, Func<JsonElement, Task<IResult>> answer)
     {
         JsonDocument document;
         try
@@ -80,17 +72,16 @@ public static class PredictApi
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return ApiResults.Problem(Result<FeedbackReceipt>.TooLarge("body", $"The request body is larger than this server accepts ({ex.Message})."));
+            return ApiResults.Problem(Result<object>.TooLarge("body", $"The request body is larger than this server accepts ({ex.Message})."));
         }
         catch (JsonException ex)
         {
-            return ApiResults.Problem(Result<FeedbackReceipt>.Invalid("body", $"The body is not valid JSON: {ex.Message}"));
+            return ApiResults.Problem(Result<object>.Invalid("body", $"The body is not valid JSON: {ex.Message}"));
         }
 
         using (document)
         {
-            var result = await feedback.RecordAsync(tenant, useCase, document.RootElement, ct);
-            return result.IsOk ? TypedResults.Json(result.Value, Json) : ApiResults.Problem(result);
+            return await answer(document.RootElement);
         }
     }
 

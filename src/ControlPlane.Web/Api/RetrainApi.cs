@@ -23,16 +23,11 @@ public static class RetrainApi
     }
 
     public static async Task<IResult> Retrain(string tenant, string useCase, RetrainStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
-        Accepted(await starter.StartAsync(tenant, useCase, "api", user.Actor(), ct));
+        ApiResults.RunAccepted(await starter.StartAsync(tenant, useCase, "api", user.Actor(), ct));
 
     public static async Task<IResult> Reproduce(string tenant, string useCase, int version, RetrainStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
-        Accepted(await starter.StartReproduceAsync(tenant, useCase, version, "api", user.Actor(), ct));
+        ApiResults.RunAccepted(await starter.StartReproduceAsync(tenant, useCase, version, "api", user.Actor(), ct));
 
     public static async Task<IResult> RetrainAll(string useCase, RetrainStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
-        Accepted(await starter.StartAllAsync(useCase, "api", user.Actor(), ct));
-
-    private static IResult Accepted(Core.Common.Result<Executor.Runs.RunSummary> result) =>
-        result.IsOk
-            ? TypedResults.Accepted($"/api/v1/runs/{result.Value!.Id}", new { runId = result.Value.Id, run = result.Value })
-            : ApiResults.Problem(result);
+        ApiResults.RunAccepted(await starter.StartAllAsync(useCase, "api", user.Actor(), ct));
 }

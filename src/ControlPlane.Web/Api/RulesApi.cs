@@ -37,13 +37,13 @@ public static class RulesApi
     }
 
     public static async Task<IResult> GetRules(string tenant, string useCase, FeatureRuleService rules, CancellationToken ct) =>
-        Answer(await rules.GetAsync(tenant, useCase, ct: ct), RulesResponse.From);
+        ApiResults.Ok(await rules.GetAsync(tenant, useCase, ct: ct), RulesResponse.From);
 
     public static async Task<IResult> GetRuleVersion(string tenant, string useCase, int number, FeatureRuleService rules, CancellationToken ct) =>
-        Answer(await rules.GetAsync(tenant, useCase, number, ct), RulesResponse.From);
+        ApiResults.Ok(await rules.GetAsync(tenant, useCase, number, ct), RulesResponse.From);
 
     public static async Task<IResult> ListRuleVersions(string tenant, string useCase, FeatureRuleService rules, CancellationToken ct) =>
-        Answer(await rules.ListVersionsAsync(tenant, useCase, ct), v => v);
+        ApiResults.Ok(await rules.ListVersionsAsync(tenant, useCase, ct), v => v);
 
     public static async Task<IResult> SaveRules(
         string tenant, string useCase, string? comment, HttpRequest request, FeatureRuleService rules, ClaimsPrincipal user, CancellationToken ct)
@@ -51,14 +51,14 @@ public static class RulesApi
         var body = await ReadBodyAsync(request, ct);
         return body is null
             ? TooLarge()
-            : Answer(await rules.SaveAsync(tenant, useCase, body, comment ?? "", user.Actor(), ct), RulesResponse.From);
+            : ApiResults.Ok(await rules.SaveAsync(tenant, useCase, body, comment ?? "", user.Actor(), ct), RulesResponse.From);
     }
 
     public static async Task<IResult> PreviewRules(
         string tenant, string useCase, int? rows, HttpRequest request, FeatureRuleService rules, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, ct);
-        return body is null ? TooLarge() : Answer(await rules.PreviewAsync(tenant, useCase, body, rows ?? 20, ct), p => p);
+        return body is null ? TooLarge() : ApiResults.Ok(await rules.PreviewAsync(tenant, useCase, body, rows ?? 20, ct), p => p);
     }
 
     public static async Task<IResult> DiffRules(string tenant, string useCase, int? from, int? to, FeatureRuleService rules, CancellationToken ct)
@@ -68,14 +68,11 @@ public static class RulesApi
             return ApiResults.Problem(Result<RuleChange[]>.Invalid(from is null ? "from" : "to", "Give both ?from= and ?to= (0 is the use case's defaults)."));
         }
 
-        return Answer(await rules.DiffAsync(tenant, useCase, from.Value, to.Value, ct), c => c);
+        return ApiResults.Ok(await rules.DiffAsync(tenant, useCase, from.Value, to.Value, ct), c => c);
     }
 
     public static async Task<IResult> SuggestMapping(string tenant, string useCase, FeatureRuleService rules, CancellationToken ct) =>
-        Answer(await rules.SuggestMappingAsync(tenant, useCase, ct), s => s);
-
-    private static IResult Answer<T, TBody>(Result<T> result, Func<T, TBody> body) =>
-        result.IsOk ? TypedResults.Ok(body(result.Value!)) : ApiResults.Problem(result);
+        ApiResults.Ok(await rules.SuggestMappingAsync(tenant, useCase, ct), s => s);
 
     /// <summary>The body as text; null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
     private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken ct)

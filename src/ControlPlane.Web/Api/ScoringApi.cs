@@ -41,20 +41,20 @@ public static class ScoringApi
 
     public static async Task<IResult> StartBatchScore(
         string tenant, string useCase, BatchScoreStart? body, ScoringStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
-        Accepted(await starter.StartBatchScoreAsync(tenant, useCase, body ?? new BatchScoreStart(), "api", user.Actor(), ct));
+        ApiResults.RunAccepted(await starter.StartBatchScoreAsync(tenant, useCase, body ?? new BatchScoreStart(), "api", user.Actor(), ct));
 
     public static async Task<IResult> StartBackfill(
         string tenant, string useCase, BackfillStart? body, ScoringStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
-        Accepted(await starter.StartBackfillAsync(tenant, useCase, body ?? new BackfillStart(null, null), "api", user.Actor(), ct));
+        ApiResults.RunAccepted(await starter.StartBackfillAsync(tenant, useCase, body ?? new BackfillStart(null, null), "api", user.Actor(), ct));
 
     public static async Task<IResult> ListBatchScores(string tenant, string useCase, PredictionQueries queries, CancellationToken ct) =>
-        Answer(await queries.OverviewAsync(tenant, useCase, batches: 100, backfills: 0, ct: ct), o => o.Batches);
+        ApiResults.Ok(await queries.OverviewAsync(tenant, useCase, batches: 100, backfills: 0, ct: ct), o => o.Batches);
 
     public static async Task<IResult> ListBackfills(string tenant, string useCase, PredictionQueries queries, CancellationToken ct) =>
-        Answer(await queries.OverviewAsync(tenant, useCase, batches: 0, backfills: 100, ct: ct), o => o.Backfills);
+        ApiResults.Ok(await queries.OverviewAsync(tenant, useCase, batches: 0, backfills: 100, ct: ct), o => o.Backfills);
 
     public static async Task<IResult> GetBackfill(string tenant, string useCase, Guid runId, PredictionQueries queries, CancellationToken ct) =>
-        Answer(await queries.BackfillAsync(tenant, useCase, runId, ct), b => b);
+        ApiResults.Ok(await queries.BackfillAsync(tenant, useCase, runId, ct), b => b);
 
     public static async Task<IResult> GetPredictions(
         string tenant, string useCase, PredictionQueries queries, HttpContext http, CancellationToken ct,
@@ -63,7 +63,7 @@ public static class ScoringApi
         var filter = new PredictionFilter(Utc(from), Utc(to), runId);
         return format.ToLowerInvariant() switch
         {
-            "json" => Answer(await queries.PageAsync(tenant, useCase, filter, page, pageSize, ct), p => p),
+            "json" => ApiResults.Ok(await queries.PageAsync(tenant, useCase, filter, page, pageSize, ct), p => p),
             "csv" or "parquet" => await FileAsync(tenant, useCase, filter, format.ToLowerInvariant(), queries, http, ct),
             _ => ApiResults.Problem(Result<object>.Invalid("format", $"format must be json, csv or parquet; it was '{format}'.")),
         };
@@ -71,7 +71,7 @@ public static class ScoringApi
 
     public static async Task<IResult> GetFeedback(
         string tenant, string useCase, FeedbackService feedback, CancellationToken ct, DateTime? from = null, DateTime? to = null, int page = 1, int pageSize = 100) =>
-        Answer(await feedback.JoinAsync(tenant, useCase, Utc(from), Utc(to), page, pageSize, ct), p => p);
+        ApiResults.Ok(await feedback.JoinAsync(tenant, useCase, Utc(from), Utc(to), page, pageSize, ct), p => p);
 
     public static async Task<IResult> Download(
         string tenant, string useCase, string format, PredictionQueries queries, HttpContext http, CancellationToken ct,
@@ -104,11 +104,4 @@ public static class ScoringApi
         _ => DateTime.SpecifyKind(v, DateTimeKind.Utc),
     };
 
-    private static IResult Accepted(Result<Executor.Runs.RunSummary> result) =>
-        result.IsOk
-            ? TypedResults.Accepted($"/api/v1/runs/{result.Value!.Id}", new { runId = result.Value.Id, run = result.Value })
-            : ApiResults.Problem(result);
-
-    private static IResult Answer<T, TOut>(Result<T> result, Func<T, TOut> shape) =>
-        result.IsOk ? TypedResults.Ok(shape(result.Value!)) : ApiResults.Problem(result);
 }
