@@ -55,7 +55,7 @@ public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture)
         Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v1, AliasNames.Champion, "test", "first"))).IsOk);
         var v2 = await RegisterAsync();
         var v3 = await RegisterAsync();
-        var body = new JsonObject { ["rows"] = new JsonArray(Row(table, 0)) }.ToJsonString();
+        var body = new JsonObject { ["rows"] = PredictRows.Rows(table, 0, 1) }.ToJsonString();
 
         var answers = new ConcurrentQueue<(HttpStatusCode Status, int Version, DateTime At)>();
         using var stop = new CancellationTokenSource();
@@ -102,24 +102,6 @@ public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture)
         Assert.Equal(all.GroupBy(a => a.Version).ToDictionary(g => g.Key, g => g.Count()), logged.GroupBy(e => versionIds[e.ModelVersionId]).ToDictionary(g => g.Key, g => g.Count()));
         var inputs = JsonNode.Parse(logged[0].Inputs)!.AsObject();
         Assert.All(model.RequiredColumns, c => Assert.True(inputs.ContainsKey(c), $"the logged inputs lack {c}"));
-    }
-
-    private static JsonObject Row(RawTable table, int r)
-    {
-        var row = new JsonObject();
-        foreach (var column in table.Columns)
-        {
-            row[column.Name] = column.Values switch
-            {
-                double?[] numbers => numbers[r] is { } d ? JsonValue.Create(d) : null,
-                bool?[] flags => flags[r] is { } b ? JsonValue.Create(b) : null,
-                DateTime?[] times => times[r] is { } t ? JsonValue.Create(t.ToString("O")) : null,
-                string?[] texts => texts[r] is { } s ? JsonValue.Create(s) : null,
-                _ => null,
-            };
-        }
-
-        return row;
     }
 }
 
