@@ -46,7 +46,7 @@ public sealed class FeedbackService(IDbContextFactory<ControlPlaneDbContext> dbs
         await using var db = await dbs.CreateDbContextAsync(ct);
         var enrollment = await db.Enrollments.AsNoTracking().Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase)
             .Select(e => new { e.Id, e.UseCase!.TaskType }).FirstOrDefaultAsync(ct);
-        if (enrollment is null) return Result<FeedbackReceipt>.NotFound(PredictionQueries.NotEnrolled(tenant, useCase));
+        if (enrollment is null) return Result<FeedbackReceipt>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
 
         var now = time.GetUtcNow().UtcDateTime;
         var errors = new ValidationErrors();
@@ -134,7 +134,7 @@ public sealed class FeedbackService(IDbContextFactory<ControlPlaneDbContext> dbs
 
         await using var db = await dbs.CreateDbContextAsync(ct);
         var enrollment = await PredictionQueries.FindAsync(db, tenant, useCase, ct);
-        if (enrollment is null) return Result<PagedResult<OutcomeView>>.NotFound(PredictionQueries.NotEnrolled(tenant, useCase));
+        if (enrollment is null) return Result<PagedResult<OutcomeView>>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
 
         var query = db.Outcomes.AsNoTracking().Where(o => o.EnrollmentId == enrollment);
         if (from is { } f) query = query.Where(o => o.OccurredAt >= f);
@@ -153,7 +153,7 @@ public sealed class FeedbackService(IDbContextFactory<ControlPlaneDbContext> dbs
             .Select(e => new { e.EntityKey, AsOf = e.At, e.ModelVersionId, e.Score, e.Label, Source = PredictionSources.RealTime }).ToListAsync(ct);
         var candidates = batch.Concat(logged).GroupBy(p => p.EntityKey!).ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.AsOf).ToList());
         var versionIds = candidates.Values.SelectMany(v => v).Select(p => p.ModelVersionId).Distinct().ToList();
-        var labels = await db.ModelVersions.AsNoTracking().Where(v => versionIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => $"{v.Kind} v{v.Number}", ct);
+        var labels = await PredictionQueries.LabelsAsync(db, versionIds, ct);
 
         var views = outcomes.Select(o =>
         {

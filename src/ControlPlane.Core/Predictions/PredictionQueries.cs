@@ -39,7 +39,7 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var enrollment = await FindAsync(db, tenant, useCase, ct);
-        if (enrollment is null) return Result<ScoringOverview>.NotFound(NotEnrolled(tenant, useCase));
+        if (enrollment is null) return Result<ScoringOverview>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
 
         var batchRows = await db.PredictionPartitions.AsNoTracking().Where(p => p.EnrollmentId == enrollment && p.Kind == PredictionKinds.Batch)
             .OrderByDescending(p => p.CreatedAt).Take(batches).ToListAsync(ct);
@@ -47,7 +47,7 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
         var ids = fills.Select(b => b.Id).ToList();
         var days = await db.PredictionPartitions.AsNoTracking().Where(p => p.BackfillId != null && ids.Contains(p.BackfillId.Value)).ToListAsync(ct);
         var versionIds = fills.Where(f => f.ModelVersionId != null).Select(f => f.ModelVersionId!.Value).ToList();
-        var versions = await db.ModelVersions.AsNoTracking().Where(v => versionIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => $"{v.Kind} v{v.Number}", ct);
+        var versions = await LabelsAsync(db, versionIds, ct);
         var datasetIds = fills.Select(f => f.DatasetVersionId).ToList();
         var datasets = await db.DatasetVersions.AsNoTracking().Where(d => datasetIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Number, ct);
         var current = await db.PredictionPartitions.Where(p => p.EnrollmentId == enrollment && p.State == PartitionStates.Done).SumAsync(p => p.RowCount, ct);
@@ -78,7 +78,7 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
 
         await using var db = await dbs.CreateDbContextAsync(ct);
         var enrollment = await FindAsync(db, tenant, useCase, ct);
-        if (enrollment is null) return Result<PagedResult<PredictionView>>.NotFound(NotEnrolled(tenant, useCase));
+        if (enrollment is null) return Result<PagedResult<PredictionView>>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
 
         var query = Query(db, enrollment.Value, filter);
         var total = await query.CountAsync(ct);
@@ -95,7 +95,7 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
         await using var db = await dbs.CreateDbContextAsync(ct);
         var enrollment = await FindAsync(db, tenant, useCase, ct);
         return enrollment is null
-            ? Result<IAsyncEnumerable<PredictionView>>.NotFound(NotEnrolled(tenant, useCase))
+            ? Result<IAsyncEnumerable<PredictionView>>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase))
             : Result<IAsyncEnumerable<PredictionView>>.Ok(Stream(enrollment.Value, filter, ct));
     }
 
@@ -107,7 +107,7 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
             .OrderBy(p => p.Day).ThenBy(p => p.CreatedAt).Select(p => p.Id).ToListAsync(ct);
         // Every version that may have scored them, read before streaming (one open reader per connection).
         var labels = await db.ModelVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollment || v.Kind == Registry.ModelVersionKinds.Pooled)
-            .ToDictionaryAsync(v => v.Id, v => $"{v.Kind} v{v.Number}", ct);
+            .Select(v => new { v.Id, v.Kind, v.Number }).ToDictionaryAsync(v => v.Id, v => Label(v.Kind, v.Number), ct);
         foreach (var partition in partitions)
         {
             var rows = db.Predictions.AsNoTracking().Where(p => p.PartitionId == partition);
@@ -133,10 +133,14 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
     private static string? Check(PredictionFilter filter) =>
         filter is { From: { } from, To: { } to } && to <= from ? $"to ({to:O}) must be after from ({from:O})." : null;
 
-    private static async Task<Dictionary<Guid, string>> LabelsAsync(ControlPlaneDbContext db, IEnumerable<Guid> ids, CancellationToken ct)
+    /// <summary>How predictions name the version that scored them: "own v3", "pooled v1".</summary>
+    internal static string Label(string kind, int number) => $"{kind} v{number}";
+
+    internal static async Task<Dictionary<Guid, string>> LabelsAsync(ControlPlaneDbContext db, IEnumerable<Guid> ids, CancellationToken ct)
     {
         var wanted = ids.Distinct().ToList();
-        return await db.ModelVersions.AsNoTracking().Where(v => wanted.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => $"{v.Kind} v{v.Number}", ct);
+        return await db.ModelVersions.AsNoTracking().Where(v => wanted.Contains(v.Id))
+            .Select(v => new { v.Id, v.Kind, v.Number }).ToDictionaryAsync(v => v.Id, v => Label(v.Kind, v.Number), ct);
     }
 
     private static PredictionView View(Prediction p, IReadOnlyDictionary<Guid, string> labels) =>
@@ -148,5 +152,4 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
     internal static async Task<Guid?> FindAsync(ControlPlaneDbContext db, string tenant, string useCase, CancellationToken ct) =>
         await db.Enrollments.Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
 
-    internal static string NotEnrolled(string tenant, string useCase) => $"Tenant '{tenant}' is not enrolled in use case '{useCase}'.";
 }

@@ -1,3 +1,4 @@
+using ControlPlane.Core.Tenants;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -202,18 +203,16 @@ public sealed class ScoringJobs(
         PredictionPartition partition, ScoringInput input, IReadOnlyList<ScoringGroup> groups, Func<int, DateTime> asOf, long skipped, string? note,
         Func<long, Task>? written, CancellationToken ct)
     {
+        List<string> labels;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             await db.PredictionPartitions.Where(p => p.Id == partition.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.State, PartitionStates.Running).SetProperty(p => p.StartedAt, DateTime.UtcNow), ct);
+            var byId = await PredictionQueries.LabelsAsync(db, groups.Select(g => g.VersionId), ct);
+            labels = groups.Select(g => byId[g.VersionId]).ToList();
         }
 
         var sample = new LogSample(partition.Id, groups, options.Value.Serving.LogSampleRate, options.Value.Serving.MaxLoggedRowsPerPartition);
-        var labels = new List<string>();
-        foreach (var group in groups)
-        {
-            labels.Add(await LabelOfAsync(group.VersionId, ct));
-        }
 
         try
         {
@@ -282,8 +281,7 @@ public sealed class ScoringJobs(
     private async Task<string> LabelOfAsync(Guid versionId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var v = await db.ModelVersions.AsNoTracking().Where(v => v.Id == versionId).Select(v => new { v.Kind, v.Number }).SingleAsync(ct);
-        return $"{v.Kind} v{v.Number}";
+        return (await PredictionQueries.LabelsAsync(db, [versionId], ct))[versionId];
     }
 
     private async Task<ScoringInput> LoadAsync(string tenant, string useCase, int? datasetVersion, CancellationToken ct)
@@ -291,7 +289,7 @@ public sealed class ScoringJobs(
         await using var db = await dbs.CreateDbContextAsync(ct);
         var enrollment = await db.Enrollments.AsNoTracking().Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase)
             .Select(e => new { e.Id, e.Tenant!.Region }).FirstOrDefaultAsync(ct)
-            ?? throw new InvalidOperationException($"Tenant '{tenant}' is not enrolled in use case '{useCase}'.");
+            ?? throw new InvalidOperationException(Enrollment.NotEnrolled(tenant, useCase));
         var versions = db.DatasetVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollment.Id);
         var dataset = datasetVersion is { } number
             ? await versions.FirstOrDefaultAsync(v => v.Number == number, ct)

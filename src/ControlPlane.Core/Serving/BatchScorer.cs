@@ -43,7 +43,7 @@ public sealed class BatchScorer(ModelCache cache)
             if (!byName.TryGetValue(input.Name, out var column))
             {
                 if (required.Contains(input.Name)) missing.Add(input.Name);
-                columns.Add(Empty(input, data.RowCount));
+                columns.Add(RawTableColumn.Missing(input.Name, input.Type, data.RowCount));
             }
             else if (column.Type != input.Type && !(Textual(column.Type) && Textual(input.Type)))
             {
@@ -68,14 +68,6 @@ public sealed class BatchScorer(ModelCache cache)
     }
 
     private static bool Textual(FeatureType type) => type is FeatureType.Category or FeatureType.Text;
-
-    private static RawTableColumn Empty(RawColumn column, int rows) => column.Type switch
-    {
-        FeatureType.Number => RawTableColumn.Numbers(column.Name, new double?[rows]),
-        FeatureType.Boolean => RawTableColumn.Booleans(column.Name, new bool?[rows]),
-        FeatureType.DateTime => RawTableColumn.DateTimes(column.Name, new DateTime?[rows]),
-        _ => RawTableColumn.Strings(column.Name, column.Type, new string?[rows]),
-    };
 
     /// <summary>
     /// Scores each group's rows with its version, in chunks; the predictions are numbered 0, 1, … across groups.

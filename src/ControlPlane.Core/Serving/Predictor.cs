@@ -1,3 +1,4 @@
+using ControlPlane.Core.Tenants;
 using System.Globalization;
 using System.Text.Json;
 using ControlPlane.Core.Common;
@@ -74,7 +75,7 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
         var champion = await champions.FindAsync(tenant, useCase, ct);
         if (champion is null)
         {
-            return Result<PredictResponse>.NotFound($"Tenant '{tenant}' is not enrolled in use case '{useCase}'.");
+            return Result<PredictResponse>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
         }
 
         if (champion.VersionId is not { } versionId)
@@ -221,16 +222,13 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
         var count = rows.GetArrayLength();
         var shape = InputShape.Of(model);
         var columns = model.InputColumns;
+        // Columns of missing values whose arrays are filled in place: what a row leaves out stays missing.
+        var table = new RawTableColumn[columns.Count];
         var values = new Array[columns.Count];
         for (var c = 0; c < values.Length; c++)
         {
-            values[c] = columns[c].Type switch
-            {
-                FeatureType.Number => new double?[count],
-                FeatureType.Boolean => new bool?[count],
-                FeatureType.DateTime => new DateTime?[count],
-                _ => new string?[count],
-            };
+            table[c] = RawTableColumn.Missing(columns[c].Name, columns[c].Type, count);
+            values[c] = table[c].Values;
         }
 
         Span<bool> present = columns.Count <= 256 ? stackalloc bool[columns.Count] : new bool[columns.Count];
@@ -313,20 +311,6 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
         if (reported > 0)
         {
             return null;
-        }
-
-        var table = new RawTableColumn[columns.Count];
-        for (var c = 0; c < table.Length; c++)
-        {
-            var column = columns[c];
-            table[c] = values[c] switch
-            {
-                double?[] numbers => RawTableColumn.Numbers(column.Name, numbers),
-                bool?[] flags => RawTableColumn.Booleans(column.Name, flags),
-                DateTime?[] times => RawTableColumn.DateTimes(column.Name, times),
-                string?[] texts => RawTableColumn.Strings(column.Name, column.Type, texts),
-                _ => throw new InvalidOperationException($"Column '{column.Name}' has no reader."),
-            };
         }
 
         return new RawTable(table);

@@ -5,6 +5,9 @@ namespace ControlPlane.Core.Tenants;
 /// <summary>One tenant × one use case: the unit that later gets rules, schedules, SLAs and a model line.</summary>
 public sealed class Enrollment
 {
+    /// <summary>The answer when a tenant has no enrollment in a use case (API 404s, run refusals, task failures).</summary>
+    public static string NotEnrolled(string? tenant, string? useCase) => $"Tenant '{tenant}' is not enrolled in use case '{useCase}'.";
+
     public Guid Id { get; set; }
     public Guid TenantId { get; set; }
     public Tenant? Tenant { get; set; }

@@ -1,3 +1,4 @@
+using ControlPlane.Core.Tenants;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Executor.Runs;
@@ -16,7 +17,7 @@ public sealed class RetrainStarter(IDbContextFactory<ControlPlaneDbContext> dbs,
         {
             if (!await db.Enrollments.AnyAsync(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase, ct))
             {
-                return Result<RunSummary>.NotFound($"Tenant '{tenant}' is not enrolled in use case '{useCase}'.");
+                return Result<RunSummary>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
             }
         }
 

@@ -1,3 +1,4 @@
+using ControlPlane.Core.Tenants;
 using System.Globalization;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
@@ -31,7 +32,7 @@ public sealed class ScoringStarter(
                 .Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
             if (enrollment is not { } id)
             {
-                return Result<RunSummary>.NotFound($"Tenant '{tenant}' is not enrolled in use case '{useCase}'.");
+                return Result<RunSummary>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
             }
 
             if (!await db.ModelAliases.AnyAsync(a => a.EnrollmentId == id && a.Name == AliasNames.Champion, ct))
@@ -78,7 +79,7 @@ public sealed class ScoringStarter(
                 .Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
             if (enrollment is not { } id)
             {
-                return Result<RunSummary>.NotFound($"Tenant '{tenant}' is not enrolled in use case '{useCase}'.");
+                return Result<RunSummary>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
             }
 
             if (start.Version is { } number

@@ -1,3 +1,4 @@
+using ControlPlane.Core.Tenants;
 using System.Text.Json;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
@@ -42,7 +43,7 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
             var enrolled = await db.Enrollments.AnyAsync(e => e.Tenant!.Slug == request.Tenant && e.UseCase!.Key == request.UseCase, ct);
             if (!enrolled)
             {
-                errors.Add(nameof(request.Tenant), $"Tenant '{request.Tenant}' is not enrolled in use case '{request.UseCase}'.");
+                errors.Add(nameof(request.Tenant), Enrollment.NotEnrolled(request.Tenant, request.UseCase));
             }
         }
 

@@ -1,3 +1,4 @@
+using ControlPlane.Core.Tenants;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Pipelines;
@@ -62,7 +63,7 @@ public sealed class ScheduleService(
         await using var db = await dbs.CreateDbContextAsync(ct);
         if (!await db.Enrollments.AnyAsync(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase, ct))
         {
-            return Result<ScheduleSummary>.NotFound($"Tenant '{tenant}' is not enrolled in use case '{useCase}'.");
+            return Result<ScheduleSummary>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
         }
 
         if (errors.Any)

@@ -49,6 +49,15 @@ public sealed class RawTableColumn
 
     public static RawTableColumn DateTimes(string name, DateTime?[] values) => new(name, FeatureType.DateTime, values);
 
+    /// <summary>A column of <paramref name="rows"/> missing values of the type; its array may be filled in place.</summary>
+    public static RawTableColumn Missing(string name, FeatureType type, int rows) => type switch
+    {
+        FeatureType.Number => Numbers(name, new double?[rows]),
+        FeatureType.Boolean => Booleans(name, new bool?[rows]),
+        FeatureType.DateTime => DateTimes(name, new DateTime?[rows]),
+        _ => Strings(name, type, new string?[rows]),
+    };
+
     public static RawTableColumn Strings(string name, FeatureType type, string?[] values) => type is FeatureType.Category or FeatureType.Text
         ? new(name, type, values)
         : throw new ArgumentException($"Column '{name}' of type {type} cannot hold strings.", nameof(type));

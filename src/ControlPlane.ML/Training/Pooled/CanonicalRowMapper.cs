@@ -53,7 +53,7 @@ public sealed class CanonicalRowMapper
         }
 
         var columns = _canonical.Select((column, c) => _sources[c] is null
-            ? CanonicalTable.Empty(column.Name, column.Type, count)
+            ? RawTableColumn.Missing(column.Name, column.Type, count)
             : CanonicalTable.Column(column.Name, column.Type, numbers[c], texts[c])).ToArray();
         return new CanonicalRows(new RawTable(columns), keys);
     }

@@ -31,7 +31,7 @@ public static class CanonicalTable
         {
             var compiled = rules.Features.FirstOrDefault(f => f.Name == feature.Name);
             columns.Add(compiled is null
-                ? Empty(feature.Name, feature.Type, data.RowCount)
+                ? RawTableColumn.Missing(feature.Name, feature.Type, data.RowCount)
                 : Read(view, schema[compiled.ValueColumn], feature.Name, feature.Type));
         }
 
@@ -91,15 +91,6 @@ public static class CanonicalTable
     private static double?[] Numbers(double[]? numbers, string?[]? texts) => numbers is not null
         ? numbers.Select(v => double.IsNaN(v) ? null : (double?)v).ToArray()
         : texts!.Select(t => double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : (double?)null).ToArray();
-
-    /// <summary>A column of missing values: a canonical feature the tenant's rules do not compute.</summary>
-    internal static RawTableColumn Empty(string name, FeatureType type, int rows) => type switch
-    {
-        FeatureType.Number => RawTableColumn.Numbers(name, new double?[rows]),
-        FeatureType.Boolean => RawTableColumn.Booleans(name, new bool?[rows]),
-        FeatureType.DateTime => RawTableColumn.DateTimes(name, new DateTime?[rows]),
-        _ => RawTableColumn.Strings(name, type, new string?[rows]),
-    };
 
     private static RawTableColumn WithoutUnknown(RawTableColumn label, bool[] known) => label.Values switch
     {
