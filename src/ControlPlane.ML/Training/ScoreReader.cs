@@ -112,7 +112,7 @@ internal sealed class ScoreReader
     }
 
     /// <summary>The key as a string: the string it is a whole view of (a raw text column's own value) when it is one, with no copy.</summary>
-    private static string? Text(ReadOnlyMemory<char> text) =>
+    internal static string? Text(ReadOnlyMemory<char> text) =>
         text.IsEmpty ? null
         : MemoryMarshal.TryGetString(text, out var whole, out var start, out var length) && start == 0 && length == whole.Length ? whole
         : text.ToString();

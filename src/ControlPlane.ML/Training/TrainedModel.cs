@@ -101,15 +101,37 @@ public sealed class TrainedModel
     {
         var output = Chain.GetOutputSchema(_inputSchema);
         var reader = ScoreReader.For(output, Report);
+        var tree = TreeStage();
+        if (tree is { } t && Flat(t) is { } flat)
+        {
+            var key = output.GetColumnOrNull(RuleCompiler.EntityKeyColumn)?.Name;
+            var rules = new RawRowMapper(t.Rules, _inputSchema, key is null ? [t.Features] : [t.Features, key]);
+            return new ModelRowScorer(rules, new FlatTreeReader(flat, t.Features, key));
+        }
+
         var columns = reader.Columns.Select(c => c.Name);
-        var mapper = TreeStage() is { } tree
-            ? new RawRowMapper(tree.Rules, tree.Model, tree.Features, _inputSchema, columns)
+        var mapper = tree is { } stage
+            ? new RawRowMapper(stage.Rules, stage.Model, stage.Features, _inputSchema, columns)
             : new RawRowMapper(Chain, _inputSchema, columns);
         return new ModelRowScorer(mapper, reader);
     }
 
+    /// <summary>Whether rows are scored one at a time by <see cref="FlatTrees"/> (a FastTree binary or regression model) rather than by ML.NET's row mapper.</summary>
+    public bool ScoresRowsFlat => TreeStage() is { } t && Flat(t) is not null;
+
+    /// <summary>The flat copy of the trees, made once per model and shared by its row scorers; null when ML.NET scores.</summary>
+    private FlatTrees? Flat((ITransformer Rules, ITransformer Model, string Features, object Parameters) stage) =>
+        LazyInitializer.EnsureInitialized(ref _flat, ref _flatMade, ref _flatGate, () =>
+            stage.Rules.GetOutputSchema(_inputSchema).GetColumnOrNull(stage.Features)?.Type is VectorDataViewType { Size: > 0 } vector
+                ? FlatTrees.TryCreate(stage.Parameters, vector.Size)
+                : null);
+
+    private FlatTrees? _flat;
+    private bool _flatMade;
+    private object? _flatGate;
+
     /// <summary>The rules and the trainer's model when the model is a tree ensemble (calibrated or not); null otherwise.</summary>
-    private (ITransformer Rules, ITransformer Model, string Features)? TreeStage()
+    private (ITransformer Rules, ITransformer Model, string Features, object Parameters)? TreeStage()
     {
         if (Chain is not TransformerChain<ITransformer> chain || chain.Count() != 2
             || chain.Last() is not ISingleFeaturePredictionTransformer<object> predictor)
@@ -129,7 +151,7 @@ public sealed class TrainedModel
         var sub = calibrated?.GetProperty("SubModel", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly)
             ?.GetValue(model);
         return model is Microsoft.ML.Trainers.FastTree.TreeEnsembleModelParameters || sub is Microsoft.ML.Trainers.FastTree.TreeEnsembleModelParameters
-            ? (chain.First(), chain.Last(), predictor.FeatureColumnName)
+            ? (chain.First(), chain.Last(), predictor.FeatureColumnName, model)
             : null;
     }
 
@@ -271,7 +293,8 @@ public sealed record FeatureValue(string Feature, FeatureType Type, string Colum
 public sealed class ModelRowScorer
 {
     private readonly RawRowMapper _mapper;
-    private readonly ScoreReader _reader;
+    private readonly ScoreReader? _reader;
+    private readonly FlatTreeReader? _trees;
     private Func<ModelScore>? _read;
 
     internal ModelRowScorer(RawRowMapper mapper, ScoreReader reader)
@@ -280,10 +303,22 @@ public sealed class ModelRowScorer
         _reader = reader;
     }
 
+    /// <param name="rules">Maps raw rows to the rules' output (the feature vector and the entity key), which <paramref name="trees"/> scores.</param>
+    internal ModelRowScorer(RawRowMapper rules, FlatTreeReader trees)
+    {
+        _mapper = rules;
+        _trees = trees;
+    }
+
     public ModelScore Score(RawTable table, int row)
     {
         var output = _mapper.Map(table, row);
-        _read ??= _reader.Bind(output);
+        if (_trees is not null)
+        {
+            return _trees.Score(output);
+        }
+
+        _read ??= _reader!.Bind(output);
         return _read();
     }
 }
