@@ -85,7 +85,14 @@ public sealed partial class ModelRegistry(
             version.PooledHeadlineValue = serving.PooledHeadlineValue;
         }
 
-        return await StoreAsync(version, artifact, enrollment.Tenant.Slug, ct);
+        var stored = await StoreAsync(version, artifact, enrollment.Tenant.Slug, ct);
+        if (stored.IsOk && registration.Serving is not null)
+        {
+            // A pooled champion's rows are mapped by the newest own version that chose it: serving re-reads the mapping.
+            moves.Raise(enrollment.Id);
+        }
+
+        return stored;
     }
 
     /// <summary>Where an enrollment's own model files live in its tenant's region store.</summary>

@@ -6,6 +6,7 @@ using ControlPlane.Core.DemoData;
 using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Predictions;
 using ControlPlane.Core.Registry;
+using ControlPlane.Core.Serving;
 using ControlPlane.IntegrationTests.Infrastructure;
 using ControlPlane.IntegrationTests.Registry;
 using ControlPlane.ML.Rules;
@@ -19,7 +20,8 @@ namespace ControlPlane.IntegrationTests.Serving;
 /// <summary>
 /// The champion moves twice while eight clients send predictions without pause: not one request fails, every answer
 /// comes from a version that was champion during the request, and after each move the new version answers. Every
-/// answer is in the prediction log (sampled at 1 here).
+/// answer is in the prediction log (sampled at 1 here). A move the node was never told of (another node's, its
+/// notification lost) is seen by the directory's next sweep.
 /// </summary>
 public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture) : IClassFixture<HotSwapFixture<TProvider>>
     where TProvider : IProviderKind
@@ -29,28 +31,7 @@ public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture)
     [Fact]
     public async Task Moving_the_champion_under_concurrent_load_fails_no_request_and_the_new_version_takes_over()
     {
-        using var admin = App.CreateAdminClient();
-        var slug = TestSlugs.New("swap");
-        var created = await (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Swap {slug}", slug, region = "us", useCases = new[] { UseCase } })).ReadNodeAsync();
-        var key = created["apiKey"]!.GetValue<string>();
-        var dataset = DemoFile(slug, rows: 500);
-        (await UploadAsync(admin, slug, Csv(dataset), "accounts.csv")).EnsureSuccessStatusCode();
-        var table = await DemoRawTable.ReadAsync(dataset);
-        var useCase = Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == UseCase);
-        var effective = RuleInheritance.Effective(FeatureRuleService.Defaults(useCase), DemoRuleSet.For(dataset, table.Schema));
-        var model = ModelTrainer.Train(table, effective, useCase.TaskType, new TrainingSettings
-        {
-            Trainers = [TrainerNames.LogisticRegression], DefaultHyperparametersOnly = true, Folds = 2, ExplainedRows = 2,
-        });
-        using var artifact = new MemoryStream();
-        model.Save(artifact);
-        async Task<int> RegisterAsync()
-        {
-            var result = await ModelVersions.RegisterAsync(App, slug, model.Report.Test.HeadlineValue, artifact.ToArray(), report: model.Report);
-            Assert.True(result.IsOk, result.Message);
-            return result.Value!.Number;
-        }
-
+        var (slug, key, table, model, RegisterAsync) = await EnrollAsync("swap");
         var v1 = await RegisterAsync();
         Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v1, AliasNames.Champion, "test", "first"))).IsOk);
         var v2 = await RegisterAsync();
@@ -102,6 +83,69 @@ public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture)
         Assert.Equal(all.GroupBy(a => a.Version).ToDictionary(g => g.Key, g => g.Count()), logged.GroupBy(e => versionIds[e.ModelVersionId]).ToDictionary(g => g.Key, g => g.Count()));
         var inputs = JsonNode.Parse(logged[0].Inputs)!.AsObject();
         Assert.All(model.RequiredColumns, c => Assert.True(inputs.ContainsKey(c), $"the logged inputs lack {c}"));
+    }
+
+    [Fact]
+    public async Task A_champion_moved_without_telling_this_node_is_seen_by_the_next_sweep()
+    {
+        var (slug, key, table, _, RegisterAsync) = await EnrollAsync("sweep");
+        var v1 = await RegisterAsync();
+        var v2 = await RegisterAsync();
+        Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v1, AliasNames.Champion, "test", "first"))).IsOk);
+        using var client = App.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var body = new JsonObject { ["rows"] = PredictRows.Rows(table, 0, 1) }.ToJsonString();
+        async Task<int> AnsweringAsync()
+        {
+            var response = await client.PostAsync($"/api/v1/predict/{slug}/{UseCase}", new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await response.ReadNodeAsync())["model"]!["number"]!.GetValue<int>();
+        }
+
+        Assert.Equal(v1, await AnsweringAsync());
+
+        // Another node's move whose notification never arrived: the alias changes in the database only.
+        await App.WithDbAsync(async db =>
+        {
+            var alias = await db.ModelAliases.SingleAsync(a => a.Enrollment!.Tenant!.Slug == slug && a.Name == AliasNames.Champion);
+            alias.ModelVersionId = await db.ModelVersions.Where(v => v.EnrollmentId == alias.EnrollmentId && v.Number == v2).Select(v => v.Id).SingleAsync();
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        var moved = DateTime.UtcNow;
+
+        await Eventually.Until(AnsweringAsync, version => version == v2, "the champion moved behind the node's back",
+            timeout: ChampionDirectory.SweepInterval * 3);
+        // Seen by a sweep (every 5 s), not by the whole re-read of each enrollment (every 60 s).
+        Assert.True(DateTime.UtcNow - moved < ChampionDirectory.RefreshInterval / 2, $"took {DateTime.UtcNow - moved}");
+    }
+
+    private async Task<(string Slug, string Key, RawTable Table, TrainedModel Model, Func<Task<int>> RegisterAsync)> EnrollAsync(string prefix)
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = TestSlugs.New(prefix);
+        var created = await (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Swap {slug}", slug, region = "us", useCases = new[] { UseCase } })).ReadNodeAsync();
+        var key = created["apiKey"]!.GetValue<string>();
+        var dataset = DemoFile(slug, rows: 500);
+        (await UploadAsync(admin, slug, Csv(dataset), "accounts.csv")).EnsureSuccessStatusCode();
+        var table = await DemoRawTable.ReadAsync(dataset);
+        var useCase = Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == UseCase);
+        var effective = RuleInheritance.Effective(FeatureRuleService.Defaults(useCase), DemoRuleSet.For(dataset, table.Schema));
+        var model = ModelTrainer.Train(table, effective, useCase.TaskType, new TrainingSettings
+        {
+            Trainers = [TrainerNames.LogisticRegression], DefaultHyperparametersOnly = true, Folds = 2, ExplainedRows = 2,
+        });
+        using var artifact = new MemoryStream();
+        model.Save(artifact);
+        var bytes = artifact.ToArray();
+        async Task<int> RegisterAsync()
+        {
+            var result = await ModelVersions.RegisterAsync(App, slug, model.Report.Test.HeadlineValue, bytes, report: model.Report);
+            Assert.True(result.IsOk, result.Message);
+            return result.Value!.Number;
+        }
+
+        return (slug, key, table, model, RegisterAsync);
     }
 }
 
