@@ -128,6 +128,10 @@ public sealed class ModelCache
         return entry.Rent();
     }
 
+    /// <summary>A row scorer of the version when it is loaded; null (nothing counted) when it is not. The predict route's hit path: no task.</summary>
+    public ModelLease? TryRent(Guid versionId) =>
+        TryHit(new CacheKey(versionId, null)) is ModelEntry entry ? entry.Rent() : null;
+
     /// <summary>
     /// A scorer of pooled version <paramref name="pooledVersionId"/> for rows in a tenant's own column names, mapped by
     /// the fitted rules of its own version <paramref name="mappingVersionId"/>; each part is loaded first when not held.
@@ -154,15 +158,19 @@ public sealed class ModelCache
     /// <summary>The entry under <paramref name="key"/>; on a miss the first request loads it and the others await that load.</summary>
     private async Task<Entry> AcquireAsync(CacheKey key, Func<Task<Entry>> load, CancellationToken ct)
     {
+        if (TryHit(key) is { } hit)
+        {
+            return hit;
+        }
+
         Slot slot;
         bool loader;
         lock (_gate)
         {
             if (_slots.TryGetValue(key, out var existing) && existing.Entry is { } loaded)
             {
-                _hits++;
-                _recency.Remove(existing.Node!);
-                _recency.AddFirst(existing.Node!);
+                _hits++; // loaded since the look above
+                Touch(existing);
                 return loaded;
             }
 
@@ -181,6 +189,31 @@ public sealed class ModelCache
         }
 
         return await slot.Loaded.Task.WaitAsync(ct);
+    }
+
+    /// <summary>The loaded entry under <paramref name="key"/>, made the most recently used; null when it is not loaded.</summary>
+    private Entry? TryHit(CacheKey key)
+    {
+        lock (_gate)
+        {
+            if (!_slots.TryGetValue(key, out var slot) || slot.Entry is not { } loaded)
+            {
+                return null;
+            }
+
+            _hits++;
+            Touch(slot);
+            return loaded;
+        }
+    }
+
+    private void Touch(Slot slot)
+    {
+        if (_recency.First != slot.Node)
+        {
+            _recency.Remove(slot.Node!);
+            _recency.AddFirst(slot.Node!);
+        }
     }
 
     /// <summary>
@@ -282,6 +315,9 @@ public sealed class ModelCache
     internal abstract class Entry(long bytes)
     {
         public long Bytes { get; } = bytes;
+
+        /// <summary>See <see cref="IServingLease.ReaderState"/>.</summary>
+        public object? ReaderState { get; set; }
     }
 
     internal sealed class ModelEntry(Guid versionId, TrainedModel model, long bytes, int idleScorers) : Entry(bytes)

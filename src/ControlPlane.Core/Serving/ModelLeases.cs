@@ -26,6 +26,12 @@ public interface IServingLease : IDisposable
 
     /// <summary>Each row's feature contributions; null when the model gives none (see <see cref="TrainedModel.Explain"/>).</summary>
     IReadOnlyList<RowExplanation>? Explain(RawTable rows);
+
+    /// <summary>
+    /// Whatever the caller worked out once from <see cref="InputColumns"/> to read rows faster (the predict route keeps
+    /// its column lookup here); held by the cached entry, so it lives and leaves with the model.
+    /// </summary>
+    object? ReaderState { get; set; }
 }
 
 /// <summary>One model version's scorer, rented for one request; dispose to give the scorer back.</summary>
@@ -49,10 +55,24 @@ public sealed class ModelLease : IServingLease
     IReadOnlyCollection<string> IServingLease.IdentifierColumns => Model.IdentifierColumns;
     ModelReport IServingLease.Report => Model.Report;
 
-    IReadOnlyList<ModelScore> IServingLease.Score(RawTable rows) =>
-        Enumerable.Range(0, rows.RowCount).Select(r => Scorer.Score(rows, r)).ToArray();
+    IReadOnlyList<ModelScore> IServingLease.Score(RawTable rows)
+    {
+        var scores = new ModelScore[rows.RowCount];
+        for (var r = 0; r < scores.Length; r++)
+        {
+            scores[r] = Scorer.Score(rows, r);
+        }
+
+        return scores;
+    }
 
     IReadOnlyList<RowExplanation>? IServingLease.Explain(RawTable rows) => Model.Explain(rows);
+
+    object? IServingLease.ReaderState
+    {
+        get => _entry.ReaderState;
+        set => _entry.ReaderState = value;
+    }
 
     public void Dispose()
     {
@@ -126,6 +146,13 @@ public sealed class PooledLease : IServingLease
     }
 
     public IReadOnlyList<RowExplanation>? Explain(RawTable rows) => Model.Explain(Map(rows).Table);
+
+    /// <summary>Kept with the tenant's mapping, whose columns rows are read into.</summary>
+    public object? ReaderState
+    {
+        get => _mapping.ReaderState;
+        set => _mapping.ReaderState = value;
+    }
 
     public void Dispose()
     {

@@ -147,20 +147,28 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
     }
 
     /// <summary>The champion's scorer; null when a pooled champion's mapping version cannot map rows (an older artifact).</summary>
-    private async Task<IServingLease?> RentAsync(ChampionRef champion, Guid versionId, CancellationToken ct)
+    private ValueTask<IServingLease?> RentAsync(ChampionRef champion, Guid versionId, CancellationToken ct)
     {
-        if (champion.Kind != ModelVersionKinds.Pooled)
-        {
-            return await cache.RentAsync(versionId, ct);
-        }
+        // The hit path (the model is loaded) answers without a task.
+        return champion.Kind != ModelVersionKinds.Pooled && cache.TryRent(versionId) is { } lease
+            ? ValueTask.FromResult<IServingLease?>(lease)
+            : LoadAsync();
 
-        try
+        async ValueTask<IServingLease?> LoadAsync()
         {
-            return await cache.RentPooledAsync(versionId, champion.Mapping!.Id, ct);
-        }
-        catch (MappingUnavailableException)
-        {
-            return null;
+            if (champion.Kind != ModelVersionKinds.Pooled)
+            {
+                return await cache.RentAsync(versionId, ct);
+            }
+
+            try
+            {
+                return await cache.RentPooledAsync(versionId, champion.Mapping!.Id, ct);
+            }
+            catch (MappingUnavailableException)
+            {
+                return null;
+            }
         }
     }
 
@@ -319,7 +327,6 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
     /// <summary>What reading rows for one model needs, worked out once per model (input columns as UTF-8, identifiers, required indexes).</summary>
     private sealed class InputShape
     {
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<RawColumn>, InputShape> Shapes = new();
         private readonly byte[][] _names;
 
         private InputShape(IServingLease model)
@@ -336,7 +343,8 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
         public bool[] Identifier { get; }
         public int[] Required { get; }
 
-        public static InputShape Of(IServingLease model) => Shapes.GetValue(model.InputColumns, _ => new InputShape(model));
+        /// <summary>The model's shape, worked out on its first request and kept with it (two racing first requests both work it out: harmless).</summary>
+        public static InputShape Of(IServingLease model) => model.ReaderState as InputShape ?? (InputShape)(model.ReaderState = new InputShape(model));
 
         /// <summary>The input column named as <paramref name="property"/>, trying <paramref name="next"/> first; -1 when none.</summary>
         public int Find(JsonProperty property, int next)

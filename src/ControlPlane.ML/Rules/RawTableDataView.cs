@@ -48,8 +48,24 @@ public sealed class RawTableDataView : IDataView
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(schema);
-        return table.Columns.Count == schema.Count && table.Columns.Select((c, i) => c.Name == schema[i].Name
-            && (TypeOf(c.Type).Equals(schema[i].Type) || c.Type == FeatureType.Number && schema[i].Type is TextDataViewType)).All(x => x);
+        var columns = table.Columns;
+        if (columns.Count != schema.Count)
+        {
+            return false;
+        }
+
+        // A loop, not LINQ: real-time scoring checks every row it maps.
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var (column, expected) = (columns[i], schema[i]);
+            if (column.Name != expected.Name
+                || !(TypeOf(column.Type).Equals(expected.Type) || column.Type == FeatureType.Number && expected.Type is TextDataViewType))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The ML.NET type a raw column of this feature type is read as.</summary>

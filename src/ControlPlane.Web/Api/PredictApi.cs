@@ -17,7 +17,6 @@ namespace ControlPlane.Web.Api;
 public static class PredictApi
 {
     public const string KeyHeader = "X-Api-Key";
-    public const string TenantItem = "ControlPlane.TenantKey.Tenant";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -30,37 +29,56 @@ public static class PredictApi
         app.MapPost("/api/v1/predict/{tenant}/{useCase}", Predict)
             .WithName("Predict").WithTags("Predict")
             .WithSummary("Scores rows with the enrollment's champion model; ?explain=true adds each row's top (?top=, default 5) feature contributions. Authenticated by the tenant's API key in X-Api-Key.")
-            .AllowAnonymous() // authorized by the tenant key, below, instead of a user or admin token
-            .AddEndpointFilter(RequireTenantKey)
+            .AllowAnonymous() // authorized by the tenant key (KeyRefusalAsync) instead of a user or admin token
+            .Produces<PredictResponse>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .DisableAntiforgery()
             .WithMetadata(new BodySizeLimit(limit));
         app.MapPost("/api/v1/feedback/{tenant}/{useCase}", Feedback)
             .WithName("Feedback").WithTags("Predict")
             .WithSummary("Records actual outcomes (late labels) by entity key: {\"outcomes\": [{\"entityKey\": ..., \"label\": ..., \"occurredAt\": ...}]}; all or none. Authenticated by the tenant's API key in X-Api-Key.")
             .AllowAnonymous()
-            .AddEndpointFilter(RequireTenantKey)
             .DisableAntiforgery()
             .WithMetadata(new BodySizeLimit(limit));
         return app;
     }
 
-    public static Task<IResult> Predict(
-        string tenant, string useCase, HttpRequest request, Predictor predictor, CancellationToken ct, bool explain = false, int top = 5) =>
-        WithJsonBodyAsync(request, ct, async body =>
+    public static async Task<IResult> Predict(
+        string tenant, string useCase, HttpContext http, Predictor predictor, CancellationToken ct, bool explain = false, int top = 5)
+    {
+        // The key check is the handler's first step rather than an endpoint filter: the same answers, without the
+        // filter pipeline's boxing on the hottest route.
+        if (await KeyRefusalAsync(http, tenant) is { } refused)
+        {
+            return refused;
+        }
+
+        return await WithJsonBodyAsync(http.Request, ct, async body =>
         {
             var result = await predictor.PredictAsync(tenant, useCase, body, explain, top, ct);
             // Serialized whole, then written with its length: one write, no chunked encoding.
             return result.IsOk
-                ? TypedResults.Bytes(JsonSerializer.SerializeToUtf8Bytes(result.Value!, PredictJson.Default.PredictResponse), "application/json; charset=utf-8")
+                ? new Utf8JsonResult(JsonSerializer.SerializeToUtf8Bytes(result.Value!, PredictJson.Default.PredictResponse))
                 : ApiResults.Problem(result);
         });
+    }
 
-    public static Task<IResult> Feedback(string tenant, string useCase, HttpRequest request, FeedbackService feedback, CancellationToken ct) =>
-        WithJsonBodyAsync(request, ct, async body =>
+    public static async Task<IResult> Feedback(string tenant, string useCase, HttpContext http, FeedbackService feedback, CancellationToken ct)
+    {
+        if (await KeyRefusalAsync(http, tenant) is { } refused)
+        {
+            return refused;
+        }
+
+        return await WithJsonBodyAsync(http.Request, ct, async body =>
         {
             var result = await feedback.RecordAsync(tenant, useCase, body, ct);
             return result.IsOk ? TypedResults.Json(result.Value, Json) : ApiResults.Problem(result);
         });
+    }
 
     /// <summary>Hands the parsed body to <paramref name="answer"/>; a body over the size limit is 413 and one that is not JSON 400.</summary>
     private static async Task<IResult> WithJsonBodyAsync(HttpRequest request, CancellationToken ct, Func<JsonElement, Task<IResult>> answer)
@@ -113,24 +131,22 @@ public static class PredictApi
     }
 
     /// <summary>
-    /// 401 without a valid key, 403 when the key is another tenant's, 429 when the key's tenant is over its rate; the
-    /// key's tenant goes into the request's items.
+    /// Null when the request's key is <paramref name="tenant"/>'s and its tenant is within its rate; otherwise the
+    /// answer: 401 without a valid key, 403 when the key is another tenant's, 429 (with Retry-After) over the rate.
     /// </summary>
-    private static async ValueTask<object?> RequireTenantKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<IResult?> KeyRefusalAsync(HttpContext http, string tenant)
     {
-        var http = context.HttpContext;
-        var keys = http.RequestServices.GetRequiredService<TenantKeyCache>();
-        var owner = await keys.TenantOfAsync(http.Request.Headers[KeyHeader].ToString(), http.RequestAborted);
+        var key = http.Request.Headers[KeyHeader].ToString();
+        var owner = await http.RequestServices.GetRequiredService<TenantKeyCache>().TenantOfAsync(key, http.RequestAborted);
         if (owner is null)
         {
             http.Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
-                detail: string.IsNullOrWhiteSpace(http.Request.Headers[KeyHeader])
+                detail: string.IsNullOrWhiteSpace(key)
                     ? "This route needs the tenant's API key in the X-Api-Key header."
                     : "The API key in X-Api-Key is unknown or revoked.");
         }
 
-        var tenant = (string?)http.GetRouteValue("tenant");
         if (!string.Equals(owner, tenant, StringComparison.Ordinal))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
@@ -145,8 +161,27 @@ public static class PredictApi
                 detail: $"Tenant '{owner}' is over its request rate on this route; retry after {seconds} s.");
         }
 
-        http.Items[TenantItem] = owner;
-        return await next(context);
+        return null;
+    }
+
+    /// <summary>
+    /// A JSON body already serialized: written with its length in one write. (TypedResults.Bytes would do the same
+    /// through the file-result machinery — range and precondition checks a JSON answer never needs.)
+    /// </summary>
+    private sealed class Utf8JsonResult(byte[] body) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
+    {
+        public int? StatusCode => StatusCodes.Status200OK;
+
+        public string ContentType => "application/json; charset=utf-8";
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = ContentType;
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body, 0, body.Length);
+        }
     }
 
     private sealed class BodySizeLimit(long maxBytes) : IRequestSizeLimitMetadata
