@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ControlPlane.Core.Options;
 using ControlPlane.ML.Training;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Core.Serving;
@@ -42,6 +43,7 @@ public sealed class ModelCache
     public const string MeterName = "ControlPlane.Serving";
 
     private readonly IModelSource _source;
+    private readonly ILogger<ModelCache>? _logger;
     private readonly long _budget;
     private readonly long _fixedBytes;
     private readonly double _bytesPerArtifactByte;
@@ -57,9 +59,10 @@ public sealed class ModelCache
     private long _loads;
     private readonly Histogram<double> _loadSeconds;
 
-    public ModelCache(IModelSource source, IOptions<ControlPlaneOptions> options, IMeterFactory? meters = null)
+    public ModelCache(IModelSource source, IOptions<ControlPlaneOptions> options, IMeterFactory? meters = null, ILogger<ModelCache>? logger = null)
     {
         _source = source;
+        _logger = logger;
         var serving = options.Value.Serving;
         _budget = serving.CacheMemoryMegabytes * 1024L * 1024L;
         _fixedBytes = serving.FixedKilobytesPerModel * 1024L;
@@ -245,6 +248,8 @@ public sealed class ModelCache
     private async Task<Entry> LoadModelAsync(Guid versionId)
     {
         var (model, artifactBytes) = await _source.LoadAsync(versionId, CancellationToken.None);
+        model.FlatRulesMismatch += why => _logger?.LogWarning(
+            "Model version {VersionId}: the flat rules program differed from ML.NET ({Why}); its rows are mapped by ML.NET from now on", versionId, why);
         return new ModelEntry(versionId, model, Estimate(artifactBytes), _idleScorers);
     }
 

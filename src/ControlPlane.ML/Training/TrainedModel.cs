@@ -100,8 +100,12 @@ public sealed class TrainedModel
     public ModelRowScorer CreateRowScorer()
     {
         var output = Chain.GetOutputSchema(_inputSchema);
-        var reader = ScoreReader.For(output, Report);
         var tree = TreeStage();
+        if (!_flatRulesRejected && FlatProgram() is { } program)
+        {
+            return new ModelRowScorer(program.NewScorer());
+        }
+
         if (tree is { } t && Flat(t) is { } flat)
         {
             var key = output.GetColumnOrNull(RuleCompiler.EntityKeyColumn)?.Name;
@@ -109,6 +113,7 @@ public sealed class TrainedModel
             return new ModelRowScorer(rules, new FlatTreeReader(flat, t.Features, key));
         }
 
+        var reader = ScoreReader.For(output, Report);
         var columns = reader.Columns.Select(c => c.Name);
         var mapper = tree is { } stage
             ? new RawRowMapper(stage.Rules, stage.Model, stage.Features, _inputSchema, columns)
@@ -116,8 +121,16 @@ public sealed class TrainedModel
         return new ModelRowScorer(mapper, reader);
     }
 
-    /// <summary>Whether rows are scored one at a time by <see cref="FlatTrees"/> (a FastTree binary or regression model) rather than by ML.NET's row mapper.</summary>
+    /// <summary>Whether rows are scored one at a time by <see cref="FlatTrees"/> (a FastTree binary or regression model) rather than by ML.NET's trees.</summary>
     public bool ScoresRowsFlat => TreeStage() is { } t && Flat(t) is not null;
+
+    /// <summary>
+    /// How one row at a time is scored: "flat rules" when the fitted rules run as a <see cref="FlatRules"/> program
+    /// (then the trees flat too, or ML.NET's predictor on the features), "ML.NET" otherwise.
+    /// </summary>
+    public string RowScoring => _flatRulesRejected ? "ML.NET (the flat rules differed from ML.NET's)"
+        : FlatProgram() is not null ? "flat rules"
+        : FlatScoring.TryCreate(this, out var why) is null ? $"ML.NET ({why})" : "flat rules";
 
     /// <summary>The flat copy of the trees, made once per model and shared by its row scorers; null when ML.NET scores.</summary>
     private FlatTrees? Flat((ITransformer Rules, ITransformer Model, string Features, object Parameters) stage) =>
@@ -130,8 +143,35 @@ public sealed class TrainedModel
     private bool _flatMade;
     private object? _flatGate;
 
+    /// <summary>The rules as a flat program with the predictor behind them, made once per model; null when ML.NET maps the rows.</summary>
+    private FlatScoring? FlatProgram() =>
+        LazyInitializer.EnsureInitialized(ref _flatScoring, ref _flatScoringMade, ref _flatScoringGate, () => FlatScoring.TryCreate(this));
+
+    private FlatScoring? _flatScoring;
+    private bool _flatScoringMade;
+    private object? _flatScoringGate;
+    private volatile bool _flatRulesRejected;
+
+    /// <summary>
+    /// The first rows a model scores through <see cref="FlatRules"/> are also featurized by ML.NET and compared bit for
+    /// bit: a difference (a transform the flat program gets wrong) turns the flat rules off for this model for good, and
+    /// every scorer made afterwards maps rows with ML.NET. Raised with what differed, so the host can log it.
+    /// </summary>
+    public event Action<string>? FlatRulesMismatch;
+
+    internal void RejectFlatRules(string why)
+    {
+        _flatRulesRejected = true;
+        FlatRulesMismatch?.Invoke(why);
+    }
+
+    internal bool FlatRulesRejected => _flatRulesRejected;
+
+    /// <summary>The flat trees of a FastTree model (shared by its scorers); null for any other model.</summary>
+    internal FlatTrees? FlatTreesOrNull() => TreeStage() is { } t ? Flat(t) : null;
+
     /// <summary>The rules and the trainer's model when the model is a tree ensemble (calibrated or not); null otherwise.</summary>
-    private (ITransformer Rules, ITransformer Model, string Features, object Parameters)? TreeStage()
+    internal (ITransformer Rules, ITransformer Model, string Features, object Parameters)? TreeStage()
     {
         if (Chain is not TransformerChain<ITransformer> chain || chain.Count() != 2
             || chain.Last() is not ISingleFeaturePredictionTransformer<object> predictor)
@@ -310,8 +350,21 @@ public sealed class ModelRowScorer
         _trees = trees;
     }
 
+    internal ModelRowScorer(FlatScoring.Scorer flat)
+    {
+        _mapper = null!;
+        _flat = flat;
+    }
+
+    private readonly FlatScoring.Scorer? _flat;
+
     public ModelScore Score(RawTable table, int row)
     {
+        if (_flat is not null)
+        {
+            return _flat.Score(table, row);
+        }
+
         var output = _mapper.Map(table, row);
         if (_trees is not null)
         {

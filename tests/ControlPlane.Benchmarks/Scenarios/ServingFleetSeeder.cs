@@ -35,7 +35,8 @@ public static class ServingFleetSeeder
         for (var k = 0; k < templates; k++)
         {
             made.Add(await TrainAsync(k, rows, ct));
-            Console.WriteLine($"  template {k}: {made[^1].Trainer}, artifact {made[^1].Artifact.Length / 1024.0:0} KiB, AUC {made[^1].Report.Test.HeadlineValue:0.000}");
+            var scoring = TrainedModel.Load(new MemoryStream(made[^1].Artifact)).RowScoring;
+            Console.WriteLine($"  template {k}: {made[^1].Trainer}, artifact {made[^1].Artifact.Length / 1024.0:0} KiB, AUC {made[^1].Report.Test.HeadlineValue:0.000}, rows scored by {scoring}");
         }
 
         var seeded = new List<ServedTenant>();
