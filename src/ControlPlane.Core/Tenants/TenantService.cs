@@ -154,7 +154,11 @@ public sealed class TenantService(
     }
 
     /// <summary>Finds the tenant an API key belongs to; null for unknown, malformed or revoked keys.</summary>
-    public async Task<Tenant?> AuthenticateKeyAsync(string? secret, CancellationToken ct = default)
+    public async Task<Tenant?> AuthenticateKeyAsync(string? secret, CancellationToken ct = default) =>
+        (await AuthenticateKeyWithIdAsync(secret, ct))?.Tenant;
+
+    /// <summary>The active key's tenant and the key's id (for caches that must learn when it is revoked); null when the key is not an active one.</summary>
+    public async Task<(Tenant Tenant, Guid KeyId)?> AuthenticateKeyWithIdAsync(string? secret, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var prefix = secret is null ? null : SecretHasher.PrefixOf(secret, TenantKeyKind);
@@ -165,7 +169,7 @@ public sealed class TenantService(
 
         var key = await db.TenantApiKeys.AsNoTracking().Include(k => k.Tenant)
             .FirstOrDefaultAsync(k => k.Prefix == prefix && k.RevokedAt == null, ct);
-        return key is not null && SecretHasher.Matches(secret!, key.Hash) ? key.Tenant : null;
+        return key is not null && SecretHasher.Matches(secret!, key.Hash) ? (key.Tenant!, key.Id) : null;
     }
 
     public async Task<Result<OffboardReport>> OffboardAsync(string slug, string? confirmation, string actor, CancellationToken ct = default)

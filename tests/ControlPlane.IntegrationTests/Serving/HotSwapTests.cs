@@ -21,7 +21,7 @@ namespace ControlPlane.IntegrationTests.Serving;
 /// The champion moves twice while eight clients send predictions without pause: not one request fails, every answer
 /// comes from a version that was champion during the request, and after each move the new version answers. Every
 /// answer is in the prediction log (sampled at 1 here). A move the node was never told of (another node's, its
-/// notification lost) is seen by the directory's next sweep.
+/// notification lost) is seen by the directory's next sweep, and a key revoked there is refused after the key cache's.
 /// </summary>
 public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture) : IClassFixture<HotSwapFixture<TProvider>>
     where TProvider : IProviderKind
@@ -118,6 +118,35 @@ public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture)
             timeout: ChampionDirectory.SweepInterval * 3);
         // Seen by a sweep (every 5 s), not by the whole re-read of each enrollment (every 60 s).
         Assert.True(DateTime.UtcNow - moved < ChampionDirectory.RefreshInterval / 2, $"took {DateTime.UtcNow - moved}");
+    }
+
+    [Fact]
+    public async Task A_key_revoked_on_another_node_is_refused_after_the_next_sweep()
+    {
+        var (slug, key, table, _, RegisterAsync) = await EnrollAsync("revoke");
+        var v1 = await RegisterAsync();
+        Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, v1, AliasNames.Champion, "test", "first"))).IsOk);
+        using var client = App.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var body = new JsonObject { ["rows"] = PredictRows.Rows(table, 0, 1) }.ToJsonString();
+        Task<HttpResponseMessage> PredictAsync() => client.PostAsync($"/api/v1/predict/{slug}/{UseCase}", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, (await PredictAsync()).StatusCode); // the key is remembered now
+
+        // Revoked by another node: only the database changes, this node's cache is not told.
+        await App.WithDbAsync(async db =>
+        {
+            foreach (var k in await db.TenantApiKeys.Where(k => k.Tenant!.Slug == slug).ToListAsync())
+            {
+                k.RevokedAt = DateTime.UtcNow;
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        var revoked = DateTime.UtcNow;
+
+        await Eventually.Until(async () => (await PredictAsync()).StatusCode, status => status == HttpStatusCode.Unauthorized,
+            "the revoked key refused", timeout: TenantKeyCache.SweepInterval * 3);
+        Assert.True(DateTime.UtcNow - revoked < TenantKeyCache.Lifetime / 10, $"took {DateTime.UtcNow - revoked}");
     }
 
     private async Task<(string Slug, string Key, RawTable Table, TrainedModel Model, Func<Task<int>> RegisterAsync)> EnrollAsync(string prefix)
