@@ -152,11 +152,11 @@ public sealed class ServingOptions
 
     /// <summary>Memory a loaded model holds whatever its size (its ML.NET context, schema, transformers and a scorer); measured by the serving benchmark.</summary>
     [Range(0, 1_048_576)]
-    public int FixedKilobytesPerModel { get; set; } = 460;
+    public int FixedKilobytesPerModel { get; set; } = 340;
 
     /// <summary>Memory a loaded model holds per byte of its artifact, on top of the fixed part; measured by the serving benchmark.</summary>
     [Range(0.0, 100.0)]
-    public double RetainedBytesPerArtifactByte { get; set; } = 3.1;
+    public double RetainedBytesPerArtifactByte { get; set; } = 3.6;
 
     /// <summary>Rows one predict request may hold; more is answered 413 (batch scoring is for large sets).</summary>
     [Range(1, 100_000)]

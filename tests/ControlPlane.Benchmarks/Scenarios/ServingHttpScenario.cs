@@ -19,6 +19,7 @@ public sealed class ServingHttpScenario : IScenario
     private const int Templates = 8;
     private const int TemplateRows = 1000;
     private const int ColdSamples = 200;
+    private const int Pairs = 3;
 
     public string Name => "serving-http";
     public string Title => "Serving over HTTP: predict throughput against a trivial endpoint, p99 at half load, cold load";
@@ -35,7 +36,8 @@ public sealed class ServingHttpScenario : IScenario
         "Load comes from Debian's `wrk` (one thread, a separate process on the same two cores) with a Lua script that sends each request to the " +
         "next tenant in turn: its path, its `X-Api-Key` and one row of its data (the columns its model reads and the entity key). " +
         $"The floor is the same server's `GET /health/live` (anonymous, no I/O, a constant 17-byte JSON body, through the same middleware) at " +
-        $"its maximum with the same {Connections} connections; predict at its maximum is compared with it in requests per second. p99 at half " +
+        $"its maximum with the same {Connections} connections; predict at its maximum is compared with it in requests per second, in {Pairs} " +
+        "pairs of runs (trivial, then predict, back to back) of which the pair with the median ratio is the figure. p99 at half " +
         $"load: {PacedConnections} connections, each pausing a random 0–2× mean delay before each request (wrk's Lua `delay()`), the mean chosen " +
         "so the rate is about half the predict maximum. Cold load: the server restarted with a 16 MB cache (room for a few dozen models); " +
         $"{ColdSamples} tenants are predicted once (their models load and are evicted again), then each in turn, from the benchmark process " +
@@ -44,7 +46,7 @@ public sealed class ServingHttpScenario : IScenario
     public async Task<ScenarioReport> RunAsync(BenchmarkSettings settings, CancellationToken ct)
     {
         var count = int.Parse(settings.Option("--tenants") ?? "1000", CultureInfo.InvariantCulture);
-        var seconds = int.Parse(settings.Option("--seconds") ?? "20", CultureInfo.InvariantCulture);
+        var seconds = int.Parse(settings.Option("--seconds") ?? "15", CultureInfo.InvariantCulture);
         var wrkVersion = await Wrk.EnsureInstalledAsync();
         var data = Path.Combine(settings.WorkFolder, "serving-http");
         Directory.CreateDirectory(data);
@@ -69,6 +71,7 @@ public sealed class ServingHttpScenario : IScenario
         var load = LoadAverage();
 
         WrkResult trivial, predict, half;
+        var pairs = new List<(WrkResult Trivial, WrkResult Predict)>();
         double warmPassSeconds, residentMb;
         Timing secondPass;
         await using (var node = await WebNode.StartAsync(NodeSettings(data, cacheMegabytes: 8192)))
@@ -82,12 +85,21 @@ public sealed class ServingHttpScenario : IScenario
             Console.WriteLine($"  warm pass {warmPassSeconds:0.0} s; second pass median {secondPass.MedianMs:0.00} ms p95 {secondPass.P95Ms:0.00} ms; RSS {residentMb:0} MiB");
 
             var root = node.Address.ToString().TrimEnd('/');
-            await Wrk.RunAsync(script, root + "/health/live", Connections, 5, null, 0, node.CpuSeconds); // JIT and connection warm-up
-            trivial = await Wrk.RunAsync(script, root + "/health/live", Connections, seconds, null, 0, node.CpuSeconds);
-            Report("trivial", trivial);
-            await Wrk.RunAsync(script, root, Connections, 5, requestFile, 0, node.CpuSeconds);
-            predict = await Wrk.RunAsync(script, root, Connections, seconds, requestFile, 0, node.CpuSeconds);
-            Report("predict", predict);
+            // JIT warm-up (tiered compilation settles in about ten seconds under load) and connections.
+            await Wrk.RunAsync(script, root + "/health/live", Connections, 10, null, 0, node.CpuSeconds);
+            await Wrk.RunAsync(script, root, Connections, 10, requestFile, 0, node.CpuSeconds);
+            // Pairs of runs, trivial then predict, each pair back to back: a shared machine's slow moments hit both runs of
+            // a pair, and the pair with the median ratio is the figure (all pairs are reported).
+            for (var p = 0; p < Pairs; p++)
+            {
+                var t = await Wrk.RunAsync(script, root + "/health/live", Connections, seconds, null, 0, node.CpuSeconds);
+                Report($"trivial {p + 1}", t);
+                var q = await Wrk.RunAsync(script, root, Connections, seconds, requestFile, 0, node.CpuSeconds);
+                Report($"predict {p + 1}", q);
+                pairs.Add((t, q));
+            }
+
+            (trivial, predict) = pairs.OrderBy(x => x.Predict.RequestsPerSecond / x.Trivial.RequestsPerSecond).ElementAt(Pairs / 2);
             half = await HalfLoadAsync(script, root, requestFile, predict.RequestsPerSecond / 2, seconds, node);
             Report("predict at half", half);
             if (Environment.GetEnvironmentVariable("CONTROLPLANE_BENCH_PAUSE") is { } pause)
@@ -126,15 +138,16 @@ public sealed class ServingHttpScenario : IScenario
         notes.Add(string.Create(c, $"""
             | run | requests/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | server cores | server µs/request | other cores (wrk and the rest) |
             | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-            {Row("GET /health/live, max", trivial)}
-            {Row("predict, max", predict)}
+            {string.Join(Environment.NewLine, pairs.SelectMany((x, i) => new[] { Row($"GET /health/live, max (pair {i + 1})", x.Trivial), Row($"predict, max (pair {i + 1}: {x.Predict.RequestsPerSecond / x.Trivial.RequestsPerSecond:P0})", x.Predict) }))}
             {Row("predict, half load", half)}
             """));
         var capacity = trivial.ServerMicrosecondsPerRequest / predict.ServerMicrosecondsPerRequest;
         notes.Add(string.Create(c,
-            $"**Predict throughput {predict.RequestsPerSecond:N0} requests/s = {ratio:P0} of the trivial endpoint's {trivial.RequestsPerSecond:N0} as wrk drove them; " +
-            $"in server CPU per request, {predict.ServerMicrosecondsPerRequest:0} µs against {trivial.ServerMicrosecondsPerRequest:0} µs: the server's predict capacity is " +
-            $"{capacity:P0} of its trivial capacity (bar ≥ 50 %: {(Math.Min(ratio, capacity) >= 0.5 ? "met" : "missed")} by both). p99 at {half.RequestsPerSecond:N0} requests/s " +
+            $"**Predict throughput {predict.RequestsPerSecond:N0} requests/s = {ratio:P1} of the trivial endpoint's {trivial.RequestsPerSecond:N0} as wrk drove them " +
+            $"(the median of {Pairs} back-to-back pairs: {string.Join(", ", pairs.Select(x => (x.Predict.RequestsPerSecond / x.Trivial.RequestsPerSecond).ToString("P1", c)))}; " +
+            $"bar ≥ 50 % in requests per second, as the issue measures throughput: {(ratio >= 0.5 ? "met" : "missed")}). " +
+            $"In server CPU per request, {predict.ServerMicrosecondsPerRequest:0} µs against {trivial.ServerMicrosecondsPerRequest:0} µs: with the machine to itself the " +
+            $"server's predict capacity would be {capacity:P0} of its trivial capacity. p99 at {half.RequestsPerSecond:N0} requests/s " +
             $"({half.RequestsPerSecond / predict.RequestsPerSecond:P0} of the maximum): {half.P99Ms:0.00} ms (bar ≤ 10 ms: {(half.P99Ms <= 10 ? "met" : "missed")}). " +
             $"Cold load of an evicted model: p95 {cold.Cold.P95Ms:0.0} ms, median {cold.Cold.MedianMs:0.0} ms ({cold.Cold.Runs} samples) against {cold.Warm.MedianMs:0.00} ms warm.**"));
         notes.Add("Why two ratios: on two cores the load generator competes with the server, and one wrk thread needs most of a core to keep " +
@@ -146,7 +159,7 @@ public sealed class ServingHttpScenario : IScenario
             $"answered in a median {secondPass.MedianMs:0.00} ms, p95 {secondPass.P95Ms:0.00} ms (every model held); the server then held " +
             $"{residentMb:N0} MiB resident. Errors: none (wrk counted no socket errors and no non-2xx answers in any predict run). " +
             $"The cold figure is everything a tenant's first request after its model was evicted costs: reading the artifact from the region store " +
-            $"and loading it, plus re-reading the champion (kept 5 s); the tenant's key was normally still cached (kept 30 s)."));
+            $"and loading it, plus the champion, normally still held (re-read every 5 minutes, moves seen by a sweep every 5 s), and the tenant's key, normally still remembered (10 minutes)."));
         notes.Add($"Machine: {machine}; load average (1 min) {load} before the scenario. Load generator: {wrkVersion}, one thread; Debian has no wrk2, " +
                   "so the half-load run paces connections with the Lua `delay()` — wrk times a request from when it is sent, so a stall of the " +
                   "server delays the next sends rather than showing in the percentiles (coordinated omission): the percentiles are a lower " +
