@@ -19,16 +19,16 @@ namespace ControlPlane.ML.Rules;
 /// transformer fitted, one-hot steps look terms up in the transformer's own term list, hashed ones hash with ML.NET's
 /// own Murmur hash and mask. Conversions are the plain casts ML.NET uses. Anything else — text featurization, vector
 /// inputs, a transform not listed — makes <see cref="TryCreate"/> answer null, and ML.NET maps the rows as before.
-/// The scorer also checks its first rows against ML.NET (<see cref="FlatRowCheck"/>).
+/// The scorer also checks each model's first rows against ML.NET (<see cref="Training.FlatScoring"/>).
 /// </para>
 /// </summary>
 internal sealed class FlatRules
 {
     private readonly Step[] _steps;
     private readonly Input[] _inputs;
-    private readonly (int Register, int Offset, int Length, bool Vector)[] _features;
+    private readonly FeatureSource[] _features;
 
-    private FlatRules(Step[] steps, Input[] inputs, Layout layout, (int, int, int, bool)[] features, int featureCount, int? entityKey)
+    private FlatRules(Step[] steps, Input[] inputs, Layout layout, FeatureSource[] features, int featureCount, int? entityKey)
     {
         _steps = steps;
         _inputs = inputs;
@@ -61,16 +61,16 @@ internal sealed class FlatRules
         }
 
         var at = 0;
-        foreach (var (register, offset, length, vector) in _features)
+        foreach (var (index, length, vector) in _features)
         {
             if (vector)
             {
-                r.Vectors.AsSpan(offset, length).CopyTo(features[at..]);
+                r.Vectors.AsSpan(index, length).CopyTo(features[at..]);
                 at += length;
             }
             else
             {
-                features[at++] = r.Singles[register];
+                features[at++] = r.Singles[index];
             }
         }
     }
@@ -84,7 +84,7 @@ internal sealed class FlatRules
     public void WriteVector(Registers r, ReadOnlySpan<float> dense, ref VBuffer<float> vector)
     {
         var count = 0;
-        foreach (var (register, offset, length, isVector) in _features)
+        foreach (var (index, length, isVector) in _features)
         {
             if (!isVector)
             {
@@ -92,7 +92,7 @@ internal sealed class FlatRules
                 continue;
             }
 
-            foreach (var v in r.Vectors.AsSpan(offset, length))
+            foreach (var v in r.Vectors.AsSpan(index, length))
             {
                 if (v != 0) count++;
             }
@@ -108,16 +108,16 @@ internal sealed class FlatRules
 
         var sparse = VBufferEditor.Create(ref vector, FeatureCount, count);
         int at = 0, k = 0;
-        foreach (var (register, offset, length, isVector) in _features)
+        foreach (var (index, length, isVector) in _features)
         {
             if (!isVector)
             {
-                sparse.Values[k] = r.Singles[register];
+                sparse.Values[k] = r.Singles[index];
                 sparse.Indices[k++] = at++;
                 continue;
             }
 
-            var slots = r.Vectors.AsSpan(offset, length);
+            var slots = r.Vectors.AsSpan(index, length);
             for (var i = 0; i < slots.Length; i++)
             {
                 if (slots[i] != 0)
@@ -175,6 +175,9 @@ internal sealed class FlatRules
     private enum Kind { Single, Double, Text, Bool, Key, Vector }
 
     private readonly record struct Register(Kind Kind, int Index, int Length = 1);
+
+    /// <summary>One source of the feature vector: a single register (<paramref name="Index"/>) or a slice of the vector area.</summary>
+    private readonly record struct FeatureSource(int Index, int Length, bool Vector);
 
     /// <summary>Reads one raw column of the row into a register, converting as <see cref="RawTableDataView"/> does.</summary>
     private sealed class Input(int column, Register target)
@@ -321,7 +324,7 @@ internal sealed class FlatRules
                 throw new NotSupportedException("the rules are not a chain of transforms");
             }
 
-            (int, int, int, bool)[]? features = null;
+            FeatureSource[]? features = null;
             var featureCount = 0;
             var schema = inputSchema;
             foreach (var transformer in Flatten(chain))
@@ -365,7 +368,7 @@ internal sealed class FlatRules
                                 var register = Column(s);
                                 if (register.Kind is not (Kind.Single or Kind.Vector)) throw new NotSupportedException("unsupported form (FlatRules.cs line 355)");
                                 featureCount += register.Length;
-                                return (register.Index, register.Index, register.Length, register.Kind == Kind.Vector);
+                                return new FeatureSource(register.Index, register.Length, register.Kind == Kind.Vector);
                             }).ToArray();
                         }
 
