@@ -85,7 +85,7 @@ public static class Drift
             var present = rows - missing;
             drift = drift with
             {
-                Reason = Join(drift.Reason, Invariant($"{unseenCount:N0} rows ({(double)unseenCount / present:P1}) have categories the training data never had, e.g. {string.Join(", ", examples.Select(e => $"'{e}'"))}")),
+                Reason = Join(drift.Reason, Invariant($"{unseenCount:N0} rows ({Percent((double)unseenCount / present)}) have categories the training data never had, e.g. {string.Join(", ", examples.Select(e => $"'{e}'"))}")),
             };
         }
 
@@ -123,7 +123,7 @@ public static class Drift
         var vocabularyStatus = vocabularyPsi >= thresholds.PsiDrift ? DriftStatus.Drift
             : vocabularyPsi >= thresholds.PsiWarning ? DriftStatus.Warning : DriftStatus.Ok;
         var status = drift.Status is DriftStatus.Skipped ? DriftStatus.Skipped : Worse(drift.Status, vocabularyStatus);
-        var reason = Invariant($"{oov:P1} of the window's {tokens:N0} tokens are outside the training vocabulary (training: {expectedOov:P1}; vocabulary PSI {vocabularyPsi:0.000})");
+        var reason = Invariant($"{Percent(oov)} of the window's {tokens:N0} tokens are outside the training vocabulary (training: {Percent(expectedOov)}; vocabulary PSI {vocabularyPsi:0.000})");
         return drift with { Status = status, Reason = Join(drift.Reason, reason), OutOfVocabulary = oov };
     }
 
@@ -221,6 +221,8 @@ public static class Drift
 
         return shares;
     }
+
+    private static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
     private static DriftStatus Worse(DriftStatus a, DriftStatus b) => (DriftStatus)Math.Max((int)a, (int)b);
 
