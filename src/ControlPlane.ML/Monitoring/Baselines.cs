@@ -7,7 +7,7 @@ public static class Baselines
     public const int MaxOtherNames = 1000;
 
     /// <summary>
-    /// Quantile bins of the non-missing values (NaN = missing): edge j is the value at rank ⌈n·j/bins⌉ of the sorted
+    /// Quantile bins of the non-missing values (NaN and ±∞ = missing): edge j is the value at rank ⌈n·j/bins⌉ of the sorted
     /// values (j = 1..bins), duplicates dropped, so heavy ties give fewer, wider bins. With at most
     /// <paramref name="bins"/> distinct values the edges are those values and each bin holds exactly one of them.
     /// </summary>
@@ -18,7 +18,7 @@ public static class Baselines
         var n = 0;
         foreach (var v in values)
         {
-            if (!double.IsNaN(v))
+            if (double.IsFinite(v))
             {
                 sorted[n++] = v;
             }

@@ -5,7 +5,11 @@ namespace ControlPlane.ML.Monitoring;
 /// <summary>Counting values into a baseline's bins: a binary search over the edges per value, the hot loop of numeric drift.</summary>
 internal static class Binning
 {
-    /// <summary>Counts per bin (one more than edges: the last bin is above the last edge); NaN values are counted as missing.</summary>
+    /// <summary>
+    /// Counts per bin (one more than edges: the last bin is above the last edge). NaN and ±∞ are counted as missing:
+    /// an infinity is a data error rather than a large value, and keeping it out of baselines keeps their edges
+    /// JSON-serializable (System.Text.Json refuses infinities by default).
+    /// </summary>
     public static long[] Count(IReadOnlyList<double> edges, ReadOnlySpan<double> values, out long missing)
     {
         var e = edges as double[] ?? [.. edges];
@@ -13,7 +17,7 @@ internal static class Binning
         missing = 0;
         foreach (var v in values)
         {
-            if (double.IsNaN(v))
+            if (!double.IsFinite(v))
             {
                 missing++;
                 continue;

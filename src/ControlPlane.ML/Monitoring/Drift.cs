@@ -149,11 +149,20 @@ public static class Drift
         DriftThresholds thresholds, string testName, Func<(double Statistic, double PValue, string? Detail)?> test, string subject = "distribution")
     {
         ArgumentNullException.ThrowIfNull(thresholds);
+        var problems = thresholds.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems), nameof(thresholds));
+        }
+
         var baselineShares = Shares(baselineCounts);
         var present = rows - missing;
-        if (present == 0)
+        var baselineEmpty = baselineCounts.All(c => c == 0);
+        if (present == 0 || baselineEmpty)
         {
-            var why = rows == 0 ? "no rows in this window" : Invariant($"all {rows:N0} rows in this window are missing");
+            var why = baselineEmpty ? "the training data had no values for this feature"
+                : rows == 0 ? "no rows in this window"
+                : Invariant($"all {rows:N0} rows in this window are missing");
             return new FeatureDrift(baseline.Feature, baseline.Kind, rows, missing, null, null, null, null, DriftStatus.NoData, why,
                 labels, baselineShares, new double[labels.Length]);
         }

@@ -12,7 +12,7 @@ public sealed record FeatureBaseline
     /// <summary>Rows summarized, missing ones included.</summary>
     public long Rows { get; init; }
 
-    /// <summary>Of <see cref="Rows"/>, how many were missing (NaN for numbers, null or blank for categories and text).</summary>
+    /// <summary>Of <see cref="Rows"/>, how many were missing (NaN or ±∞ for numbers, null or blank for categories and text).</summary>
     public long Missing { get; init; }
 
     /// <summary>

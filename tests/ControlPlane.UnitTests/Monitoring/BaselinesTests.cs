@@ -23,16 +23,16 @@ public sealed class BaselinesTests
     }
 
     [Fact]
-    public void Number_baseline_with_few_distinct_values_uses_the_values_as_edges_and_counts_nan_as_missing()
+    public void Number_baseline_with_few_distinct_values_uses_the_values_as_edges_and_counts_nan_and_infinity_as_missing()
     {
-        double[] values = [5, 2, double.NaN, 5, 9, 2, 5];
+        double[] values = [5, 2, double.NaN, 5, 9, double.NegativeInfinity, 2, 5];
 
         var baseline = Baselines.Number("visits", values);
 
         Assert.Equal([2.0, 5, 9], baseline.Edges);
         Assert.Equal([2L, 3, 1, 0], baseline.Counts);
-        Assert.Equal(7, baseline.Rows);
-        Assert.Equal(1, baseline.Missing);
+        Assert.Equal(8, baseline.Rows);
+        Assert.Equal(2, baseline.Missing);
     }
 
     [Fact]

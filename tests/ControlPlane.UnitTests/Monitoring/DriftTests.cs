@@ -60,6 +60,29 @@ public sealed class DriftTests
     }
 
     [Fact]
+    public void A_baseline_without_values_gives_no_data()
+    {
+        var baseline = Baselines.Number("amount", [double.NaN, double.PositiveInfinity]);
+
+        var drift = Drift.Number(baseline, [1, 2, 3], Defaults with { MinRows = 1 });
+
+        Assert.Equal(2, baseline.Missing);
+        Assert.Equal(DriftStatus.NoData, drift.Status);
+        Assert.Equal("the training data had no values for this feature", drift.Reason);
+    }
+
+    [Fact]
+    public void Invalid_thresholds_are_refused_naming_the_field()
+    {
+        var baseline = Baselines.Number("amount", [1, 2, 3]);
+
+        var error = Assert.Throws<ArgumentException>(() => Drift.Number(baseline, [1, 2], Defaults with { MinRows = 0 }));
+
+        Assert.StartsWith("minRows must be at least 1", error.Message);
+        Assert.Equal("thresholds", error.ParamName);
+    }
+
+    [Fact]
     public void A_window_below_min_rows_skips_the_test_but_shows_psi()
     {
         var baseline = Baselines.Number("amount", Normal(seed: 1, rows: 1_000, mean: 0));
