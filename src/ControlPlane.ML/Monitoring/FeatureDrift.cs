@@ -1,0 +1,21 @@
+namespace ControlPlane.ML.Monitoring;
+
+/// <summary>
+/// One feature's drift in one window. <paramref name="Rows"/> counts the window's rows, <paramref name="Missing"/> those of them
+/// missing. <paramref name="Bins"/>, <paramref name="BaselineShares"/> and <paramref name="CurrentShares"/> are the histogram
+/// the PSI was computed on, so a chart shows exactly what was judged.
+/// </summary>
+public sealed record FeatureDrift(
+    string Feature, BaselineKind Kind, long Rows, long Missing, double? Psi, string? Test, double? Statistic, double? PValue,
+    DriftStatus Status, string? Reason,
+    IReadOnlyList<string> Bins, IReadOnlyList<double> BaselineShares, IReadOnlyList<double> CurrentShares)
+{
+    /// <summary>Categories: rows whose value the training data never had.</summary>
+    public long Unseen { get; init; }
+
+    /// <summary>Categories: a few of the unseen values, most frequent first, for the reason and the UI.</summary>
+    public IReadOnlyList<string> UnseenExamples { get; init; } = [];
+
+    /// <summary>Text: share of the window's tokens outside the baseline vocabulary (compare with 1 − the training coverage).</summary>
+    public double? OutOfVocabulary { get; init; }
+}
