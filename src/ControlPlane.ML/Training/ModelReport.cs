@@ -45,6 +45,13 @@ public sealed record ModelReport
 
     /// <summary>SHA-256 over the test predictions: equal fingerprints mean identical predictions.</summary>
     public required string PredictionFingerprint { get; init; }
+
+    /// <summary>
+    /// The training distribution of each feature's cleaned value and of the model's output on the test split — what
+    /// drift is measured against (<see cref="Monitoring.ModelBaselines"/>). Empty in reports written before baselines
+    /// were kept: such a version has no drift until it is retrained.
+    /// </summary>
+    public IReadOnlyList<Monitoring.FeatureBaseline> Baselines { get; init; } = [];
 }
 
 /// <param name="Metric">The metric the search optimised (e.g. "auc", "macroAccuracy", "rmse").</param>

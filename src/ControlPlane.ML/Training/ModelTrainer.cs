@@ -77,6 +77,11 @@ public static class ModelTrainer
         progress?.Invoke(95, "Explaining rows");
         var explanations = ModelExplainer.Explain(ml, predictor, train, test, groups, task, classes ?? [], settings.ExplainedRows);
 
+        progress?.Invoke(97, "Summarizing the training distributions for drift");
+        var values = rules.Features.Select(f => new FeatureValue(f.Name, f.Type, f.ValueColumn)).ToArray();
+        var (scores, predictedClasses) = OutputsOf(scored, task, classes);
+        var baselines = Monitoring.ModelBaselines.Compute(fitted.Transform(split.Train), values, task, scores, predictedClasses);
+
         var report = new ModelReport
         {
             Task = task,
@@ -94,12 +99,25 @@ public static class ModelTrainer
             Explanations = explanations,
             TrainingDuration = watch.Elapsed,
             PredictionFingerprint = fingerprint,
+            Baselines = baselines,
         };
         progress?.Invoke(100, $"Trained {best.Trainer}: {metrics.Headline} {metrics.HeadlineValue.ToString("0.###", CultureInfo.InvariantCulture)}");
         var chain = new TransformerChain<ITransformer>(fitted.Transformer, predictor);
-        var values = rules.Features.Select(f => new FeatureValue(f.Name, f.Type, f.ValueColumn)).ToArray();
         return new TrainedModel(ml, chain,
             new ModelInput(rules.RawColumns, rules.IdentifierColumns.ToArray(), rules.Label.KnownColumn, rules.FeatureColumns, groups, values), report);
+    }
+
+    /// <summary>The model's outputs on scored rows: binary probabilities or regression values, or multiclass predicted classes.</summary>
+    internal static (double[] Scores, IReadOnlyList<string?>? Classes) OutputsOf(IDataView scored, TaskType task, IReadOnlyList<string>? classes)
+    {
+        if (task == TaskType.Multiclass)
+        {
+            var keys = scored.ReadColumn<uint, uint>(scored.Schema[ModelEvaluator.PredictedLabel], k => k);
+            return ([], keys.Select(k => k > 0 && classes is not null && k <= classes.Count ? classes[(int)k - 1] : null).ToArray());
+        }
+
+        var column = scored.Schema[task == TaskType.Binary ? ModelEvaluator.Probability : ModelEvaluator.Score];
+        return (scored.ReadColumn<float, double>(column, v => v), null);
     }
 
     private static void Validate(TrainingSettings settings)

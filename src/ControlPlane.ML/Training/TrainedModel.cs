@@ -216,6 +216,27 @@ public sealed class TrainedModel
     }
 
     /// <summary>
+    /// Each feature of <paramref name="rows"/> (as this model's fitted rules clean it) and the model's output on them,
+    /// compared with the training distributions kept in <see cref="ModelReport.Baselines"/>: empty for a version trained
+    /// before baselines were kept. Calls on one model take turns.
+    /// </summary>
+    public IReadOnlyList<Monitoring.FeatureDrift> Drift(RawTable rows, Monitoring.DriftThresholds thresholds)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        if (Report.Baselines.Count == 0 || Chain is not TransformerChain<ITransformer> chain)
+        {
+            return [];
+        }
+
+        lock (_contextGate)
+        {
+            var view = View(rows);
+            var (scores, classes) = ModelTrainer.OutputsOf(Chain.Transform(view), Report.Task, Report.Test.Classes);
+            return Monitoring.ModelBaselines.Compare(Report.Baselines, chain.First().Transform(view), _input.FeatureValues ?? [], thresholds, scores, classes);
+        }
+    }
+
+    /// <summary>
     /// Metrics of this model on rows with labels (e.g. a tenant's test split mapped onto the same columns); rows whose
     /// label is missing are left out, as in training. Calls on one model take turns.
     /// </summary>

@@ -1,0 +1,56 @@
+using ControlPlane.Core.DemoData;
+using ControlPlane.ML.Monitoring;
+using ControlPlane.ML.Rules;
+using ControlPlane.ML.Training;
+using ControlPlane.UnitTests.Training;
+
+namespace ControlPlane.UnitTests.Monitoring;
+
+/// <summary>Training keeps a baseline per feature and for the output; the same rules later measure a window's drift against them.</summary>
+public sealed class ModelBaselinesTests
+{
+    [Fact]
+    public async Task A_trained_model_keeps_a_baseline_per_feature_and_for_its_output_through_save_and_load()
+    {
+        var demo = await DemoTraining.LoadAsync("fabrikam-eu", DemoUseCaseKeys.LeadScoring, maxRows: 1000);
+        var model = demo.Train(DemoTraining.Quick with { Trainers = [TrainerNames.LogisticRegression], DefaultHyperparametersOnly = true });
+
+        var features = demo.Effective.Features.Select(f => f.Name).ToArray();
+        Assert.Equal([.. features, ModelBaselines.Prediction], model.Report.Baselines.Select(b => b.Feature));
+        var prediction = model.Report.Baselines[^1];
+        Assert.Equal(BaselineKind.Number, prediction.Kind);
+        Assert.Equal(model.Report.Split.TestRows, prediction.Rows);
+        Assert.All(model.Report.Baselines, b => Assert.True(b.Rows > 0, b.Feature));
+
+        using var artifact = new MemoryStream();
+        model.Save(artifact);
+        artifact.Position = 0;
+        var loaded = TrainedModel.Load(artifact);
+        Assert.Equal(ModelReportJson.Write(model.Report), ModelReportJson.Write(loaded.Report));
+        Assert.Equal(model.Report.Baselines[0].Counts, loaded.Report.Baselines[0].Counts);
+    }
+
+    [Fact]
+    public async Task The_training_rows_do_not_drift_and_a_tripled_column_drifts_first()
+    {
+        var demo = await DemoTraining.LoadAsync("fabrikam-eu", DemoUseCaseKeys.LeadScoring, maxRows: 2000);
+        var model = demo.Train(DemoTraining.Quick with { Trainers = [TrainerNames.FastTree], DefaultHyperparametersOnly = true });
+        var thresholds = new DriftThresholds();
+
+        var same = model.Drift(demo.Table, thresholds);
+        Assert.Equal(model.Report.Baselines.Count, same.Count);
+        Assert.All(same.Where(d => d.Feature != ModelBaselines.Prediction), d => Assert.True(d.Status == DriftStatus.Ok, $"{d.Feature}: {d.Status} {d.Reason} (PSI {d.Psi})"));
+
+        // Triple a numeric column a number feature reads (a tenant switching units): that feature drifts, and most.
+        var number = demo.Effective.Features.First(f => f.Source is { } s && f.Expression is null && f.Type is null or ML.FeatureType.Number
+            && demo.Table.Columns.Single(c => c.Name == s).Values is double?[] && f.Transform != NumberTransform.Bucketize);
+        var shifted = new RawTable(demo.Table.Columns.Select(c => c.Name != number.Source ? c
+            : RawTableColumn.Numbers(c.Name, ((double?[])c.Values).Select(v => v * 3 + 1).ToArray())).ToArray());
+
+        var drift = model.Drift(shifted, thresholds);
+        var worst = drift.Where(d => d.Feature != ModelBaselines.Prediction).OrderByDescending(d => d.Psi ?? 0).First();
+        Assert.Equal(number.Name, worst.Feature);
+        Assert.Equal(DriftStatus.Drift, worst.Status);
+        Assert.Equal(worst.Bins.Count, worst.CurrentShares.Count);
+    }
+}
