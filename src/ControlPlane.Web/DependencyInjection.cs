@@ -91,6 +91,7 @@ public static class DependencyInjection
             app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(assets) });
         }
 
+        app.UseTenantLogScope();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
