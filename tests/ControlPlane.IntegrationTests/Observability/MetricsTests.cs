@@ -28,7 +28,7 @@ public abstract class MetricsTests<TProvider>(ObservabilityFixture<TProvider> fi
     private ControlPlaneApp App => fixture.App;
 
     [Fact]
-    public async Task Metrics_without_a_token_or_with_an_unknown_one_is_401()
+    public async Task Metrics_without_a_token_or_with_an_unknown_one_is_401_and_a_viewer_token_scrapes()
     {
         using var anonymous = App.CreateAnonymousClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
@@ -37,6 +37,14 @@ public abstract class MetricsTests<TProvider>(ObservabilityFixture<TProvider> fi
         var refused = await stranger.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.DoesNotContain("controlplane_", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // What the decision recommends for a scraper: a token with the least role, Viewer.
+        using var admin = App.CreateAdminClient();
+        var issued = await (await admin.PostJsonAsync("/api/v1/tokens", new { name = "prometheus", role = Core.Security.Roles.Viewer })).ReadNodeAsync();
+        using var scraper = App.CreateTokenClient(issued["secret"]!.GetValue<string>());
+        var scraped = await scraper.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+        Assert.Contains("# TYPE ", await scraped.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,6 +71,11 @@ public abstract class MetricsTests<TProvider>(ObservabilityFixture<TProvider> fi
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
 
+        using (var probe = App.CreateAnonymousClient())
+        {
+            (await probe.GetAsync("/health/live")).EnsureSuccessStatusCode();
+        }
+
         var text = await ScrapeUntilAsync(t => t.Contains("outcome=\"client_error\"", StringComparison.Ordinal)
             && t.Contains("controlplane_model_cache_hits", StringComparison.Ordinal));
         var buckets = Lines(text, "controlplane_predict_duration_seconds_bucket{").ToList();
@@ -76,6 +89,10 @@ public abstract class MetricsTests<TProvider>(ObservabilityFixture<TProvider> fi
         Assert.Contains(Lines(text, "controlplane_model_cache_hits"), l => Value(l) >= 6);
         Assert.Contains("controlplane_model_cache_models", text, StringComparison.Ordinal);
 
+        // Request metrics name the route template, never the path; the benchmark floor /health/live records none.
+        Assert.Contains(Lines(text, "http_server_request_duration_seconds_count{"), l => l.Contains("http_route=\"/api/v1/predict/{tenant}/{useCase}\"", StringComparison.Ordinal));
+        Assert.DoesNotContain("/health/live", text, StringComparison.Ordinal);
+        Assert.Contains("dotnet_", text, StringComparison.Ordinal);
         Assert.DoesNotContain("invented-use-case", text, StringComparison.Ordinal);
         Assert.All(slugs, slug => Assert.DoesNotContain(slug, text, StringComparison.Ordinal));
     }
