@@ -62,6 +62,9 @@ public static class DependencyInjection
         services.AddSingleton<ChampionDirectory>();
         services.AddSingleton<TenantKeyCache>();
         services.AddSingleton<Predictor>();
+        services.AddSingleton<PredictMetrics>();
+        services.AddSingleton<Monitoring.DriftGauges>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Common.HealthTags.Ready]);
         services.AddSingleton<TenantRateLimiter>();
         services.AddSingleton<BatchScorer>();
         services.AddSingleton<PredictionWriter>();

@@ -40,6 +40,7 @@ public static class DependencyInjection
         services.AddSingleton<RunEvents>();
         services.AddSingleton<DagEngine>();
         services.AddSingleton<LocalAttempts>();
+        services.AddSingleton<ExecutorMetrics>();
         services.AddSingleton<RunService>();
         services.AddSingleton<RetrainStarter>();
         services.AddSingleton<ScoringStarter>();
@@ -57,7 +58,9 @@ public static class DependencyInjection
         services.AddSingleton<IAttemptLauncher, QuartzAttemptLauncher>();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<AttemptRunner>();
-        services.AddHostedService<ExecutorLoop>();
+        services.AddSingleton<ExecutorLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExecutorLoop>());
+        services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("scheduler", tags: [Core.Common.HealthTags.Ready]);
         services.AddSingleton<ScheduleSync>();
         services.AddHostedService<ScheduleSyncLoop>();
         AddQuartz(services, settings, core, node.Id);

@@ -6,6 +6,7 @@ using ControlPlane.Core.Users;
 using ControlPlane.Web.Api;
 using ControlPlane.Web.Auth;
 using ControlPlane.Web.Components;
+using ControlPlane.Web.Observability;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.FileProviders;
@@ -34,6 +35,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<ModelWarmUp>());
 
         AddAuthentication(services);
+        services.AddControlPlaneObservability();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Read, p => p.RequireRole(Roles.Admin, Roles.Analyst, Roles.Viewer))
@@ -89,6 +91,7 @@ public static class DependencyInjection
             app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(assets) });
         }
 
+        app.UseTenantLogScope();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -103,6 +106,7 @@ public static class DependencyInjection
     public static WebApplication MapControlPlaneApi(this WebApplication app)
     {
         app.MapHealthEndpoints();
+        app.MapObservabilityEndpoints();
         if (ServesNothingButTasks(app))
         {
             return app;

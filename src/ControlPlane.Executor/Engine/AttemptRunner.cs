@@ -25,6 +25,7 @@ public sealed class AttemptRunner(
     ExecutorNode node,
     RunEvents events,
     TimeProvider time,
+    ExecutorMetrics metrics,
     ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger<AttemptRunner>();
@@ -53,8 +54,10 @@ public sealed class AttemptRunner(
         }
 
         local.Add(attemptId, task.Id, cancel);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var (outcome, error) = await ExecuteAsync(run, task, attempt, definition, cancel, shutdown);
         local.Remove(attemptId);
+        metrics.AttemptFinished(run.Pipeline, task.Name, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         await engine.CompleteAttemptAsync(attemptId, outcome, error, CancellationToken.None);
         dispatcher.Signal(); // a pool slot is free here
     }
@@ -63,9 +66,11 @@ public sealed class AttemptRunner(
         PipelineRun run, TaskRun task, TaskAttempt attempt, TaskDefinition definition, CancellationTokenSource cancel, CancellationToken shutdown)
     {
         var appLogger = loggers.CreateLogger($"ControlPlane.Tasks.{run.Pipeline}.{task.Name}");
+        // Scopes are shared by every logger of the factory: whatever the task's services log carries these too.
         using var scope = appLogger.BeginScope(new Dictionary<string, object?>
         {
-            ["RunId"] = run.Id, ["Task"] = task.Name, ["Attempt"] = attempt.Number, ["TenantSlug"] = run.TenantSlug, ["UseCase"] = run.UseCase,
+            ["RunId"] = run.Id, ["TaskId"] = task.Id, ["Task"] = task.Name, ["Attempt"] = attempt.Number,
+            ["Pipeline"] = run.Pipeline, ["Tenant"] = run.TenantSlug, ["UseCase"] = run.UseCase,
         });
         var log = new AttemptLogger(logSink, appLogger, run.Id, attempt.Id, task.Name);
         var progress = new ProgressWriter(dbs, events, time, run.Id, task.Id, task.Name);

@@ -21,6 +21,7 @@ public sealed class Dispatcher(
     IAttemptLauncher launcher,
     TimeProvider time,
     RunEvents events,
+    ExecutorMetrics metrics,
     ILogger<Dispatcher> logger)
 {
     private readonly SemaphoreSlim _cycle = new(1, 1);
@@ -84,6 +85,7 @@ public sealed class Dispatcher(
             .ToListAsync(ct);
         if (shares.Count == 0)
         {
+            metrics.Queued(new Dictionary<string, int>());
             return [];
         }
 
@@ -126,6 +128,7 @@ public sealed class Dispatcher(
             }
         }
 
+        metrics.Queued(shares.GroupBy(s => s.Pool).ToDictionary(g => g.Key, g => g.Sum(s => s.Waiting)));
         return claims;
     }
 

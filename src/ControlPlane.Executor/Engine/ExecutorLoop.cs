@@ -24,6 +24,13 @@ public sealed class ExecutorLoop(
 {
     private static readonly TimeSpan RepairInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan OrphanAge = TimeSpan.FromSeconds(10);
+    private long _lastBeat;
+
+    /// <summary>When the loop last began a cycle (a <see cref="TimeProvider.GetTimestamp"/> value; 0 before the first).</summary>
+    public long LastBeat => Interlocked.Read(ref _lastBeat);
+
+    /// <summary>True while the loop runs: started, and neither stopped nor failed out of its loop.</summary>
+    public bool IsRunning => ExecuteTask is { IsCompleted: false };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,6 +39,7 @@ public sealed class ExecutorLoop(
         logger.LogInformation("Executor node {Node} started", node.Id);
         while (!stoppingToken.IsCancellationRequested)
         {
+            Interlocked.Exchange(ref _lastBeat, time.GetTimestamp());
             try
             {
                 await dispatcher.DispatchOnceAsync(stoppingToken);

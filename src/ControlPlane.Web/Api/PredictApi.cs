@@ -47,23 +47,33 @@ public static class PredictApi
     }
 
     public static async Task<IResult> Predict(
-        string tenant, string useCase, HttpContext http, Predictor predictor, CancellationToken ct, bool explain = false, int top = 5)
+        string tenant, string useCase, HttpContext http, Predictor predictor, PredictMetrics metrics, CancellationToken ct,
+        bool explain = false, int top = 5)
     {
-        // The key check is the handler's first step rather than an endpoint filter: the same answers, without the
-        // filter pipeline's boxing on the hottest route.
-        if (await KeyRefusalAsync(http, tenant) is { } refused)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var rows = 0;
+        var answer = default(IResult);
+        try
         {
-            return refused;
+            // The key check is the handler's first step rather than an endpoint filter: the same answers, without the
+            // filter pipeline's boxing on the hottest route.
+            answer = await KeyRefusalAsync(http, tenant) ?? await WithJsonBodyAsync(http.Request, ct, async body =>
+            {
+                var result = await predictor.PredictAsync(tenant, useCase, body, explain, top, ct);
+                rows = result.IsOk ? result.Value!.Predictions.Count : 0;
+                // Serialized whole, then written with its length: one write, no chunked encoding.
+                return result.IsOk
+                    ? new Utf8JsonResult(JsonSerializer.SerializeToUtf8Bytes(result.Value!, PredictJson.Default.PredictResponse))
+                    : ApiResults.Problem(result);
+            });
+            return answer;
         }
-
-        return await WithJsonBodyAsync(http.Request, ct, async body =>
+        finally
         {
-            var result = await predictor.PredictAsync(tenant, useCase, body, explain, top, ct);
-            // Serialized whole, then written with its length: one write, no chunked encoding.
-            return result.IsOk
-                ? new Utf8JsonResult(JsonSerializer.SerializeToUtf8Bytes(result.Value!, PredictJson.Default.PredictResponse))
-                : ApiResults.Problem(result);
-        });
+            // An exception leaves no answer: the framework turns it into a 500 (a cancelled request too, counted alike).
+            var status = (answer as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status500InternalServerError;
+            metrics.Record(useCase, status, System.Diagnostics.Stopwatch.GetElapsedTime(started), rows);
+        }
     }
 
     public static async Task<IResult> Feedback(string tenant, string useCase, HttpContext http, FeedbackService feedback, CancellationToken ct)
