@@ -14,6 +14,7 @@ public sealed partial class NotificationBell
 
     private IReadOnlyList<NotificationView> _latest = [];
     private int _unread;
+    private bool _open;
     private IDisposable? _subscription;
     private ReloadThrottle? _reload;
 
@@ -43,7 +44,15 @@ public sealed partial class NotificationBell
         StateHasChanged();
     }
 
-    private Task OnOpenChanged(bool open) => open ? ReloadAndRenderAsync() : Task.CompletedTask;
+    /// <summary>The menu is opened by the bell button itself (a click on it toggles) and closed by a click outside.</summary>
+    private async Task OnOpenChanged(bool open)
+    {
+        _open = open;
+        if (open)
+        {
+            await LoadAsync();
+        }
+    }
 
     public void Dispose()
     {
