@@ -147,7 +147,7 @@ public abstract class WebhookDeliveryTests<TProvider>(WebhookFixture<TProvider> 
     }
 
     [Fact]
-    public async Task A_disabled_or_unsubscribed_endpoint_gets_nothing_and_a_test_event_reaches_only_its_endpoint()
+    public async Task An_unsubscribed_kind_is_not_queued_and_a_test_event_reaches_only_its_endpoint()
     {
         var (id, _) = await CreateEndpointAsync("quiet", Receiver.Url("quiet", 200));
         using var admin = App.CreateAdminClient();
@@ -164,6 +164,27 @@ public abstract class WebhookDeliveryTests<TProvider>(WebhookFixture<TProvider> 
 
         Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/api/v1/webhooks/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/webhooks/{id}/deliveries")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_routes_are_described_in_openapi_and_webhooks_are_for_admins_only()
+    {
+        using var admin = App.CreateAdminClient();
+        var created = await (await admin.PostJsonAsync("/api/v1/tokens", new { name = "viewer", role = "Viewer" })).ReadNodeAsync();
+        using var viewer = App.CreateTokenClient(created["secret"]!.GetValue<string>());
+
+        var paths = (await (await viewer.GetAsync("/openapi/v1.json")).ReadNodeAsync())["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/api/v1/webhooks", paths);
+        Assert.Contains("/api/v1/webhooks/{id}", paths);
+        Assert.Contains("/api/v1/webhooks/{id}/test", paths);
+        Assert.Contains("/api/v1/webhooks/{id}/deliveries", paths);
+        Assert.Contains("/api/v1/notifications", paths);
+        Assert.Contains("/api/v1/notifications/{id}/read", paths);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/api/v1/webhooks")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostJsonAsync("/api/v1/webhooks", new { name = "v", url = "http://127.0.0.1/" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/v1/notifications")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.CreateAnonymousClient().GetAsync("/api/v1/notifications")).StatusCode);
     }
 
     private async Task<(Guid Id, string Secret)> CreateEndpointAsync(string name, string url)
