@@ -22,6 +22,11 @@ public static class WebhooksApi
             var result = await webhooks.SendTestAsync(id, user.Actor(), ct);
             return result.IsOk ? TypedResults.Accepted($"/api/v1/webhooks/{id}/deliveries", result.Value) : ApiResults.Problem(result);
         }).WithName("TestWebhook").WithSummary("Queue a test event for this endpoint; 202 with the queued delivery.");
+        group.MapPost("/{id:guid}/enable", async (Guid id, WebhookService webhooks, CancellationToken ct) =>
+            ApiResults.Ok(await webhooks.SetEnabledAsync(id, true, ct), v => v)).WithName("EnableWebhook");
+        group.MapPost("/{id:guid}/disable", async (Guid id, WebhookService webhooks, CancellationToken ct) =>
+            ApiResults.Ok(await webhooks.SetEnabledAsync(id, false, ct), v => v)).WithName("DisableWebhook")
+            .WithSummary("Stop queuing new alerts for this endpoint; deliveries already queued still go.");
         group.MapGet("/{id:guid}/deliveries", async (Guid id, WebhookService webhooks, CancellationToken ct) =>
             ApiResults.Ok(await webhooks.DeliveriesAsync(id, ct), v => v)).WithName("ListWebhookDeliveries")
             .WithSummary("The endpoint's latest 100 deliveries with every attempt.");

@@ -147,7 +147,7 @@ public abstract class WebhookDeliveryTests<TProvider>(WebhookFixture<TProvider> 
     }
 
     [Fact]
-    public async Task An_unsubscribed_kind_is_not_queued_and_a_test_event_reaches_only_its_endpoint()
+    public async Task Unsubscribed_kinds_and_disabled_endpoints_get_nothing_and_a_test_event_reaches_only_its_endpoint()
     {
         var (id, _) = await CreateEndpointAsync("quiet", Receiver.Url("quiet", 200));
         using var admin = App.CreateAdminClient();
@@ -161,6 +161,14 @@ public abstract class WebhookDeliveryTests<TProvider>(WebhookFixture<TProvider> 
         Assert.Equal("test", received["kind"]!.GetValue<string>());
         Assert.Equal(queued["id"]!.GetValue<string>(), Receiver.On("quiet")[0].Headers["X-ControlPlane-Delivery"]);
         Assert.Equal(0, await App.WithDbAsync(db => db.WebhookDeliveries.CountAsync(d => d.NotificationId == unrelated.Id)));
+
+        // Disabled, it gets nothing of its own kind either; enabled again, it does.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/webhooks/{id}/disable", null)).StatusCode);
+        var whileDisabled = await Alerts.RaiseAsync(new AlertRequest("t-quiet", AlertSeverity.Info, "While disabled", ""));
+        Assert.Equal(0, await App.WithDbAsync(db => db.WebhookDeliveries.CountAsync(d => d.NotificationId == whileDisabled.Id)));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/webhooks/{id}/enable", null)).StatusCode);
+        await Alerts.RaiseAsync(new AlertRequest("t-quiet", AlertSeverity.Info, "Enabled again", ""));
+        await Eventually.Until(() => Receiver.On("quiet").Count == 2, "the alert after enabling");
 
         Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/api/v1/webhooks/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/webhooks/{id}/deliveries")).StatusCode);
