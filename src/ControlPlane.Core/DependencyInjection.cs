@@ -4,6 +4,7 @@ using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Datasets.Sources;
 using ControlPlane.Core.Datasets.Validation;
 using ControlPlane.Core.Home;
+using ControlPlane.Core.Monitoring;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Predictions;
 using ControlPlane.Core.Registry;
@@ -80,7 +81,21 @@ public static class DependencyInjection
         services.AddScoped<UserAdminService>();
         services.AddScoped<HomeMatrixService>();
         services.AddScoped<DemoSeeder>();
+        AddAlerts(services);
         return builder;
+    }
+
+    /// <summary>Notifications (live on every node) and webhook deliveries (sent by every node, each attempt by one).</summary>
+    private static void AddAlerts(IServiceCollection services)
+    {
+        services.AddSingleton<NotificationEvents>();
+        services.AddSingleton<NotificationBus>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationBus>());
+        services.AddSingleton<WebhookWakeUp>();
+        services.AddSingleton<AlertService>();
+        services.AddSingleton<NotificationService>();
+        services.AddSingleton<WebhookService>();
+        services.AddHostedService<WebhookDispatcher>();
     }
 
     /// <summary>Users and roles with their EF Core stores; password and lock-out rules from the ControlPlane options.</summary>

@@ -131,6 +131,8 @@ public static class DependencyInjection
         api.MapRetrainApi();
         api.MapScoringApi();
         api.MapModelsApi();
+        api.MapWebhooksApi();
+        api.MapNotificationsApi();
         return app;
     }
 

@@ -58,8 +58,11 @@ public abstract class CoreTestContext : BunitContext, IAsyncLifetime
         }
 
         db.SaveChanges();
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
     }
+
+    /// <summary>Where open menus and popovers render (one provider per context).</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; }
 
     /// <summary>The signed-in user; bUnit grants an <c>AuthorizeView Policy</c> only for policies set here.</summary>
     protected BunitAuthorizationContext Auth { get; }

@@ -1,6 +1,7 @@
 using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.Datasets.Sources;
+using ControlPlane.Core.Monitoring;
 using ControlPlane.Core.Pipelines;
 using ControlPlane.Core.Predictions;
 using ControlPlane.Core.Registry;
@@ -46,6 +47,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Backfill> Backfills => Set<Backfill>();
     public DbSet<PredictionLogEntry> PredictionLog => Set<PredictionLogEntry>();
     public DbSet<Outcome> Outcomes => Set<Outcome>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

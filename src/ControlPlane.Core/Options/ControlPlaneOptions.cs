@@ -22,6 +22,7 @@ public sealed class ControlPlaneOptions
     public TrainingOptions Training { get; set; } = new();
     public RegistryOptions Registry { get; set; } = new();
     public ServingOptions Serving { get; set; } = new();
+    public WebhookOptions Webhooks { get; set; } = new();
 }
 
 public enum DatabaseProvider

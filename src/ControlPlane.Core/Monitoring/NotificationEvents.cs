@@ -1,0 +1,68 @@
+namespace ControlPlane.Core.Monitoring;
+
+/// <summary>A notification was raised or marked read (on this node or another); subscribers re-read what they show.</summary>
+public sealed record NotificationEvent(string Kind, Guid? NotificationId)
+{
+    public const string Raised = "raised";
+    public const string Read = "read";
+}
+
+/// <summary>
+/// The in-process notifier for notifications, like <c>RunEvents</c> for runs: services publish, components (each on its
+/// own SignalR circuit) subscribe. Handlers run on the publisher's thread and must be quick. Events from other nodes
+/// arrive through <see cref="NotificationBus"/>.
+/// </summary>
+public sealed class NotificationEvents
+{
+    private readonly Lock _gate = new();
+    private Action<NotificationEvent>[] _handlers = [];
+
+    public IDisposable Subscribe(Action<NotificationEvent> handler)
+    {
+        lock (_gate)
+        {
+            _handlers = [.. _handlers, handler];
+        }
+
+        return new Subscription(this, handler);
+    }
+
+    /// <summary>Raised for events of this node; the bus forwards these to the other nodes.</summary>
+    public event Action<NotificationEvent>? PublishedLocally;
+
+    public void Publish(NotificationEvent e)
+    {
+        Deliver(e);
+        PublishedLocally?.Invoke(e);
+    }
+
+    public void DeliverRemote(NotificationEvent e) => Deliver(e);
+
+    private void Deliver(NotificationEvent e)
+    {
+        foreach (var handler in Volatile.Read(ref _handlers))
+        {
+            try
+            {
+                handler(e);
+            }
+            catch (Exception)
+            {
+                // A broken subscriber (a closed circuit) must not fail the feature that raised the alert.
+            }
+        }
+    }
+
+    private void Unsubscribe(Action<NotificationEvent> handler)
+    {
+        lock (_gate)
+        {
+            _handlers = _handlers.Where(h => h != handler).ToArray();
+        }
+    }
+
+    private sealed class Subscription(NotificationEvents owner, Action<NotificationEvent> handler) : IDisposable
+    {
+        public void Dispose() => owner.Unsubscribe(handler);
+    }
+}
