@@ -35,8 +35,13 @@ public sealed class SchedulerHealthCheck(
         }
 
         // A cycle waits at most the poll interval; dispatch and repair queries get generous room on a busy database.
+        if (loop.LastBeat == 0)
+        {
+            return HealthCheckResult.Unhealthy("The executor loop is starting: it has not cycled yet.");
+        }
+
         var stale = TimeSpan.FromMilliseconds(options.Value.PollIntervalMilliseconds) + TimeSpan.FromSeconds(60);
-        var since = loop.LastBeat == 0 ? TimeSpan.MaxValue : time.GetElapsedTime(loop.LastBeat);
+        var since = time.GetElapsedTime(loop.LastBeat);
         return since > stale
             ? HealthCheckResult.Unhealthy($"The executor loop has not cycled for over {stale.TotalSeconds:0} s.")
             : HealthCheckResult.Healthy("The scheduler runs and the executor loop cycles.");

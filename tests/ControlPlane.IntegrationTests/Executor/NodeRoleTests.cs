@@ -12,7 +12,8 @@ public sealed class NodeRoleTests
         app.Settings["ControlPlane:Executor:NodeRole"] = "Executor";
         using var client = app.CreateAdminClient();
 
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        // Ready once its scheduler runs and its executor loop has cycled (a node just started answers 503 until then).
+        await Eventually.Until(async () => (await client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, "the executor node ready");
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/runs")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/account/login")).StatusCode);
     }
