@@ -155,7 +155,7 @@ public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture)
         var slug = TestSlugs.New(prefix);
         var created = await (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Swap {slug}", slug, region = "us", useCases = new[] { UseCase } })).ReadNodeAsync();
         var key = created["apiKey"]!.GetValue<string>();
-        var dataset = DemoFile(slug, rows: 500);
+        var dataset = DemoFile("hot-swap-fixture", rows: 600); // fixed rows every run: both labels in the test split
         (await UploadAsync(admin, slug, Csv(dataset), "accounts.csv")).EnsureSuccessStatusCode();
         var table = await DemoRawTable.ReadAsync(dataset);
         var useCase = Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == UseCase);

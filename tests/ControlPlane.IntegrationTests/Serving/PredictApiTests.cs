@@ -295,7 +295,7 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         {
             var slug = TestSlugs.New("pooled");
             var created = await (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Pooled {slug}", slug, region, useCases = new[] { UseCase } })).ReadNodeAsync();
-            var dataset = DemoFile(slug, rows: 400);
+            var dataset = DemoFile($"pooled-fixture-{i}", rows: 600); // fixed rows every run (see ChampionAsync)
             (await UploadAsync(admin, slug, Csv(dataset), "accounts.csv")).EnsureSuccessStatusCode();
             var table = await DemoRawTable.ReadAsync(dataset);
             var effective = RuleInheritance.Effective(defaults, DemoRuleSet.For(dataset, table.Schema));
@@ -355,7 +355,9 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         using var admin = App.CreateAdminClient();
         var slug = TestSlugs.New("predict");
         var created = await (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Predict {slug}", slug, region, useCases = new[] { UseCase } })).ReadNodeAsync();
-        var dataset = DemoFile(slug, rows: 600);
+        // Generated from a fixed name, not the random slug: the same rows every run, with both labels in the test split
+        // (a random tenant's generated rows could leave the last fifth with one label, and training refuses them).
+        var dataset = DemoFile("predict-api-fixture", rows: 800);
         (await UploadAsync(admin, slug, Csv(dataset), "accounts.csv")).EnsureSuccessStatusCode();
         var table = await DemoRawTable.ReadAsync(dataset);
         var useCase = ControlPlane.Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == UseCase);
