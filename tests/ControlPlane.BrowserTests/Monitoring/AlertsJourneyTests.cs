@@ -39,6 +39,7 @@ public sealed class AlertsJourneyTests(BrowserFixture fixture) : IClassFixture<B
 
         await Expect(chip).ToHaveTextAsync("Delivered");
         Assert.Single(receiver.On("pager"));
+        await page.ScreenshotAsync("40-webhook-delivered");
 
         var bell = page.Locator("#notification-bell");
         var before = int.Parse((await bell.GetAttributeAsync("data-unread"))!, System.Globalization.CultureInfo.InvariantCulture);
@@ -48,5 +49,6 @@ public sealed class AlertsJourneyTests(BrowserFixture fixture) : IClassFixture<B
 
         await page.GetByRole(AriaRole.Button, new() { Name = $"Notifications: {before + 1} unread", Exact = true }).ClickAsync();
         await Expect(page.Locator(".cp-notification-item").First).ToContainTextAsync("SLA missed for lead-scoring");
+        await page.ScreenshotAsync("41-notification-bell");
     }
 }
