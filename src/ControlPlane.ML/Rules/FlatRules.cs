@@ -134,11 +134,7 @@ internal sealed class FlatRules
     }
 
     /// <summary>The entity key the rules read from the row (as text), or null.</summary>
-    public string? EntityKey(Registers r) => EntityKeyRegister is { } k ? r.Texts[k].IsEmpty ? null : Text(r.Texts[k]) : null;
-
-    private static string Text(ReadOnlyMemory<char> text) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetString(text, out var whole, out var start, out var length) && start == 0 && length == whole.Length
-            ? whole : text.ToString();
+    public string? EntityKey(Registers r) => EntityKeyRegister is { } k ? Training.ScoreReader.Text(r.Texts[k]) : null;
 
     /// <summary>
     /// The flat program of a fitted rules chain over raw rows of <paramref name="inputSchema"/>, producing

@@ -39,8 +39,6 @@ internal sealed class FlatScoring
         _featuresSchema = featuresSchema;
     }
 
-    public static FlatScoring? TryCreate(TrainedModel model) => TryCreate(model, out _);
-
     /// <param name="why">Why ML.NET maps the rows instead, when it does.</param>
     public static FlatScoring? TryCreate(TrainedModel model, out string? why)
     {

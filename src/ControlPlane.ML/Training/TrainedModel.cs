@@ -130,7 +130,7 @@ public sealed class TrainedModel
     /// </summary>
     public string RowScoring => _flatRulesRejected ? "ML.NET (the flat rules differed from ML.NET's)"
         : FlatProgram() is not null ? "flat rules"
-        : FlatScoring.TryCreate(this, out var why) is null ? $"ML.NET ({why})" : "flat rules";
+        : $"ML.NET ({_flatScoringWhy})";
 
     /// <summary>The flat copy of the trees, made once per model and shared by its row scorers; null when ML.NET scores.</summary>
     private FlatTrees? Flat((ITransformer Rules, ITransformer Model, string Features, object Parameters) stage) =>
@@ -145,11 +145,12 @@ public sealed class TrainedModel
 
     /// <summary>The rules as a flat program with the predictor behind them, made once per model; null when ML.NET maps the rows.</summary>
     private FlatScoring? FlatProgram() =>
-        LazyInitializer.EnsureInitialized(ref _flatScoring, ref _flatScoringMade, ref _flatScoringGate, () => FlatScoring.TryCreate(this));
+        LazyInitializer.EnsureInitialized(ref _flatScoring, ref _flatScoringMade, ref _flatScoringGate, () => FlatScoring.TryCreate(this, out _flatScoringWhy));
 
     private FlatScoring? _flatScoring;
     private bool _flatScoringMade;
     private object? _flatScoringGate;
+    private string? _flatScoringWhy; // why ML.NET maps the rows, when it does
     private volatile bool _flatRulesRejected;
 
     /// <summary>
