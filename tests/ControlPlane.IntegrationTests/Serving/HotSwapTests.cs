@@ -53,11 +53,12 @@ public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture)
         })).ToArray();
 
         await Eventually.Until(() => answers.Count >= 50, "50 answers from v1");
-        var moves = new List<DateTime>();
+        var moves = new List<(DateTime Asked, DateTime Done)>(); // the move commits between the two
         foreach (var next in new[] { v2, v3 })
         {
+            var asked = DateTime.UtcNow;
             Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, next, AliasNames.Champion, "test", "swap"))).IsOk);
-            moves.Add(DateTime.UtcNow);
+            moves.Add((asked, DateTime.UtcNow));
             var target = next;
             await Eventually.Until(() => answers.Count(a => a.Version == target) >= 50, $"50 answers from v{target}");
         }
@@ -69,10 +70,10 @@ public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture)
         Assert.All(all, a => Assert.Equal(HttpStatusCode.OK, a.Status));
         Assert.Equal([v1, v2, v3], all.Select(a => a.Version).Distinct().Order());
         // A version answers only after it became champion (a request started before a move may still end with the old one).
-        Assert.All(all.Where(a => a.Version == v2), a => Assert.True(a.At >= moves[0]));
-        Assert.All(all.Where(a => a.Version == v3), a => Assert.True(a.At >= moves[1]));
+        Assert.All(all.Where(a => a.Version == v2), a => Assert.True(a.At >= moves[0].Asked));
+        Assert.All(all.Where(a => a.Version == v3), a => Assert.True(a.At >= moves[1].Asked));
         // After the last move settles, nothing older answers: the answers from a second on are all v3.
-        Assert.All(all.Where(a => a.At > moves[1].AddSeconds(1)), a => Assert.Equal(v3, a.Version));
+        Assert.All(all.Where(a => a.At > moves[1].Done.AddSeconds(1)), a => Assert.Equal(v3, a.Version));
 
         // Every answered row went to the prediction log (sample rate 1 here), with the version and the inputs it read.
         await App.Services.GetRequiredService<PredictionLogBuffer>().FlushAsync();
