@@ -284,6 +284,237 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.ToTable("FeatureRuleVersions");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftFeatureResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("HistogramJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("Missing")
+                        .HasColumnType("bigint");
+
+                    b.Property<double?>("PValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Psi")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<double?>("Statistic")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Test")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("WindowId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "Feature");
+
+                    b.HasIndex("WindowId", "Feature")
+                        .IsUnique();
+
+                    b.ToTable("DriftFeatureResults");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftWindow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("DriftedFeatures")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("JudgedFeatures")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PredictionStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Day");
+
+                    b.HasIndex("EnrollmentId", "Source", "Day")
+                        .IsUnique();
+
+                    b.ToTable("DriftWindows");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.EnrollmentHealth", b =>
+                {
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Decay")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("DecayNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Drift")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("DriftDay")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DriftNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Sla")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("SlaNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("EnrollmentId");
+
+                    b.ToTable("EnrollmentHealth");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.EnrollmentMonitoring", b =>
+                {
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("BatchDeadlineMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("DatasetDriftShare")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("DecayAlert")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("DecayMinLabels")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("DecayWarning")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("DecayWindowDays")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("LastAutoRetrainAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("MaxModelAgeDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MaxWindowDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MinRows")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("PValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PredictP99BudgetMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("PsiDrift")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("PsiWarning")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("RetrainCooldownHours")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("RetrainOnDecay")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("RetrainOnDrift")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("EnrollmentId");
+
+                    b.ToTable("EnrollmentMonitoring");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Monitoring.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -344,6 +575,139 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.HasIndex("ReadAt");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.PerformanceWindow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("Expected")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool>("HigherIsBetter")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "Kind", "Metric", "Day")
+                        .IsUnique();
+
+                    b.ToTable("PerformanceWindows");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.PredictLatencyDay", b =>
+                {
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Buckets")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("EnrollmentId", "Day", "Node");
+
+                    b.ToTable("PredictLatencyDays");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.SlaResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<double>("Limit")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Measured")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool>("Met")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "Kind", "Day")
+                        .IsUnique();
+
+                    b.ToTable("SlaResults");
                 });
 
             modelBuilder.Entity("ControlPlane.Core.Monitoring.WebhookDelivery", b =>
@@ -1766,6 +2130,71 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.Navigation("Enrollment");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftFeatureResult", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Monitoring.DriftWindow", "Window")
+                        .WithMany("Features")
+                        .HasForeignKey("WindowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Window");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftWindow", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.EnrollmentHealth", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithOne()
+                        .HasForeignKey("ControlPlane.Core.Monitoring.EnrollmentHealth", "EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.EnrollmentMonitoring", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithOne()
+                        .HasForeignKey("ControlPlane.Core.Monitoring.EnrollmentMonitoring", "EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.PerformanceWindow", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.PredictLatencyDay", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.SlaResult", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Monitoring.WebhookDelivery", b =>
                 {
                     b.HasOne("ControlPlane.Core.Monitoring.WebhookEndpoint", "Endpoint")
@@ -2008,6 +2437,11 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftWindow", b =>
+                {
+                    b.Navigation("Features");
                 });
 
             modelBuilder.Entity("ControlPlane.Core.Pipelines.PipelineRun", b =>

@@ -279,6 +279,235 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.ToTable("FeatureRuleVersions");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftFeatureResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HistogramJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Missing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("PValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Psi")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Statistic")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Test")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WindowId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "Feature");
+
+                    b.HasIndex("WindowId", "Feature")
+                        .IsUnique();
+
+                    b.ToTable("DriftFeatureResults");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftWindow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DriftedFeatures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("JudgedFeatures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PredictionStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Day");
+
+                    b.HasIndex("EnrollmentId", "Source", "Day")
+                        .IsUnique();
+
+                    b.ToTable("DriftWindows");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.EnrollmentHealth", b =>
+                {
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Decay")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecayNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Drift")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DriftDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DriftNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sla")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlaNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EnrollmentId");
+
+                    b.ToTable("EnrollmentHealth");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.EnrollmentMonitoring", b =>
+                {
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("BatchDeadlineMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("DatasetDriftShare")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("DecayAlert")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("DecayMinLabels")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("DecayWarning")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("DecayWindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastAutoRetrainAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MaxModelAgeDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxWindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("PValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("PredictP99BudgetMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("PsiDrift")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("PsiWarning")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("RetrainCooldownHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RetrainOnDecay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RetrainOnDrift")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EnrollmentId");
+
+                    b.ToTable("EnrollmentMonitoring");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Monitoring.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -339,6 +568,135 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.HasIndex("ReadAt");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.PerformanceWindow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Expected")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("HigherIsBetter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "Kind", "Metric", "Day")
+                        .IsUnique();
+
+                    b.ToTable("PerformanceWindows");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.PredictLatencyDay", b =>
+                {
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Buckets")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EnrollmentId", "Day", "Node");
+
+                    b.ToTable("PredictLatencyDays");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.SlaResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Limit")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Measured")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("Met")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "Kind", "Day")
+                        .IsUnique();
+
+                    b.ToTable("SlaResults");
                 });
 
             modelBuilder.Entity("ControlPlane.Core.Monitoring.WebhookDelivery", b =>
@@ -1749,6 +2107,71 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.Navigation("Enrollment");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftFeatureResult", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Monitoring.DriftWindow", "Window")
+                        .WithMany("Features")
+                        .HasForeignKey("WindowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Window");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftWindow", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.EnrollmentHealth", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithOne()
+                        .HasForeignKey("ControlPlane.Core.Monitoring.EnrollmentHealth", "EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.EnrollmentMonitoring", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithOne()
+                        .HasForeignKey("ControlPlane.Core.Monitoring.EnrollmentMonitoring", "EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.PerformanceWindow", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.PredictLatencyDay", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.SlaResult", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Monitoring.WebhookDelivery", b =>
                 {
                     b.HasOne("ControlPlane.Core.Monitoring.WebhookEndpoint", "Endpoint")
@@ -1991,6 +2414,11 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftWindow", b =>
+                {
+                    b.Navigation("Features");
                 });
 
             modelBuilder.Entity("ControlPlane.Core.Pipelines.PipelineRun", b =>

@@ -50,6 +50,13 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<EnrollmentMonitoring> EnrollmentMonitoring => Set<EnrollmentMonitoring>();
+    public DbSet<DriftWindow> DriftWindows => Set<DriftWindow>();
+    public DbSet<DriftFeatureResult> DriftFeatureResults => Set<DriftFeatureResult>();
+    public DbSet<PerformanceWindow> PerformanceWindows => Set<PerformanceWindow>();
+    public DbSet<SlaResult> SlaResults => Set<SlaResult>();
+    public DbSet<PredictLatencyDay> PredictLatencyDays => Set<PredictLatencyDay>();
+    public DbSet<EnrollmentHealth> EnrollmentHealth => Set<EnrollmentHealth>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
