@@ -76,6 +76,66 @@ public static class ModelBaselines
         return result;
     }
 
+    /// <summary>
+    /// Like <see cref="Compare"/> for many windows at once: the features of <paramref name="featurized"/> are read in one
+    /// pass (each pass re-runs the rules) and each window — row indices into it — is compared on its own slice.
+    /// <paramref name="scores"/> and <paramref name="classes"/> hold each window's model outputs, in the windows' order.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<FeatureDrift>> CompareWindows(
+        IReadOnlyList<FeatureBaseline> baselines, IDataView featurized, IReadOnlyList<FeatureValue> values, DriftThresholds thresholds,
+        IReadOnlyList<int[]> windows, IReadOnlyList<double[]> scores, IReadOnlyList<IReadOnlyList<string?>?>? classes = null)
+    {
+        ArgumentNullException.ThrowIfNull(baselines);
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.Count != windows.Count || (classes is not null && classes.Count != windows.Count))
+        {
+            throw new ArgumentException("scores (and classes, when given) need one entry per window", nameof(scores));
+        }
+
+        var wanted = baselines.Select(b => b.Feature).ToHashSet(StringComparer.Ordinal);
+        var read = Read(featurized, values.Where(v => wanted.Contains(v.Feature)).ToArray()).ToDictionary(r => r.Value.Feature, StringComparer.Ordinal);
+        var result = new List<IReadOnlyList<FeatureDrift>>(windows.Count);
+        for (var w = 0; w < windows.Count; w++)
+        {
+            var rows = windows[w];
+            var drifts = new List<FeatureDrift>(baselines.Count);
+            foreach (var baseline in baselines)
+            {
+                if (baseline.Feature == Prediction)
+                {
+                    drifts.Add(baseline.Kind == BaselineKind.Category
+                        ? Drift.Category(baseline, classes?[w] ?? [], thresholds)
+                        : Drift.Number(baseline, scores[w], thresholds));
+                }
+                else if (read.TryGetValue(baseline.Feature, out var column))
+                {
+                    drifts.Add(baseline.Kind switch
+                    {
+                        BaselineKind.Number => Drift.Number(baseline, Slice(column.Numbers, rows), thresholds),
+                        BaselineKind.Text => Drift.Text(baseline, Slice(column.Texts!, rows), thresholds),
+                        _ => Drift.Category(baseline, Slice(column.Texts!, rows), thresholds),
+                    });
+                }
+            }
+
+            result.Add(drifts);
+        }
+
+        return result;
+    }
+
+    private static T[] Slice<T>(T[] values, int[] rows)
+    {
+        var slice = new T[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            slice[i] = values[rows[i]];
+        }
+
+        return slice;
+    }
+
     /// <summary>The value columns of <paramref name="values"/> read in one pass over <paramref name="view"/> (each pass re-runs the rules).</summary>
     private static List<(FeatureValue Value, BaselineKind Kind, double[] Numbers, string?[]? Texts)> Read(IDataView view, IReadOnlyList<FeatureValue> values)
     {

@@ -238,6 +238,41 @@ public sealed class TrainedModel
     }
 
     /// <summary>
+    /// <see cref="Drift"/> for many windows of <paramref name="rows"/> at once (each window: row indices), with one pass of
+    /// the rules over all rows. The prediction's drift uses <paramref name="scores"/> (binary: probabilities, regression:
+    /// values) or <paramref name="classes"/> (multiclass: labels) per window when given — the stored predictions — and
+    /// otherwise this model's own outputs on the window's rows. Empty for a version trained before baselines were kept.
+    /// Calls on one model take turns.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<Monitoring.FeatureDrift>> DriftWindows(
+        RawTable rows, IReadOnlyList<int[]> windows, Monitoring.DriftThresholds thresholds,
+        IReadOnlyList<double[]>? scores = null, IReadOnlyList<IReadOnlyList<string?>?>? classes = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        if (Report.Baselines.Count == 0 || Chain is not TransformerChain<ITransformer> chain)
+        {
+            return [];
+        }
+
+        lock (_contextGate)
+        {
+            var view = View(rows);
+            if (scores is null && classes is null)
+            {
+                var (all, allClasses) = ModelTrainer.OutputsOf(Chain.Transform(view), Report.Task, Report.Test.Classes);
+                scores = windows.Select(w => all.Length == 0 ? [] : w.Select(i => all[i]).ToArray()).ToArray();
+                classes = allClasses is null ? null : windows.Select(w => (IReadOnlyList<string?>?)w.Select(i => allClasses[i]).ToArray()).ToArray();
+            }
+
+            scores ??= windows.Select(_ => Array.Empty<double>()).ToArray();
+            return Monitoring.ModelBaselines.CompareWindows(Report.Baselines, chain.First().Transform(view), _input.FeatureValues ?? [],
+                thresholds, windows, scores, classes);
+        }
+    }
+
+    /// <summary>
     /// Metrics of this model on rows with labels (e.g. a tenant's test split mapped onto the same columns); rows whose
     /// label is missing are left out, as in training. Calls on one model take turns.
     /// </summary>

@@ -53,4 +53,36 @@ public sealed class ModelBaselinesTests
         Assert.Equal(DriftStatus.Drift, worst.Status);
         Assert.Equal(worst.Bins.Count, worst.CurrentShares.Count);
     }
+
+    [Fact]
+    public async Task Many_windows_in_one_pass_give_what_drift_gives_on_each_slice()
+    {
+        var demo = await DemoTraining.LoadAsync("fabrikam-eu", DemoUseCaseKeys.LeadScoring, maxRows: 1200);
+        var model = demo.Train(DemoTraining.Quick with { Trainers = [TrainerNames.LogisticRegression], DefaultHyperparametersOnly = true });
+        var thresholds = new DriftThresholds { MinRows = 50 };
+        int[][] windows = [[.. Enumerable.Range(0, 400)], [.. Enumerable.Range(400, 600)], [.. Enumerable.Range(1000, 30)], []];
+
+        var together = model.DriftWindows(demo.Table, windows, thresholds);
+
+        Assert.Equal(windows.Length, together.Count);
+        for (var w = 0; w < windows.Length; w++)
+        {
+            var alone = model.Drift(RawTableRows.Select(demo.Table, windows[w]), thresholds);
+            Assert.Equal(alone.Count, together[w].Count);
+            for (var f = 0; f < alone.Count; f++)
+            {
+                Assert.Equal(alone[f].Feature, together[w][f].Feature);
+                Assert.Equal(alone[f].Status, together[w][f].Status);
+                Assert.Equal(alone[f].Psi, together[w][f].Psi);
+                Assert.Equal(alone[f].CurrentShares, together[w][f].CurrentShares);
+            }
+        }
+
+        Assert.Equal(DriftStatus.Skipped, together[2][0].Status);
+        Assert.All(together[3], d => Assert.Equal(DriftStatus.NoData, d.Status));
+
+        // Given scores (the stored predictions) are what the prediction is judged on.
+        var given = model.DriftWindows(demo.Table, windows, thresholds, scores: windows.Select(w => w.Select(_ => 0.99).ToArray()).ToArray());
+        Assert.Equal(DriftStatus.Drift, given[1].Single(d => d.Feature == ModelBaselines.Prediction).Status);
+    }
 }
