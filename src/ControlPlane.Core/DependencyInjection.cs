@@ -65,6 +65,10 @@ public static class DependencyInjection
         services.AddSingleton<Predictor>();
         services.AddSingleton<PredictMetrics>();
         services.AddSingleton<Monitoring.DriftGauges>();
+        services.AddScoped<Monitoring.DriftCheck.DriftSamples>();
+        services.AddSingleton<Monitoring.DriftCheck.DriftHealthUpdater>();
+        services.AddScoped<Monitoring.DriftCheck.DriftChecks>();
+        services.AddScoped<Monitoring.DriftCheck.DriftQueries>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Common.HealthTags.Ready]);
         services.AddSingleton<TenantRateLimiter>();
         services.AddSingleton<BatchScorer>();

@@ -1,0 +1,224 @@
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Predictions;
+using ControlPlane.Core.Registry;
+using ControlPlane.Core.Serving;
+using ControlPlane.Core.Tenants;
+using ControlPlane.ML;
+using ControlPlane.ML.Monitoring;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Core.Monitoring.DriftCheck;
+
+/// <summary>
+/// Drift checks of an enrollment's scored data: daily windows (<see cref="DriftWindowPlan"/>) over the batch predictions
+/// or the logged real-time ones, each compared with the baselines of the version that scored most of its rows, in one
+/// featurization pass per version. The windows are stored replacing earlier checks of the same days, in one
+/// transaction; then the enrollment's health, the use case's drift gauge and, when drift starts, an alert follow.
+/// </summary>
+public sealed class DriftChecks(
+    IDbContextFactory<ControlPlaneDbContext> dbs, DriftSamples samples, ModelCache cache, DriftHealthUpdater health)
+{
+    public static IReadOnlyList<string> Sources { get; } = [PredictionSources.Batch, PredictionSources.RealTime];
+
+    /// <summary>Checks one enrollment (by tenant slug and use case key); see <see cref="CheckAsync(Guid, string, Guid?, CancellationToken)"/>.</summary>
+    public async Task<DriftCheckResult> CheckAsync(string tenant, string useCase, string source, Guid? runId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var id = await db.Enrollments.Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct)
+            ?? throw new InvalidOperationException(Enrollment.NotEnrolled(tenant, useCase));
+        return await CheckAsync(id, source, runId, ct);
+    }
+
+    /// <summary>
+    /// Checks the last <see cref="DriftWindowPlan.Days"/> days of one source (batch or realtime) of an enrollment. Stores
+    /// nothing, and says why, when there is no champion, nothing scored, or no version with baselines.
+    /// </summary>
+    public async Task<DriftCheckResult> CheckAsync(Guid enrollmentId, string source, Guid? runId, CancellationToken ct)
+    {
+        if (!Sources.Contains(source))
+        {
+            throw new ArgumentException($"source must be one of {string.Join(", ", Sources)}; it was '{source}'.", nameof(source));
+        }
+
+        DriftTarget target;
+        MonitoringSettings settings;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            target = await db.Enrollments.AsNoTracking().Where(e => e.Id == enrollmentId)
+                .Select(e => new DriftTarget(e.Id, e.Tenant!.Slug, e.UseCase!.Key, e.UseCaseId, e.Tenant.Region, e.UseCase.TaskType)).FirstOrDefaultAsync(ct)
+                ?? throw new InvalidOperationException($"Enrollment {enrollmentId} does not exist.");
+            if (!await db.ModelAliases.AnyAsync(a => a.EnrollmentId == enrollmentId && a.Name == AliasNames.Champion, ct))
+            {
+                return Nothing(target, source, $"'{target.Tenant}' / '{target.UseCase}' has no champion model: train and promote a version before checking drift.");
+            }
+
+            settings = MonitoringSettings.From(await db.EnrollmentMonitoring.AsNoTracking().FirstOrDefaultAsync(m => m.EnrollmentId == enrollmentId, ct));
+        }
+
+        var sample = source == PredictionSources.Batch
+            ? await samples.BatchAsync(target, settings.MaxWindowDays, ct)
+            : await samples.RealtimeAsync(target, settings.MaxWindowDays, ct);
+        var plan = DriftWindowPlan.Plan(sample, settings.MinRows, settings.MaxWindowDays);
+        if (plan.Count == 0)
+        {
+            return Nothing(target, source, sample.Note ?? $"'{target.Tenant}' / '{target.UseCase}' has no scored rows to check.");
+        }
+
+        var thresholds = settings.DriftThresholds;
+        var skipped = new List<string>();
+        var windows = new List<DriftWindow>(plan.Count);
+        var checkedAt = DateTime.UtcNow;
+        Dictionary<Guid, string> labels;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            labels = await PredictionQueries.LabelsAsync(db, plan.Select(w => w.VersionId).Distinct(), ct);
+        }
+
+        foreach (var group in plan.GroupBy(w => w.VersionId))
+        {
+            var label = labels.GetValueOrDefault(group.Key, "a deleted version");
+            var (results, why) = await CompareAsync(group.Key, label, sample, group.ToList(), thresholds, ct);
+            if (why is not null)
+            {
+                skipped.Add($"{group.Count()} window(s) scored by {label}: {why}");
+                continue;
+            }
+
+            windows.AddRange(group.Select((w, i) => Window(target, source, w, results![i], thresholds, runId, checkedAt)));
+        }
+
+        if (windows.Count == 0)
+        {
+            return Nothing(target, source, string.Join(" ", skipped), skipped);
+        }
+
+        await StoreAsync(target.EnrollmentId, source, windows, ct);
+        var latest = windows.MaxBy(w => w.Day)!;
+        await health.UpdateAsync(target, ct);
+        return new DriftCheckResult(target.Tenant, target.UseCase, source, windows.Count, latest.Status, DriftHealthUpdater.NoteOf(latest), latest.Day,
+            sample.Note, skipped);
+    }
+
+    /// <summary>Checks every enrollment with a champion, each source that has scored rows; one enrollment's failure does not stop the others.</summary>
+    public async Task<IReadOnlyList<DriftCheckResult>> CheckAllAsync(Guid? runId, CancellationToken ct)
+    {
+        List<Guid> ids;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            ids = await db.ModelAliases.Where(a => a.Name == AliasNames.Champion).Select(a => a.EnrollmentId).Distinct().ToListAsync(ct);
+        }
+
+        var results = new List<DriftCheckResult>();
+        foreach (var id in ids)
+        {
+            foreach (var source in Sources)
+            {
+                try
+                {
+                    results.Add(await CheckAsync(id, source, runId, ct));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    results.Add(new DriftCheckResult("?", "?", source, 0, null, null, null, $"Enrollment {id}: {e.Message}", []));
+                }
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<(IReadOnlyList<IReadOnlyList<FeatureDrift>>? Results, string? Why)> CompareAsync(
+        Guid versionId, string label, DriftSample sample, IReadOnlyList<PlannedWindow> windows, DriftThresholds thresholds, CancellationToken ct)
+    {
+        ML.Training.TrainedModel model;
+        try
+        {
+            model = await cache.ModelAsync(versionId, ct);
+        }
+        catch (ModelUnavailableException e)
+        {
+            return (null, e.Message);
+        }
+
+        if (model.Report.Baselines.Count == 0)
+        {
+            return (null, $"{label} was trained before drift baselines were kept; retrain to monitor its drift.");
+        }
+
+        var aligned = BatchScorer.Align(sample.Table, model, out var error);
+        if (aligned is null)
+        {
+            return (null, $"the rows do not fit {label}: {error}");
+        }
+
+        var multiclass = model.Report.Task == TaskType.Multiclass;
+        var results = model.DriftWindows(aligned, windows.Select(w => w.Rows).ToArray(), thresholds,
+            scores: multiclass ? null : windows.Select(w => w.Scores).ToArray(),
+            classes: multiclass ? windows.Select(w => (IReadOnlyList<string?>?)w.Labels).ToArray() : null);
+        return (results, null);
+    }
+
+    private static DriftWindow Window(
+        DriftTarget target, string source, PlannedWindow planned, IReadOnlyList<FeatureDrift> features, DriftThresholds thresholds, Guid? runId, DateTime at)
+    {
+        var inputs = features.Where(f => f.Feature != ModelBaselines.Prediction).ToList();
+        var prediction = features.FirstOrDefault(f => f.Feature == ModelBaselines.Prediction);
+        var window = new DriftWindow
+        {
+            Id = Guid.NewGuid(), EnrollmentId = target.EnrollmentId, Source = source, Day = planned.Day, WindowStart = planned.Start,
+            Rows = planned.Rows.Length, ModelVersionId = planned.VersionId, Status = DatasetStatus(inputs, thresholds),
+            DriftedFeatures = inputs.Count(f => f.Status == DriftStatus.Drift),
+            JudgedFeatures = inputs.Count(f => f.Status is not (DriftStatus.NoData or DriftStatus.Skipped)),
+            PredictionStatus = prediction is null ? null : DriftStatusText.Of(prediction.Status), RunId = runId, CheckedAt = at,
+        };
+        var quantiles = planned.Scores.Length > 0 ? DriftHistogramJson.QuantilesOf(planned.Scores) : null;
+        window.Features.AddRange(features.Select(f => new DriftFeatureResult
+        {
+            WindowId = window.Id, EnrollmentId = target.EnrollmentId, Feature = Cut(f.Feature, 200), Kind = f.Kind.ToString().ToLowerInvariant(),
+            Status = DriftStatusText.Of(f.Status), Psi = Finite(f.Psi), Test = f.Test, Statistic = Finite(f.Statistic), PValue = Finite(f.PValue),
+            Rows = f.Rows, Missing = f.Missing, Reason = f.Reason is null ? null : Cut(f.Reason, 1000),
+            HistogramJson = DriftHistogramJson.Write(f, f.Feature == ModelBaselines.Prediction ? quantiles : null),
+        }));
+        return window;
+    }
+
+    /// <summary>
+    /// Drift when at least the policy's share of the judged input features drift; otherwise the worst judged status
+    /// (warning or ok); skipped when features were seen but too few rows to judge any, no_data when nothing was seen.
+    /// </summary>
+    public static string DatasetStatus(IReadOnlyList<FeatureDrift> inputs, DriftThresholds thresholds)
+    {
+        if (ML.Monitoring.Drift.Dataset(inputs, thresholds).Drifting)
+        {
+            return "drift";
+        }
+
+        var judged = inputs.Where(f => f.Status is not (DriftStatus.NoData or DriftStatus.Skipped)).ToList();
+        if (judged.Count == 0)
+        {
+            return inputs.Any(f => f.Status == DriftStatus.Skipped) ? "skipped" : "no_data";
+        }
+
+        return judged.Any(f => f.Status is DriftStatus.Warning or DriftStatus.Drift) ? "warning" : "ok";
+    }
+
+    private async Task StoreAsync(Guid enrollmentId, string source, List<DriftWindow> windows, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var days = windows.Select(w => w.Day).ToList();
+        var old = db.DriftWindows.Where(w => w.EnrollmentId == enrollmentId && w.Source == source && days.Contains(w.Day));
+        await db.DriftFeatureResults.Where(f => old.Select(w => w.Id).Contains(f.WindowId)).ExecuteDeleteAsync(ct);
+        await old.ExecuteDeleteAsync(ct);
+        db.DriftWindows.AddRange(windows);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    private static DriftCheckResult Nothing(DriftTarget target, string source, string message, IReadOnlyList<string>? skipped = null) =>
+        new(target.Tenant, target.UseCase, source, 0, null, null, null, message, skipped ?? []);
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}

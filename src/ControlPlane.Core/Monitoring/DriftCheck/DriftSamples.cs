@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text.Json;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Datasets.Tabular;
+using ControlPlane.Core.FeatureRules;
+using ControlPlane.Core.Predictions;
+using ControlPlane.Core.Serving;
+using ControlPlane.Core.Storage;
+using ControlPlane.ML;
+using ControlPlane.ML.Rules;
+using ControlPlane.ML.Training;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Core.Monitoring.DriftCheck;
+
+/// <summary>
+/// Reads what a drift check compares. Batch: the rows of the dataset versions behind the enrollment's done prediction
+/// partitions, by the day of their predictions' as-of (event) time, with the stored scores; where several partitions
+/// scored the same day, the one completed last counts. Realtime: the prediction log's real-time entries by the day they
+/// were made, their inputs read back into columns.
+/// </summary>
+public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, RegionCatalog regions, FeatureRuleService rules, ModelCache cache)
+{
+    public async Task<DriftSample> BatchAsync(DriftTarget target, int maxWindowDays, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var partitions = await db.PredictionPartitions.AsNoTracking()
+            .Where(p => p.EnrollmentId == target.EnrollmentId && p.State == PartitionStates.Done)
+            .Select(p => new { p.Id, p.DatasetVersionId, Completed = p.CompletedAt ?? p.CreatedAt }).ToListAsync(ct);
+        var ids = partitions.Select(p => p.Id).ToList();
+        var newest = ids.Count == 0 ? null
+            : await db.Predictions.Where(p => ids.Contains(p.PartitionId)).MaxAsync(p => (DateTime?)p.AsOf, ct);
+        if (newest is null)
+        {
+            return DriftSample.Empty($"'{target.Tenant}' / '{target.UseCase}' has no batch predictions yet: run a batch score or a backfill first.");
+        }
+
+        var first = DriftWindowPlan.FirstDay(newest.Value, maxWindowDays);
+        var predictions = await db.Predictions.AsNoTracking().Where(p => ids.Contains(p.PartitionId) && p.AsOf >= first)
+            .Select(p => new { p.PartitionId, p.AsOf, p.ModelVersionId, p.Score, p.Label }).ToListAsync(ct);
+
+        // Per day the partition completed last among those with predictions that day.
+        var order = partitions.OrderByDescending(p => p.Completed).Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var chosen = predictions.GroupBy(p => Day(p.AsOf)).ToDictionary(g => g.Key, g => g.MinBy(p => order[p.PartitionId])!.PartitionId);
+        var datasetOf = partitions.ToDictionary(p => p.Id, p => p.DatasetVersionId);
+        var datasetIds = chosen.Values.Select(p => datasetOf[p]).Distinct().ToList();
+
+        var eventTime = (await rules.GetAsync(target.Tenant, target.UseCase, ct: ct)).Value?.Effective.EventTime;
+        var datasets = await db.DatasetVersions.AsNoTracking().Where(v => datasetIds.Contains(v.Id))
+            .Select(v => new { v.Id, v.SnapshotPath, v.CreatedAt, v.Number }).ToListAsync(ct);
+        var store = regions.StoreFor(target.Region);
+        var tables = new List<(Guid Id, RawTable Table, DateTime Created, int Number)>();
+        foreach (var dataset in datasets.OrderByDescending(d => d.Number))
+        {
+            tables.Add((dataset.Id, await SnapshotReader.ReadAsync(store, dataset.SnapshotPath, maxRows: null, ct), dataset.CreatedAt, dataset.Number));
+        }
+
+        string? note = null;
+        if (tables.Skip(1).Any(t => !t.Table.Schema.SequenceEqual(tables[0].Table.Schema)))
+        {
+            note = $"Dataset versions with other columns than version {tables[0].Number} were left out.";
+            tables = [tables[0]];
+        }
+
+        var table = tables.Count == 1 ? tables[0].Table : RawTableRows.Concat(tables.Select(t => t.Table).ToArray());
+        var rowsByDay = new Dictionary<(Guid Dataset, DateTime Day), List<int>>();
+        var offset = 0;
+        foreach (var (id, data, created, _) in tables)
+        {
+            var times = eventTime is null ? null
+                : data.Columns.FirstOrDefault(c => c.Name == eventTime && c.Type == FeatureType.DateTime)?.Values as DateTime?[];
+            for (var r = 0; r < data.RowCount; r++)
+            {
+                var key = (id, Day(times?[r] ?? created));
+                (rowsByDay.TryGetValue(key, out var list) ? list : rowsByDay[key] = []).Add(offset + r);
+            }
+
+            offset += data.RowCount;
+        }
+
+        var kept = tables.Select(t => t.Id).ToHashSet();
+        var days = new Dictionary<DateTime, DriftDay>();
+        foreach (var p in predictions)
+        {
+            var day = Day(p.AsOf);
+            var partition = chosen[day];
+            if (p.PartitionId != partition || !kept.Contains(datasetOf[partition]))
+            {
+                continue;
+            }
+
+            if (!days.TryGetValue(day, out var drift))
+            {
+                days[day] = drift = new DriftDay();
+                drift.Rows.AddRange(rowsByDay.GetValueOrDefault((datasetOf[partition], day)) ?? []);
+            }
+
+            drift.Scored(p.ModelVersionId, p.Score, p.Label);
+        }
+
+        return new DriftSample(table, days, newest, note);
+    }
+
+    public async Task<DriftSample> RealtimeAsync(DriftTarget target, int maxWindowDays, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var log = db.PredictionLog.AsNoTracking().Where(e => e.EnrollmentId == target.EnrollmentId && e.Source == PredictionSources.RealTime);
+        var newest = await log.MaxAsync(e => (DateTime?)e.At, ct);
+        if (newest is null)
+        {
+            return DriftSample.Empty($"'{target.Tenant}' / '{target.UseCase}' has no logged real-time predictions yet.");
+        }
+
+        var first = DriftWindowPlan.FirstDay(newest.Value, maxWindowDays);
+        var entries = await log.Where(e => e.At >= first).OrderBy(e => e.Id)
+            .Select(e => new { e.At, e.ModelVersionId, e.Score, e.Label, e.Inputs }).ToListAsync(ct);
+
+        // The columns of every version that answered (the first version naming a column gives its type).
+        var columns = new Dictionary<string, FeatureType>(StringComparer.Ordinal);
+        foreach (var version in entries.Select(e => e.ModelVersionId).Distinct())
+        {
+            try
+            {
+                foreach (var column in (await cache.ModelAsync(version, ct)).InputColumns)
+                {
+                    columns.TryAdd(column.Name, column.Type);
+                }
+            }
+            catch (ModelUnavailableException)
+            {
+                // A deleted or unreadable version: its rows are read with the other versions' columns.
+            }
+        }
+
+        var table = Read(entries.Select(e => e.Inputs).ToList(), columns.Select(c => new RawColumn(c.Key, c.Value)).ToList());
+        var days = new Dictionary<DateTime, DriftDay>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var day = Day(entries[i].At);
+            if (!days.TryGetValue(day, out var drift))
+            {
+                days[day] = drift = new DriftDay();
+            }
+
+            drift.Rows.Add(i);
+            drift.Scored(entries[i].ModelVersionId, entries[i].Score, entries[i].Label);
+        }
+
+        return new DriftSample(table, days, newest, null);
+    }
+
+    /// <summary>Logged inputs (JSON objects in the tenant's column names) as columns; a value that does not fit its column's type is read as missing.</summary>
+    public static RawTable Read(IReadOnlyList<string> inputs, IReadOnlyList<RawColumn> columns)
+    {
+        var table = columns.Select(c => RawTableColumn.Missing(c.Name, c.Type, inputs.Count)).ToArray();
+        var index = columns.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        for (var r = 0; r < inputs.Count; r++)
+        {
+            using var json = JsonDocument.Parse(inputs[r]);
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            foreach (var property in json.RootElement.EnumerateObject())
+            {
+                if (index.TryGetValue(property.Name, out var c))
+                {
+                    Set(table[c].Values, r, property.Value);
+                }
+            }
+        }
+
+        return new RawTable(table);
+    }
+
+    private static void Set(Array values, int r, JsonElement value)
+    {
+        switch (values)
+        {
+            case double?[] numbers:
+                numbers[r] = value.ValueKind switch
+                {
+                    JsonValueKind.Number => value.GetDouble(),
+                    JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+                    _ => null,
+                };
+                break;
+            case bool?[] flags:
+                flags[r] = value.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null };
+                break;
+            case DateTime?[] times:
+                times[r] = value.ValueKind == JsonValueKind.String && DateTime.TryParse(value.GetString(), CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+                break;
+            case string?[] texts:
+                texts[r] = value.ValueKind switch
+                {
+                    JsonValueKind.String => value.GetString(),
+                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+                    _ => null,
+                };
+                break;
+        }
+    }
+
+    private static DateTime Day(DateTime at) => DateTime.SpecifyKind(at.Date, DateTimeKind.Utc);
+}
+
+/// <summary>The enrollment a drift check is about.</summary>
+public sealed record DriftTarget(Guid EnrollmentId, string Tenant, string UseCase, Guid UseCaseId, string Region, TaskType Task);
