@@ -34,6 +34,7 @@ public static class DependencyInjection
         services.AddSingleton(ReproducePipeline.Definition());
         services.AddSingleton(ScoringPipelines.BatchScoreDefinition());
         services.AddSingleton(ScoringPipelines.BackfillDefinition());
+        services.AddSingleton(DriftPipelines.Definition());
         services.AddSingleton<PipelineCatalog>();
         services.AddHostedService<PipelineCatalogCheck>();
         services.AddSingleton<ExecutorNode>();
@@ -44,6 +45,7 @@ public static class DependencyInjection
         services.AddSingleton<RunService>();
         services.AddSingleton<RetrainStarter>();
         services.AddSingleton<ScoringStarter>();
+        services.AddSingleton<DriftStarter>();
         services.AddSingleton<ScheduleService>();
         services.AddHostedService<ClusterEventBus>();
 

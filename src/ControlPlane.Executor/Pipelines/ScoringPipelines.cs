@@ -10,7 +10,8 @@ namespace ControlPlane.Executor.Pipelines;
 /// "batch-score": the enrollment's champion scores a dataset version (the latest that validation did not block, or the
 /// one named by <c>datasetVersion</c>) into the predictions table. "backfill": the days <c>from</c>–<c>to</c> of a
 /// dataset version, each day's rows scored with a fixed <c>version</c> or the version that was champion at each row's
-/// time. Both run in the scoring pool; both can be retried and resumed without duplicating predictions.
+/// time. Both run in the scoring pool; both can be retried and resumed without duplicating predictions. Each ends with a
+/// batch drift check (<see cref="DriftPipelines"/>) of what it wrote.
 /// </summary>
 public static class ScoringPipelines
 {
@@ -26,11 +27,15 @@ public static class ScoringPipelines
 
     public static PipelineDefinition BatchScoreDefinition() => Pipeline.Define(BatchScore, p => p
         .Describe("Scores the enrollment's latest valid dataset version (or a chosen one) with its champion and writes the predictions to the database.")
-        .Task(ScoreTask, ScoreAsync).Pool("scoring").Timeout(TimeSpan.FromHours(2)).Retry(2, TimeSpan.FromSeconds(5)));
+        .Task(ScoreTask, ScoreAsync).Pool("scoring").Timeout(TimeSpan.FromHours(2)).Retry(2, TimeSpan.FromSeconds(5))
+        .Task(DriftPipelines.DriftCheckTask, DriftPipelines.AfterScoringAsync).After(ScoreTask).Pool(DriftPipelines.PoolName)
+            .Timeout(TimeSpan.FromHours(1)).Retry(2, TimeSpan.FromSeconds(5)));
 
     public static PipelineDefinition BackfillDefinition() => Pipeline.Define(Backfill, p => p
         .Describe("Scores a historical date range day by day with a fixed version or the version that was champion at each row's time; one partition per day, written atomically, finished days skipped on resume.")
-        .Task(BackfillTask, BackfillAsync).Pool("scoring").Timeout(TimeSpan.FromHours(12)).Retry(2, TimeSpan.FromSeconds(5)));
+        .Task(BackfillTask, BackfillAsync).Pool("scoring").Timeout(TimeSpan.FromHours(12)).Retry(2, TimeSpan.FromSeconds(5))
+        .Task(DriftPipelines.DriftCheckTask, DriftPipelines.AfterScoringAsync).After(BackfillTask).Pool(DriftPipelines.PoolName)
+            .Timeout(TimeSpan.FromHours(1)).Retry(2, TimeSpan.FromSeconds(5)));
 
     private static async Task ScoreAsync(TaskContext ctx)
     {
