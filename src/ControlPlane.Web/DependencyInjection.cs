@@ -130,6 +130,7 @@ public static class DependencyInjection
         api.MapRulesApi();
         api.MapRetrainApi();
         api.MapScoringApi();
+        api.MapDriftApi();
         api.MapModelsApi();
         api.MapWebhooksApi();
         api.MapNotificationsApi();

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Security.Claims;
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Monitoring.DriftCheck;
+using ControlPlane.Core.Predictions;
+using ControlPlane.Core.Security;
+using ControlPlane.Executor.Pipelines;
+using ControlPlane.Web.Auth;
+
+namespace ControlPlane.Web.Api;
+
+/// <summary>
+/// Drift of an enrollment: the stored daily windows of one source with each feature's latest result and trend, and
+/// starting a drift check (202 with the run).
+/// </summary>
+public static class DriftApi
+{
+    public static RouteGroupBuilder MapDriftApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/tenants/{tenant}/use-cases/{useCase}").WithTags("Monitoring");
+        group.MapGet("/drift", GetDrift).WithName("GetDrift")
+            .WithSummary("Drift windows of ?source=batch|realtime (default batch) for days from–to (yyyy-MM-dd, UTC; default the last 90 checked), with each feature's latest result and trend.");
+        group.MapPost("/drift-checks", StartDriftCheck).WithName("StartDriftCheck").RequireAuthorization(Policies.Analyze)
+            .WithSummary("Check drift now ({\"source\": \"batch\"|\"realtime\"}, both when left out); 202 with the run.");
+        return group;
+    }
+
+    public static async Task<IResult> GetDrift(
+        string tenant, string useCase, DriftQueries queries, CancellationToken ct, string? source = null, string? from = null, string? to = null)
+    {
+        var errors = new ValidationErrors();
+        var fromDay = Day(from, "from", errors);
+        var toDay = Day(to, "to", errors);
+        if (errors.Any)
+        {
+            return ApiResults.Problem(Result<object>.Invalid(errors));
+        }
+
+        return ApiResults.Ok(await queries.GetAsync(tenant, useCase, source ?? PredictionSources.Batch, fromDay, toDay, ct), DriftResponse.From);
+    }
+
+    public static async Task<IResult> StartDriftCheck(
+        string tenant, string useCase, DriftCheckStart? body, DriftStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
+        ApiResults.RunAccepted(await starter.StartAsync(tenant, useCase, body?.Source, "api", user.Actor(), ct));
+
+    private static DateOnly? Day(string? text, string field, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+
+        errors.Add(field, $"{field} must be a date as yyyy-MM-dd; it was '{text}'.");
+        return null;
+    }
+}
+
+/// <summary>What <c>POST .../drift-checks</c> sends: the source to check, or null for both.</summary>
+public sealed record DriftCheckStart(string? Source = null);
