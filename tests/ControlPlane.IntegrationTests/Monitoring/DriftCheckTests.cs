@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ControlPlane.Core.DemoData;
+using ControlPlane.Core.Monitoring;
+using ControlPlane.Core.Predictions;
+using ControlPlane.Core.Pipelines;
+using ControlPlane.Executor.Runs;
+using ControlPlane.IntegrationTests.Datasets;
+using ControlPlane.IntegrationTests.Executor;
+using ControlPlane.IntegrationTests.Infrastructure;
+using ControlPlane.ML;
+using ControlPlane.ML.Rules;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.IntegrationTests.Monitoring;
+
+/// <summary>
+/// Drift checks end to end: generated data with drift after a date is trained on, batch scored (the pipeline ends with a
+/// drift check) and read back through the drift API; the same data generated without drift shows none; a window whose
+/// feature is all missing is "no data", a window with too few rows is skipped with its reason.
+/// </summary>
+public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixture) : IClassFixture<RetrainFixture<TProvider>>
+    where TProvider : IProviderKind
+{
+    private const string UseCase = DemoUseCaseKeys.ChurnRisk;
+    private static readonly DateTime AsOf = new(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime DriftAfter = AsOf.AddDays(-12);
+    private ControlPlaneApp App => fixture.App;
+
+    [Fact]
+    public async Task The_drifted_columns_drift_after_the_date_and_the_same_data_without_drift_does_not()
+    {
+        using var admin = App.CreateAdminClient();
+        var (drifting, dataset) = await ScoredDemoTenantAsync(admin, DriftAfter);
+        var (steady, _) = await ScoredDemoTenantAsync(admin, null);
+
+        var drifted = dataset.DriftedColumns.ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(drifted);
+        var report = await DriftAsync(admin, drifting);
+        var windows = report["windows"]!.AsArray();
+        Assert.NotEmpty(windows);
+        var features = report["features"]!.AsArray();
+        var driftedFeatures = features.Where(f => drifted.Contains(f!["feature"]!.GetValue<string>())).ToList();
+        Assert.NotEmpty(driftedFeatures);
+
+        // The newest window is after the date: a drifted feature drifts, and a drifting feature is ranked first (seats may
+        // lead: the generator's plan shift moves seats with it).
+        Assert.True(DateOnly.Parse(report["latest"]!["windowStart"]!.GetValue<string>(), CultureInfo.InvariantCulture) >= DateOnly.FromDateTime(DriftAfter));
+        Assert.Contains(driftedFeatures, f => f!["status"]!.GetValue<string>() == "drift");
+        Assert.Equal("drift", features[0]!["status"]!.GetValue<string>());
+
+        // Before the date the same features do not drift (their trend points of windows well before it).
+        var before = DateOnly.FromDateTime(DriftAfter.AddDays(-2));
+        foreach (var feature in driftedFeatures)
+        {
+            var points = feature!["trend"]!.AsArray().Where(p => DateOnly.Parse(p!["day"]!.GetValue<string>(), CultureInfo.InvariantCulture) < before).ToList();
+            Assert.NotEmpty(points);
+            Assert.All(points, p => Assert.NotEqual("drift", p!["status"]!.GetValue<string>()));
+        }
+
+        // Health says so, naming the top feature and its PSI.
+        var health = await App.WithDbAsync(db => db.EnrollmentHealth.SingleAsync(h => h.EnrollmentId == db.Enrollments.Single(e => e.Tenant!.Slug == drifting).Id));
+        Assert.Equal("drift", health.Drift);
+        Assert.StartsWith(features[0]!["feature"]!.GetValue<string>() + " PSI ", health.DriftNote, StringComparison.Ordinal);
+        Assert.Null(health.Decay);
+        Assert.Equal(1, await App.WithDbAsync(db => db.Notifications.CountAsync(n => n.Kind == AlertKinds.Drift && n.Link!.Contains(drifting))));
+
+        // Without drift: no window drifts and no feature's latest result does.
+        var calm = await DriftAsync(admin, steady);
+        Assert.NotEmpty(calm["windows"]!.AsArray());
+        Assert.All(calm["windows"]!.AsArray(), w => Assert.NotEqual("drift", w!["status"]!.GetValue<string>()));
+        Assert.All(calm["features"]!.AsArray(), f => Assert.NotEqual("drift", f!["status"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_window_whose_feature_is_all_missing_has_no_data_and_a_window_with_too_few_rows_is_skipped_with_the_reason()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await HandMadeAsync(admin);
+        await SetPolicyAsync(slug, MonitoringSettings.Defaults with { MinRows = 20, MaxWindowDays = 1 });
+        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { });
+
+        var report = await DriftAsync(admin, slug);
+        var windows = report["windows"]!.AsArray();
+        var missingDay = Day(30);
+        var smallDay = Day(31);
+        Assert.Contains(windows.Single(w => w!["day"]!.GetValue<string>() == Day(10))!["status"]!.GetValue<string>(), new[] { "ok", "warning" });
+        Assert.Equal("skipped", windows.Single(w => w!["day"]!.GetValue<string>() == missingDay)!["status"]!.GetValue<string>());
+        var small = windows.Single(w => w!["day"]!.GetValue<string>() == smallDay)!;
+        Assert.Equal("skipped", small["status"]!.GetValue<string>());
+        Assert.Equal(smallDay, small["windowStart"]!.GetValue<string>());
+        Assert.Equal(5, small["rows"]!.GetValue<int>());
+
+        var seats = report["features"]!.AsArray().Single(f => f!["feature"]!.GetValue<string>() == "seats")!;
+        Assert.Equal("skipped", seats["status"]!.GetValue<string>());
+        Assert.Contains("only 5 rows; tests need at least 20", seats["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var notes = report["features"]!.AsArray().Single(f => f!["feature"]!.GetValue<string>() == "notes")!;
+        Assert.Equal("no_data", notes["trend"]!.AsArray().Single(p => p!["day"]!.GetValue<string>() == missingDay)!["status"]!.GetValue<string>());
+        Assert.Equal("skipped", notes["status"]!.GetValue<string>());
+
+        // Skipped is no data in health (never drift), with the reason as its note.
+        var health = await App.WithDbAsync(db => db.EnrollmentHealth.SingleAsync(h => h.EnrollmentId == db.Enrollments.Single(e => e.Tenant!.Slug == slug).Id));
+        Assert.Equal("no_data", health.Drift);
+        Assert.Contains("only 5 rows", health.DriftNote, StringComparison.Ordinal);
+
+        // A wider window policy widens the small days back over earlier ones.
+        await SetPolicyAsync(slug, MonitoringSettings.Defaults with { MinRows = 20, MaxWindowDays = 3 });
+        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift-checks", new { source = "batch" });
+        var widened = (await DriftAsync(admin, slug))["windows"]!.AsArray().Single(w => w!["day"]!.GetValue<string>() == smallDay)!;
+        Assert.Equal(Day(29), widened["windowStart"]!.GetValue<string>()); // 5 + 5 rows are too few: day 29's 20 join them
+        Assert.Equal(30, widened["rows"]!.GetValue<int>());
+        Assert.NotEqual("skipped", widened["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_drift_api_names_a_bad_source_or_date_and_answers_404_for_an_unknown_enrollment()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await HandMadeAsync(admin);
+
+        var bad = await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift?source=weekly");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("source", (await bad.ReadNodeAsync())["errors"]!.AsObject().Select(e => e.Key));
+        var badDate = await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift?from=yesterday");
+        Assert.Equal(HttpStatusCode.BadRequest, badDate.StatusCode);
+        Assert.Contains("from", (await badDate.ReadNodeAsync())["errors"]!.AsObject().Select(e => e.Key));
+        var badCheck = await admin.PostJsonAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift-checks", new { source = "weekly" });
+        Assert.Equal(HttpStatusCode.BadRequest, badCheck.StatusCode);
+        Assert.Contains("source", (await badCheck.ReadNodeAsync())["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/lead-scoring/drift")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/tenants/nobody-{slug}/use-cases/{UseCase}/drift")).StatusCode);
+
+        // Nothing scored yet: an empty report; the check run succeeds and says why it stored nothing.
+        var empty = await DriftAsync(admin, slug);
+        Assert.Empty(empty["windows"]!.AsArray());
+        Assert.Null(empty["latest"]);
+        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift-checks", new { });
+        Assert.Equal("realtime", (await DriftAsync(admin, slug, "realtime"))["source"]!.GetValue<string>());
+    }
+
+    private async Task<(string Slug, DemoDataset Dataset)> ScoredDemoTenantAsync(HttpClient admin, DateTime? driftAfter)
+    {
+        var slug = TestSlugs.New("drift");
+        (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Drift {slug}", slug, region = "us", useCases = new[] { UseCase } })).EnsureSuccessStatusCode();
+        // Two of the nine features drifting is drift for this policy (the default asks for 30 %).
+        await SetPolicyAsync(slug, MonitoringSettings.Defaults with { DatasetDriftShare = 0.2 });
+        // Generated from a fixed name, so both tenants get the same rows apart from the drift.
+        var dataset = DemoDataGenerator.Generate(UseCase, new DemoGenerationOptions
+        {
+            TenantSlug = "drift-check-demo", Rows = 6000, Seed = 5, AsOfUtc = AsOf, Span = TimeSpan.FromDays(60), DriftAfterUtc = driftAfter,
+        });
+        await RetrainTenants.AddUploadAsync(App, slug, UseCase, "data.csv", DatasetUploads.Csv(dataset));
+        await RetrainTenants.SaveRulesAsync(App, slug, UseCase, await DemoRuleSet.ForAsync(dataset));
+        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
+        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { });
+        return (slug, dataset);
+    }
+
+    /// <summary>Days 0–29: 20 rows each; day 30: 5 rows without notes; day 31: 5 rows with them. Trained, not scored.</summary>
+    private async Task<string> HandMadeAsync(HttpClient admin)
+    {
+        var slug = TestSlugs.New("drift");
+        (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Drift {slug}", slug, region = "us", useCases = new[] { UseCase } })).EnsureSuccessStatusCode();
+        var csv = new StringBuilder("Account,As Of,Churned,Seats,Notes\n");
+        var row = 0;
+        string[] words = ["renewal call went well", "asked about pricing", "wants more seats", "slow support reply", "happy with onboarding"];
+        void Add(int day, int count, bool notes)
+        {
+            for (var i = 0; i < count; i++, row++)
+            {
+                csv.Append(FormattableString.Invariant($"a{row},{Start.AddDays(day).AddHours(i % 20):yyyy-MM-ddTHH:mm:ssZ},{(row % 3 == 0 ? "yes" : "no")},{row * 17 % 40 + 1},{(notes ? words[row * 7 % words.Length] : "")}\n"));
+            }
+        }
+
+        for (var day = 0; day < 30; day++)
+        {
+            Add(day, 20, notes: true);
+        }
+
+        Add(30, 5, notes: false);
+        Add(31, 5, notes: true);
+        await RetrainTenants.AddUploadAsync(App, slug, UseCase, "accounts.csv", Encoding.UTF8.GetBytes(csv.ToString()));
+        var churn = Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == UseCase);
+        await RetrainTenants.SaveRulesAsync(App, slug, UseCase, new RuleSet
+        {
+            EntityKey = "Account", EventTime = "As Of", Label = new LabelRule { Source = "Churned" },
+            Features = [new FeatureRule { Name = "seats", Source = "Seats" }, new FeatureRule { Name = "notes", Source = "Notes", Type = FeatureType.Text }],
+            Drop = churn.DefaultFeatures.Select(f => f.Name).Where(n => n != "seats").ToArray(),
+        });
+        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
+        return slug;
+    }
+
+    private static readonly DateTime Start = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private static string Day(int day) => Start.AddDays(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private Task SetPolicyAsync(string slug, MonitoringSettings settings) => App.WithDbAsync(async db =>
+    {
+        var id = await db.Enrollments.Where(e => e.Tenant!.Slug == slug).Select(e => e.Id).SingleAsync();
+        var row = await db.EnrollmentMonitoring.FirstOrDefaultAsync(m => m.EnrollmentId == id);
+        if (row is null)
+        {
+            row = new EnrollmentMonitoring { EnrollmentId = id };
+            db.EnrollmentMonitoring.Add(row);
+        }
+
+        settings.CopyTo(row);
+        row.UpdatedAt = DateTime.UtcNow;
+        row.UpdatedBy = "test";
+        return await db.SaveChangesAsync();
+    });
+
+    private static async Task<JsonNode> DriftAsync(HttpClient admin, string slug, string source = PredictionSources.Batch)
+    {
+        var response = await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift?source={source}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.ReadNodeAsync();
+    }
+
+    private static async Task RunAsync(HttpClient admin, string url, object? body)
+    {
+        var response = body is null ? await admin.PostAsync(url, null) : await admin.PostJsonAsync(url, body);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var run = await admin.WaitFinishedAsync((await response.ReadNodeAsync())["runId"]!.GetValue<Guid>(), TimeSpan.FromMinutes(3));
+        Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
+    }
+}
+
+public sealed class DriftCheckTestsOnSqlite(RetrainFixture<Sqlite> fixture) : DriftCheckTests<Sqlite>(fixture);
+
+public sealed class DriftCheckTestsOnPostgres(RetrainFixture<Postgres> fixture) : DriftCheckTests<Postgres>(fixture);
