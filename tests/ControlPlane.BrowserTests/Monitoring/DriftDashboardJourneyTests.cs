@@ -1,0 +1,84 @@
+using System.Net;
+using ControlPlane.BrowserTests.Infrastructure;
+using ControlPlane.Core.Pipelines;
+using ControlPlane.IntegrationTests.Executor;
+using ControlPlane.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ControlPlane.BrowserTests.Monitoring;
+
+/// <summary>
+/// An analyst opens the monitoring page of a demo tenant whose data drifts in its last 60 days: the drifting feature is
+/// ranked first and its histogram shown, the predictions are charted over time, and "Check drift now" runs a check
+/// with progress.
+/// </summary>
+public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const string Tenant = "northwind-traders";
+    private const string UseCase = "churn-risk";
+
+    [Fact]
+    public async Task The_drift_dashboard_of_a_drifting_tenant_ranks_a_drifting_feature_first_and_checks_again_on_demand()
+    {
+        // A champion and its batch score (the batch-score pipeline ends with a drift check).
+        using (var admin = fixture.App.CreateAdminClient())
+        {
+            foreach (var (url, body) in new[] { ("retrain", (object?)null), ("batch-scores", new { }) })
+            {
+                var started = body is null
+                    ? await admin.PostAsync($"/api/v1/tenants/{Tenant}/use-cases/{UseCase}/{url}", null)
+                    : await admin.PostJsonAsync($"/api/v1/tenants/{Tenant}/use-cases/{UseCase}/{url}", body);
+                Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+                var run = await admin.WaitFinishedAsync((await started.ReadNodeAsync())["runId"]!.GetValue<Guid>(), TimeSpan.FromMinutes(4));
+                Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
+            }
+        }
+
+        var page = await fixture.NewPageAsync();
+        await page.SignInAsync(ControlPlaneApp.AdminEmail, ControlPlaneApp.AdminPassword);
+        await page.GotoAsync($"/tenants/{Tenant}/use-cases/{UseCase}");
+        await page.WaitForInteractiveAsync();
+        await page.ClickAsync("#monitoring-link");
+        await page.WaitForURLAsync($"**/tenants/{Tenant}/use-cases/{UseCase}/monitoring");
+        await page.WaitForInteractiveAsync();
+
+        var first = page.Locator("[data-drift-table] tbody tr").First;
+        await Expect(first.Locator("[data-drift-status]")).ToHaveAttributeAsync("data-drift-status", "drift");
+        var top = await first.Locator("[data-feature]").GetAttributeAsync("data-feature");
+        await Expect(page.Locator("#selected-feature")).ToContainTextAsync($"{top}: training vs newest window");
+        await Expect(page.Locator("#prediction-trend [data-series='median']")).ToBeVisibleAsync();
+        Assert.True(await page.Locator("[data-window-status]").CountAsync() > 30);
+
+        // Choosing another feature shows its histogram.
+        var second = page.Locator("[data-drift-table] tbody tr").Nth(1);
+        var other = await second.Locator("[data-feature]").GetAttributeAsync("data-feature");
+        await second.ClickAsync();
+        await Expect(page.Locator("#selected-feature")).ToContainTextAsync($"{other}: training vs newest window");
+        await first.ClickAsync();
+        await Expect(page.Locator("#selected-feature")).ToContainTextAsync($"{top}: training vs newest window");
+        await page.ScreenshotAsync("42-drift-dashboard");
+
+        // Check again: progress while it runs, then the page reloads with the same ranking.
+        await page.ClickAsync("#check-drift");
+        await Expect(page.Locator("#drift-check-progress")).ToBeVisibleAsync();
+        for (var i = 0; i < 480 && !await fixture.App.WithDbAsync(db => db.PipelineRuns.AnyAsync(r => r.Pipeline == "drift-check" && r.TenantSlug == Tenant
+            && (r.State == RunState.Succeeded || r.State == RunState.Failed))); i++)
+        {
+            await Task.Delay(250);
+        }
+
+        await Expect(page.Locator("#drift-check-progress")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#check-drift")).ToBeEnabledAsync();
+        await Expect(page.Locator("#drift-check-error")).ToHaveCountAsync(0);
+        await Expect(first.Locator("[data-feature]")).ToHaveAttributeAsync("data-feature", top!);
+
+        // The realtime source has nothing logged yet.
+        await page.Locator("#drift-source [data-source='realtime']").ClickAsync();
+        await Expect(page.Locator("#drift-none")).ToBeVisibleAsync();
+        await Expect(page.Locator("#drift-source [data-source='realtime']")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Task.Delay(500); // the buttons' colour transition
+        await page.ScreenshotAsync("43-drift-dashboard-realtime");
+    }
+}
