@@ -115,6 +115,44 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
     }
 
     [Fact]
+    public async Task Logged_real_time_rows_are_checked_by_the_day_they_were_made_and_a_shifted_column_drifts()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await HandMadeAsync(admin);
+        await SetPolicyAsync(slug, MonitoringSettings.Defaults with { MinRows = 20, MaxWindowDays = 1 });
+        var day = new DateTime(2026, 3, 10, 0, 0, 0, DateTimeKind.Utc);
+        await App.WithDbAsync(async db =>
+        {
+            var enrollment = await db.Enrollments.Where(e => e.Tenant!.Slug == slug).Select(e => e.Id).SingleAsync();
+            var champion = await db.ModelAliases.Where(a => a.EnrollmentId == enrollment && a.Name == "champion").Select(a => a.ModelVersionId).SingleAsync();
+            for (var i = 0; i < 60; i++)
+            {
+                // Day one as in training; day two with seats far beyond anything trained on.
+                var seats = i < 30 ? i * 17 % 40 + 1 : 500 + i;
+                db.PredictionLog.Add(new PredictionLogEntry
+                {
+                    EnrollmentId = enrollment, Source = PredictionSources.RealTime, At = day.AddDays(i / 30).AddMinutes(i), EntityKey = $"a{i}",
+                    ModelVersionId = champion, Score = 0.3, Label = "false",
+                    Inputs = $$"""{"Account": "a{{i}}", "Seats": {{seats}}, "Notes": "asked about pricing"}""",
+                });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+
+        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift-checks", new { source = "realtime" });
+
+        var report = await DriftAsync(admin, slug, PredictionSources.RealTime);
+        var windows = report["windows"]!.AsArray();
+        Assert.Equal(["2026-03-10", "2026-03-11"], windows.Select(w => w!["day"]!.GetValue<string>()));
+        Assert.All(windows, w => Assert.Equal(30, w!["rows"]!.GetValue<int>()));
+        var seatsTrend = report["features"]!.AsArray().Single(f => f!["feature"]!.GetValue<string>() == "seats")!["trend"]!.AsArray();
+        Assert.NotEqual("drift", seatsTrend[0]!["status"]!.GetValue<string>());
+        Assert.Equal("drift", seatsTrend[1]!["status"]!.GetValue<string>());
+        Assert.Empty((await DriftAsync(admin, slug))["windows"]!.AsArray()); // the batch source was not scored
+    }
+
+    [Fact]
     public async Task The_drift_api_names_a_bad_source_or_date_and_answers_404_for_an_unknown_enrollment()
     {
         using var admin = App.CreateAdminClient();
