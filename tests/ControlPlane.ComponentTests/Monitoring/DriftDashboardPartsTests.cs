@@ -35,7 +35,7 @@ public sealed class DriftDashboardPartsTests : BunitContext, IAsyncLifetime
     public void Without_windows_the_summary_says_nothing_was_checked()
     {
         var cut = Render<DriftSummary>(p => p.Add(x => x.Windows, []));
-        Assert.Contains("No drift checked yet", cut.Find("#drift-none").TextContent, StringComparison.Ordinal);
+        Assert.Contains("No batch drift checked yet", cut.Find("#drift-none").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

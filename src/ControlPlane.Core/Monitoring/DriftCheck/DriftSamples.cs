@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets.Tabular;
 using ControlPlane.Core.FeatureRules;
@@ -132,7 +130,7 @@ public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, R
             }
         }
 
-        var table = Read(entries.Select(e => e.Inputs).ToList(), columns.Select(c => new RawColumn(c.Key, c.Value)).ToList());
+        var table = LoggedInputs.Read(entries.Select(e => e.Inputs).ToList(), columns.Select(c => new RawColumn(c.Key, c.Value)).ToList());
         var days = new Dictionary<DateTime, DriftDay>();
         for (var i = 0; i < entries.Count; i++)
         {
@@ -147,61 +145,6 @@ public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, R
         }
 
         return new DriftSample(table, days, newest, null);
-    }
-
-    /// <summary>Logged inputs (JSON objects in the tenant's column names) as columns; a value that does not fit its column's type is read as missing.</summary>
-    public static RawTable Read(IReadOnlyList<string> inputs, IReadOnlyList<RawColumn> columns)
-    {
-        var table = columns.Select(c => RawTableColumn.Missing(c.Name, c.Type, inputs.Count)).ToArray();
-        var index = columns.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        for (var r = 0; r < inputs.Count; r++)
-        {
-            using var json = JsonDocument.Parse(inputs[r]);
-            if (json.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                continue;
-            }
-
-            foreach (var property in json.RootElement.EnumerateObject())
-            {
-                if (index.TryGetValue(property.Name, out var c))
-                {
-                    Set(table[c].Values, r, property.Value);
-                }
-            }
-        }
-
-        return new RawTable(table);
-    }
-
-    private static void Set(Array values, int r, JsonElement value)
-    {
-        switch (values)
-        {
-            case double?[] numbers:
-                numbers[r] = value.ValueKind switch
-                {
-                    JsonValueKind.Number => value.GetDouble(),
-                    JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
-                    _ => null,
-                };
-                break;
-            case bool?[] flags:
-                flags[r] = value.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null };
-                break;
-            case DateTime?[] times:
-                times[r] = value.ValueKind == JsonValueKind.String && DateTime.TryParse(value.GetString(), CultureInfo.InvariantCulture,
-                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) ? t : null;
-                break;
-            case string?[] texts:
-                texts[r] = value.ValueKind switch
-                {
-                    JsonValueKind.String => value.GetString(),
-                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-                    _ => null,
-                };
-                break;
-        }
     }
 
     private static DateTime Day(DateTime at) => DateTime.SpecifyKind(at.Date, DateTimeKind.Utc);
