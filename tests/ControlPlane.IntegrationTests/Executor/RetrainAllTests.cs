@@ -80,6 +80,10 @@ public abstract class RetrainAllTests<TProvider>(RetrainFixture<TProvider> fixtu
         Assert.True(batch.StatusCode == HttpStatusCode.Accepted, await batch.Content.ReadAsStringAsync());
         var batchRun = await admin.WaitFinishedAsync((await batch.ReadNodeAsync())["runId"]!.GetValue<Guid>(), TimeSpan.FromMinutes(2));
         Assert.True(batchRun.Run.State == RunState.Succeeded, RunsClient.Describe(batchRun));
+        // Its drift check compares the mapped rows with the pooled model's baselines.
+        var drift = await (await admin.GetAsync($"/api/v1/tenants/{small}/use-cases/{UseCase}/drift")).ReadNodeAsync();
+        Assert.True(drift["windows"]!.AsArray().Count > 0, drift.ToJsonString());
+        Assert.Equal("pooled v1", drift["latest"]!["version"]!.GetValue<string>());
         var (snapshotPath, snapshotRegion, rowCount) = await App.WithDbAsync(async db =>
         {
             var v = await db.DatasetVersions.Where(d => d.Enrollment!.Tenant!.Slug == small).OrderByDescending(d => d.Number).FirstAsync();

@@ -77,7 +77,7 @@ public sealed class DriftChecks(
         foreach (var group in plan.GroupBy(w => w.VersionId))
         {
             var label = labels.GetValueOrDefault(group.Key, "a deleted version");
-            var (results, why) = await CompareAsync(group.Key, label, sample, group.ToList(), thresholds, ct);
+            var (results, why) = await CompareAsync(target.EnrollmentId, group.Key, label, sample, group.ToList(), thresholds, ct);
             if (why is not null)
             {
                 skipped.Add($"{group.Count()} window(s) scored by {label}: {why}");
@@ -128,8 +128,37 @@ public sealed class DriftChecks(
     }
 
     private async Task<(IReadOnlyList<IReadOnlyList<FeatureDrift>>? Results, string? Why)> CompareAsync(
-        Guid versionId, string label, DriftSample sample, IReadOnlyList<PlannedWindow> windows, DriftThresholds thresholds, CancellationToken ct)
+        Guid enrollmentId, Guid versionId, string label, DriftSample sample, IReadOnlyList<PlannedWindow> windows, DriftThresholds thresholds,
+        CancellationToken ct)
     {
+        string? kind;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            kind = await db.ModelVersions.Where(v => v.Id == versionId).Select(v => v.Kind).FirstOrDefaultAsync(ct);
+            if (kind == ModelVersionKinds.Pooled)
+            {
+                // A pooled model reads canonical columns: the tenant's rows are mapped by its own version's rules, as when scoring.
+                var mapping = await ChampionDirectory.MappingAsync(db, enrollmentId, versionId, ct);
+                if (mapping is null)
+                {
+                    return (null, $"no own version of the tenant maps its rows onto {label}'s columns.");
+                }
+
+                try
+                {
+                    using var lease = await cache.RentPooledAsync(versionId, mapping.Id, ct);
+                    var rows = BatchScorer.Align(sample.Table, lease.InputColumns, lease.RequiredColumns, out var mappingError);
+                    return rows is null
+                        ? (null, $"the rows do not fit the mapping of {label}: {mappingError}")
+                        : Compare(lease.Model, label, lease.Map(rows).Table, windows, thresholds);
+                }
+                catch (ModelUnavailableException e)
+                {
+                    return (null, e.Message);
+                }
+            }
+        }
+
         ML.Training.TrainedModel model;
         try
         {
@@ -140,19 +169,20 @@ public sealed class DriftChecks(
             return (null, e.Message);
         }
 
+        var aligned = BatchScorer.Align(sample.Table, model, out var error);
+        return aligned is null ? (null, $"the rows do not fit {label}: {error}") : Compare(model, label, aligned, windows, thresholds);
+    }
+
+    private static (IReadOnlyList<IReadOnlyList<FeatureDrift>>? Results, string? Why) Compare(
+        ML.Training.TrainedModel model, string label, ML.Rules.RawTable rows, IReadOnlyList<PlannedWindow> windows, DriftThresholds thresholds)
+    {
         if (model.Report.Baselines.Count == 0)
         {
             return (null, $"{label} was trained before drift baselines were kept; retrain to monitor its drift.");
         }
 
-        var aligned = BatchScorer.Align(sample.Table, model, out var error);
-        if (aligned is null)
-        {
-            return (null, $"the rows do not fit {label}: {error}");
-        }
-
         var multiclass = model.Report.Task == TaskType.Multiclass;
-        var results = model.DriftWindows(aligned, windows.Select(w => w.Rows).ToArray(), thresholds,
+        var results = model.DriftWindows(rows, windows.Select(w => w.Rows).ToArray(), thresholds,
             scores: multiclass ? null : windows.Select(w => w.Scores).ToArray(),
             classes: multiclass ? windows.Select(w => (IReadOnlyList<string?>?)w.Labels).ToArray() : null);
         return (results, null);
