@@ -93,6 +93,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<NotificationBus>());
         services.AddSingleton<WebhookWakeUp>();
         services.AddSingleton<AlertService>();
+        services.AddSingleton<MonitoringSettingsService>();
         services.AddSingleton<NotificationService>();
         services.AddSingleton<WebhookService>();
         services.AddHostedService<WebhookDispatcher>();

@@ -133,6 +133,7 @@ public static class DependencyInjection
         api.MapModelsApi();
         api.MapWebhooksApi();
         api.MapNotificationsApi();
+        api.MapMonitoringApi();
         return app;
     }
 
