@@ -42,14 +42,15 @@ public sealed class DecayChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Al
 
         var first = end.AddDays(-(Days - 1));
         var reach = first.AddDays(-(settings.DecayWindowDays - 1));
-        var scored = await DecayData.ScoredAsync(db, enrollmentId, enrollment.TaskType, reach, end.AddDays(1), ct);
+        var reports = await ReportsAsync(db, await DecayData.VersionsAsync(db, enrollmentId, reach, end.AddDays(1), ct), ct);
+        var scored = await DecayData.ScoredAsync(db, enrollmentId, enrollment.TaskType, reach, end.AddDays(1), v => reports.GetValueOrDefault(v)?.Calibration, ct);
         var labelled = await DecayData.LabelledAsync(db, enrollmentId, reach, end.AddDays(1), ct);
-        var reports = await ReportsAsync(db, scored.Values.SelectMany(d => d.Versions.Keys).Distinct().ToList(), ct);
+        var tests = reports.ToDictionary(r => r.Key, r => r.Value?.Test);
 
         var windows = new List<PerformanceWindow>();
         foreach (var day in scored.Keys.Where(d => d >= first).Order())
         {
-            windows.AddRange(DecayWindows.Judge(enrollment.TaskType, settings, day, scored, labelled, reports, now));
+            windows.AddRange(DecayWindows.Judge(enrollment.TaskType, settings, day, scored, labelled, tests, now));
         }
 
         foreach (var w in windows)
@@ -113,14 +114,14 @@ public sealed class DecayChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Al
         }
     }
 
-    private static async Task<Dictionary<Guid, ModelMetrics?>> ReportsAsync(ControlPlaneDbContext db, List<Guid> ids, CancellationToken ct)
+    private static async Task<Dictionary<Guid, ModelReport?>> ReportsAsync(ControlPlaneDbContext db, List<Guid> ids, CancellationToken ct)
     {
         var rows = await db.ModelVersions.AsNoTracking().Where(v => ids.Contains(v.Id)).Select(v => new { v.Id, v.ReportJson }).ToListAsync(ct);
         return rows.ToDictionary(r => r.Id, r =>
         {
             try
             {
-                return (ModelMetrics?)ModelReportJson.Read(r.ReportJson).Test;
+                return (ModelReport?)ModelReportJson.Read(r.ReportJson);
             }
             catch (System.Text.Json.JsonException)
             {

@@ -30,9 +30,21 @@ internal static class DecayData
         return last?.Date;
     }
 
-    /// <summary>Scored rows with as-of times in [from, to), by day: current batch predictions and the real-time prediction log.</summary>
+    /// <summary>The versions that scored rows with as-of times in [from, to).</summary>
+    public static async Task<List<Guid>> VersionsAsync(ControlPlaneDbContext db, Guid enrollment, DateTime from, DateTime to, CancellationToken ct)
+    {
+        var batch = await Current(db, enrollment).Where(p => p.AsOf >= from && p.AsOf < to).Select(p => p.ModelVersionId).Distinct().ToListAsync(ct);
+        var logged = await db.PredictionLog.Where(e => e.EnrollmentId == enrollment && e.Source == PredictionSources.RealTime && e.At >= from && e.At < to)
+            .Select(e => e.ModelVersionId).Distinct().ToListAsync(ct);
+        return batch.Union(logged).ToList();
+    }
+
+    /// <summary>
+    /// Scored rows with as-of times in [from, to), by day: current batch predictions and the real-time prediction log.
+    /// Binary probabilities go to CBPE through their version's test-split calibration (<paramref name="calibration"/>).
+    /// </summary>
     public static async Task<Dictionary<DateTime, ScoredDay>> ScoredAsync(
-        ControlPlaneDbContext db, Guid enrollment, TaskType task, DateTime from, DateTime to, CancellationToken ct)
+        ControlPlaneDbContext db, Guid enrollment, TaskType task, DateTime from, DateTime to, Func<Guid, ProbabilityCalibration?> calibration, CancellationToken ct)
     {
         var days = new Dictionary<DateTime, ScoredDay>();
         void Add(DateTime at, Guid version, double score, string? label)
@@ -40,7 +52,7 @@ internal static class DecayData
             if (!days.TryGetValue(at.Date, out var day)) days[at.Date] = day = new ScoredDay { Cbpe = task == TaskType.Binary ? new CbpeAccumulator() : null };
             day.Rows++;
             day.Versions[version] = day.Versions.GetValueOrDefault(version) + 1;
-            day.Cbpe?.Add(score, label is null ? score >= 0.5 : label == "true");
+            day.Cbpe?.Add(calibration(version)?.Apply(score) ?? score, label is null ? score >= 0.5 : label == "true");
         }
 
         await foreach (var p in Current(db, enrollment).Where(p => p.AsOf >= from && p.AsOf < to)
