@@ -15,7 +15,7 @@ public sealed record DecayCheckResult(string Status, string Note, int Days, bool
 /// that has predictions, the realized performance over the labelled predictions of the rolling
 /// <see cref="MonitoringSettings.DecayWindowDays"/> window ending that day (outcomes joined to the predictions they
 /// answer by <see cref="OutcomeJoin"/>), and for binary models the label-free estimate (CBPE) over the window's scored
-/// rows; each judged against the test metric of the version that scored most of the window. Stores one
+/// rows, read through each version's test-split calibration (<see cref="ModelReport.Calibration"/>); each judged against the test metric of the version that scored most of the window. Stores one
 /// <see cref="PerformanceWindow"/> per day, kind and metric (the check replaces the whole range in one transaction),
 /// updates <see cref="EnrollmentHealth.Decay"/> and raises one decay alert when the status turns to decay.
 /// </summary>

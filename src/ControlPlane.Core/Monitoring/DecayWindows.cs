@@ -78,7 +78,7 @@ internal static class DecayWindows
     private static (string Status, string? Reason) Verdict(
         string kind, string metric, double? value, double? expected, int rows, int minimum, bool higher, MonitoringSettings settings)
     {
-        var what = kind == PerformanceKinds.Realized ? "labelled predictions" : "scored rows";
+        var what = (kind == PerformanceKinds.Realized ? "labelled prediction" : "scored row") + (rows == 1 ? "" : "s");
         if (rows == 0) return ("no_data", kind == PerformanceKinds.Realized ? "no labels yet: no outcome answers a prediction in the window" : "no scored rows in the window");
         if (rows < minimum) return ("skipped", $"{rows} {what} in the window; at least {minimum} are needed");
         if (expected is not { } e || !double.IsFinite(e)) return ("skipped", $"the model's report has no test {metric} to compare with");
