@@ -72,8 +72,9 @@ public sealed class DecayChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Al
         {
             await alerts.RaiseAsync(new AlertRequest(AlertKinds.Decay, AlertSeverity.Warning,
                 $"Decay: {enrollment.Tenant} / {enrollment.UseCase}",
-                $"The {headline.Kind} {note} (window {headline.WindowStart:yyyy-MM-dd} to {headline.Day:yyyy-MM-dd}, {headline.Rows} rows), "
-                + $"{DecayJudge.Loss(headline.Value ?? 0, headline.Expected, headline.HigherIsBetter):P0} worse; the alert share is {settings.DecayAlert:P0}.",
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The {headline.Kind} {note} (window {headline.WindowStart:yyyy-MM-dd} to {headline.Day:yyyy-MM-dd}, {headline.Rows} rows), "
+                    + $"{DecayJudge.Loss(headline.Value ?? 0, headline.Expected, headline.HigherIsBetter):P0} worse; the alert share is {settings.DecayAlert:P0}."),
                 EnrollmentId: enrollmentId, Link: $"/tenants/{enrollment.Tenant}/use-cases/{enrollment.UseCase}/monitoring",
                 Data: new { headline.Metric, headline.Kind, headline.Value, headline.Expected, headline.Day, headline.Rows }), ct);
         }
