@@ -72,6 +72,8 @@ public static class DependencyInjection
         services.AddScoped<ScoringJobs>();
         services.AddSingleton<PredictionQueries>();
         services.AddSingleton<FeedbackService>();
+        services.AddSingleton<DecayChecks>();
+        services.AddSingleton<PerformanceQueries>();
         services.AddSingleton<PredictionLogBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<PredictionLogBuffer>());
         services.AddScoped<TenantService>();

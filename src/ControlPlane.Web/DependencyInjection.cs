@@ -130,6 +130,7 @@ public static class DependencyInjection
         api.MapRulesApi();
         api.MapRetrainApi();
         api.MapScoringApi();
+        api.MapPerformanceApi();
         api.MapModelsApi();
         api.MapWebhooksApi();
         api.MapNotificationsApi();
