@@ -68,6 +68,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<Monitoring.Sla.LatencyFlusher>());
         services.AddSingleton<Monitoring.Sla.SlaChecks>();
         services.AddSingleton<Monitoring.Sla.SlaAdherenceService>();
+        services.AddSingleton<Monitoring.CrossTenant.UseCaseDriftService>();
         services.AddSingleton<PredictMetrics>();
         services.AddSingleton<Monitoring.DriftGauges>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Common.HealthTags.Ready]);
