@@ -42,6 +42,18 @@ public sealed class UseCaseMonitoringTests : CoreTestContext
     }
 
     [Fact]
+    public async Task The_use_case_list_links_a_use_case_with_tenants_to_its_cross_tenant_view()
+    {
+        await TenantAsync("listed", null);
+
+        var cut = Render<UseCaseList>();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll($"[data-use-case='{UseCase}'] a[data-use-case-monitoring]")), Wait);
+        Assert.Equal("/use-cases/lead-scoring/monitoring", cut.Find($"[data-use-case='{UseCase}'] a[data-use-case-monitoring]").GetAttribute("href"));
+        Assert.Empty(cut.FindAll("[data-use-case='churn-risk'] a[data-use-case-monitoring]"));
+    }
+
+    [Fact]
     public void An_unknown_use_case_says_so()
     {
         var cut = Render<UseCaseMonitoring>(p => p.Add(x => x.Key, "no-such-thing"));
