@@ -54,6 +54,7 @@ public sealed class MatrixHealthTests : BunitContext, IAsyncLifetime
         var link = cut.Find("[data-health-link]");
         Assert.Equal("/tenants/acme/use-cases/lead-scoring/monitoring", link.GetAttribute("href"));
         Assert.Equal(label, link.TextContent.Trim());
+        Assert.Equal(HealthView.Tooltip(health), link.GetAttribute("title"));
     }
 
     [Fact]
