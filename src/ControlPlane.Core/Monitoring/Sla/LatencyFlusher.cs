@@ -18,6 +18,9 @@ public sealed class LatencyFlusher(
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
+    /// <summary>One flush at a time in this process: two would read the same row and one addition would be lost.</summary>
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     /// <summary>The executor's node id when configured, else the same machine-and-process name the executor uses.</summary>
     public string Node { get; } = configuration["ControlPlane:Executor:NodeId"] is { Length: > 0 } id
         ? id
@@ -25,6 +28,19 @@ public sealed class LatencyFlusher(
 
     /// <summary>Stores what was recorded since the last flush; returns the enrollments written.</summary>
     public async Task<int> FlushAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await FlushOnceAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<int> FlushOnceAsync(CancellationToken ct)
     {
         var drained = recorder.Drain();
         if (drained.Count == 0)
