@@ -81,6 +81,34 @@ public abstract class SlaCheckTests<TProvider>(AppFixture<TProvider> fixture) : 
         Assert.Equal(11, counts[LatencyBuckets.IndexOf(TimeSpan.FromMilliseconds(3).Ticks)]);
     }
 
+    [Fact]
+    public async Task The_api_gives_each_slas_adherence_with_its_days_and_misses()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await Datasets.DatasetUploads.CreateTenantAsync(admin, "us");
+        var id = await MonitoringRows.EnrollmentIdAsync(App, slug, ModelVersions.UseCase);
+        var today = DateTime.UtcNow.Date;
+        await App.WithDbAsync(db =>
+        {
+            db.SlaResults.Add(new SlaResult { EnrollmentId = id, Kind = SlaKinds.ModelAge, Day = today, Met = false, Limit = 30, Note = "model 41 days old (max 30)", CheckedAt = DateTime.UtcNow });
+            db.SlaResults.Add(new SlaResult { EnrollmentId = id, Kind = SlaKinds.ModelAge, Day = today.AddDays(-1), Met = true, Limit = 30, Note = "model 40 days old (max 30)", CheckedAt = DateTime.UtcNow });
+            db.SlaResults.Add(new SlaResult { EnrollmentId = id, Kind = SlaKinds.ModelAge, Day = today.AddDays(-40), Met = false, Limit = 30, Note = "too old to count", CheckedAt = DateTime.UtcNow });
+            return db.SaveChangesAsync();
+        });
+
+        var body = await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{ModelVersions.UseCase}/slas?days=7")).ReadNodeAsync();
+        var missing = await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/ticket-routing/slas");
+        var wrong = await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{ModelVersions.UseCase}/slas?days=0");
+
+        var age = body["slas"]!.AsArray().Single(s => s!["kind"]!.GetValue<string>() == SlaKinds.ModelAge)!;
+        Assert.Equal((1, 2, 50.0), (age["met"]!.GetValue<int>(), age["judged"]!.GetValue<int>(), age["percent"]!.GetValue<double>()));
+        Assert.Equal(7, age["days"]!.AsArray().Count);
+        Assert.Equal("model 41 days old (max 30)", age["misses"]![0]!["note"]!.GetValue<string>());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains("days must be between 1 and 366", (await wrong.ReadNodeAsync()).FieldErrors("days")[0], StringComparison.Ordinal);
+    }
+
     private Task<int> StoreLatenciesAsync(Guid id, DateOnly day, params (string Node, double Ms, long Count)[] rows) =>
         App.WithDbAsync(db =>
         {

@@ -43,6 +43,12 @@ public abstract class UseCaseDriftTests<TProvider>(AppFixture<TProvider> fixture
         Assert.Equal(["amount"], tenant.Features.Keys);
         Assert.Equal(0.4, tenant.Features["amount"].Psi);
         Assert.Null(await App.Services.GetRequiredService<UseCaseDriftService>().GetAsync("no-such-use-case"));
+
+        var api = await (await admin.GetAsync($"/api/v1/use-cases/{DatasetUploads.UseCase}/drift")).ReadNodeAsync();
+        var row = api["tenants"]!.AsArray().Single(t => t!["slug"]!.GetValue<string>() == slug)!;
+        Assert.Equal(("drift", "amount"), (row["status"]!.GetValue<string>(), row["top"]![0]!.GetValue<string>()));
+        Assert.Equal(0.4, row["features"]![0]!["psi"]!.GetValue<double>());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/use-cases/no-such-use-case/drift")).StatusCode);
     }
 }
 

@@ -19,6 +19,27 @@ public sealed class SlaAdherenceService(IDbContextFactory<ControlPlaneDbContext>
 {
     public static IReadOnlyList<string> Kinds { get; } = [SlaKinds.ModelAge, SlaKinds.BatchDeadline, SlaKinds.PredictLatency];
 
+    public const int MaxDays = 366;
+
+    /// <summary>The adherence of a tenant's enrollment in a use case; not found when it is not enrolled, invalid for a period out of range.</summary>
+    public async Task<Result<IReadOnlyList<SlaAdherence>>> GetAsync(string tenant, string useCase, int days = 30, CancellationToken ct = default)
+    {
+        if (days is < 1 or > MaxDays)
+        {
+            return Result<IReadOnlyList<SlaAdherence>>.Invalid("days", $"days must be between 1 and {MaxDays}; it was {days}.");
+        }
+
+        Guid? id;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            id = await db.Enrollments.Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
+        }
+
+        return id is { } enrollmentId
+            ? Result<IReadOnlyList<SlaAdherence>>.Ok(await GetAsync(enrollmentId, days, ct))
+            : Result<IReadOnlyList<SlaAdherence>>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
+    }
+
     /// <summary>Each SLA kind over the <paramref name="days"/> days ending today (UTC), oldest day first in the strip.</summary>
     public async Task<IReadOnlyList<SlaAdherence>> GetAsync(Guid enrollmentId, int days = 30, CancellationToken ct = default)
     {
