@@ -63,6 +63,12 @@ public static class DependencyInjection
         services.AddSingleton<ChampionDirectory>();
         services.AddSingleton<TenantKeyCache>();
         services.AddSingleton<Predictor>();
+        services.AddSingleton<Monitoring.Sla.PredictLatencyRecorder>();
+        services.AddSingleton<Monitoring.Sla.LatencyFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Monitoring.Sla.LatencyFlusher>());
+        services.AddSingleton<Monitoring.Sla.SlaChecks>();
+        services.AddSingleton<Monitoring.Sla.SlaAdherenceService>();
+        services.AddSingleton<Monitoring.CrossTenant.UseCaseDriftService>();
         services.AddSingleton<PredictMetrics>();
         services.AddSingleton<Monitoring.DriftGauges>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Common.HealthTags.Ready]);

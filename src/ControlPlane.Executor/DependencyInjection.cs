@@ -43,6 +43,7 @@ public static class DependencyInjection
         services.AddSingleton<ExecutorMetrics>();
         services.AddSingleton<RunService>();
         services.AddSingleton<RetrainStarter>();
+        services.AddSingleton<RetrainPolicy>();
         services.AddSingleton<ScoringStarter>();
         services.AddSingleton<ScheduleService>();
         services.AddHostedService<ClusterEventBus>();

@@ -129,6 +129,7 @@ public static class DependencyInjection
         api.MapDataSourcesApi();
         api.MapRulesApi();
         api.MapRetrainApi();
+        api.MapSlaApi();
         api.MapScoringApi();
         api.MapPerformanceApi();
         api.MapModelsApi();
