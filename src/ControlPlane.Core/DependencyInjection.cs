@@ -63,6 +63,12 @@ public static class DependencyInjection
         services.AddSingleton<ChampionDirectory>();
         services.AddSingleton<TenantKeyCache>();
         services.AddSingleton<Predictor>();
+        services.AddSingleton<Monitoring.Sla.PredictLatencyRecorder>();
+        services.AddSingleton<Monitoring.Sla.LatencyFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Monitoring.Sla.LatencyFlusher>());
+        services.AddSingleton<Monitoring.Sla.SlaChecks>();
+        services.AddSingleton<Monitoring.Sla.SlaAdherenceService>();
+        services.AddSingleton<Monitoring.CrossTenant.UseCaseDriftService>();
         services.AddSingleton<PredictMetrics>();
         services.AddSingleton<Monitoring.DriftGauges>();
         services.AddScoped<Monitoring.DriftCheck.DriftSamples>();
@@ -76,6 +82,8 @@ public static class DependencyInjection
         services.AddScoped<ScoringJobs>();
         services.AddSingleton<PredictionQueries>();
         services.AddSingleton<FeedbackService>();
+        services.AddSingleton<DecayChecks>();
+        services.AddSingleton<PerformanceQueries>();
         services.AddSingleton<PredictionLogBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<PredictionLogBuffer>());
         services.AddScoped<TenantService>();
@@ -97,6 +105,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<NotificationBus>());
         services.AddSingleton<WebhookWakeUp>();
         services.AddSingleton<AlertService>();
+        services.AddSingleton<MonitoringSettingsService>();
         services.AddSingleton<NotificationService>();
         services.AddSingleton<WebhookService>();
         services.AddHostedService<WebhookDispatcher>();

@@ -44,6 +44,7 @@ public static class DependencyInjection
         services.AddSingleton<ExecutorMetrics>();
         services.AddSingleton<RunService>();
         services.AddSingleton<RetrainStarter>();
+        services.AddSingleton<RetrainPolicy>();
         services.AddSingleton<ScoringStarter>();
         services.AddSingleton<DriftStarter>();
         services.AddSingleton<ScheduleService>();

@@ -129,11 +129,14 @@ public static class DependencyInjection
         api.MapDataSourcesApi();
         api.MapRulesApi();
         api.MapRetrainApi();
+        api.MapSlaApi();
         api.MapScoringApi();
         api.MapDriftApi();
+        api.MapPerformanceApi();
         api.MapModelsApi();
         api.MapWebhooksApi();
         api.MapNotificationsApi();
+        api.MapMonitoringApi();
         return app;
     }
 

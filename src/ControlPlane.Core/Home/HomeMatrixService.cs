@@ -10,8 +10,8 @@ namespace ControlPlane.Core.Home;
 
 public sealed record MatrixColumn(string Key, string Name, TaskType TaskType);
 
-/// <summary>One enrollment's cell: its data and the champion that serves it (null: no model yet). Later issues add freshness, drift and SLA state.</summary>
-public sealed record MatrixCell(string UseCase, DateTime EnrolledAt, int Uploads, MatrixChampion? Champion = null);
+/// <summary>One enrollment's cell: its data, the champion that serves it (null: no model yet) and its health (drift, decay, SLAs, model age).</summary>
+public sealed record MatrixCell(string UseCase, DateTime EnrolledAt, int Uploads, MatrixChampion? Champion = null, MatrixHealth? Health = null);
 
 /// <summary>The version the champion alias points at: own or pooled, when it was trained and its headline test metric.</summary>
 public sealed record MatrixChampion(int Number, bool Pooled, DateTime TrainedAt, string Metric, double Value, bool HigherIsBetter);
@@ -20,8 +20,11 @@ public sealed record MatrixRow(string Slug, string Name, string Region, IReadOnl
 
 public sealed record HomeMatrix(IReadOnlyList<MatrixColumn> Columns, PagedResult<MatrixRow> Rows);
 
-/// <summary>The tenant × use-case matrix of the home page, paged over tenants in the database.</summary>
-public sealed class HomeMatrixService(IDbContextFactory<ControlPlaneDbContext> dbs)
+/// <summary>
+/// The tenant × use-case matrix of the home page, paged over tenants in the database: one query for the page's tenants,
+/// one for their enrollments, one for the champions and one for the health and policy rows — never one per cell.
+/// </summary>
+public sealed class HomeMatrixService(IDbContextFactory<ControlPlaneDbContext> dbs, TimeProvider time)
 {
     public async Task<HomeMatrix> GetAsync(TenantQuery query, CancellationToken ct = default)
     {
@@ -41,15 +44,45 @@ public sealed class HomeMatrixService(IDbContextFactory<ControlPlaneDbContext> d
                 Cell = new MatrixCell(e.UseCase!.Key, e.CreatedAt, db.DataUploads.Count(u => u.EnrollmentId == e.Id), null),
             })
             .ToListAsync(ct);
-        var champions = await ChampionsAsync(db, cells.Select(c => c.Id).ToList(), ct);
+        var ids = cells.Select(c => c.Id).ToList();
+        var champions = await ChampionsAsync(db, ids, ct);
+        var health = await HealthAsync(db, ids, ct);
+        var now = time.GetUtcNow().UtcDateTime;
         var byTenant = cells
-            .Select(c => (c.Slug, Cell: champions.TryGetValue(c.Id, out var champion) ? c.Cell with { Champion = champion } : c.Cell))
+            .Select(c =>
+            {
+                var champion = champions.GetValueOrDefault(c.Id);
+                return (c.Slug, Cell: c.Cell with { Champion = champion, Health = HealthOf(health.GetValueOrDefault(c.Id), champion, now) });
+            })
             .GroupBy(c => c.Slug).ToDictionary(g => g.Key, g => g.ToDictionary(c => c.Cell.UseCase, c => c.Cell));
 
         var rows = page.Items.Select(t => new MatrixRow(t.Slug, t.Name, t.Region,
             byTenant.TryGetValue(t.Slug, out var c) ? c : new Dictionary<string, MatrixCell>())).ToList();
         return new HomeMatrix(columns, new PagedResult<MatrixRow>(rows, page.TotalCount, page.Page, page.PageSize));
     }
+
+    private sealed record HealthRow(
+        Guid EnrollmentId, string? Drift, string? DriftNote, string? Decay, string? DecayNote, string? Sla, string? SlaNote, bool HasPolicy, int? MaxModelAgeDays);
+
+    /// <summary>Each enrollment's stored health and its model-age limit (the default when it never saved a policy), in one query.</summary>
+    private static async Task<Dictionary<Guid, HealthRow>> HealthAsync(ControlPlaneDbContext db, List<Guid> enrollments, CancellationToken ct)
+    {
+        var rows = await (
+                from e in db.Enrollments.AsNoTracking()
+                where enrollments.Contains(e.Id)
+                join h in db.EnrollmentHealth on e.Id equals h.EnrollmentId into hs
+                from h in hs.DefaultIfEmpty()
+                join m in db.EnrollmentMonitoring on e.Id equals m.EnrollmentId into ms
+                from m in ms.DefaultIfEmpty()
+                select new HealthRow(e.Id, h.Drift, h.DriftNote, h.Decay, h.DecayNote, h.Sla, h.SlaNote, m != null, m.MaxModelAgeDays))
+            .ToListAsync(ct);
+        return rows.ToDictionary(r => r.EnrollmentId);
+    }
+
+    private static MatrixHealth HealthOf(HealthRow? row, MatrixChampion? champion, DateTime now) => row is null
+        ? MatrixHealth.Unknown
+        : MatrixHealth.Of(row.Drift, row.DriftNote, row.Decay, row.DecayNote, row.Sla, row.SlaNote,
+            row.HasPolicy ? row.MaxModelAgeDays : Monitoring.MonitoringSettings.Defaults.MaxModelAgeDays, champion?.TrainedAt, now);
 
     private static async Task<Dictionary<Guid, MatrixChampion>> ChampionsAsync(ControlPlaneDbContext db, List<Guid> enrollments, CancellationToken ct)
     {

@@ -143,24 +143,11 @@ public sealed class FeedbackService(IDbContextFactory<ControlPlaneDbContext> dbs
         var outcomes = await query.OrderByDescending(o => o.OccurredAt).ThenByDescending(o => o.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         if (outcomes.Count == 0) return Result<PagedResult<OutcomeView>>.Ok(new PagedResult<OutcomeView>([], total, page, pageSize));
 
-        var keys = outcomes.Select(o => o.EntityKey).Distinct().ToList();
-        var latest = outcomes.Max(o => o.OccurredAt);
-        var partitions = db.PredictionPartitions.Where(p => p.EnrollmentId == enrollment && p.State == PartitionStates.Done).Select(p => p.Id);
-        var batch = await db.Predictions.AsNoTracking().Where(p => partitions.Contains(p.PartitionId) && keys.Contains(p.EntityKey!) && p.AsOf <= latest)
-            .Select(p => new { p.EntityKey, p.AsOf, p.ModelVersionId, p.Score, p.Label, Source = PredictionSources.Batch }).ToListAsync(ct);
-        var logged = await db.PredictionLog.AsNoTracking().Where(e => e.EnrollmentId == enrollment && e.Source == PredictionSources.RealTime
-                && keys.Contains(e.EntityKey!) && e.At <= latest)
-            .Select(e => new { e.EntityKey, AsOf = e.At, e.ModelVersionId, e.Score, e.Label, Source = PredictionSources.RealTime }).ToListAsync(ct);
-        var candidates = batch.Concat(logged).GroupBy(p => p.EntityKey!).ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.AsOf).ToList());
-        var versionIds = candidates.Values.SelectMany(v => v).Select(p => p.ModelVersionId).Distinct().ToList();
+        var answered = await OutcomeJoin.AnswerAsync(db, enrollment.Value, outcomes, ct);
+        var versionIds = answered.OfType<JoinedPrediction>().Select(p => p.ModelVersionId).Distinct().ToList();
         var labels = await PredictionQueries.LabelsAsync(db, versionIds, ct);
-
-        var views = outcomes.Select(o =>
-        {
-            var answered = candidates.TryGetValue(o.EntityKey, out var list) ? list.FirstOrDefault(p => p.AsOf <= o.OccurredAt) : null;
-            return new OutcomeView(o.EntityKey, o.Label, o.OccurredAt, o.ReceivedAt, answered is null ? null
-                : new AnsweredPrediction(answered.Source, answered.AsOf, labels.GetValueOrDefault(answered.ModelVersionId, "?"), answered.Score, answered.Label));
-        }).ToArray();
+        var views = outcomes.Select((o, i) => new OutcomeView(o.EntityKey, o.Label, o.OccurredAt, o.ReceivedAt, answered[i] is not { } p ? null
+            : new AnsweredPrediction(p.Source, p.AsOf, labels.GetValueOrDefault(p.ModelVersionId, "?"), p.Score, p.Label))).ToArray();
         return Result<PagedResult<OutcomeView>>.Ok(new PagedResult<OutcomeView>(views, total, page, pageSize));
     }
 

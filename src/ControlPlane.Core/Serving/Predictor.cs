@@ -37,7 +37,8 @@ public sealed record PredictResponse(string Tenant, string UseCase, PredictingVe
 /// checked against the columns of the tenant's own version that maps them (<see cref="ChampionRef.Mapping"/>), mapped
 /// by its fitted rules, and scored by the pooled model (<see cref="PooledLease"/>).
 /// </summary>
-public sealed class Predictor(ChampionDirectory champions, ModelCache cache, PredictionLogBuffer log, IOptions<ControlPlaneOptions> options)
+public sealed class Predictor(
+    ChampionDirectory champions, ModelCache cache, PredictionLogBuffer log, IOptions<ControlPlaneOptions> options, Monitoring.Sla.PredictLatencyRecorder latencies)
 {
     /// <summary>Errors reported per request at most; the rest are counted.</summary>
     private const int MaxErrors = 20;
@@ -49,6 +50,7 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
     public async Task<Result<PredictResponse>> PredictAsync(
         string tenant, string useCase, JsonElement body, bool explain = false, int top = 5, CancellationToken ct = default)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (explain && top is < 1 or > MaxTop)
         {
             return Result<PredictResponse>.Invalid("top", $"top must be between 1 and {MaxTop}; it was {top}.");
@@ -143,6 +145,9 @@ public sealed class Predictor(ChampionDirectory champions, ModelCache cache, Pre
 
         var mappedBy = pooled ? new PredictingVersion(champion.Mapping!.Kind, champion.Mapping.Number) : null;
         LogSample(rows, lease, champion.EnrollmentId, versionId, predictions);
+
+        // The p99 SLA's sample: answered requests only, from the parsed body to the predictions.
+        latencies.Record(champion.EnrollmentId, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return Result<PredictResponse>.Ok(new PredictResponse(tenant, useCase, new PredictingVersion(champion.Kind!, champion.Number!.Value, mappedBy), predictions));
     }
 

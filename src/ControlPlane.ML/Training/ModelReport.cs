@@ -52,6 +52,13 @@ public sealed record ModelReport
     /// were kept: such a version has no drift until it is retrained.
     /// </summary>
     public IReadOnlyList<Monitoring.FeatureBaseline> Baselines { get; init; } = [];
+
+    /// <summary>
+    /// Binary models: the test split's map from probability to the positive rate seen, which the label-free performance
+    /// estimate reads probabilities through (<see cref="Monitoring.ProbabilityCalibration"/>). Null for other tasks and
+    /// in reports written before it was kept (the estimate then trusts the probabilities as they are).
+    /// </summary>
+    public Monitoring.ProbabilityCalibration? Calibration { get; init; }
 }
 
 /// <param name="Metric">The metric the search optimised (e.g. "auc", "macroAccuracy", "rmse").</param>

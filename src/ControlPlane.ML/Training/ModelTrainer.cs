@@ -100,6 +100,7 @@ public static class ModelTrainer
             TrainingDuration = watch.Elapsed,
             PredictionFingerprint = fingerprint,
             Baselines = baselines,
+            Calibration = task == TaskType.Binary ? Calibrate(scored) : null,
         };
         progress?.Invoke(100, $"Trained {best.Trainer}: {metrics.Headline} {metrics.HeadlineValue.ToString("0.###", CultureInfo.InvariantCulture)}");
         var chain = new TransformerChain<ITransformer>(fitted.Transformer, predictor);
@@ -118,6 +119,13 @@ public static class ModelTrainer
 
         var column = scored.Schema[task == TaskType.Binary ? ModelEvaluator.Probability : ModelEvaluator.Score];
         return (scored.ReadColumn<float, double>(column, v => v), null);
+    }
+
+    /// <summary>The test split's probability → positive rate map (isotonic), for the label-free performance estimate.</summary>
+    private static Monitoring.ProbabilityCalibration? Calibrate(IDataView scored)
+    {
+        var (labels, probabilities) = ModelEvaluator.ReadPairs(scored, ModelEvaluator.Probability);
+        return Monitoring.ProbabilityCalibration.Fit(probabilities, labels);
     }
 
     private static void Validate(TrainingSettings settings)

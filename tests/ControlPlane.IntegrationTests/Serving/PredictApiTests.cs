@@ -138,6 +138,11 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         var large = await client.PostAsync(PredictUrl(slug), Body(tooMany));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
         Assert.Contains("at most 1,000", (await large.ReadNodeAsync())["errors"]!["rows"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // The p99 SLA counts answered requests only: the one that was scored, not the four refused.
+        await App.Services.GetRequiredService<Core.Monitoring.Sla.LatencyFlusher>().FlushAsync();
+        var latencies = await App.WithDbAsync(db => db.PredictLatencyDays.Where(l => db.Enrollments.Any(e => e.Id == l.EnrollmentId && e.Tenant!.Slug == slug)).SumAsync(l => l.Count));
+        Assert.Equal(1, latencies);
     }
 
     [Fact]

@@ -1,0 +1,129 @@
+using ControlPlane.Core.Common;
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Predictions;
+using ControlPlane.Core.Registry;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Core.Monitoring.Sla;
+
+/// <summary>What one check of one enrollment and day judged; SLAs that could not be judged are absent.</summary>
+public sealed record SlaCheck(Guid EnrollmentId, DateOnly Day, IReadOnlyList<SlaVerdict> Verdicts)
+{
+    public bool AllMet => Verdicts.All(v => v.Met);
+}
+
+/// <summary>
+/// Judges an enrollment's SLAs for a day (model age, batch deadline, predict p99; see <see cref="SlaJudge"/>), stores one
+/// <see cref="SlaResult"/> per judged kind (a new check of the day replaces the old; a kind no longer judged is removed),
+/// keeps <see cref="EnrollmentHealth.Sla"/> current and raises an <see cref="AlertKinds.Sla"/> alert the first time a
+/// kind is missed on a day.
+/// </summary>
+public sealed class SlaChecks(IDbContextFactory<ControlPlaneDbContext> dbs, AlertService alerts, TimeProvider time)
+{
+    /// <summary>Checks every enrollment for <paramref name="day"/>; returns the checks that judged anything.</summary>
+    public async Task<IReadOnlyList<SlaCheck>> CheckAllAsync(DateOnly day, CancellationToken ct = default)
+    {
+        List<Guid> ids;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            ids = await db.Enrollments.AsNoTracking().OrderBy(e => e.Id).Select(e => e.Id).ToListAsync(ct);
+        }
+
+        var checks = new List<SlaCheck>();
+        foreach (var id in ids)
+        {
+            var check = await CheckAsync(id, day, ct);
+            if (check.Verdicts.Count > 0)
+            {
+                checks.Add(check);
+            }
+        }
+
+        return checks;
+    }
+
+    public async Task<SlaCheck> CheckAsync(Guid enrollmentId, DateOnly day, CancellationToken ct = default)
+    {
+        var now = Clock.UtcNow(time);
+        var dayStart = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var dayEnd = dayStart.AddDays(1);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var settings = MonitoringSettings.From(await db.EnrollmentMonitoring.AsNoTracking()
+            .FirstOrDefaultAsync(m => m.EnrollmentId == enrollmentId, ct));
+
+        var championCreated = await db.ModelAliases.AsNoTracking()
+            .Where(a => a.EnrollmentId == enrollmentId && a.Name == AliasNames.Champion)
+            .Select(a => (DateTime?)a.ModelVersion!.CreatedAt).FirstOrDefaultAsync(ct);
+        var firstBatch = await db.PredictionPartitions.AsNoTracking()
+            .Where(p => p.EnrollmentId == enrollmentId && p.Kind == PredictionKinds.Batch
+                && p.CompletedAt >= dayStart && p.CompletedAt < dayEnd
+                && (p.State == PartitionStates.Done || p.State == PartitionStates.Replaced))
+            .MinAsync(p => p.CompletedAt, ct);
+        var buckets = await db.PredictLatencyDays.AsNoTracking()
+            .Where(l => l.EnrollmentId == enrollmentId && l.Day == dayStart).Select(l => l.Buckets).ToListAsync(ct);
+        var merged = new long[LatencyBuckets.Count];
+        buckets.ForEach(b => LatencyBuckets.Add(merged, b));
+
+        var asOf = now < dayEnd ? now : dayEnd;
+        SlaVerdict?[] judged =
+        [
+            SlaJudge.ModelAge(settings.MaxModelAgeDays, championCreated is { } c ? DateTime.SpecifyKind(c, DateTimeKind.Utc) : null, asOf),
+            SlaJudge.BatchDeadline(settings.BatchDeadlineMinutes, dayStart, firstBatch is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null, now),
+            SlaJudge.PredictP99(settings.PredictP99BudgetMs, merged),
+        ];
+        var verdicts = judged.OfType<SlaVerdict>().ToList();
+
+        var newMisses = await StoreAsync(db, enrollmentId, dayStart, verdicts, now, ct);
+        await SlaHealth.UpsertAsync(db, enrollmentId, verdicts, now, ct);
+        foreach (var miss in newMisses)
+        {
+            await RaiseAsync(db, enrollmentId, day, miss, ct);
+        }
+
+        return new SlaCheck(enrollmentId, day, verdicts);
+    }
+
+    /// <summary>Replaces the day's results; returns the misses that were not already stored as misses.</summary>
+    private static async Task<List<SlaVerdict>> StoreAsync(
+        ControlPlaneDbContext db, Guid enrollmentId, DateTime dayStart, List<SlaVerdict> verdicts, DateTime now, CancellationToken ct)
+    {
+        var stored = await db.SlaResults.Where(r => r.EnrollmentId == enrollmentId && r.Day == dayStart).ToListAsync(ct);
+        var newMisses = new List<SlaVerdict>();
+        foreach (var verdict in verdicts)
+        {
+            var row = stored.FirstOrDefault(r => r.Kind == verdict.Kind);
+            if (!verdict.Met && row is not { Met: false })
+            {
+                newMisses.Add(verdict);
+            }
+
+            if (row is null)
+            {
+                row = new SlaResult { EnrollmentId = enrollmentId, Kind = verdict.Kind, Day = dayStart };
+                db.SlaResults.Add(row);
+            }
+
+            row.Met = verdict.Met;
+            row.Measured = verdict.Measured;
+            row.Limit = verdict.Limit;
+            row.Note = verdict.Note;
+            row.CheckedAt = now;
+        }
+
+        db.SlaResults.RemoveRange(stored.Where(r => verdicts.All(v => v.Kind != r.Kind)));
+        await db.SaveChangesAsync(ct);
+        return newMisses;
+    }
+
+    private async Task RaiseAsync(ControlPlaneDbContext db, Guid enrollmentId, DateOnly day, SlaVerdict miss, CancellationToken ct)
+    {
+        var names = await db.Enrollments.AsNoTracking().Where(e => e.Id == enrollmentId)
+            .Select(e => new { e.Tenant!.Slug, e.UseCase!.Key }).FirstAsync(ct);
+        await alerts.RaiseAsync(new AlertRequest(AlertKinds.Sla, AlertSeverity.Warning,
+            $"SLA missed: {names.Slug} / {names.Key} ({miss.Kind})",
+            $"{miss.Note} on {day:yyyy-MM-dd}.",
+            EnrollmentId: enrollmentId,
+            Link: MonitoringLinks.Enrollment(names.Slug, names.Key),
+            Data: new { kind = miss.Kind, day = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), measured = miss.Measured, limit = miss.Limit }), ct);
+    }
+}
