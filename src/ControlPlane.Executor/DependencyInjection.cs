@@ -35,6 +35,8 @@ public static class DependencyInjection
         services.AddSingleton(ScoringPipelines.BatchScoreDefinition());
         services.AddSingleton(ScoringPipelines.BackfillDefinition());
         services.AddSingleton(DriftPipelines.Definition());
+        services.AddSingleton(MonitoringPipelines.Definition());
+        services.AddSingleton(MonitoringPipelines.AllDefinition());
         services.AddSingleton<PipelineCatalog>();
         services.AddHostedService<PipelineCatalogCheck>();
         services.AddSingleton<ExecutorNode>();
@@ -66,6 +68,7 @@ public static class DependencyInjection
         services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("scheduler", tags: [Core.Common.HealthTags.Ready]);
         services.AddSingleton<ScheduleSync>();
         services.AddHostedService<ScheduleSyncLoop>();
+        services.AddHostedService<MonitoringSweep>();
         AddQuartz(services, settings, core, node.Id);
         return builder;
     }

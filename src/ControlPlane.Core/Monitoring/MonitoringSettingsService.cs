@@ -8,7 +8,7 @@ namespace ControlPlane.Core.Monitoring;
 
 /// <summary>An enrollment's monitoring policy as shown: the values, whether they are still the defaults, and who last saved them.</summary>
 public sealed record MonitoringSettingsView(
-    string Tenant, string UseCase, MonitoringSettings Settings, bool IsDefault, DateTime? UpdatedAt, string? UpdatedBy, DateTime? LastAutoRetrainAt);
+    Guid EnrollmentId, string Tenant, string UseCase, MonitoringSettings Settings, bool IsDefault, DateTime? UpdatedAt, string? UpdatedBy, DateTime? LastAutoRetrainAt);
 
 /// <summary>Reads and saves an enrollment's monitoring policy (<see cref="MonitoringSettings"/>); nothing invalid is ever stored.</summary>
 public sealed class MonitoringSettingsService(IDbContextFactory<ControlPlaneDbContext> dbs, TimeProvider time, ILogger<MonitoringSettingsService> logger)
@@ -23,7 +23,7 @@ public sealed class MonitoringSettingsService(IDbContextFactory<ControlPlaneDbCo
         }
 
         var row = await db.EnrollmentMonitoring.AsNoTracking().FirstOrDefaultAsync(m => m.EnrollmentId == enrollmentId, ct);
-        return Result<MonitoringSettingsView>.Ok(View(tenant, useCase, row));
+        return Result<MonitoringSettingsView>.Ok(View(enrollmentId.Value, tenant, useCase, row));
     }
 
     /// <summary>The policy of an enrollment by id (the defaults when it never saved one), for the checks.</summary>
@@ -62,7 +62,7 @@ public sealed class MonitoringSettingsService(IDbContextFactory<ControlPlaneDbCo
         row.UpdatedBy = actor;
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Monitoring policy of {TenantSlug}/{UseCase} saved by {Actor}", tenant, useCase, actor);
-        return Result<MonitoringSettingsView>.Ok(View(tenant, useCase, row));
+        return Result<MonitoringSettingsView>.Ok(View(enrollmentId.Value, tenant, useCase, row));
     }
 
     /// <summary>
@@ -126,8 +126,8 @@ public sealed class MonitoringSettingsService(IDbContextFactory<ControlPlaneDbCo
         "retrainOnDrift", "retrainOnDecay", "retrainCooldownHours",
     ];
 
-    private static MonitoringSettingsView View(string tenant, string useCase, EnrollmentMonitoring? row) =>
-        new(tenant, useCase, MonitoringSettings.From(row), row is null, row?.UpdatedAt, row?.UpdatedBy, row?.LastAutoRetrainAt);
+    private static MonitoringSettingsView View(Guid enrollmentId, string tenant, string useCase, EnrollmentMonitoring? row) =>
+        new(enrollmentId, tenant, useCase, MonitoringSettings.From(row), row is null, row?.UpdatedAt, row?.UpdatedBy, row?.LastAutoRetrainAt);
 
     private static Task<Guid?> EnrollmentIdAsync(ControlPlaneDbContext db, string tenant, string useCase, CancellationToken ct) =>
         db.Enrollments.AsNoTracking().Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);

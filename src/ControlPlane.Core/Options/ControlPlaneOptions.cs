@@ -23,6 +23,7 @@ public sealed class ControlPlaneOptions
     public RegistryOptions Registry { get; set; } = new();
     public ServingOptions Serving { get; set; } = new();
     public WebhookOptions Webhooks { get; set; } = new();
+    public MonitoringOptions Monitoring { get; set; } = new();
 }
 
 public enum DatabaseProvider

@@ -24,11 +24,22 @@ public static class DriftPipelines
         .Describe("Checks the enrollment's input and prediction drift: daily windows of scored rows against the training baselines; stores the windows, updates health and alerts when drift starts.")
         .Task(DriftCheckTask, CheckAsync).Pool(PoolName).Timeout(TimeSpan.FromHours(1)).Retry(2, TimeSpan.FromSeconds(5)));
 
-    /// <summary>The drift-check task run after scoring: the batch source only.</summary>
-    internal static Task AfterScoringAsync(TaskContext ctx) => RunAsync(ctx, [PredictionSources.Batch]);
+    /// <summary>The drift-check task run after scoring: the batch source only, then the auto-retrain policy.</summary>
+    internal static async Task AfterScoringAsync(TaskContext ctx)
+    {
+        await RunAsync(ctx, [PredictionSources.Batch]);
+
+        // Drift just found may call for a retrain: the enrollment's auto-retrain policy decides, with its cool-down.
+        var enrollment = await MonitoringPipelines.EnrollmentIdAsync(ctx);
+        var retrain = await ctx.Services.GetRequiredService<RetrainPolicy>().ApplyAsync(enrollment, ctx.CancellationToken);
+        ctx.Log.LogInformation("Auto-retrain: {Decision}. {Message}", retrain.Decision, retrain.Message);
+    }
 
     private static Task CheckAsync(TaskContext ctx) =>
         RunAsync(ctx, ctx.Parameters.GetValueOrDefault(SourceParameter) is { Length: > 0 } source ? [source] : DriftChecks.Sources);
+
+    /// <summary>The drift-check task of "monitor": both sources.</summary>
+    internal static Task CheckAllSourcesAsync(TaskContext ctx) => RunAsync(ctx, DriftChecks.Sources);
 
     private static async Task RunAsync(TaskContext ctx, IReadOnlyList<string> sources)
     {

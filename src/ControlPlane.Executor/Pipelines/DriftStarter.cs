@@ -31,4 +31,18 @@ public sealed class DriftStarter(IDbContextFactory<ControlPlaneDbContext> dbs, R
         return await runs.StartAsync(new StartRunRequest { Pipeline = DriftPipelines.DriftCheck, Tenant = tenant, UseCase = useCase, Parameters = parameters },
             trigger, actor, ct);
     }
+
+    /// <summary>A <c>monitor</c> run of the enrollment: drift of both sources, decay, SLAs, then the auto-retrain policy.</summary>
+    public async Task<Result<RunSummary>> StartMonitorAsync(string tenant, string useCase, string trigger, string actor, CancellationToken ct = default)
+    {
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            if (!await db.Enrollments.AnyAsync(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase, ct))
+            {
+                return Result<RunSummary>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
+            }
+        }
+
+        return await runs.StartAsync(new StartRunRequest { Pipeline = MonitoringPipelines.Monitor, Tenant = tenant, UseCase = useCase }, trigger, actor, ct);
+    }
 }

@@ -22,6 +22,10 @@ public static class MonitoringApi
         group.MapPut("", SaveAsync).WithName("SaveMonitoringSettings").RequireAuthorization(Policies.Analyze)
             .Accepts<MonitoringSettings>("application/json")
             .WithSummary("Replace the monitoring policy; omitted fields take their defaults, every invalid field is named in the problem details.");
+        group.MapPost("/checks", async (string tenant, string useCase, Executor.Pipelines.DriftStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
+                ApiResults.RunAccepted(await starter.StartMonitorAsync(tenant, useCase, "api", user.Actor(), ct)))
+            .WithName("StartMonitoringCheck").RequireAuthorization(Policies.Analyze)
+            .WithSummary("Check everything now: a monitor run (drift of both sources, decay, SLAs, then the auto-retrain policy); 202 with the run.");
         return group;
     }
 
