@@ -11,7 +11,7 @@ namespace ControlPlane.BrowserTests.Monitoring;
 
 /// <summary>
 /// An analyst opens the monitoring page of a demo tenant whose data drifts in its last 60 days: the drifting feature is
-/// ranked first and its histogram shown, the predictions are charted over time, and "Check drift now" runs a check
+/// ranked first and its histogram shown, the predictions are charted over time, and "Check now" runs a check (drift, decay, SLAs)
 /// with progress.
 /// </summary>
 public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
@@ -63,7 +63,7 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         // Check again: progress while it runs, then the page reloads with the same ranking.
         await page.ClickAsync("#check-drift");
         await Expect(page.Locator("#drift-check-progress")).ToBeVisibleAsync();
-        for (var i = 0; i < 480 && !await fixture.App.WithDbAsync(db => db.PipelineRuns.AnyAsync(r => r.Pipeline == "drift-check" && r.TenantSlug == Tenant
+        for (var i = 0; i < 480 && !await fixture.App.WithDbAsync(db => db.PipelineRuns.AnyAsync(r => r.Pipeline == "monitor" && r.TenantSlug == Tenant
             && (r.State == RunState.Succeeded || r.State == RunState.Failed))); i++)
         {
             await Task.Delay(250);
@@ -73,6 +73,12 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         await Expect(page.Locator("#check-drift")).ToBeEnabledAsync();
         await Expect(page.Locator("#drift-check-error")).ToHaveCountAsync(0);
         await Expect(first.Locator("[data-feature]")).ToHaveAttributeAsync("data-feature", top!);
+
+        // The check also estimated performance without labels (a binary model) and judged the SLAs: a model trained today is young enough.
+        await Expect(page.Locator("#performance-chart [data-series='estimated']").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#performance-chart [data-no-labels]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-sla-panel]")).ToContainTextAsync("100 %");
+        await page.ScreenshotAsync("44-monitoring-after-check");
 
         // The realtime source has nothing logged yet.
         await page.Locator("#drift-source [data-source='realtime']").ClickAsync();

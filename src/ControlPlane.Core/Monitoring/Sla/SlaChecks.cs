@@ -51,9 +51,14 @@ public sealed class SlaChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Aler
         var settings = MonitoringSettings.From(await db.EnrollmentMonitoring.AsNoTracking()
             .FirstOrDefaultAsync(m => m.EnrollmentId == enrollmentId, ct));
 
-        var championCreated = await db.ModelAliases.AsNoTracking()
-            .Where(a => a.EnrollmentId == enrollmentId && a.Name == AliasNames.Champion)
-            .Select(a => (DateTime?)a.ModelVersion!.CreatedAt).FirstOrDefaultAsync(ct);
+        var asOf = now < dayEnd ? now : dayEnd;
+
+        // The champion live at the end of the day (or now, for today) from the alias history: a past day is judged by the
+        // version that served it, and a day before any champion is not judged.
+        var championCreated = await db.AliasChanges.AsNoTracking()
+            .Where(c => c.EnrollmentId == enrollmentId && c.Alias == AliasNames.Champion && c.At <= asOf)
+            .OrderByDescending(c => c.Sequence)
+            .Select(c => (DateTime?)c.ToVersion!.CreatedAt).FirstOrDefaultAsync(ct);
         var firstBatch = await db.PredictionPartitions.AsNoTracking()
             .Where(p => p.EnrollmentId == enrollmentId && p.Kind == PredictionKinds.Batch
                 && p.CompletedAt >= dayStart && p.CompletedAt < dayEnd
@@ -64,7 +69,6 @@ public sealed class SlaChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Aler
         var merged = new long[LatencyBuckets.Count];
         buckets.ForEach(b => LatencyBuckets.Add(merged, b));
 
-        var asOf = now < dayEnd ? now : dayEnd;
         SlaVerdict?[] judged =
         [
             SlaJudge.ModelAge(settings.MaxModelAgeDays, championCreated is { } c ? DateTime.SpecifyKind(c, DateTimeKind.Utc) : null, asOf),
