@@ -86,5 +86,20 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         await Expect(page.Locator("#drift-source [data-source='realtime']")).ToHaveAttributeAsync("aria-pressed", "true");
         await Task.Delay(500); // the buttons' colour transition
         await page.ScreenshotAsync("43-drift-dashboard-realtime");
+
+        // The home matrix colours the drifting cell and links it to this page; the use case's cross-tenant view lists the tenant as drifting.
+        await page.GotoAsync("/");
+        await page.WaitForInteractiveAsync();
+        var cell = page.Locator($"tr[data-tenant='{Tenant}'] td[data-use-case='{UseCase}']");
+        await Expect(cell.Locator("[data-health]")).ToHaveAttributeAsync("data-health", "bad");
+        await Expect(cell.Locator("[data-health-link]")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex($"drift: {top} PSI"));
+        await page.ScreenshotAsync("45-home-health");
+        await cell.Locator("[data-health-link]").ClickAsync();
+        await page.WaitForURLAsync($"**/tenants/{Tenant}/use-cases/{UseCase}/monitoring");
+
+        await page.GotoAsync($"/use-cases/{UseCase}/monitoring");
+        await page.WaitForInteractiveAsync();
+        await Expect(page.Locator($"#use-case-tenants tr[data-tenant='{Tenant}'] [data-drift-status]").First).ToHaveAttributeAsync("data-drift-status", "drift");
+        await page.ScreenshotAsync("46-drift-across-tenants");
     }
 }

@@ -84,4 +84,20 @@ public sealed class PerformanceChartTests : BunitContext, IAsyncLifetime
         Assert.Equal(2, cut.FindAll("polyline[data-series=realized]").Count);
         Assert.Contains("2 days in decay", cut.Find("svg").GetAttribute("aria-label"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Versions_that_became_champion_inside_the_charted_days_are_marked_and_others_are_not()
+    {
+        var cut = Render<PerformanceChart>(p => p
+            .Add(x => x.Series, Series(Day(0, 0.81, "ok", 0.8), Day(1, 0.79, "ok", 0.79), Day(2, 0.78, "ok", 0.8)))
+            .Add(x => x.Versions,
+            [
+                new Core.Monitoring.DriftCheck.LiveVersionMark(new DateTime(2026, 1, 10, 9, 0, 0, DateTimeKind.Utc), "own v1"),
+                new Core.Monitoring.DriftCheck.LiveVersionMark(new DateTime(2026, 2, 2, 15, 30, 0, DateTimeKind.Utc), "own v2"),
+            ]));
+
+        var mark = Assert.Single(cut.FindAll("[data-version-mark]"));
+        Assert.Equal("own v2", mark.GetAttribute("data-version-mark"));
+        Assert.Contains("became champion", cut.Markup, StringComparison.Ordinal);
+    }
 }

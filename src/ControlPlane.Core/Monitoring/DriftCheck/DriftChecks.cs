@@ -16,7 +16,7 @@ namespace ControlPlane.Core.Monitoring.DriftCheck;
 /// transaction; then the enrollment's health, the use case's drift gauge and, when drift starts, an alert follow.
 /// </summary>
 public sealed class DriftChecks(
-    IDbContextFactory<ControlPlaneDbContext> dbs, DriftSamples samples, ModelCache cache, DriftHealthUpdater health)
+    IDbContextFactory<ControlPlaneDbContext> dbs, DriftSamples samples, ModelCache cache, DriftHealthUpdater health, TimeProvider time)
 {
     public static IReadOnlyList<string> Sources { get; } = [PredictionSources.Batch, PredictionSources.RealTime];
 
@@ -67,7 +67,7 @@ public sealed class DriftChecks(
         var thresholds = settings.DriftThresholds;
         var skipped = new List<string>();
         var windows = new List<DriftWindow>(plan.Count);
-        var checkedAt = DateTime.UtcNow;
+        var checkedAt = Common.Clock.UtcNow(time);
         Dictionary<Guid, string> labels;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
@@ -97,34 +97,6 @@ public sealed class DriftChecks(
         await health.UpdateAsync(target, ct);
         return new DriftCheckResult(target.Tenant, target.UseCase, source, windows.Count, latest.Status, DriftHealthUpdater.NoteOf(latest), latest.Day,
             sample.Note, skipped);
-    }
-
-    /// <summary>Checks every enrollment with a champion, each source that has scored rows; one enrollment's failure does not stop the others.</summary>
-    public async Task<IReadOnlyList<DriftCheckResult>> CheckAllAsync(Guid? runId, CancellationToken ct)
-    {
-        List<Guid> ids;
-        await using (var db = await dbs.CreateDbContextAsync(ct))
-        {
-            ids = await db.ModelAliases.Where(a => a.Name == AliasNames.Champion).Select(a => a.EnrollmentId).Distinct().ToListAsync(ct);
-        }
-
-        var results = new List<DriftCheckResult>();
-        foreach (var id in ids)
-        {
-            foreach (var source in Sources)
-            {
-                try
-                {
-                    results.Add(await CheckAsync(id, source, runId, ct));
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    results.Add(new DriftCheckResult("?", "?", source, 0, null, null, null, $"Enrollment {id}: {e.Message}", []));
-                }
-            }
-        }
-
-        return results;
     }
 
     private async Task<(IReadOnlyList<IReadOnlyList<FeatureDrift>>? Results, string? Why)> CompareAsync(

@@ -10,7 +10,7 @@ namespace ControlPlane.Core.Monitoring.DriftCheck;
 /// batch and real-time windows; other checks own the other columns and are never written here), the use case's
 /// <see cref="DriftGauges"/>, and one alert when the enrollment turns to drift (none while it stays drifting).
 /// </summary>
-public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> dbs, DriftGauges gauges, AlertService alerts)
+public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> dbs, DriftGauges gauges, AlertService alerts, TimeProvider time)
 {
     public async Task UpdateAsync(DriftTarget target, CancellationToken ct)
     {
@@ -66,10 +66,10 @@ public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> 
             : $"{top.Feature} PSI {top.Psi.Value.ToString("0.00", CultureInfo.InvariantCulture)}";
     }
 
-    private static async Task UpsertAsync(ControlPlaneDbContext db, Guid enrollmentId, string status, string? note, DateTime day, CancellationToken ct)
+    private async Task UpsertAsync(ControlPlaneDbContext db, Guid enrollmentId, string status, string? note, DateTime day, CancellationToken ct)
     {
         note = note is { Length: > 300 } ? note[..299] + "…" : note;
-        var now = DateTime.UtcNow;
+        var now = Common.Clock.UtcNow(time);
         for (var attempt = 0; ; attempt++)
         {
             // Only the drift columns: the decay and SLA checks write the others of the same row.
@@ -96,10 +96,12 @@ public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> 
 
     private async Task SetGaugesAsync(ControlPlaneDbContext db, DriftTarget target, CancellationToken ct)
     {
-        var statuses = await db.EnrollmentHealth.Where(h => h.Drift != null)
+        // Counted in the database: one row per status, however many tenants the use case has.
+        var counts = await db.EnrollmentHealth.Where(h => h.Drift != null)
             .Join(db.Enrollments.Where(e => e.UseCaseId == target.UseCaseId), h => h.EnrollmentId, e => e.Id, (h, _) => h.Drift!)
+            .GroupBy(d => d).Select(g => new { Status = g.Key, Count = g.Count() })
             .ToListAsync(ct);
-        gauges.Set(target.UseCase, statuses.GroupBy(HealthStatus).ToDictionary(g => g.Key, g => g.Count()));
+        gauges.Set(target.UseCase, counts.GroupBy(c => HealthStatus(c.Status)).ToDictionary(g => g.Key, g => g.Sum(c => c.Count)));
     }
 
     /// <summary>The health and gauge status of a window status: skipped counts as no data.</summary>

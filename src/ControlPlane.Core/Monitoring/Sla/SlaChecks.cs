@@ -20,28 +20,6 @@ public sealed record SlaCheck(Guid EnrollmentId, DateOnly Day, IReadOnlyList<Sla
 /// </summary>
 public sealed class SlaChecks(IDbContextFactory<ControlPlaneDbContext> dbs, AlertService alerts, TimeProvider time)
 {
-    /// <summary>Checks every enrollment for <paramref name="day"/>; returns the checks that judged anything.</summary>
-    public async Task<IReadOnlyList<SlaCheck>> CheckAllAsync(DateOnly day, CancellationToken ct = default)
-    {
-        List<Guid> ids;
-        await using (var db = await dbs.CreateDbContextAsync(ct))
-        {
-            ids = await db.Enrollments.AsNoTracking().OrderBy(e => e.Id).Select(e => e.Id).ToListAsync(ct);
-        }
-
-        var checks = new List<SlaCheck>();
-        foreach (var id in ids)
-        {
-            var check = await CheckAsync(id, day, ct);
-            if (check.Verdicts.Count > 0)
-            {
-                checks.Add(check);
-            }
-        }
-
-        return checks;
-    }
-
     public async Task<SlaCheck> CheckAsync(Guid enrollmentId, DateOnly day, CancellationToken ct = default)
     {
         var now = Clock.UtcNow(time);
