@@ -68,7 +68,8 @@ public static class DependencyInjection
         services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("scheduler", tags: [Core.Common.HealthTags.Ready]);
         services.AddSingleton<ScheduleSync>();
         services.AddHostedService<ScheduleSyncLoop>();
-        services.AddHostedService<MonitoringSweep>();
+        services.AddSingleton<MonitoringSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<MonitoringSweep>());
         AddQuartz(services, settings, core, node.Id);
         return builder;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Options;
+using ControlPlane.Core.Pipelines;
 using ControlPlane.Executor.Runs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +15,7 @@ namespace ControlPlane.Executor.Pipelines;
 /// Every <see cref="MonitoringOptions.SweepInterval"/> starts one <c>monitor-all</c> run per use case that has
 /// enrollments. Runs on every executing node; the node that moves the shared due time (an app setting, by a conditional
 /// UPDATE) starts the sweep, so a cluster sweeps once per interval. The first sweep is one interval after the first
-/// node started, never at start-up.
+/// node started, never at start-up. A use case whose previous monitor-all run has not finished is skipped.
 /// </summary>
 public sealed class MonitoringSweep(
     IDbContextFactory<ControlPlaneDbContext> dbs, RunService runs, IOptions<ControlPlaneOptions> options, TimeProvider time,
@@ -90,26 +91,42 @@ public sealed class MonitoringSweep(
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Value, next).SetProperty(x => x.UpdatedAt, now), ct) == 1;
     }
 
-    private async Task StartSweepAsync(CancellationToken ct)
+    /// <summary>Starts a monitor-all run per use case with enrollments, except those whose previous one is unfinished; returns the use cases started.</summary>
+    public async Task<IReadOnlyList<string>> StartSweepAsync(CancellationToken ct)
     {
         List<string> useCases;
+        HashSet<string> busy;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             useCases = await db.UseCases.AsNoTracking().Where(u => db.Enrollments.Any(e => e.UseCaseId == u.Id))
                 .OrderBy(u => u.Key).Select(u => u.Key).ToListAsync(ct);
+            busy = (await db.PipelineRuns.AsNoTracking()
+                .Where(r => r.Pipeline == MonitoringPipelines.MonitorAll && (r.State == RunState.Queued || r.State == RunState.Running))
+                .Select(r => r.UseCase!).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         }
 
+        var started = new List<string>();
         foreach (var useCase in useCases)
         {
-            var started = await runs.StartAsync(new StartRunRequest { Pipeline = MonitoringPipelines.MonitorAll, UseCase = useCase }, "schedule", Actor, ct);
-            if (started.IsOk)
+            if (busy.Contains(useCase))
             {
-                logger.LogInformation("Monitoring sweep started run {RunId} for {UseCase}", started.Value!.Id, useCase);
+                // The previous sweep of this use case is still going (many tenants): never two at once.
+                logger.LogWarning("Monitoring sweep skipped {UseCase}: its previous {Pipeline} run has not finished", useCase, MonitoringPipelines.MonitorAll);
+                continue;
+            }
+
+            var run = await runs.StartAsync(new StartRunRequest { Pipeline = MonitoringPipelines.MonitorAll, UseCase = useCase }, "schedule", Actor, ct);
+            if (run.IsOk)
+            {
+                started.Add(useCase);
+                logger.LogInformation("Monitoring sweep started run {RunId} for {UseCase}", run.Value!.Id, useCase);
             }
             else
             {
-                logger.LogWarning("Monitoring sweep could not start {Pipeline} for {UseCase}: {Problem}", MonitoringPipelines.MonitorAll, useCase, started.Message);
+                logger.LogWarning("Monitoring sweep could not start {Pipeline} for {UseCase}: {Problem}", MonitoringPipelines.MonitorAll, useCase, run.Message);
             }
         }
+
+        return started;
     }
 }

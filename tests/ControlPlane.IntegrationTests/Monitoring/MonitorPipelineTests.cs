@@ -92,6 +92,38 @@ public abstract class MonitorPipelineTests<TProvider>(RetrainFixture<TProvider> 
         Assert.True(await b.ClaimAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_sweep_starts_monitor_all_per_use_case_with_enrollments_and_skips_one_whose_previous_run_is_unfinished()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = TestSlugs.New("sweep");
+        (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Sweep {slug}", slug, region = "us", useCases = new[] { UseCase, DemoUseCaseKeys.LeadScoring } }))
+            .EnsureSuccessStatusCode();
+        // A lead-scoring sweep that has not finished (a run row without tasks: nothing executes it).
+        var unfinished = new PipelineRun
+        {
+            Id = Guid.NewGuid(), Pipeline = MonitoringPipelines.MonitorAll, UseCase = DemoUseCaseKeys.LeadScoring, State = RunState.Running,
+            Trigger = "schedule", TriggeredBy = MonitoringSweep.Actor, CreatedAt = DateTime.UtcNow, StartedAt = DateTime.UtcNow,
+        };
+        await App.WithDbAsync(db => { db.PipelineRuns.Add(unfinished); return db.SaveChangesAsync(); });
+        try
+        {
+            var started = await App.Services.GetRequiredService<MonitoringSweep>().StartSweepAsync(CancellationToken.None);
+
+            Assert.Contains(UseCase, started);
+            Assert.DoesNotContain(DemoUseCaseKeys.LeadScoring, started);
+            var run = await App.WithDbAsync(db => db.PipelineRuns.Where(r => r.Pipeline == MonitoringPipelines.MonitorAll && r.UseCase == UseCase)
+                .OrderByDescending(r => r.CreatedAt).FirstAsync());
+            Assert.Equal("schedule", run.Trigger);
+            var finished = await admin.WaitFinishedAsync(run.Id, TimeSpan.FromMinutes(3));
+            Assert.True(finished.Run.State == RunState.Succeeded, RunsClient.Describe(finished));
+        }
+        finally
+        {
+            await App.WithDbAsync(db => db.PipelineRuns.Where(r => r.Id == unfinished.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Cancelled)));
+        }
+    }
+
     private static async Task<RunDetails> RunAsync(HttpClient admin, string url)
     {
         var response = await admin.PostJsonAsync(url, new { });
