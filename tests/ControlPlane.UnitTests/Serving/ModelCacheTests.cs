@@ -93,8 +93,9 @@ public sealed class ModelCacheTests : IClassFixture<ModelCacheTests.Artifact>
         options.Serving.CacheMemoryMegabytes = megabytes;
         if (perModelBytes is { } bytes)
         {
-            options.Serving.FixedKilobytesPerModel = 0;
-            options.Serving.RetainedBytesPerArtifactByte = (double)bytes / source.Bytes.Length;
+            // All of it as the fixed part: a share per artifact byte would round (6 MB / length × length ≠ 6 MB for some lengths).
+            options.Serving.FixedKilobytesPerModel = (int)(bytes / 1024);
+            options.Serving.RetainedBytesPerArtifactByte = 0;
         }
 
         return new ModelCache(source, Microsoft.Extensions.Options.Options.Create(options));
