@@ -107,8 +107,15 @@ public sealed class DecayChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Al
         }
         catch (DbUpdateException)
         {
-            // Another check inserted the row first: write over its decay columns only.
+            // Another check (perhaps drift or SLA) inserted the row first: write over its decay columns only, turning
+            // it to decay by the same conditional update so the alert is still decided once.
             db.ChangeTracker.Clear();
+            if (status == Decay && await db.EnrollmentHealth.Where(h => h.EnrollmentId == id && (h.Decay == null || h.Decay != Decay))
+                    .ExecuteUpdateAsync(s => s.SetProperty(h => h.Decay, status).SetProperty(h => h.DecayNote, note).SetProperty(h => h.UpdatedAt, at), ct) == 1)
+            {
+                return true;
+            }
+
             await db.EnrollmentHealth.Where(h => h.EnrollmentId == id)
                 .ExecuteUpdateAsync(s => s.SetProperty(h => h.Decay, status).SetProperty(h => h.DecayNote, note).SetProperty(h => h.UpdatedAt, at), ct);
             return false;

@@ -73,7 +73,7 @@ public sealed class AttemptRunner(
             ["Pipeline"] = run.Pipeline, ["Tenant"] = run.TenantSlug, ["UseCase"] = run.UseCase,
         });
         var log = new AttemptLogger(logSink, appLogger, run.Id, attempt.Id, task.Name);
-        var progress = new ProgressWriter(dbs, events, time, run.Id, task.Id, task.Name);
+        var progress = new ProgressWriter(dbs, events, time, run.Id, task.Id, task.Name, _logger);
         await using var services = scopes.CreateAsyncScope();
         var parameters = JsonSerializer.Deserialize<Dictionary<string, string>>(run.ParametersJson) ?? [];
         var context = new TaskContext(run.Id, run.Pipeline, task.Name, attempt.Number, run.TenantSlug, run.UseCase, parameters,

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ControlPlane.Core.Data;
 using ControlPlane.Executor.Definitions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.IntegrationTests.Executor;
 
@@ -21,6 +24,7 @@ public static class TestPipelines
     public const string FanOut = "t-fan";
     public const string FanOutChild = "t-fan-child";
     public const string RunTimeout = "t-run-timeout";
+    public const string ProgressInTransaction = "t-progress-in-tx";
 
     /// <summary>How long a retry of <see cref="Backoff"/> waits: far longer than any test, so only a moved clock lets it run.</summary>
     public static readonly TimeSpan BackoffDelay = TimeSpan.FromMinutes(10);
@@ -67,6 +71,25 @@ public static class TestPipelines
             .RunTimeout(TimeSpan.FromSeconds(1))
             .Task("block", ctx => Probe.Of(ctx).BlockUntilCancelled(ctx))
             .Task("after", ctx => Probe.Of(ctx).Span(ctx, 0)).After("block")),
+
+        // Reports progress from inside its own write transaction, as a batch score writing a partition does: on SQLite a
+        // progress write that waited for the transaction would wait for the task itself.
+        Pipeline.Define(ProgressInTransaction, p => p
+            .Task("write", async ctx =>
+            {
+                var dbs = ctx.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>();
+                await using var db = await dbs.CreateDbContextAsync(ctx.CancellationToken);
+                await using var transaction = await db.Database.BeginTransactionAsync(ctx.CancellationToken);
+                db.AppSettings.Add(new AppSetting { Key = $"test.progress.{ctx.Parameters["key"]}", Value = "written", UpdatedAt = DateTime.UtcNow });
+                await db.SaveChangesAsync(ctx.CancellationToken);
+                for (var step = 1; step <= 4; step++)
+                {
+                    await Task.Delay(300, ctx.CancellationToken); // past the quarter second between progress writes
+                    await ctx.ReportProgressAsync(25 * step, $"step {step} of 4");
+                }
+
+                await transaction.CommitAsync(ctx.CancellationToken);
+            })),
 
         Pipeline.Define(FanOut, p => p.FanOutTo(FanOutChild)),
         Pipeline.Define(FanOutChild, p => p

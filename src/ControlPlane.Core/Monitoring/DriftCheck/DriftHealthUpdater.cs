@@ -34,10 +34,9 @@ public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> 
 
         var status = HealthStatus(worst.Status);
         var note = NoteOf(worst);
-        var previous = await db.EnrollmentHealth.Where(h => h.EnrollmentId == target.EnrollmentId).Select(h => h.Drift).FirstOrDefaultAsync(ct);
-        await UpsertAsync(db, target.EnrollmentId, status, note, worst.Day, ct);
+        var turnedToDrift = await UpsertAsync(db, target.EnrollmentId, status, note, worst.Day, ct);
         await SetGaugesAsync(db, target, ct);
-        if (status == "drift" && previous != "drift")
+        if (turnedToDrift)
         {
             var predictionDrifts = worst.PredictionStatus == "drift";
             await alerts.RaiseAsync(new AlertRequest(AlertKinds.Drift, predictionDrifts ? AlertSeverity.Critical : AlertSeverity.Warning,
@@ -66,29 +65,44 @@ public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> 
             : $"{top.Feature} PSI {top.Psi.Value.ToString("0.00", CultureInfo.InvariantCulture)}";
     }
 
-    private async Task UpsertAsync(ControlPlaneDbContext db, Guid enrollmentId, string status, string? note, DateTime day, CancellationToken ct)
+    /// <summary>
+    /// Writes only the drift columns (the decay and SLA checks write the others of the same row); true when this call
+    /// turned the status to drift. The turn is a conditional UPDATE (or the insert of the row), so of two nodes checking
+    /// the same enrollment at once exactly one sees it and raises the alert.
+    /// </summary>
+    private async Task<bool> UpsertAsync(ControlPlaneDbContext db, Guid enrollmentId, string status, string? note, DateTime day, CancellationToken ct)
     {
         note = note is { Length: > 300 } ? note[..299] + "…" : note;
         var now = Common.Clock.UtcNow(time);
         for (var attempt = 0; ; attempt++)
         {
-            // Only the drift columns: the decay and SLA checks write the others of the same row.
+            if (status == "drift")
+            {
+                var turned = await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId && (h.Drift == null || h.Drift != "drift"))
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(h => h.Drift, status).SetProperty(h => h.DriftNote, note).SetProperty(h => h.DriftDay, day).SetProperty(h => h.UpdatedAt, now), ct);
+                if (turned > 0)
+                {
+                    return true;
+                }
+            }
+
             var updated = await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId).ExecuteUpdateAsync(s => s
                 .SetProperty(h => h.Drift, status).SetProperty(h => h.DriftNote, note).SetProperty(h => h.DriftDay, day).SetProperty(h => h.UpdatedAt, now), ct);
             if (updated > 0)
             {
-                return;
+                return false;
             }
 
             db.EnrollmentHealth.Add(new EnrollmentHealth { EnrollmentId = enrollmentId, Drift = status, DriftNote = note, DriftDay = day, UpdatedAt = now });
             try
             {
                 await db.SaveChangesAsync(ct);
-                return;
+                return status == "drift";
             }
             catch (DbUpdateException) when (attempt == 0)
             {
-                // Another check inserted the row first: update it instead.
+                // Another check inserted the row first: go round once more against its row.
                 db.ChangeTracker.Clear();
             }
         }
