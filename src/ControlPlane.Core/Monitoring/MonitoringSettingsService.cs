@@ -16,7 +16,7 @@ public sealed class MonitoringSettingsService(IDbContextFactory<ControlPlaneDbCo
     public async Task<Result<MonitoringSettingsView>> GetAsync(string tenant, string useCase, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollmentId = await EnrollmentIdAsync(db, tenant, useCase, ct);
+        var enrollmentId = await Tenants.Enrollment.FindIdAsync(db, tenant, useCase, ct);
         if (enrollmentId is null)
         {
             return Result<MonitoringSettingsView>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
@@ -44,7 +44,7 @@ public sealed class MonitoringSettingsService(IDbContextFactory<ControlPlaneDbCo
         }
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollmentId = await EnrollmentIdAsync(db, tenant, useCase, ct);
+        var enrollmentId = await Tenants.Enrollment.FindIdAsync(db, tenant, useCase, ct);
         if (enrollmentId is null)
         {
             return Result<MonitoringSettingsView>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
@@ -129,8 +129,6 @@ public sealed class MonitoringSettingsService(IDbContextFactory<ControlPlaneDbCo
     private static MonitoringSettingsView View(Guid enrollmentId, string tenant, string useCase, EnrollmentMonitoring? row) =>
         new(enrollmentId, tenant, useCase, MonitoringSettings.From(row), row is null, row?.UpdatedAt, row?.UpdatedBy, row?.LastAutoRetrainAt);
 
-    private static Task<Guid?> EnrollmentIdAsync(ControlPlaneDbContext db, string tenant, string useCase, CancellationToken ct) =>
-        db.Enrollments.AsNoTracking().Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
 
     private static double? Number(JsonElement v, string name, ValidationErrors errors)
     {

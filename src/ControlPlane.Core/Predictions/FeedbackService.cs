@@ -133,7 +133,7 @@ public sealed class FeedbackService(IDbContextFactory<ControlPlaneDbContext> dbs
         if (pageSize is < 1 or > PredictionQueries.MaxPageSize) return Result<PagedResult<OutcomeView>>.Invalid("pageSize", $"pageSize must be between 1 and {PredictionQueries.MaxPageSize}; it was {pageSize}.");
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollment = await PredictionQueries.FindAsync(db, tenant, useCase, ct);
+        var enrollment = await Tenants.Enrollment.FindIdAsync(db, tenant, useCase, ct);
         if (enrollment is null) return Result<PagedResult<OutcomeView>>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
 
         var query = db.Outcomes.AsNoTracking().Where(o => o.EnrollmentId == enrollment);

@@ -38,7 +38,7 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
     public async Task<Result<ScoringOverview>> OverviewAsync(string tenant, string useCase, int batches = 20, int backfills = 10, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollment = await FindAsync(db, tenant, useCase, ct);
+        var enrollment = await Tenants.Enrollment.FindIdAsync(db, tenant, useCase, ct);
         if (enrollment is null) return Result<ScoringOverview>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
 
         var batchRows = await db.PredictionPartitions.AsNoTracking().Where(p => p.EnrollmentId == enrollment && p.Kind == PredictionKinds.Batch)
@@ -77,7 +77,7 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
         if (Check(filter) is { } problem) return Result<PagedResult<PredictionView>>.Invalid("to", problem);
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollment = await FindAsync(db, tenant, useCase, ct);
+        var enrollment = await Tenants.Enrollment.FindIdAsync(db, tenant, useCase, ct);
         if (enrollment is null) return Result<PagedResult<PredictionView>>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
 
         var query = Query(db, enrollment.Value, filter);
@@ -93,7 +93,7 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
     {
         if (Check(filter) is { } problem) return Result<IAsyncEnumerable<PredictionView>>.Invalid("to", problem);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var enrollment = await FindAsync(db, tenant, useCase, ct);
+        var enrollment = await Tenants.Enrollment.FindIdAsync(db, tenant, useCase, ct);
         return enrollment is null
             ? Result<IAsyncEnumerable<PredictionView>>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase))
             : Result<IAsyncEnumerable<PredictionView>>.Ok(Stream(enrollment.Value, filter, ct));
@@ -148,8 +148,5 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
 
     private static PartitionView View(PredictionPartition p) =>
         new(p.Id, p.Kind, p.Day, p.RunId, p.State, p.RowCount, p.SkippedRows, p.Models, p.Note, p.CreatedAt, p.StartedAt, p.CompletedAt);
-
-    internal static async Task<Guid?> FindAsync(ControlPlaneDbContext db, string tenant, string useCase, CancellationToken ct) =>
-        await db.Enrollments.Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
 
 }

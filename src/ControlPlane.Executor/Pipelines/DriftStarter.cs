@@ -18,12 +18,9 @@ public sealed class DriftStarter(IDbContextFactory<ControlPlaneDbContext> dbs, R
             return Result<RunSummary>.Invalid("source", $"source must be one of {string.Join(", ", DriftChecks.Sources)}; it was '{source}'.");
         }
 
-        await using (var db = await dbs.CreateDbContextAsync(ct))
+        if (!await EnrolledAsync(tenant, useCase, ct))
         {
-            if (!await db.Enrollments.AnyAsync(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase, ct))
-            {
-                return Result<RunSummary>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
-            }
+            return Result<RunSummary>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
         }
 
         var parameters = new Dictionary<string, string>();
@@ -35,14 +32,17 @@ public sealed class DriftStarter(IDbContextFactory<ControlPlaneDbContext> dbs, R
     /// <summary>A <c>monitor</c> run of the enrollment: drift of both sources, decay, SLAs, then the auto-retrain policy.</summary>
     public async Task<Result<RunSummary>> StartMonitorAsync(string tenant, string useCase, string trigger, string actor, CancellationToken ct = default)
     {
-        await using (var db = await dbs.CreateDbContextAsync(ct))
+        if (!await EnrolledAsync(tenant, useCase, ct))
         {
-            if (!await db.Enrollments.AnyAsync(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase, ct))
-            {
-                return Result<RunSummary>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
-            }
+            return Result<RunSummary>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
         }
 
         return await runs.StartAsync(new StartRunRequest { Pipeline = MonitoringPipelines.Monitor, Tenant = tenant, UseCase = useCase }, trigger, actor, ct);
+    }
+
+    private async Task<bool> EnrolledAsync(string tenant, string useCase, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await Enrollment.FindIdAsync(db, tenant, useCase, ct) is not null;
     }
 }

@@ -135,7 +135,6 @@ public static class MonitoringPipelines
     {
         var (tenant, useCase) = DataTasks.Enrollment(ctx);
         await using var db = await ctx.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync(ctx.CancellationToken);
-        return await db.Enrollments.AsNoTracking().Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase).Select(e => (Guid?)e.Id)
-            .FirstOrDefaultAsync(ctx.CancellationToken) ?? throw new InvalidOperationException(Enrollment.NotEnrolled(tenant, useCase));
+        return await Enrollment.FindIdAsync(db, tenant, useCase, ctx.CancellationToken) ?? throw new InvalidOperationException(Enrollment.NotEnrolled(tenant, useCase));
     }
 }

@@ -31,7 +31,7 @@ public abstract class DecayTests<TProvider>(RetrainFixture<TProvider> fixture) :
     {
         using var admin = App.CreateAdminClient();
         var (slug, enrollment) = await ScoredTenantAsync(admin, "decay-late-labels");
-        await PolicyAsync(enrollment, new MonitoringSettings { DecayWindowDays = 30, DecayMinLabels = 50 });
+        await MonitoringRows.SetPolicyAsync(App, enrollment, new MonitoringSettings { DecayWindowDays = 30, DecayMinLabels = 50 });
         var predictions = await PredictionsAsync(enrollment);
         var last = predictions.Max(p => p.AsOf).Date;
         var cut = last.AddDays(-20);
@@ -85,7 +85,7 @@ public abstract class DecayTests<TProvider>(RetrainFixture<TProvider> fixture) :
     {
         using var admin = App.CreateAdminClient();
         var (slug, enrollment) = await ScoredTenantAsync(admin, "decay-estimate");
-        await PolicyAsync(enrollment, new MonitoringSettings { DecayWindowDays = 30, DecayMinLabels = 50 });
+        await MonitoringRows.SetPolicyAsync(App, enrollment, new MonitoringSettings { DecayWindowDays = 30, DecayMinLabels = 50 });
         var predictions = await PredictionsAsync(enrollment);
         await SendFeedbackAsync(slug, predictions, flip: _ => false);
 
@@ -160,14 +160,6 @@ public abstract class DecayTests<TProvider>(RetrainFixture<TProvider> fixture) :
         var run = await admin.WaitFinishedAsync((await response.ReadNodeAsync())["runId"]!.GetValue<Guid>(), TimeSpan.FromMinutes(3));
         Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
     }
-
-    private Task PolicyAsync(Guid enrollment, MonitoringSettings settings) => App.WithDbAsync(async db =>
-    {
-        var row = new EnrollmentMonitoring { EnrollmentId = enrollment, UpdatedAt = DateTime.UtcNow, UpdatedBy = "test" };
-        settings.CopyTo(row);
-        db.EnrollmentMonitoring.Add(row);
-        return await db.SaveChangesAsync();
-    });
 
     private Task<List<Scored>> PredictionsAsync(Guid enrollment) => App.WithDbAsync(db =>
         db.Predictions.Where(p => db.PredictionPartitions.Any(x => x.Id == p.PartitionId && x.EnrollmentId == enrollment && x.State == PartitionStates.Done))

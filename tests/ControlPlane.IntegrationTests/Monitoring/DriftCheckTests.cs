@@ -235,21 +235,8 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
 
     private static string Day(int day) => Start.AddDays(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private Task SetPolicyAsync(string slug, MonitoringSettings settings) => App.WithDbAsync(async db =>
-    {
-        var id = await db.Enrollments.Where(e => e.Tenant!.Slug == slug).Select(e => e.Id).SingleAsync();
-        var row = await db.EnrollmentMonitoring.FirstOrDefaultAsync(m => m.EnrollmentId == id);
-        if (row is null)
-        {
-            row = new EnrollmentMonitoring { EnrollmentId = id };
-            db.EnrollmentMonitoring.Add(row);
-        }
-
-        settings.CopyTo(row);
-        row.UpdatedAt = DateTime.UtcNow;
-        row.UpdatedBy = "test";
-        return await db.SaveChangesAsync();
-    });
+    private async Task SetPolicyAsync(string slug, MonitoringSettings settings) =>
+        await MonitoringRows.SetPolicyAsync(App, await MonitoringRows.EnrollmentIdAsync(App, slug, UseCase), settings);
 
     private static async Task<JsonNode> DriftAsync(HttpClient admin, string slug, string source = PredictionSources.Batch)
     {

@@ -24,7 +24,7 @@ public sealed class DriftChecks(
     public async Task<DriftCheckResult> CheckAsync(string tenant, string useCase, string source, Guid? runId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var id = await db.Enrollments.Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct)
+        var id = await Enrollment.FindIdAsync(db, tenant, useCase, ct)
             ?? throw new InvalidOperationException(Enrollment.NotEnrolled(tenant, useCase));
         return await CheckAsync(id, source, runId, ct);
     }

@@ -32,7 +32,7 @@ public sealed class SlaAdherenceService(IDbContextFactory<ControlPlaneDbContext>
         Guid? id;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
-            id = await db.Enrollments.Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
+            id = await Tenants.Enrollment.FindIdAsync(db, tenant, useCase, ct);
         }
 
         return id is { } enrollmentId
