@@ -26,6 +26,46 @@ public sealed class PostgresChannel(string name, string connectionString, ILogge
         }
     }
 
+    /// <summary>
+    /// Sends what is written to <paramref name="queue"/> until <paramref name="ct"/> fires: whatever is queued at a time
+    /// (after waiting <paramref name="gather"/> for more to join it) as one batch, shaped into payloads by
+    /// <paramref name="payloads"/>. A batch that cannot be sent is dropped and told to <paramref name="failed"/> with its
+    /// size, then a pause; the loop goes on.
+    /// </summary>
+    public async Task SendQueuedAsync<T>(
+        System.Threading.Channels.ChannelReader<T> queue, Func<List<T>, IEnumerable<string>> payloads, Action<Exception, int> failed,
+        CancellationToken ct, TimeSpan gather = default)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var batch = new List<T>();
+            try
+            {
+                await queue.WaitToReadAsync(ct);
+                if (gather > TimeSpan.Zero)
+                {
+                    await Task.Delay(gather, ct);
+                }
+
+                while (queue.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                await NotifyAsync(payloads(batch), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failed(ex, batch.Count);
+                await PauseAsync(ct);
+            }
+        }
+    }
+
     /// <summary>Calls <paramref name="receive"/> with every payload until <paramref name="ct"/> fires; <paramref name="listening"/> after each (re)connection.</summary>
     public async Task ListenAsync(Action<string> receive, Action? listening, CancellationToken ct)
     {

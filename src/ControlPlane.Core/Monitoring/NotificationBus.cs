@@ -35,33 +35,16 @@ public sealed class NotificationBus(NotificationEvents events, IOptions<ControlP
 
     private async Task SendLoopAsync(CancellationToken ct)
     {
-        var channel = PgChannel();
-        while (!ct.IsCancellationRequested)
+        try
         {
-            var batch = new List<NotificationEvent>();
-            try
-            {
-                await _outgoing.Reader.WaitToReadAsync(ct);
-                while (_outgoing.Reader.TryRead(out var e))
-                {
-                    batch.Add(e);
-                }
-
-                await channel.NotifyAsync(batch.Select(e => $"{_origin}:{e.Kind}:{e.NotificationId:N}"), ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                // The notifications are stored; other nodes' bells show them on their next read.
-                logger.LogWarning(ex, "Could not tell the other nodes about {Count} notification event(s)", batch.Count);
-                await PostgresChannel.PauseAsync(ct);
-            }
+            // The notifications are stored; other nodes' bells show them on their next read if a batch is lost.
+            await PgChannel().SendQueuedAsync(_outgoing.Reader, batch => batch.Select(e => $"{_origin}:{e.Kind}:{e.NotificationId:N}"),
+                (ex, count) => logger.LogWarning(ex, "Could not tell the other nodes about {Count} notification event(s)", count), ct);
         }
-
-        events.PublishedLocally -= Enqueue;
+        finally
+        {
+            events.PublishedLocally -= Enqueue;
+        }
     }
 
     private PostgresChannel PgChannel() => new(ChannelName, options.Value.Database.ConnectionString!, logger);

@@ -40,33 +40,16 @@ public sealed class AliasMovesBus(AliasMoves moves, IOptions<ControlPlaneOptions
 
     private async Task SendLoopAsync(CancellationToken ct)
     {
-        var channel = PgChannel();
-        while (!ct.IsCancellationRequested)
+        try
         {
-            var batch = new List<Guid>();
-            try
-            {
-                await _outgoing.Reader.WaitToReadAsync(ct);
-                while (_outgoing.Reader.TryRead(out var id))
-                {
-                    batch.Add(id);
-                }
-
-                await channel.NotifyAsync(batch.Distinct().Select(id => $"{_origin}:{id:N}"), ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                // The other nodes still see the move within the directory's refresh interval.
-                logger.LogWarning(ex, "Could not tell the other nodes about {Count} alias move(s)", batch.Count);
-                await PostgresChannel.PauseAsync(ct);
-            }
+            // The other nodes still see a lost move within the directory's refresh interval.
+            await PgChannel().SendQueuedAsync(_outgoing.Reader, batch => batch.Distinct().Select(id => $"{_origin}:{id:N}"),
+                (ex, count) => logger.LogWarning(ex, "Could not tell the other nodes about {Count} alias move(s)", count), ct);
         }
-
-        moves.MovedHere -= Enqueue;
+        finally
+        {
+            moves.MovedHere -= Enqueue;
+        }
     }
 
     private Task ListenLoopAsync(CancellationToken ct) => PgChannel().ListenAsync(Receive, () => _listening.TrySetResult(), ct);

@@ -36,34 +36,17 @@ public sealed class ClusterEventBus(
 
     private async Task SendLoopAsync(CancellationToken ct)
     {
-        var batch = new List<RunEvent>();
-        while (!ct.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await _outgoing.Reader.WaitToReadAsync(ct);
-                await Task.Delay(50, ct);
-                while (_outgoing.Reader.TryRead(out var e))
-                {
-                    batch.Add(e);
-                }
-
-                await PgChannel().NotifyAsync(Payloads(batch), ct);
-                batch.Clear();
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Could not send {Count} run events to the cluster; dropping them", batch.Count);
-                batch.Clear();
-                await PostgresChannel.PauseAsync(ct);
-            }
+            // A moment's wait lets a burst of events (a run's tasks changing together) travel as one batch.
+            await PgChannel().SendQueuedAsync(_outgoing.Reader, Payloads,
+                (ex, count) => logger.LogWarning(ex, "Could not send {Count} run events to the cluster; dropping them", count), ct,
+                gather: TimeSpan.FromMilliseconds(50));
         }
-
-        events.PublishedLocally -= Enqueue;
+        finally
+        {
+            events.PublishedLocally -= Enqueue;
+        }
     }
 
     private IEnumerable<string> Payloads(List<RunEvent> batch)
