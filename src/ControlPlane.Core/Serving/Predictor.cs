@@ -277,25 +277,19 @@ public sealed class Predictor(
                 switch (values[c])
                 {
                     case double?[] numbers:
-                        if (Number(value, shape.Identifier[c]) is { } d) numbers[r] = d;
+                        if (JsonCells.Number(value, shape.Identifier[c]) is { } d) numbers[r] = d;
                         else Error(new Field(r, column.Name), $"Row {r}, column '{column.Name}': expected a number, got {Describe(value)}.");
                         break;
                     case bool?[] flags:
-                        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) flags[r] = value.GetBoolean();
+                        if (JsonCells.Flag(value) is { } flag) flags[r] = flag;
                         else Error(new Field(r, column.Name), $"Row {r}, column '{column.Name}': expected true or false, got {Describe(value)}.");
                         break;
                     case DateTime?[] times:
-                        if (value.ValueKind == JsonValueKind.String && DateTime.TryParse(value.GetString(), CultureInfo.InvariantCulture,
-                                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)) times[r] = t;
+                        if (JsonCells.Time(value) is { } t) times[r] = t;
                         else Error(new Field(r, column.Name), $"Row {r}, column '{column.Name}': expected a date-time in ISO 8601 (\"2026-11-26T09:30:00Z\"), got {Describe(value)}.");
                         break;
                     case string?[] texts:
-                        texts[r] = value.ValueKind switch
-                        {
-                            JsonValueKind.String => value.GetString(),
-                            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-                            _ => null,
-                        };
+                        texts[r] = JsonCells.Text(value);
                         if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                         {
                             Error(new Field(r, column.Name), $"Row {r}, column '{column.Name}': expected text, got {Describe(value)}.");
@@ -378,13 +372,6 @@ public sealed class Predictor(
     }
 
     /// <summary>A finite number, or a numeric string for an identifier column (entity keys often arrive quoted).</summary>
-    private static double? Number(JsonElement value, bool identifier) => value.ValueKind switch
-    {
-        JsonValueKind.Number when value.TryGetDouble(out var d) && double.IsFinite(d) => d,
-        JsonValueKind.String when identifier && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) => d,
-        _ => null,
-    };
-
     private static string Describe(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => $"the text \"{Shorten(value.GetString() ?? "")}\"",

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using ControlPlane.ML.Rules;
 
@@ -44,32 +43,22 @@ public static class LoggedInputs
         }
     }
 
+    /// <summary>One logged value into its column, read as the predict request was (<see cref="Serving.JsonCells"/>); numbers written as text are read too.</summary>
     private static void Set(Array values, int r, JsonElement value)
     {
         switch (values)
         {
             case double?[] numbers:
-                numbers[r] = value.ValueKind switch
-                {
-                    JsonValueKind.Number => value.GetDouble(),
-                    JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
-                    _ => null,
-                };
+                numbers[r] = Serving.JsonCells.Number(value, textAllowed: true);
                 break;
             case bool?[] flags:
-                flags[r] = value.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null };
+                flags[r] = Serving.JsonCells.Flag(value);
                 break;
             case DateTime?[] times:
-                times[r] = value.ValueKind == JsonValueKind.String && DateTime.TryParse(value.GetString(), CultureInfo.InvariantCulture,
-                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+                times[r] = Serving.JsonCells.Time(value);
                 break;
             case string?[] texts:
-                texts[r] = value.ValueKind switch
-                {
-                    JsonValueKind.String => value.GetString(),
-                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-                    _ => null,
-                };
+                texts[r] = Serving.JsonCells.Text(value);
                 break;
         }
     }
