@@ -25,8 +25,10 @@ public abstract class SlaCheckTests<TProvider>(AppFixture<TProvider> fixture) : 
         await MonitoringRows.SetPolicyAsync(App, id, MonitoringSettings.Defaults with { MaxModelAgeDays = 30, BatchDeadlineUtc = "06:00", PredictP99BudgetMs = 50 });
         await MonitoringRows.SetHealthAsync(App, id, h => (h.Drift, h.DriftNote) = ("warning", "amount PSI 0.15"));
 
-        // 41 days after training, at 07:00: the deadline has passed with no batch score.
-        var trained = await App.WithDbAsync(db => db.ModelVersions.Where(v => v.EnrollmentId == id).Select(v => v.CreatedAt).SingleAsync());
+        // Trained at midnight today (pinned: the age must not depend on the hour the test runs); 41 days later, at 07:00,
+        // the model is 41.3 days old and the deadline has passed with no batch score.
+        var trained = DateTime.UtcNow.Date;
+        await App.WithDbAsync(db => db.ModelVersions.Where(v => v.EnrollmentId == id).ExecuteUpdateAsync(s => s.SetProperty(v => v.CreatedAt, trained)));
         var day = DateOnly.FromDateTime(trained.AddDays(41));
         var clock = new FakeTimeProvider(new DateTimeOffset(day.ToDateTime(new TimeOnly(7, 0)), TimeSpan.Zero));
         var checks = ActivatorUtilities.CreateInstance<SlaChecks>(App.Services, (TimeProvider)clock);
