@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -71,13 +70,17 @@ public abstract class WebhookDeliveryTests<TProvider>(WebhookFixture<TProvider> 
         Assert.NotNull(delivery.Log[0].RetryAt);
         Assert.Null(delivery.Log[2].RetryAt);
 
+        // The schedule: first delay 300 ms ±20 %, then 600 ms ±20 %. How late a retry goes out on a loaded machine is not
+        // the schedule (the measured gaps once read 657 ms then 512 ms), but no retry may go out before its time.
+        var first = delivery.Log[0].RetryAt!.Value - delivery.Log[0].At;
+        var second = delivery.Log[1].RetryAt!.Value - delivery.Log[1].At;
+        Assert.InRange(first.TotalMilliseconds, 240, 360);
+        Assert.InRange(second.TotalMilliseconds, 480, 720);
+        Assert.True(delivery.Log[1].At >= delivery.Log[0].RetryAt && delivery.Log[2].At >= delivery.Log[1].RetryAt,
+            string.Join(", ", delivery.Log.Select(a => $"#{a.Number} at {a.At:HH:mm:ss.fff} retry {a.RetryAt:HH:mm:ss.fff}")));
         var requests = Receiver.On("flaky");
         Assert.Equal(3, requests.Count);
-        var first = requests[1].At - requests[0].At;
-        var second = requests[2].At - requests[1].At;
-        // First delay 300 ms ±20 %, then 600 ms ±20 %: the second wait is longer, and neither is skipped.
-        Assert.True(first >= TimeSpan.FromMilliseconds(230), $"first wait {first.TotalMilliseconds:0} ms");
-        Assert.True(second > first, $"waits {first.TotalMilliseconds:0} ms then {second.TotalMilliseconds:0} ms");
+        Assert.True(requests[1].At - requests[0].At >= first - TimeSpan.FromMilliseconds(50), "the first retry came early");
         Assert.Equal(3, requests.Select(r => r.Headers["X-ControlPlane-Delivery"]).Count(d => d == delivery.Id.ToString()));
 
         var api = await (await App.CreateAdminClient().GetAsync($"/api/v1/webhooks/{id}/deliveries")).ReadNodeAsync();
@@ -94,12 +97,12 @@ public abstract class WebhookDeliveryTests<TProvider>(WebhookFixture<TProvider> 
             return 200;
         }));
 
-        var clock = Stopwatch.StartNew();
         var notification = await Alerts.RaiseAsync(new AlertRequest("t-hang", AlertSeverity.Warning, "Decay", "AUC fell"));
-        var raising = clock.Elapsed;
-        Assert.True(raising < TimeSpan.FromSeconds(1), $"RaiseAsync took {raising.TotalMilliseconds:0} ms");
+        var raised = DateTime.UtcNow;
 
         var delivery = await DeliveryAsync(notification.Id, d => d.Status != DeliveryStatus.Pending, TimeSpan.FromSeconds(45));
+        // Raising returned before the first attempt had even timed out (not a wall-clock budget: CI machines are loaded).
+        Assert.True(raised < delivery.Log[0].At, $"raised at {raised:HH:mm:ss.fff}, first attempt ended {delivery.Log[0].At:HH:mm:ss.fff}");
         Assert.Equal(DeliveryStatus.Failed, delivery.Status);
         Assert.Equal(3, delivery.Attempts);
         Assert.All(delivery.Log, a =>
