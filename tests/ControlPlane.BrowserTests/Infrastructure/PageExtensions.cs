@@ -15,8 +15,11 @@ public static class PageExtensions
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);
         await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await page.WaitForInteractiveAsync();
+        // The first page after signing in may be the app's first render of it on a loaded machine (CI once waited more
+        // than 15 s for its load event): the address is enough, then the circuit, each with a generous limit.
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+        await Expect(page.Locator("#cp-root[data-interactive='true']")).ToBeAttachedAsync(new() { Timeout = 30_000 });
     }
 
     /// <summary>
