@@ -16,10 +16,12 @@ using ControlPlane.Core.Tenants;
 using ControlPlane.Core.UseCases;
 using ControlPlane.Core.Users;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Core;
@@ -45,7 +47,12 @@ public static class DependencyInjection
         services.AddDbContextFactory<ControlPlaneDbContext>((sp, options) =>
             DatabaseSetup.Configure(options, sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value));
 
+        // The key ring lives in the database, encrypted with a master key held outside it (decision 0031).
+        services.AddSingleton(sp => MasterKey.Load(
+            sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value, sp.GetRequiredService<ILoggerFactory>().CreateLogger<MasterKey>()));
+        services.AddSingleton<KeyRingEncryption>();
         services.AddDataProtection().SetApplicationName("ControlPlane").PersistKeysToDbContext<ControlPlaneDbContext>();
+        services.AddOptions<KeyManagementOptions>().Configure<MasterKey>((o, key) => o.XmlEncryptor = new MasterKeyXmlEncryptor(key));
         AddIdentity(services);
         services.AddSingleton<RegionCatalog>();
         services.AddScoped<UploadService>();

@@ -16,6 +16,7 @@ public sealed class ControlPlaneOptions
     public BootstrapOptions Bootstrap { get; set; } = new();
     public DemoOptions Demo { get; set; } = new();
     public SecurityOptions Security { get; set; } = new();
+    public SecretsOptions Secrets { get; set; } = new();
     public UploadOptions Uploads { get; set; } = new();
     public DataSourceOptions DataSources { get; set; } = new();
     public ValidationOptions Validation { get; set; } = new();
@@ -86,6 +87,19 @@ public sealed class SecurityOptions
 
     [Range(1, 1440)]
     public int LockoutMinutes { get; set; } = 15;
+}
+
+/// <summary>
+/// The master key that encrypts the Data Protection key ring (which in turn encrypts data-source credentials, webhook
+/// secrets and sign-in cookies) before it is stored in the database. See docs/decisions/0031-master-key.md.
+/// </summary>
+public sealed class SecretsOptions
+{
+    /// <summary>32 random bytes in base64 (<c>openssl rand -base64 32</c>); the same on every node. Wins over the file.</summary>
+    public string? MasterKey { get; set; }
+
+    /// <summary>A file holding the base64 key (a mounted secret). When neither is set, {DataDirectory}/secrets/master.key is made once.</summary>
+    public string? MasterKeyFile { get; set; }
 }
 
 public sealed class UploadOptions

@@ -36,6 +36,8 @@ public sealed class DatabaseInitializer(
             await SeedUseCasesAsync(db, cancellationToken);
         }
 
+        await sp.GetRequiredService<KeyRingEncryption>().CheckAndEncryptAsync(cancellationToken);
+
         await SeedRolesAsync(sp.GetRequiredService<RoleManager<IdentityRole>>());
         await BootstrapAdminAsync(sp.GetRequiredService<UserManager<ApplicationUser>>(), settings.Bootstrap);
 

@@ -21,6 +21,9 @@ public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Pro
     public const string AdminPassword = "Admin-Passw0rd!";
     public const string AdminToken = "bootstrap-token-for-tests-0123456789";
 
+    /// <summary>Every node of a test shares the database, so it shares the master key too (as production nodes must).</summary>
+    public const string MasterKey = "vb7FX5zpauPAVB1L9Noo6CkZLcQwv0Iz29OfJg1pdUE=";
+
     public ITestDatabase Database { get; } = database;
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("cp-data-").FullName;
     public Dictionary<string, string?> Settings { get; } = new();
@@ -46,6 +49,7 @@ public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Pro
             ["ControlPlane:Bootstrap:AdminEmail"] = AdminEmail,
             ["ControlPlane:Bootstrap:AdminPassword"] = AdminPassword,
             ["ControlPlane:Bootstrap:AdminToken"] = AdminToken,
+            ["ControlPlane:Secrets:MasterKey"] = MasterKey,
             ["ControlPlane:Demo:Seed"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };

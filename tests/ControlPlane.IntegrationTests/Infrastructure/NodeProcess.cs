@@ -44,6 +44,7 @@ public sealed class NodeProcess : IAsyncDisposable
         ["ControlPlane:Bootstrap:AdminEmail"] = ControlPlaneApp.AdminEmail,
         ["ControlPlane:Bootstrap:AdminPassword"] = ControlPlaneApp.AdminPassword,
         ["ControlPlane:Bootstrap:AdminToken"] = ControlPlaneApp.AdminToken,
+        ["ControlPlane:Secrets:MasterKey"] = ControlPlaneApp.MasterKey,
         ["ControlPlane:Demo:Seed"] = "false",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:ControlPlane"] = "Information",

@@ -1,0 +1,175 @@
+using System.Security.Cryptography;
+using System.Text;
+using ControlPlane.Core.Options;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.Core.Security;
+
+/// <summary>
+/// The 256-bit key that encrypts the Data Protection key ring at rest, held outside the database: from
+/// <c>ControlPlane:Secrets:MasterKey</c>, from <c>ControlPlane:Secrets:MasterKeyFile</c>, or (embedded default and single
+/// nodes) a file generated once under the data directory. Its <see cref="Fingerprint"/> names it in stored keys and
+/// errors without revealing it.
+/// </summary>
+public sealed class MasterKey
+{
+    public const int Length = 32;
+    public const string Setting = "ControlPlane:Secrets:MasterKey";
+    public const string FileSetting = "ControlPlane:Secrets:MasterKeyFile";
+
+    private readonly byte[] _key;
+
+    private MasterKey(byte[] key, string source)
+    {
+        _key = key;
+        Source = source;
+        Fingerprint = Convert.ToHexStringLower(SHA256.HashData([.. "ControlPlane master key "u8, .. key]).AsSpan(0, 8));
+    }
+
+    /// <summary>16 hex digits derived from the key by a one-way hash: safe to store and show.</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>Where the key came from (a setting's name or a file path), for logs and errors.</summary>
+    public string Source { get; }
+
+    /// <summary>The generated key's path under a data directory.</summary>
+    public static string DefaultPath(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "secrets", "master.key");
+
+    public static MasterKey FromBytes(byte[] key, string source = "bytes")
+    {
+        if (key.Length != Length)
+        {
+            throw new ArgumentException($"A master key is {Length} bytes; this one is {key.Length}.", nameof(key));
+        }
+
+        return new MasterKey((byte[])key.Clone(), source);
+    }
+
+    /// <summary>Reads the configured key, or the generated file (made on first start with owner-only permissions).</summary>
+    public static MasterKey Load(ControlPlaneOptions options, ILogger logger)
+    {
+        var secrets = options.Secrets;
+        if (!string.IsNullOrWhiteSpace(secrets.MasterKey))
+        {
+            return new MasterKey(Parse(secrets.MasterKey, Setting), Setting);
+        }
+
+        if (!string.IsNullOrWhiteSpace(secrets.MasterKeyFile))
+        {
+            var path = Path.GetFullPath(secrets.MasterKeyFile);
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"{FileSetting} names {path}, which does not exist.");
+            }
+
+            return new MasterKey(Parse(File.ReadAllText(path), $"{FileSetting} ({path})"), path);
+        }
+
+        var generated = DefaultPath(options.DataDirectory);
+        if (!File.Exists(generated) && TryCreate(generated))
+        {
+            var key = new MasterKey(Parse(File.ReadAllText(generated), generated), generated);
+            logger.LogWarning(
+                "Generated the master key for secrets at {Path} (fingerprint {Fingerprint}). Back it up apart from the database: "
+                + "without it stored credentials cannot be read. Nodes that do not share this folder need the same key in {Setting}.",
+                generated, key.Fingerprint, Setting);
+            return key;
+        }
+
+        return new MasterKey(Parse(File.ReadAllText(generated), generated), generated);
+    }
+
+    /// <summary>Generates a key in base64, as the setting and the file hold it.</summary>
+    public static string NewBase64() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(Length));
+
+    /// <summary>AES-256-GCM: nonce, ciphertext and tag in one array; <paramref name="context"/> is bound to it.</summary>
+    public byte[] Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> context)
+    {
+        var sealedBytes = new byte[AesGcm.NonceByteSizes.MaxSize + plaintext.Length + AesGcm.TagByteSizes.MaxSize];
+        var nonce = sealedBytes.AsSpan(0, AesGcm.NonceByteSizes.MaxSize);
+        var cipher = sealedBytes.AsSpan(nonce.Length, plaintext.Length);
+        var tag = sealedBytes.AsSpan(nonce.Length + plaintext.Length);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_key, tag.Length);
+        aes.Encrypt(nonce, plaintext, cipher, tag, context);
+        return sealedBytes;
+    }
+
+    /// <summary>Reverses <see cref="Encrypt"/>; throws <see cref="CryptographicException"/> if the bytes or context were changed.</summary>
+    public byte[] Decrypt(ReadOnlySpan<byte> sealedBytes, ReadOnlySpan<byte> context)
+    {
+        const int overhead = 12 + 16;
+        if (sealedBytes.Length < overhead)
+        {
+            throw new CryptographicException("The encrypted value is too short to hold a nonce and a tag.");
+        }
+
+        var nonce = sealedBytes[..12];
+        var tag = sealedBytes[^16..];
+        var cipher = sealedBytes[12..^16];
+        var plaintext = new byte[cipher.Length];
+        using var aes = new AesGcm(_key, tag.Length);
+        aes.Decrypt(nonce, cipher, tag, plaintext, context);
+        return plaintext;
+    }
+
+    private static byte[] Parse(string text, string source)
+    {
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(text.Trim());
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"{source} is not base64. Make a key with: openssl rand -base64 32");
+        }
+
+        if (key.Length != Length)
+        {
+            throw new InvalidOperationException(
+                $"{source} holds {key.Length} bytes; a master key is {Length} random bytes in base64 (44 characters). Make one with: openssl rand -base64 32");
+        }
+
+        return key;
+    }
+
+    /// <summary>Creates the file with owner-only permissions; false when another process created it first.</summary>
+    private static bool TryCreate(string path)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var file = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        // Written to a temporary name and moved into place, so a reader never sees a half-written key.
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        using (var stream = new FileStream(temporary, file))
+        {
+            stream.Write(Encoding.ASCII.GetBytes(NewBase64() + "\n"));
+            stream.Flush(flushToDisk: true);
+        }
+
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary);
+            return false;
+        }
+    }
+}
