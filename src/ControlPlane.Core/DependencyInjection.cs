@@ -51,6 +51,7 @@ public static class DependencyInjection
         services.AddSingleton(sp => MasterKey.Load(
             sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value, sp.GetRequiredService<ILoggerFactory>().CreateLogger<MasterKey>()));
         services.AddSingleton<KeyRingEncryption>();
+        services.AddSingleton<Housekeeping.RetentionService>();
         services.AddDataProtection().SetApplicationName("ControlPlane").PersistKeysToDbContext<ControlPlaneDbContext>();
         services.AddOptions<KeyManagementOptions>().Configure<MasterKey>((o, key) => o.XmlEncryptor = new MasterKeyXmlEncryptor(key));
         AddIdentity(services);

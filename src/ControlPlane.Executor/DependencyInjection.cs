@@ -37,6 +37,7 @@ public static class DependencyInjection
         services.AddSingleton(DriftPipelines.Definition());
         services.AddSingleton(MonitoringPipelines.Definition());
         services.AddSingleton(MonitoringPipelines.AllDefinition());
+        services.AddSingleton(HousekeepingPipelines.Definition());
         services.AddSingleton<PipelineCatalog>();
         services.AddHostedService<PipelineCatalogCheck>();
         services.AddSingleton<ExecutorNode>();
@@ -70,6 +71,8 @@ public static class DependencyInjection
         services.AddHostedService<ScheduleSyncLoop>();
         services.AddSingleton<MonitoringSweep>();
         services.AddHostedService(sp => sp.GetRequiredService<MonitoringSweep>());
+        services.AddSingleton<HousekeepingSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<HousekeepingSweep>());
         AddQuartz(services, settings, core, node.Id);
         return builder;
     }

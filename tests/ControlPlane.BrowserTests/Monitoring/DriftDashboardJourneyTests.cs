@@ -41,7 +41,7 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         await page.GotoAsync($"/tenants/{Tenant}/use-cases/{UseCase}");
         await page.WaitForInteractiveAsync();
         await page.ClickAsync("#monitoring-link");
-        await page.WaitForURLAsync($"**/tenants/{Tenant}/use-cases/{UseCase}/monitoring");
+        await page.WaitForAddressAsync($"**/tenants/{Tenant}/use-cases/{UseCase}/monitoring");
         await page.WaitForInteractiveAsync();
 
         var first = page.Locator("[data-drift-table] tbody tr").First;
@@ -95,7 +95,7 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         await Expect(cell.Locator("[data-health-link]")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex($"drift: {top} PSI"));
         await page.ScreenshotAsync("45-home-health");
         await cell.Locator("[data-health-link]").ClickAsync();
-        await page.WaitForURLAsync($"**/tenants/{Tenant}/use-cases/{UseCase}/monitoring");
+        await page.WaitForAddressAsync($"**/tenants/{Tenant}/use-cases/{UseCase}/monitoring");
 
         await page.GotoAsync($"/use-cases/{UseCase}/monitoring");
         await page.WaitForInteractiveAsync();

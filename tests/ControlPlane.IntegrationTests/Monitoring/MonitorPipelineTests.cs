@@ -76,7 +76,7 @@ public abstract class MonitorPipelineTests<TProvider>(RetrainFixture<TProvider> 
         var options = Microsoft.Extensions.Options.Options.Create(new ControlPlaneOptions { Monitoring = { SweepInterval = TimeSpan.FromHours(1) } });
         MonitoringSweep Node() => ActivatorUtilities.CreateInstance<MonitoringSweep>(App.Services, (TimeProvider)clock, options);
         var (a, b) = (Node(), Node());
-        await App.WithDbAsync(db => db.AppSettings.Where(s => s.Key == MonitoringSweep.DueKey).ExecuteDeleteAsync());
+        await App.WithDbAsync(db => db.AppSettings.Where(s => s.Key == MonitoringSweep.Key).ExecuteDeleteAsync());
 
         Assert.False(await a.ClaimAsync(CancellationToken.None)); // the first node sets the first due time: no sweep at start
         Assert.False(await b.ClaimAsync(CancellationToken.None));
