@@ -59,6 +59,43 @@ public abstract class SlaCheckTests<TProvider>(AppFixture<TProvider> fixture) : 
         Assert.Equal(100, adherence.Single(a => a.Kind == SlaKinds.PredictLatency).Percent);
     }
 
+    [Theory]
+    [InlineData(false)] // nothing stored yet: the racing checks all try to insert
+    [InlineData(true)] // stored as met by an earlier check: the racing checks all turn it missed
+    public async Task Checks_racing_on_one_day_store_one_result_per_sla_and_alert_each_miss_once(bool metBefore)
+    {
+        var slug = await ModelVersions.EnrollmentWithDatasetAsync(App, "us");
+        var version = await ModelVersions.RegisteredAsync(App, slug, 0.8);
+        Assert.True((await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(slug, ModelVersions.UseCase, version, AliasNames.Champion, "test", "first"))).IsOk);
+        var id = await MonitoringRows.EnrollmentIdAsync(App, slug, ModelVersions.UseCase);
+        await MonitoringRows.SetPolicyAsync(App, id, MonitoringSettings.Defaults with { MaxModelAgeDays = 30, BatchDeadlineUtc = "06:00" });
+        var trained = DateTime.UtcNow.Date;
+        await App.WithDbAsync(db => db.ModelVersions.Where(v => v.EnrollmentId == id).ExecuteUpdateAsync(s => s.SetProperty(v => v.CreatedAt, trained)));
+        var day = DateOnly.FromDateTime(trained.AddDays(41));
+        var dayStart = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        if (metBefore)
+        {
+            await App.WithDbAsync(db =>
+            {
+                db.SlaResults.Add(new SlaResult { EnrollmentId = id, Kind = SlaKinds.ModelAge, Day = dayStart, Met = true, Limit = 30, Note = "met earlier", CheckedAt = DateTime.UtcNow });
+                db.SlaResults.Add(new SlaResult { EnrollmentId = id, Kind = SlaKinds.BatchDeadline, Day = dayStart, Met = true, Note = "met earlier", CheckedAt = DateTime.UtcNow });
+                return db.SaveChangesAsync();
+            });
+        }
+
+        var clock = new FakeTimeProvider(new DateTimeOffset(day.ToDateTime(new TimeOnly(7, 0)), TimeSpan.Zero));
+        var checks = Enumerable.Range(0, 4).Select(_ => ActivatorUtilities.CreateInstance<SlaChecks>(App.Services, (TimeProvider)clock)).ToList();
+
+        var results = await Task.WhenAll(checks.Select(c => Task.Run(() => c.CheckAsync(id, day))));
+
+        Assert.All(results, r => Assert.False(r.AllMet));
+        var stored = await App.WithDbAsync(db => db.SlaResults.Where(r => r.EnrollmentId == id).OrderBy(r => r.Kind).Select(r => new { r.Kind, r.Met }).ToListAsync());
+        Assert.Equal([(SlaKinds.BatchDeadline, false), (SlaKinds.ModelAge, false)], stored.Select(r => (r.Kind, r.Met)));
+        var alerts = await App.WithDbAsync(db => db.Notifications.Where(n => n.EnrollmentId == id && n.Kind == AlertKinds.Sla).Select(n => n.Title).ToListAsync());
+        Assert.Equal(2, alerts.Count);
+        Assert.Single(alerts, a => a.EndsWith($"({SlaKinds.ModelAge})", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task The_flusher_adds_this_nodes_recorded_latencies_to_its_row_of_the_day()
     {

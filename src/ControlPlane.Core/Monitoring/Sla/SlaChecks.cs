@@ -65,36 +65,72 @@ public sealed class SlaChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Aler
         return new SlaCheck(enrollmentId, day, verdicts);
     }
 
-    /// <summary>Replaces the day's results; returns the misses that were not already stored as misses.</summary>
+    /// <summary>
+    /// Replaces the day's results; returns the misses this check is the first to store. That is decided by the write
+    /// itself, so two nodes checking the same enrollment and day at once alert once: a new result is an insert that the
+    /// unique (enrollment, kind, day) index lets only one node make, and a met result turns missed by a conditional
+    /// UPDATE on "still met" that only one node's statement matches.
+    /// </summary>
     private static async Task<List<SlaVerdict>> StoreAsync(
         ControlPlaneDbContext db, Guid enrollmentId, DateTime dayStart, List<SlaVerdict> verdicts, DateTime now, CancellationToken ct)
     {
-        var stored = await db.SlaResults.Where(r => r.EnrollmentId == enrollmentId && r.Day == dayStart).ToListAsync(ct);
+        var stored = await db.SlaResults.AsNoTracking().Where(r => r.EnrollmentId == enrollmentId && r.Day == dayStart).ToListAsync(ct);
         var newMisses = new List<SlaVerdict>();
         foreach (var verdict in verdicts)
         {
             var row = stored.FirstOrDefault(r => r.Kind == verdict.Kind);
-            if (!verdict.Met && row is not { Met: false })
+            if (row is null && await TryInsertAsync(db, enrollmentId, dayStart, verdict, now, ct))
+            {
+                if (!verdict.Met)
+                {
+                    newMisses.Add(verdict);
+                }
+
+                continue;
+            }
+
+            // Stored before, by an earlier check or by another node a moment ago.
+            var existing = db.SlaResults.Where(r => r.EnrollmentId == enrollmentId && r.Kind == verdict.Kind && r.Day == dayStart);
+            var turnsMissed = !verdict.Met && (row is null || row.Met);
+            var updated = await (turnsMissed ? existing.Where(r => r.Met) : existing).ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.Met, verdict.Met).SetProperty(r => r.Measured, verdict.Measured).SetProperty(r => r.Limit, verdict.Limit)
+                .SetProperty(r => r.Note, verdict.Note).SetProperty(r => r.CheckedAt, now), ct);
+            if (turnsMissed && updated == 1)
             {
                 newMisses.Add(verdict);
             }
-
-            if (row is null)
-            {
-                row = new SlaResult { EnrollmentId = enrollmentId, Kind = verdict.Kind, Day = dayStart };
-                db.SlaResults.Add(row);
-            }
-
-            row.Met = verdict.Met;
-            row.Measured = verdict.Measured;
-            row.Limit = verdict.Limit;
-            row.Note = verdict.Note;
-            row.CheckedAt = now;
         }
 
-        db.SlaResults.RemoveRange(stored.Where(r => verdicts.All(v => v.Kind != r.Kind)));
-        await db.SaveChangesAsync(ct);
+        var judged = verdicts.Select(v => v.Kind).ToList();
+        await db.SlaResults.Where(r => r.EnrollmentId == enrollmentId && r.Day == dayStart && !judged.Contains(r.Kind)).ExecuteDeleteAsync(ct);
         return newMisses;
+    }
+
+    /// <summary>False when another check stored this kind and day first (the unique index refused the insert).</summary>
+    private static async Task<bool> TryInsertAsync(
+        ControlPlaneDbContext db, Guid enrollmentId, DateTime dayStart, SlaVerdict verdict, DateTime now, CancellationToken ct)
+    {
+        var row = new SlaResult
+        {
+            EnrollmentId = enrollmentId, Kind = verdict.Kind, Day = dayStart, Met = verdict.Met, Measured = verdict.Measured,
+            Limit = verdict.Limit, Note = verdict.Note, CheckedAt = now,
+        };
+        db.SlaResults.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(row).State = EntityState.Detached;
+            if (await db.SlaResults.AnyAsync(r => r.EnrollmentId == enrollmentId && r.Kind == verdict.Kind && r.Day == dayStart, ct))
+            {
+                return false;
+            }
+
+            throw;
+        }
     }
 
     private async Task RaiseAsync(ControlPlaneDbContext db, Guid enrollmentId, DateOnly day, SlaVerdict miss, CancellationToken ct)
