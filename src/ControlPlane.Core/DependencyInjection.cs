@@ -51,7 +51,6 @@ public static class DependencyInjection
         services.AddSingleton(sp => MasterKey.Load(
             sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value, sp.GetRequiredService<ILoggerFactory>().CreateLogger<MasterKey>()));
         services.AddSingleton<KeyRingEncryption>();
-        services.AddSingleton<Housekeeping.RetentionService>();
         services.AddDataProtection().SetApplicationName("ControlPlane").PersistKeysToDbContext<ControlPlaneDbContext>();
         services.AddOptions<KeyManagementOptions>().Configure<MasterKey>((o, key) => o.XmlEncryptor = new MasterKeyXmlEncryptor(key));
         AddIdentity(services);
@@ -76,6 +75,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<Monitoring.Sla.LatencyFlusher>());
         services.AddSingleton<Monitoring.Sla.SlaChecks>();
         services.AddSingleton<Monitoring.Sla.SlaAdherenceService>();
+        services.AddSingleton<Housekeeping.RetentionService>();
         services.AddSingleton<Monitoring.CrossTenant.UseCaseDriftService>();
         services.AddSingleton<PredictMetrics>();
         services.AddSingleton<Monitoring.DriftGauges>();

@@ -101,6 +101,12 @@ public sealed class SecretsOptions
 
     /// <summary>A file holding the base64 key (a mounted secret). When neither is set, {DataDirectory}/secrets/master.key is made once.</summary>
     public string? MasterKeyFile { get; set; }
+
+    /// <summary>
+    /// Rotation: the keys a new <see cref="MasterKey"/> replaces. They only decrypt; at start the key ring is re-encrypted
+    /// with the new key. Remove them once every node runs with the new key.
+    /// </summary>
+    public List<string> PreviousMasterKeys { get; set; } = [];
 }
 
 public sealed class UploadOptions

@@ -9,12 +9,12 @@ namespace ControlPlane.Core.Security;
 /// <summary>
 /// Run at start, before anything reads the key ring: refuses to start when the stored keys were encrypted with another
 /// master key (a node configured apart from the others would otherwise make a key ring of its own and sign everyone out),
-/// and encrypts keys an earlier version stored in plaintext, in place (same key material, so nothing protected with
-/// them is lost).
+/// and encrypts, in place, keys an earlier version stored in plaintext or a rotation's previous master key sealed (same
+/// key material, so nothing protected with them is lost).
 /// </summary>
 public sealed class KeyRingEncryption(IDbContextFactory<ControlPlaneDbContext> dbs, MasterKey key, ILogger<KeyRingEncryption> logger)
 {
-    /// <summary>Returns how many stored keys were encrypted now.</summary>
+    /// <summary>Returns how many stored keys were (re-)encrypted now.</summary>
     public async Task<int> CheckAndEncryptAsync(CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -27,16 +27,24 @@ public sealed class KeyRingEncryption(IDbContextFactory<ControlPlaneDbContext> d
                 continue;
             }
 
-            foreach (var secret in xml.Descendants(MasterKeyXml.Element))
+            var rotated = false;
+            foreach (var secret in xml.Descendants(MasterKeyXml.Element).ToList())
             {
                 var fingerprint = (string?)secret.Attribute(MasterKeyXml.FingerprintAttribute);
-                if (fingerprint != key.Fingerprint)
+                if (key.Find(fingerprint) is null)
                 {
                     throw new InvalidOperationException(MasterKeyXml.MismatchMessage(fingerprint, key));
                 }
+
+                if (fingerprint != key.Fingerprint)
+                {
+                    // Sealed with a previous key of a rotation: re-encrypt with the current one.
+                    secret.ReplaceWith(MasterKeyXml.Encrypt(key, MasterKeyXml.Decrypt(key, secret)));
+                    rotated = true;
+                }
             }
 
-            if (EncryptMarked(xml))
+            if (EncryptMarked(xml) | rotated)
             {
                 row.Xml = xml.ToString(SaveOptions.DisableFormatting);
                 encrypted++;
@@ -46,7 +54,7 @@ public sealed class KeyRingEncryption(IDbContextFactory<ControlPlaneDbContext> d
         if (encrypted > 0)
         {
             await db.SaveChangesAsync(ct);
-            logger.LogWarning("Encrypted {Count} Data Protection keys that were stored in plaintext with the master key {Fingerprint}",
+            logger.LogWarning("Encrypted {Count} stored Data Protection keys (in plaintext or under a previous master key) with the master key {Fingerprint}",
                 encrypted, key.Fingerprint);
         }
 

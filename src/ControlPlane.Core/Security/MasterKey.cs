@@ -16,6 +16,7 @@ public sealed class MasterKey
     public const int Length = 32;
     public const string Setting = "ControlPlane:Secrets:MasterKey";
     public const string FileSetting = "ControlPlane:Secrets:MasterKeyFile";
+    public const string PreviousSetting = "ControlPlane:Secrets:PreviousMasterKeys";
 
     private readonly byte[] _key;
 
@@ -32,6 +33,13 @@ public sealed class MasterKey
     /// <summary>Where the key came from (a setting's name or a file path), for logs and errors.</summary>
     public string Source { get; }
 
+    /// <summary>Keys this one replaced in a rotation: read, never written with; the start-up re-encrypts what they sealed.</summary>
+    public IReadOnlyList<MasterKey> Previous { get; private set; } = [];
+
+    /// <summary>This key or a previous one with the fingerprint; null when none has it.</summary>
+    public MasterKey? Find(string? fingerprint) =>
+        fingerprint == Fingerprint ? this : Previous.FirstOrDefault(k => k.Fingerprint == fingerprint);
+
     /// <summary>The generated key's path under a data directory.</summary>
     public static string DefaultPath(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "secrets", "master.key");
 
@@ -45,8 +53,22 @@ public sealed class MasterKey
         return new MasterKey((byte[])key.Clone(), source);
     }
 
-    /// <summary>Reads the configured key, or the generated file (made on first start with owner-only permissions).</summary>
+    /// <summary>
+    /// Reads the configured key, or the generated file (made on first start with owner-only permissions), with the
+    /// previous keys of a rotation (<c>ControlPlane:Secrets:PreviousMasterKeys</c>), which only ever decrypt.
+    /// </summary>
     public static MasterKey Load(ControlPlaneOptions options, ILogger logger)
+    {
+        var current = Current(options, logger);
+        current.Previous = options.Secrets.PreviousMasterKeys
+            .Select((text, i) => new MasterKey(Parse(text, $"{PreviousSetting}:{i}"), $"{PreviousSetting}:{i}"))
+            .Where(k => k.Fingerprint != current.Fingerprint)
+            .DistinctBy(k => k.Fingerprint)
+            .ToList();
+        return current;
+    }
+
+    private static MasterKey Current(ControlPlaneOptions options, ILogger logger)
     {
         var secrets = options.Secrets;
         if (!string.IsNullOrWhiteSpace(secrets.MasterKey))

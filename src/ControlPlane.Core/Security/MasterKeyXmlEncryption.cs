@@ -45,12 +45,8 @@ public static class MasterKeyXml
         }
 
         var fingerprint = (string?)encrypted.Attribute(FingerprintAttribute);
-        if (fingerprint != key.Fingerprint)
-        {
-            throw new CryptographicException(MismatchMessage(fingerprint, key));
-        }
-
-        var bytes = key.Decrypt(Convert.FromBase64String(encrypted.Value), Context);
+        var sealedWith = key.Find(fingerprint) ?? throw new CryptographicException(MismatchMessage(fingerprint, key));
+        var bytes = sealedWith.Decrypt(Convert.FromBase64String(encrypted.Value), Context);
         try
         {
             return XElement.Parse(Encoding.UTF8.GetString(bytes));
@@ -63,7 +59,8 @@ public static class MasterKeyXml
 
     public static string MismatchMessage(string? stored, MasterKey key) =>
         $"The Data Protection key ring in the database was encrypted with master key {stored ?? "(unknown)"}, but this node's master key "
-        + $"({key.Source}) is {key.Fingerprint}. Give every node the same {MasterKey.Setting} (or {MasterKey.FileSetting}).";
+        + $"({key.Source}) is {key.Fingerprint}{(key.Previous.Count == 0 ? "" : $" (previous: {string.Join(", ", key.Previous.Select(p => p.Fingerprint))})")}. "
+        + $"Give every node the same {MasterKey.Setting} (or {MasterKey.FileSetting}); to rotate, list the old key in {MasterKey.PreviousSetting}.";
 }
 
 /// <summary>Encrypts the key ring's secret elements with the master key before Data Protection stores them.</summary>

@@ -14,7 +14,8 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.Core.Startup;
 
 /// <summary>
-/// Runs before the web server listens: applies migrations, seeds roles and built-in use cases,
+/// Runs before the web server listens: applies migrations, checks the stored key ring against this node's master key
+/// (encrypting keys an earlier version stored in plaintext), seeds roles and built-in use cases,
 /// creates the first admin when there are no users, and seeds the demo tenants on the embedded default.
 /// </summary>
 public sealed class DatabaseInitializer(

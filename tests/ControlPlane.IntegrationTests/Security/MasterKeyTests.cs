@@ -76,6 +76,39 @@ public abstract class MasterKeyTests<TProvider> where TProvider : IProviderKind
     }
 
     [Fact]
+    public async Task Rotating_re_encrypts_the_key_ring_with_the_new_key_and_afterwards_the_old_key_alone_is_refused()
+    {
+        await using var database = await TProvider.CreateDatabaseAsync();
+        string token;
+        await using (var before = new ControlPlaneApp(database) { OwnsStorage = false })
+        {
+            token = Protector(before).Protect("Host=db;Password=s3cret");
+        }
+
+        var next = MasterKey.NewBase64();
+        var nextFingerprint = MasterKey.FromBytes(Convert.FromBase64String(next)).Fingerprint;
+        await using (var rotating = new ControlPlaneApp(database) { OwnsStorage = false })
+        {
+            rotating.Settings[MasterKey.Setting] = next;
+            rotating.Settings[$"{MasterKey.PreviousSetting}:0"] = ControlPlaneApp.MasterKey;
+            var stored = Assert.Single(await StoredKeysAsync(rotating));
+            Assert.Equal(nextFingerprint, (string?)XElement.Parse(stored).Descendants(MasterKeyXml.Element).Single().Attribute("fingerprint"));
+            Assert.Equal("Host=db;Password=s3cret", Protector(rotating).Unprotect(token));
+        }
+
+        await using (var rotated = new ControlPlaneApp(database) { OwnsStorage = false })
+        {
+            rotated.Settings[MasterKey.Setting] = next; // the previous key dropped once every node has the new one
+            Assert.Equal("Host=db;Password=s3cret", Protector(rotated).Unprotect(token));
+        }
+
+        await using var stale = new ControlPlaneApp(database); // a node still on the old key
+        var error = Flatten(Assert.ThrowsAny<Exception>(() => stale.Services));
+        Assert.Contains($"encrypted with master key {nextFingerprint}", error, StringComparison.Ordinal);
+        Assert.Contains("to rotate, list the old key in ControlPlane:Secrets:PreviousMasterKeys", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [UnsupportedOSPlatform("windows")] // file modes are checked where they exist
     public async Task Without_a_configured_key_one_is_generated_once_in_the_data_folder_for_the_owner_only()
     {

@@ -42,6 +42,28 @@ public sealed class MasterKeyTests : IDisposable
     }
 
     [Fact]
+    public void Previous_keys_decrypt_what_they_sealed_but_new_values_are_sealed_with_the_current_key()
+    {
+        var old = MasterKey.NewBase64();
+        var current = MasterKey.NewBase64();
+        var before = MasterKey.Load(Options(key: old), NullLogger.Instance);
+        var sealedBefore = MasterKeyXml.Encrypt(before, new XElement("masterKey", "material"));
+        var options = Options(key: current);
+        options.Secrets.PreviousMasterKeys = [old, current, old]; // the current key and repeats are ignored
+
+        var key = MasterKey.Load(options, NullLogger.Instance);
+
+        Assert.Equal([before.Fingerprint], key.Previous.Select(p => p.Fingerprint));
+        Assert.Equal("material", MasterKeyXml.Decrypt(key, sealedBefore).Value);
+        Assert.Equal(key.Fingerprint, (string?)MasterKeyXml.Encrypt(key, new XElement("masterKey", "x")).Attribute("fingerprint"));
+        Assert.Same(key.Previous[0], key.Find(before.Fingerprint));
+        Assert.Null(key.Find("0000000000000000"));
+        options.Secrets.PreviousMasterKeys = ["c2hvcnQ="];
+        var error = Assert.Throws<InvalidOperationException>(() => MasterKey.Load(options, NullLogger.Instance));
+        Assert.StartsWith("ControlPlane:Secrets:PreviousMasterKeys:0 holds 5 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_key_file_is_read_and_a_missing_one_is_named()
     {
         var path = Path.Combine(_folder, "mounted.key");
