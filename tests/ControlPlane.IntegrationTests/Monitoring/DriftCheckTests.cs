@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ControlPlane.Core.DemoData;
 using ControlPlane.Core.Monitoring;
+using ControlPlane.Core.Monitoring.DriftCheck;
 using ControlPlane.Core.Predictions;
 using ControlPlane.Core.Pipelines;
 using ControlPlane.Executor.Runs;
@@ -13,6 +14,7 @@ using ControlPlane.IntegrationTests.Infrastructure;
 using ControlPlane.ML;
 using ControlPlane.ML.Rules;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.IntegrationTests.Monitoring;
 
@@ -150,6 +152,43 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
         Assert.NotEqual("drift", seatsTrend[0]!["status"]!.GetValue<string>());
         Assert.Equal("drift", seatsTrend[1]!["status"]!.GetValue<string>());
         Assert.Empty((await DriftAsync(admin, slug))["windows"]!.AsArray()); // the batch source was not scored
+    }
+
+    [Fact]
+    public async Task A_check_with_nothing_scored_since_the_last_keeps_its_windows_and_a_new_score_or_policy_recomputes_them()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await HandMadeAsync(admin);
+        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { }); // ends with a drift check
+        var id = await MonitoringRows.EnrollmentIdAsync(App, slug, UseCase);
+        // The score finished minutes ago (past the minute's margin for clock skew and buffered writes).
+        await App.WithDbAsync(db => db.PredictionPartitions.Where(p => p.EnrollmentId == id)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.CompletedAt, DateTime.UtcNow.AddMinutes(-5))));
+        Task<DriftCheckResult> CheckAsync() => App.WithScopeAsync(sp => sp.GetRequiredService<DriftChecks>().CheckAsync(id, PredictionSources.Batch, null, CancellationToken.None));
+        Task<List<DateTime>> CheckedAtAsync() => App.WithDbAsync(db => db.DriftWindows.Where(w => w.EnrollmentId == id && w.Source == PredictionSources.Batch)
+            .Select(w => w.CheckedAt).Distinct().ToListAsync());
+        var checkedBefore = await CheckedAtAsync();
+        var windowsBefore = await App.WithDbAsync(db => db.DriftWindows.CountAsync(w => w.EnrollmentId == id && w.Source == PredictionSources.Batch));
+
+        var unchanged = await CheckAsync();
+
+        Assert.Equal(0, unchanged.Windows);
+        Assert.StartsWith("Nothing scored since the check at ", unchanged.Message, StringComparison.Ordinal);
+        Assert.Equal(DateTime.Parse(Day(31), CultureInfo.InvariantCulture), unchanged.Day);
+        Assert.NotNull(unchanged.Status);
+        Assert.Equal(checkedBefore, await CheckedAtAsync()); // nothing was recomputed or rewritten
+
+        // An edited policy recomputes every window.
+        await SetPolicyAsync(slug, MonitoringSettings.Defaults with { MinRows = 10 });
+        var afterPolicy = await CheckAsync();
+        Assert.Equal(windowsBefore, afterPolicy.Windows);
+        Assert.DoesNotContain(checkedBefore.Single(), await CheckedAtAsync());
+
+        // So does a score completed after the check (here: the partition's completion moved past it).
+        Assert.Equal(0, (await CheckAsync()).Windows);
+        await App.WithDbAsync(db => db.PredictionPartitions.Where(p => p.EnrollmentId == id)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.CompletedAt, DateTime.UtcNow.AddSeconds(1))));
+        Assert.Equal(windowsBefore, (await CheckAsync()).Windows);
     }
 
     [Fact]
