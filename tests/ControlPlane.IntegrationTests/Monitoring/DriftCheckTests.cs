@@ -192,6 +192,46 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
     }
 
     [Fact]
+    public async Task A_check_recomputes_only_the_days_with_rows_new_since_the_last_one()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await HandMadeAsync(admin);
+        await SetPolicyAsync(slug, MonitoringSettings.Defaults with { MinRows = 20, MaxWindowDays = 1 });
+        var id = await MonitoringRows.EnrollmentIdAsync(App, slug, UseCase);
+        var today = DateTime.UtcNow.Date;
+        Task LogAsync(DateTime from, int count) => App.WithDbAsync(async db =>
+        {
+            var champion = await db.ModelAliases.Where(a => a.EnrollmentId == id && a.Name == "champion").Select(a => a.ModelVersionId).SingleAsync();
+            for (var i = 0; i < count; i++)
+            {
+                db.PredictionLog.Add(new PredictionLogEntry
+                {
+                    EnrollmentId = id, Source = PredictionSources.RealTime, At = from.AddMilliseconds(i), EntityKey = $"a{i}", ModelVersionId = champion,
+                    Score = 0.3, Label = "false", Inputs = $$"""{"Account": "a{{i}}", "Seats": {{i * 17 % 40 + 1}}, "Notes": "asked about pricing"}""",
+                });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        Task<DriftCheckResult> CheckAsync() => App.WithScopeAsync(sp => sp.GetRequiredService<DriftChecks>().CheckAsync(id, PredictionSources.RealTime, null, CancellationToken.None));
+        Task<Dictionary<DateTime, DateTime>> CheckedAsync() => App.WithDbAsync(db => db.DriftWindows.Where(w => w.EnrollmentId == id && w.Source == PredictionSources.RealTime)
+            .ToDictionaryAsync(w => w.Day, w => w.CheckedAt));
+        await LogAsync(today.AddDays(-3).AddHours(9), 30);
+        await LogAsync(today.AddDays(-2).AddHours(9), 30);
+        Assert.Equal(2, (await CheckAsync()).Windows);
+        var first = await CheckedAsync();
+
+        await LogAsync(DateTime.UtcNow, 30); // today's traffic, logged after that check
+        var second = await CheckAsync();
+
+        Assert.Equal((1, today), (second.Windows, second.Day));
+        var now = await CheckedAsync();
+        Assert.Equal([today.AddDays(-3), today.AddDays(-2), today], now.Keys.Order());
+        Assert.Equal(first[today.AddDays(-3)], now[today.AddDays(-3)]); // untouched days keep their windows
+        Assert.Equal(first[today.AddDays(-2)], now[today.AddDays(-2)]);
+    }
+
+    [Fact]
     public async Task The_drift_api_names_a_bad_source_or_date_and_answers_404_for_an_unknown_enrollment()
     {
         using var admin = App.CreateAdminClient();

@@ -43,6 +43,16 @@ public sealed class DriftWindowPlanTests
     }
 
     [Fact]
+    public void Asked_for_some_days_the_plan_has_only_their_windows_still_widened_over_the_others()
+    {
+        var plan = DriftWindowPlan.Plan(Sample((0, 120, V1), (1, 40, V1), (2, 30, V2), (5, 10, V2)), minRows: 100, maxWindowDays: 3,
+            only: new HashSet<DateTime> { D0.AddDays(2), D0.AddDays(4) });
+
+        Assert.Equal([D0.AddDays(2)], plan.Select(w => w.Day)); // day 4 has no rows
+        Assert.Equal((D0, 190), (plan[0].Start, plan[0].Rows.Length));
+    }
+
+    [Fact]
     public void Only_the_last_ninety_days_up_to_the_newest_scored_day_are_windows()
     {
         var plan = DriftWindowPlan.Plan(Sample((0, 200, V1), (95, 200, V1)), minRows: 100, maxWindowDays: 30);

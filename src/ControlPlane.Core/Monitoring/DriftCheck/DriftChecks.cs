@@ -42,6 +42,7 @@ public sealed class DriftChecks(
 
         DriftTarget target;
         MonitoringSettings settings;
+        CheckScope scope;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             target = await db.Enrollments.AsNoTracking().Where(e => e.Id == enrollmentId)
@@ -54,16 +55,24 @@ public sealed class DriftChecks(
 
             var policy = await db.EnrollmentMonitoring.AsNoTracking().FirstOrDefaultAsync(m => m.EnrollmentId == enrollmentId, ct);
             settings = MonitoringSettings.From(policy);
-            if (await UnchangedSinceAsync(db, enrollmentId, source, policy?.UpdatedAt, ct) is { } unchanged)
+            scope = await ScopeAsync(db, target, source, policy?.UpdatedAt, settings.MaxWindowDays, ct);
+            if (scope.Unchanged is { } unchanged)
             {
-                return unchanged with { Tenant = target.Tenant, UseCase = target.UseCase };
+                return unchanged;
             }
         }
 
         var sample = source == PredictionSources.Batch
-            ? await samples.BatchAsync(target, settings.MaxWindowDays, ct)
-            : await samples.RealtimeAsync(target, settings.MaxWindowDays, ct);
-        var plan = DriftWindowPlan.Plan(sample, settings.MinRows, settings.MaxWindowDays);
+            ? await samples.BatchAsync(target, settings.MaxWindowDays, scope.LoadFrom, ct)
+            : await samples.RealtimeAsync(target, settings.MaxWindowDays, scope.LoadFrom, ct);
+        var plan = DriftWindowPlan.Plan(sample, settings.MinRows, settings.MaxWindowDays, scope.Days);
+        if (plan.Count == 0 && scope.Days is not null)
+        {
+            // The new rows fall outside the checked days (a backfill of old history): the stored windows stand.
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            return await StoredAsync(db, target, source, $"The {source} rows new since the last check are older than the {DriftWindowPlan.Days} days checked: the stored windows stand.", ct);
+        }
+
         if (plan.Count == 0)
         {
             return Nothing(target, source, sample.Note ?? $"'{target.Tenant}' / '{target.UseCase}' has no scored rows to check.");
@@ -104,35 +113,77 @@ public sealed class DriftChecks(
             sample.Note, skipped);
     }
 
-    /// <summary>
-    /// The stored result when nothing could change it: no data of the source scored or logged since the last check (with a
-    /// minute's margin for the prediction log's buffered writes) and the policy not edited since. The hourly sweep then
-    /// costs a few indexed reads per enrollment instead of reloading 90 days of rows and datasets.
-    /// </summary>
-    private static async Task<DriftCheckResult?> UnchangedSinceAsync(
-        ControlPlaneDbContext db, Guid enrollmentId, string source, DateTime? policyUpdated, CancellationToken ct)
+    /// <summary>What a check must recompute: every day (<see cref="Days"/> null), the listed days, or nothing (<see cref="Unchanged"/>).</summary>
+    private sealed record CheckScope(IReadOnlySet<DateTime>? Days, DateTime? LoadFrom, DriftCheckResult? Unchanged)
     {
+        public static CheckScope Everything { get; } = new(null, null, null);
+    }
+
+    /// <summary>
+    /// Which windows can have changed since the last check of this source. Everything when there was none or the policy
+    /// was edited after it. Otherwise the days holding data that arrived since (a batch partition completed, real-time rows
+    /// logged; less a minute for clock skew between nodes and the log's buffered writes), and the days after them whose
+    /// widened windows may reach back over them; the rows are read from the earliest day such a window starts on. With
+    /// nothing new the stored result stands and nothing is read: the hourly sweep then costs a few indexed reads per
+    /// enrollment instead of 90 days of rows and datasets, and a daily score reloads a few days, not 90.
+    /// </summary>
+    private static async Task<CheckScope> ScopeAsync(
+        ControlPlaneDbContext db, DriftTarget target, string source, DateTime? policyUpdated, int maxWindowDays, CancellationToken ct)
+    {
+        var enrollmentId = target.EnrollmentId;
         var stored = db.DriftWindows.AsNoTracking().Where(w => w.EnrollmentId == enrollmentId && w.Source == source);
         var lastChecked = await stored.MaxAsync(w => (DateTime?)w.CheckedAt, ct);
         if (lastChecked is not { } at || policyUpdated > at)
         {
-            return null;
+            return CheckScope.Everything;
         }
 
         var since = at.AddMinutes(-1); // also covers clock skew between the node that scored and the node that checked
-        var newer = source == PredictionSources.Batch
-            ? await db.PredictionPartitions.AnyAsync(p => p.EnrollmentId == enrollmentId && p.State == PartitionStates.Done
-                && (p.CompletedAt ?? p.CreatedAt) > since, ct)
-            : await db.PredictionLog.AnyAsync(e => e.EnrollmentId == enrollmentId && e.Source == source && e.At > since, ct);
-        if (newer)
+        var (first, last) = (DateTime.MaxValue, DateTime.MinValue);
+        if (source == PredictionSources.Batch)
         {
-            return null;
+            var fresh = await db.PredictionPartitions.AsNoTracking()
+                .Where(p => p.EnrollmentId == enrollmentId && p.State == PartitionStates.Done && (p.CompletedAt ?? p.CreatedAt) > since)
+                .Select(p => p.Id).ToListAsync(ct);
+            foreach (var range in fresh.Count == 0 ? [] : await db.Predictions.AsNoTracking().Where(p => fresh.Contains(p.PartitionId))
+                         .GroupBy(p => p.PartitionId).Select(g => new { From = g.Min(p => p.AsOf), To = g.Max(p => p.AsOf) }).ToListAsync(ct))
+            {
+                (first, last) = (range.From < first ? range.From : first, range.To > last ? range.To : last);
+            }
+        }
+        else
+        {
+            var log = db.PredictionLog.AsNoTracking().Where(e => e.EnrollmentId == enrollmentId && e.Source == source && e.At > since);
+            if (await log.MinAsync(e => (DateTime?)e.At, ct) is { } from)
+            {
+                (first, last) = (from, (await log.MaxAsync(e => (DateTime?)e.At, ct))!.Value);
+            }
         }
 
-        var latest = await stored.Include(w => w.Features).OrderByDescending(w => w.Day).FirstAsync(ct);
-        return new DriftCheckResult("", "", source, 0, latest.Status, DriftHealthUpdater.NoteOf(latest), latest.Day,
-            $"Nothing {(source == PredictionSources.Batch ? "scored" : "logged")} since the check at {DateTime.SpecifyKind(at, DateTimeKind.Utc):yyyy-MM-dd HH:mm:ss} UTC "
-            + "and the policy unchanged: its windows stand.", []);
+        if (first > last)
+        {
+            return new CheckScope(null, null, await StoredAsync(db, target, source,
+                $"Nothing {(source == PredictionSources.Batch ? "scored" : "logged")} since the check at {DateTime.SpecifyKind(at, DateTimeKind.Utc):yyyy-MM-dd HH:mm:ss} UTC "
+                + "and the policy unchanged: its windows stand.", ct));
+        }
+
+        // Days with new data, and the days after them whose windows may widen back over them.
+        var (firstDay, lastDay) = (DateTime.SpecifyKind(first.Date, DateTimeKind.Utc), DateTime.SpecifyKind(last.Date, DateTimeKind.Utc));
+        var days = new HashSet<DateTime>();
+        for (var day = firstDay; day <= lastDay.AddDays(maxWindowDays - 1); day = day.AddDays(1))
+        {
+            days.Add(day);
+        }
+
+        return new CheckScope(days, firstDay.AddDays(-(maxWindowDays - 1)), null);
+    }
+
+    /// <summary>The newest stored window of the source as a result that stored nothing new.</summary>
+    private static async Task<DriftCheckResult> StoredAsync(ControlPlaneDbContext db, DriftTarget target, string source, string message, CancellationToken ct)
+    {
+        var latest = await db.DriftWindows.AsNoTracking().Include(w => w.Features)
+            .Where(w => w.EnrollmentId == target.EnrollmentId && w.Source == source).OrderByDescending(w => w.Day).FirstAsync(ct);
+        return new DriftCheckResult(target.Tenant, target.UseCase, source, 0, latest.Status, DriftHealthUpdater.NoteOf(latest), latest.Day, message, []);
     }
 
     private async Task<(IReadOnlyList<IReadOnlyList<FeatureDrift>>? Results, string? Why)> CompareAsync(

@@ -19,7 +19,11 @@ namespace ControlPlane.Core.Monitoring.DriftCheck;
 /// </summary>
 public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, RegionCatalog regions, FeatureRuleService rules, ModelCache cache)
 {
-    public async Task<DriftSample> BatchAsync(DriftTarget target, int maxWindowDays, CancellationToken ct)
+    /// <summary>
+    /// The batch-scored rows of the checked days (from <paramref name="loadFrom"/> when given, else the whole range), with
+    /// the dataset rows they scored.
+    /// </summary>
+    public async Task<DriftSample> BatchAsync(DriftTarget target, int maxWindowDays, DateTime? loadFrom, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var partitions = await db.PredictionPartitions.AsNoTracking()
@@ -33,7 +37,7 @@ public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, R
             return DriftSample.Empty($"'{target.Tenant}' / '{target.UseCase}' has no batch predictions yet: run a batch score or a backfill first.");
         }
 
-        var first = DriftWindowPlan.FirstDay(newest.Value, maxWindowDays);
+        var first = Later(DriftWindowPlan.FirstDay(newest.Value, maxWindowDays), loadFrom);
         var predictions = await db.Predictions.AsNoTracking().Where(p => ids.Contains(p.PartitionId) && p.AsOf >= first)
             .Select(p => new { p.PartitionId, p.AsOf, p.ModelVersionId, p.Score, p.Label }).ToListAsync(ct);
 
@@ -99,7 +103,8 @@ public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, R
         return new DriftSample(table, days, newest, note);
     }
 
-    public async Task<DriftSample> RealtimeAsync(DriftTarget target, int maxWindowDays, CancellationToken ct)
+    /// <summary>The logged real-time rows of the checked days (from <paramref name="loadFrom"/> when given, else the whole range).</summary>
+    public async Task<DriftSample> RealtimeAsync(DriftTarget target, int maxWindowDays, DateTime? loadFrom, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var log = db.PredictionLog.AsNoTracking().Where(e => e.EnrollmentId == target.EnrollmentId && e.Source == PredictionSources.RealTime);
@@ -109,7 +114,7 @@ public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, R
             return DriftSample.Empty($"'{target.Tenant}' / '{target.UseCase}' has no logged real-time predictions yet.");
         }
 
-        var first = DriftWindowPlan.FirstDay(newest.Value, maxWindowDays);
+        var first = Later(DriftWindowPlan.FirstDay(newest.Value, maxWindowDays), loadFrom);
         var entries = await log.Where(e => e.At >= first).OrderBy(e => e.Id)
             .Select(e => new { e.At, e.ModelVersionId, e.Score, e.Label, e.Inputs }).ToListAsync(ct);
 
@@ -148,6 +153,8 @@ public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, R
     }
 
     private static DateTime Day(DateTime at) => DateTime.SpecifyKind(at.Date, DateTimeKind.Utc);
+
+    private static DateTime Later(DateTime first, DateTime? from) => from is { } f && f > first ? f : first;
 }
 
 /// <summary>The enrollment a drift check is about.</summary>

@@ -15,7 +15,8 @@ public static class DriftWindowPlan
 
     public static DateTime FirstDay(DateTime newest, int maxWindowDays) => newest.Date.AddDays(-(Days - 1) - (maxWindowDays - 1));
 
-    public static IReadOnlyList<PlannedWindow> Plan(DriftSample sample, int minRows, int maxWindowDays)
+    /// <summary>The windows of the last <see cref="Days"/> days; of those in <paramref name="only"/> when given.</summary>
+    public static IReadOnlyList<PlannedWindow> Plan(DriftSample sample, int minRows, int maxWindowDays, IReadOnlySet<DateTime>? only = null)
     {
         if (sample.Newest is not { } newest)
         {
@@ -26,7 +27,7 @@ public static class DriftWindowPlan
         var windows = new List<PlannedWindow>();
         for (var day = last.AddDays(-(Days - 1)); day <= last; day = day.AddDays(1))
         {
-            if (!sample.Days.TryGetValue(day, out var today) || today.Rows.Count == 0)
+            if (only?.Contains(day) == false || !sample.Days.TryGetValue(day, out var today) || today.Rows.Count == 0)
             {
                 continue;
             }
