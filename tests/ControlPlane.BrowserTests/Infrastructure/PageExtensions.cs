@@ -11,14 +11,32 @@ public static class PageExtensions
 
     public static async Task SignInAsync(this IPage page, string email, string password)
     {
+        static bool SignedIn(string url) => !url.Contains("/account/login", StringComparison.Ordinal);
         await page.GotoAsync("/account/login");
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("#sign-in");
-        // The first page after signing in may be the app's first render of it on a loaded machine (CI once waited more
-        // than 15 s for its load event): the address is enough, then the circuit, each with a generous limit.
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal),
-            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.FillAsync("#email", email);
+            await page.FillAsync("#password", password);
+            await page.ClickAsync("#sign-in");
+            try
+            {
+                // The address is enough (commit), with a generous limit: the first page after signing in may be the app's
+                // first render of it on a loaded machine.
+                await page.WaitForURLAsync(SignedIn, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 20_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3 && !SignedIn(page.Url))
+            {
+                // Still on the sign-in page (CI saw it twice, under load, with no error shown): the post may have left
+                // before the fields were filled. Fill them again — unless the page says the sign-in was refused.
+                var refused = await page.Locator("#login-error, .cp-field-error").AllInnerTextsAsync();
+                if (refused.Any(t => !string.IsNullOrWhiteSpace(t) && !t.Contains("required", StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw new InvalidOperationException($"Signing in as {email} was refused: {string.Join(" ", refused)}");
+                }
+            }
+        }
+
         await Expect(page.Locator("#cp-root[data-interactive='true']")).ToBeAttachedAsync(new() { Timeout = 30_000 });
     }
 
