@@ -34,6 +34,10 @@ public static class PageExtensions
                 {
                     throw new InvalidOperationException($"Signing in as {email} was refused: {string.Join(" ", refused)}");
                 }
+
+                // Left in the run's output so the cause can be found: what the page showed when the post did not get through.
+                Console.WriteLine($"[sign-in] attempt {attempt} still on {page.Url} after 20 s; fields: '{await page.InputValueAsync("#email")}', "
+                    + $"password {(await page.InputValueAsync("#password")).Length} chars; messages: {string.Join(" | ", refused)}");
             }
         }
 
