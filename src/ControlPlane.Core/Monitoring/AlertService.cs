@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -64,8 +65,8 @@ public sealed class AlertService(IDbContextFactory<ControlPlaneDbContext> dbs, N
             Id = Guid.NewGuid(),
             Kind = alert.Kind,
             Severity = alert.Severity,
-            Title = Clip(alert.Title, 200),
-            Message = Clip(alert.Message ?? "", 4000),
+            Title = TextLimits.Clip(alert.Title, 200),
+            Message = TextLimits.Clip(alert.Message ?? "", 4000),
             TenantId = tenantId,
             TenantSlug = tenantSlug,
             EnrollmentId = alert.EnrollmentId,
@@ -97,8 +98,6 @@ public sealed class AlertService(IDbContextFactory<ControlPlaneDbContext> dbs, N
 
         return count;
     }
-
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }
 
 /// <summary>Wakes this node's dispatcher when a delivery was queued here, so it need not wait for its next poll.</summary>

@@ -1,3 +1,4 @@
+using ControlPlane.Core.Common;
 using ControlPlane.Core.Tenants;
 using System.Globalization;
 using System.Text.Json;
@@ -224,14 +225,12 @@ public sealed class ScoringJobs(
         {
             await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
             await db.PredictionPartitions.Where(p => p.Id == partition.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.State, PartitionStates.Failed).SetProperty(p => p.Note, Shorten(e.Message)), CancellationToken.None);
+                .SetProperty(p => p.State, PartitionStates.Failed).SetProperty(p => p.Note, TextLimits.Clip(e.Message, 2000)), CancellationToken.None);
             throw;
         }
 
         await sample.SaveAsync(dbs, cache, input, ct);
     }
-
-    private static string Shorten(string text) => text.Length <= 2000 ? text : text[..1999] + "…";
 
     private static async IAsyncEnumerable<PredictionChunk> Tap(IAsyncEnumerable<PredictionChunk> chunks, Action<PredictionChunk> tap)
     {

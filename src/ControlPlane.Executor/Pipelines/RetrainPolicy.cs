@@ -62,7 +62,7 @@ public sealed class RetrainPolicy(IDbContextFactory<ControlPlaneDbContext> dbs, 
 
         var names = await db.Enrollments.AsNoTracking().Where(e => e.Id == enrollmentId)
             .Select(e => new { e.Tenant!.Slug, e.UseCase!.Key }).FirstAsync(ct);
-        var reason = Clip($"{Trigger}: {signal}", 256);
+        var reason = TextLimits.Clip($"{Trigger}: {signal}", 256);
         var run = await starter.StartAsync(names.Slug, names.Key, Trigger, reason, ct);
         if (!run.IsOk)
         {
@@ -84,6 +84,4 @@ public sealed class RetrainPolicy(IDbContextFactory<ControlPlaneDbContext> dbs, 
         : settings.RetrainOnDrift && health.Drift == "drift" ? $"drift — {health.DriftNote ?? "input drift"}"
         : settings.RetrainOnDecay && health.Decay == "decay" ? $"decay — {health.DecayNote ?? "performance decay"}"
         : null;
-
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

@@ -1,3 +1,4 @@
+using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Predictions;
 using ControlPlane.Core.Registry;
@@ -263,9 +264,9 @@ public sealed class DriftChecks(
         var quantiles = planned.Scores.Length > 0 ? DriftHistogramJson.QuantilesOf(planned.Scores) : null;
         window.Features.AddRange(features.Select(f => new DriftFeatureResult
         {
-            WindowId = window.Id, EnrollmentId = target.EnrollmentId, Feature = Cut(f.Feature, 200), Kind = f.Kind.ToString().ToLowerInvariant(),
+            WindowId = window.Id, EnrollmentId = target.EnrollmentId, Feature = TextLimits.Clip(f.Feature, 200), Kind = f.Kind.ToString().ToLowerInvariant(),
             Status = DriftStatusText.Of(f.Status), Psi = Finite(f.Psi), Test = f.Test, Statistic = Finite(f.Statistic), PValue = Finite(f.PValue),
-            Rows = f.Rows, Missing = f.Missing, Reason = f.Reason is null ? null : Cut(f.Reason, 1000),
+            Rows = f.Rows, Missing = f.Missing, Reason = f.Reason is null ? null : TextLimits.Clip(f.Reason, 1000),
             HistogramJson = DriftHistogramJson.Write(f, f.Feature == ModelBaselines.Prediction ? quantiles : null),
         }));
         return window;
@@ -308,6 +309,4 @@ public sealed class DriftChecks(
         new(target.Tenant, target.UseCase, source, 0, null, null, null, message, skipped ?? []);
 
     private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
-
-    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

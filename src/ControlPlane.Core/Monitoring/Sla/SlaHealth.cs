@@ -1,3 +1,4 @@
+using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +19,7 @@ internal static class SlaHealth
 
         var misses = verdicts.Where(v => !v.Met).Select(v => v.Note).ToList();
         var status = misses.Count > 0 ? "missed" : "ok";
-        var note = Clip(misses.Count > 0 ? string.Join("; ", misses) : string.Join("; ", verdicts.Select(v => v.Note)), 300);
+        var note = TextLimits.Clip(misses.Count > 0 ? string.Join("; ", misses) : string.Join("; ", verdicts.Select(v => v.Note)), 300);
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var updated = await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId)
@@ -41,6 +42,4 @@ internal static class SlaHealth
             }
         }
     }
-
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }
