@@ -51,20 +51,8 @@ public sealed class RetentionService(IDbContextFactory<ControlPlaneDbContext> db
         progress ??= (_, _) => Task.CompletedTask;
         var removed = kind switch
         {
-            PredictionLog => await PerEnrollmentAsync(async (db, id) =>
-            {
-                long total = 0;
-                int batch;
-                do
-                {
-                    batch = await db.PredictionLog.Where(e => e.EnrollmentId == id && e.At < before)
-                        .OrderBy(e => e.Id).Take(BatchSize).ExecuteDeleteAsync(ct);
-                    total += batch;
-                }
-                while (batch == BatchSize);
-
-                return total;
-            }, progress, ct),
+            PredictionLog => await PerEnrollmentAsync((db, id) => InBatchesAsync(db.PredictionLog.Where(e => e.EnrollmentId == id && e.At < before)
+                .OrderBy(e => e.Id), ct), progress, ct),
             Notifications => await NotificationsAsync(before, ct), // their deliveries go with them (ON DELETE CASCADE)
             RunLogs => await RunLogsAsync(before, progress, ct),
             _ => await PerEnrollmentAsync(async (db, id) =>
@@ -98,11 +86,17 @@ public sealed class RetentionService(IDbContextFactory<ControlPlaneDbContext> db
     private async Task<long> NotificationsAsync(DateTime before, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        return await InBatchesAsync(db.Notifications.Where(n => n.CreatedAt < before).OrderBy(n => n.CreatedAt), ct);
+    }
+
+    /// <summary>Deletes the rows in the query's order, <see cref="BatchSize"/> per statement, until none is left.</summary>
+    private static async Task<long> InBatchesAsync<T>(IOrderedQueryable<T> rows, CancellationToken ct)
+    {
         long removed = 0;
         int batch;
         do
         {
-            batch = await db.Notifications.Where(n => n.CreatedAt < before).OrderBy(n => n.CreatedAt).Take(BatchSize).ExecuteDeleteAsync(ct);
+            batch = await rows.Take(BatchSize).ExecuteDeleteAsync(ct);
             removed += batch;
         }
         while (batch == BatchSize);
