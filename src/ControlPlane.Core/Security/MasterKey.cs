@@ -18,6 +18,9 @@ public sealed class MasterKey
     public const string FileSetting = "ControlPlane:Secrets:MasterKeyFile";
     public const string PreviousSetting = "ControlPlane:Secrets:PreviousMasterKeys";
 
+    /// <summary>How long a start waits for another start that is writing the generated key file.</summary>
+    private static readonly TimeSpan WriterGrace = TimeSpan.FromSeconds(10);
+
     private readonly byte[] _key;
 
     private MasterKey(byte[] key, string source)
@@ -88,17 +91,16 @@ public sealed class MasterKey
         }
 
         var generated = DefaultPath(options.DataDirectory);
-        if (!File.Exists(generated) && TryCreate(generated))
+        if (TryCreate(generated) is { } created)
         {
-            var key = new MasterKey(Parse(File.ReadAllText(generated), generated), generated);
             logger.LogWarning(
                 "Generated the master key for secrets at {Path} (fingerprint {Fingerprint}). Back it up apart from the database: "
                 + "without it stored credentials cannot be read. Nodes that do not share this folder need the same key in {Setting}.",
-                generated, key.Fingerprint, Setting);
-            return key;
+                generated, created.Fingerprint, Setting);
+            return created;
         }
 
-        return new MasterKey(Parse(File.ReadAllText(generated), generated), generated);
+        return new MasterKey(ReadGenerated(generated), generated);
     }
 
     /// <summary>Generates a key in base64, as the setting and the file hold it.</summary>
@@ -156,8 +158,13 @@ public sealed class MasterKey
         return key;
     }
 
-    /// <summary>Creates the file with owner-only permissions; false when another process created it first.</summary>
-    private static bool TryCreate(string path)
+    /// <summary>
+    /// Creates the file with owner-only permissions and returns its key; null when it exists already. Exclusive creation
+    /// (O_CREAT|O_EXCL) decides between racing starts: exactly one creates the file, on every local file system. (A
+    /// temporary file moved into place is not enough: <see cref="File.Move(string, string, bool)"/> without overwrite
+    /// checks and renames in two steps on some file systems, so two racers could both "win" and keep different keys.)
+    /// </summary>
+    private static MasterKey? TryCreate(string path)
     {
         var folder = Path.GetDirectoryName(path)!;
         if (OperatingSystem.IsWindows())
@@ -169,29 +176,57 @@ public sealed class MasterKey
             Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        var file = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        var file = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read };
         if (!OperatingSystem.IsWindows())
         {
             file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        // Written to a temporary name and moved into place, so a reader never sees a half-written key.
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        using (var stream = new FileStream(temporary, file))
-        {
-            stream.Write(Encoding.ASCII.GetBytes(NewBase64() + "\n"));
-            stream.Flush(flushToDisk: true);
-        }
-
+        FileStream stream;
         try
         {
-            File.Move(temporary, path, overwrite: false);
-            return true;
+            stream = new FileStream(path, file);
         }
         catch (IOException) when (File.Exists(path))
         {
-            File.Delete(temporary);
-            return false;
+            return null;
+        }
+
+        var text = NewBase64();
+        using (stream)
+        {
+            // One write of 45 bytes; a racer reading meanwhile sees a short file and waits (ReadGenerated).
+            stream.Write(Encoding.ASCII.GetBytes(text + "\n"));
+            stream.Flush(flushToDisk: true);
+        }
+
+        return new MasterKey(Convert.FromBase64String(text), path);
+    }
+
+    /// <summary>
+    /// Reads the generated key. A file shorter than a key and only just written is another start still writing it: read
+    /// again for up to <see cref="WriterGrace"/>. Anything else that is not a key is named with what to do.
+    /// </summary>
+    private static byte[] ReadGenerated(string path)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var text = File.ReadAllText(path).Trim();
+            var beingWritten = text.Length < 44 && DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < WriterGrace;
+            if (!beingWritten || waited.Elapsed >= WriterGrace)
+            {
+                if (text.Length == 0)
+                {
+                    throw new InvalidOperationException(
+                        $"The generated master key file {path} is empty (a start stopped while writing it?). If nothing was stored "
+                        + $"with it yet, delete it and start again; otherwise restore it from a backup, or set {Setting}.");
+                }
+
+                return Parse(text, path);
+            }
+
+            Thread.Sleep(20);
         }
     }
 }
