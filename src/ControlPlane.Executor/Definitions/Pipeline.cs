@@ -20,6 +20,7 @@ public sealed partial class Pipeline
     private TimeSpan? _runTimeout;
     private FanOutDefinition? _fanOut;
     private bool _perUseCase;
+    private bool _adminOnly;
 
     private Pipeline(string name) => _name = name;
 
@@ -38,7 +39,7 @@ public sealed partial class Pipeline
         }
 
         return new PipelineDefinition(name, pipeline._description, pipeline._tasks.Select(t => t.Build()).ToList(), pipeline._runTimeout, pipeline._fanOut,
-            pipeline._perUseCase);
+            pipeline._perUseCase, pipeline._adminOnly);
     }
 
     public Pipeline Describe(string description)
@@ -65,6 +66,16 @@ public sealed partial class Pipeline
     public Pipeline PerUseCase()
     {
         _perUseCase = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Only admins start it by hand (system maintenance such as housekeeping); the system's own sweeps start it as
+    /// before. Analysts and API tokens without the Admin role are refused.
+    /// </summary>
+    public Pipeline AdminOnly()
+    {
+        _adminOnly = true;
         return this;
     }
 

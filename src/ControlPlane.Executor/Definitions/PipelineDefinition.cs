@@ -4,8 +4,10 @@ namespace ControlPlane.Executor.Definitions;
 public sealed class PipelineDefinition
 {
     internal PipelineDefinition(
-        string name, string description, IReadOnlyList<TaskDefinition> tasks, TimeSpan? runTimeout, FanOutDefinition? fanOut, bool perUseCase = false)
+        string name, string description, IReadOnlyList<TaskDefinition> tasks, TimeSpan? runTimeout, FanOutDefinition? fanOut, bool perUseCase = false,
+        bool adminOnly = false)
     {
+        AdminOnly = adminOnly;
         ForWholeUseCase = fanOut is not null || perUseCase;
         Name = name;
         Description = description;
@@ -27,6 +29,9 @@ public sealed class PipelineDefinition
 
     /// <summary>Runs name a use case and no tenant: fan-outs, and pipelines defined <see cref="Pipeline.PerUseCase"/>.</summary>
     public bool ForWholeUseCase { get; }
+
+    /// <summary>Started by hand only by admins (<see cref="Pipeline.AdminOnly"/>).</summary>
+    public bool AdminOnly { get; }
 
     public TaskDefinition Task(string name) =>
         Find(name) ?? throw new KeyNotFoundException($"Pipeline '{Name}' has no task '{name}'.");

@@ -22,7 +22,8 @@ public static class HousekeepingPipelines
 
     public static PipelineDefinition Definition() => Pipeline.Define(Name, p =>
     {
-        p.Describe("Removes data older than the retention settings: sampled real-time predictions, notifications, run logs, monitoring results.");
+        p.Describe("Removes data older than the retention settings: sampled real-time predictions, notifications, run logs, monitoring results.")
+            .AdminOnly();
         string? previous = null;
         foreach (var kind in RetentionService.Kinds)
         {

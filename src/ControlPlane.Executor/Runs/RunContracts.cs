@@ -59,4 +59,5 @@ public sealed record RunGridColumn(RunSummary Run, IReadOnlyDictionary<string, T
 public sealed record TaskCell(TaskState State, double Progress);
 
 /// <param name="ForWholeUseCase">Started with a use case and no tenant (fan-outs and use-case pipelines such as retrain-all).</param>
-public sealed record PipelineInfo(string Name, string Description, bool FanOut, IReadOnlyList<string> Tasks, bool ForWholeUseCase);
+/// <param name="AdminOnly">Only admins may start it by hand (system maintenance such as housekeeping).</param>
+public sealed record PipelineInfo(string Name, string Description, bool FanOut, IReadOnlyList<string> Tasks, bool ForWholeUseCase, bool AdminOnly);

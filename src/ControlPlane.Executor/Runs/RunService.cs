@@ -14,8 +14,23 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
 {
     public IReadOnlyList<PipelineInfo> Pipelines() =>
         catalog.All.OrderBy(p => p.Name)
-            .Select(p => new PipelineInfo(p.Name, p.Description, p.FanOut is not null, p.Tasks.Select(t => t.Name).ToList(), p.ForWholeUseCase))
+            .Select(p => new PipelineInfo(p.Name, p.Description, p.FanOut is not null, p.Tasks.Select(t => t.Name).ToList(), p.ForWholeUseCase, p.AdminOnly))
             .ToList();
+
+    /// <summary>
+    /// Starts a run for a person or an API token: as <see cref="StartAsync"/>, but an <see cref="PipelineDefinition.AdminOnly"/>
+    /// pipeline is refused unless <paramref name="isAdmin"/>.
+    /// </summary>
+    public async Task<Result<RunSummary>> StartForCallerAsync(
+        StartRunRequest request, string trigger, string actor, bool isAdmin, CancellationToken ct = default)
+    {
+        if (!isAdmin && request.Pipeline is { } name && catalog.Find(name) is { AdminOnly: true })
+        {
+            return Result<RunSummary>.Forbidden($"Only admins start pipeline '{name}' by hand.");
+        }
+
+        return await StartAsync(request, trigger, actor, ct);
+    }
 
     public async Task<Result<RunSummary>> StartAsync(StartRunRequest request, string trigger, string actor, CancellationToken ct = default)
     {

@@ -41,13 +41,15 @@ public sealed class ScheduleService(
     {
         var errors = new ValidationErrors();
         var pipeline = string.IsNullOrWhiteSpace(request.Pipeline) ? null : catalog.Find(request.Pipeline);
-        if (pipeline is null || pipeline.ForWholeUseCase)
+        if (pipeline is null || pipeline.ForWholeUseCase || pipeline.AdminOnly)
         {
             errors.Add(nameof(request.Pipeline), pipeline is null
-                ? $"Pipeline '{request.Pipeline}' is not defined (known: {string.Join(", ", catalog.All.Where(p => !p.ForWholeUseCase).Select(p => p.Name).Order())})."
+                ? $"Pipeline '{request.Pipeline}' is not defined (known: {string.Join(", ", catalog.All.Where(p => !p.ForWholeUseCase && !p.AdminOnly).Select(p => p.Name).Order())})."
                 : pipeline.FanOut is not null
                     ? $"Pipeline '{request.Pipeline}' fans out over all tenants and cannot be scheduled per enrollment."
-                    : $"Pipeline '{request.Pipeline}' runs for every tenant of a use case and cannot be scheduled per enrollment.");
+                    : pipeline.AdminOnly
+                        ? $"Pipeline '{request.Pipeline}' is system maintenance, run by its own sweep; it cannot be scheduled per enrollment."
+                        : $"Pipeline '{request.Pipeline}' runs for every tenant of a use case and cannot be scheduled per enrollment.");
         }
 
         if (CronText.Problem(request.Cron, request.TimeZone) is { } cronProblem)

@@ -54,7 +54,7 @@ public static class RunsApi
 
     public static async Task<IResult> StartRun(StartRunRequest request, RunService runs, ClaimsPrincipal user, CancellationToken ct)
     {
-        var result = await runs.StartAsync(request, "api", user.Actor(), ct);
+        var result = await runs.StartForCallerAsync(request, "api", user.Actor(), user.IsInRole(Roles.Admin), ct);
         return result.IsOk
             ? TypedResults.Accepted($"/api/v1/runs/{result.Value!.Id}", new { runId = result.Value.Id, run = result.Value })
             : ApiResults.Problem(result);

@@ -49,6 +49,18 @@ public sealed class StartRunFormTests : RunsTestContext
         Assert.Equal("admin@test.local", run.TriggeredBy);
     }
 
+    [Fact]
+    public async Task An_analyst_is_told_that_only_admins_start_housekeeping_and_nothing_starts()
+    {
+        Auth.SetRoles("Analyst");
+        var cut = Render<StartRunForm>(p => p.Add(f => f.Pipeline, "housekeeping"));
+
+        await cut.Find("#start-run").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("Only admins start pipeline 'housekeeping' by hand.", cut.Find("#start-error").TextContent.Trim()));
+        Assert.Equal(0, await RunCountAsync());
+    }
+
     private async Task<int> RunCountAsync()
     {
         await using var db = await Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync();

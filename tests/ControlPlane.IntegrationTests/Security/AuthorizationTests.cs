@@ -4,6 +4,7 @@ using ControlPlane.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.IntegrationTests.Security;
@@ -96,6 +97,32 @@ public abstract class AuthorizationTests<TProvider>(AppFixture<TProvider> fixtur
             features = new[] { new { name = "seats", type = "Number" } },
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_an_admin_starts_system_maintenance_by_hand()
+    {
+        using var analyst = App.CreateTokenClient(await CreateTokenAsync(Roles.Analyst));
+        var pipelines = await (await analyst.GetAsync("/api/v1/pipelines")).ReadNodeAsync();
+        Assert.True(pipelines.AsArray().Single(p => p!["name"]!.GetValue<string>() == "housekeeping")!["adminOnly"]!.GetValue<bool>());
+
+        var refused = await analyst.PostJsonAsync("/api/v1/runs", new { pipeline = "housekeeping" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("Only admins start pipeline 'housekeeping' by hand.", (await refused.ReadNodeAsync())["detail"]!.GetValue<string>());
+        Assert.Equal(0, await App.WithDbAsync(db => db.PipelineRuns.CountAsync(r => r.Pipeline == "housekeeping")));
+
+        using var admin = App.CreateAdminClient();
+        var started = await admin.PostJsonAsync("/api/v1/runs", new { pipeline = "housekeeping" });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal(1, await App.WithDbAsync(db => db.PipelineRuns.CountAsync(r => r.Pipeline == "housekeeping")));
+
+        // Nor is it scheduled per enrollment: it runs on its own sweep.
+        var slug = TestSlugs.New("hk");
+        (await admin.PostJsonAsync("/api/v1/tenants", new { name = slug, slug, region = "us", useCases = new[] { "churn-risk" } })).EnsureSuccessStatusCode();
+        var schedule = await admin.PostJsonAsync($"/api/v1/tenants/{slug}/use-cases/churn-risk/schedules", new { pipeline = "housekeeping", cron = "0 3 * * *" });
+        Assert.Equal(HttpStatusCode.BadRequest, schedule.StatusCode);
+        Assert.Contains("Pipeline 'housekeeping' is system maintenance, run by its own sweep; it cannot be scheduled per enrollment.",
+            (await schedule.ReadNodeAsync()).FieldErrors("Pipeline"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ControlPlane.Core.Security;
 using ControlPlane.Core.Tenants;
 using ControlPlane.Core.UseCases;
 using ControlPlane.Executor.Runs;
@@ -39,7 +40,8 @@ public sealed partial class StartRunForm
 
     protected override async Task OnInitializedAsync()
     {
-        _pipelines = Runs.Pipelines();
+        var isAdmin = AuthState is not null && (await AuthState).User.IsInRole(Roles.Admin);
+        _pipelines = Runs.Pipelines().Where(p => isAdmin || !p.AdminOnly).ToList();
         _useCases = await UseCases.ListAsync();
         _request.Pipeline = Pipeline;
     }
@@ -71,8 +73,8 @@ public sealed partial class StartRunForm
         _busy = true;
         try
         {
-            var actor = await AuthState.ActorAsync();
-            var result = await Runs.StartAsync(_request, "manual", actor);
+            var user = AuthState is null ? null : (await AuthState).User;
+            var result = await Runs.StartForCallerAsync(_request, "manual", await AuthState.ActorAsync(), user?.IsInRole(Roles.Admin) == true);
             if (result.IsOk)
             {
                 Navigation.NavigateTo($"/runs/{result.Value!.Id}");
