@@ -41,6 +41,8 @@ public static class DependencyInjection
                 "ControlPlane:Database:ConnectionString is required when ControlPlane:Database:Provider is Postgres.")
             .Validate(o => o.Regions.Select(r => r.Name).Distinct(StringComparer.Ordinal).Count() == o.Regions.Count,
                 "ControlPlane:Regions lists a region name twice.")
+            .Validate(o => o.Monitoring.MaxRowsPerDay >= 1_000,
+                "ControlPlane:Monitoring:MaxRowsPerDay must be at least 1000: a smaller sample would judge drift on too few rows.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 

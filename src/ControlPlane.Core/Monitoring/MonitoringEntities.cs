@@ -63,6 +63,7 @@ public sealed class DriftWindow
     /// <summary>The first day the window includes (UTC midnight); equal to <see cref="Day"/> unless it was widened.</summary>
     public DateTime WindowStart { get; set; }
 
+    /// <summary>The window's rows; each feature's result says how many of them it compared (a sample on days over the cap).</summary>
     public int Rows { get; set; }
     public Guid ModelVersionId { get; set; }
 

@@ -9,4 +9,11 @@ public sealed class MonitoringOptions
     /// sweep off (batch scores still check drift after themselves).
     /// </summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A drift check compares at most this many rows per day and source: a larger day is compared on a uniform sample of
+    /// this size (the same rows each check), which bounds a check's memory and time however much was scored; PSI and the
+    /// tests on 50,000 rows find what the whole day would show.
+    /// </summary>
+    public int MaxRowsPerDay { get; set; } = 50_000;
 }

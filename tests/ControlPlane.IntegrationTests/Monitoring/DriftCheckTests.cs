@@ -232,6 +232,97 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
     }
 
     [Fact]
+    public async Task A_day_over_the_cap_of_real_time_rows_is_compared_on_the_same_uniform_sample_each_check()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await HandMadeAsync(admin);
+        await SetPolicyAsync(slug, MonitoringSettings.Defaults with { MinRows = 20, MaxWindowDays = 1 });
+        var id = await MonitoringRows.EnrollmentIdAsync(App, slug, UseCase);
+        var today = DateTime.UtcNow.Date;
+        await App.WithDbAsync(async db =>
+        {
+            var champion = await db.ModelAliases.Where(a => a.EnrollmentId == id && a.Name == "champion").Select(a => a.ModelVersionId).SingleAsync();
+            void Log(DateTime at, int i) => db.PredictionLog.Add(new PredictionLogEntry
+            {
+                EnrollmentId = id, Source = PredictionSources.RealTime, At = at, EntityKey = $"a{i}", ModelVersionId = champion,
+                Score = 0.3, Label = "false", Inputs = $$"""{"Account": "a{{i}}", "Seats": {{i % 40 + 1}}, "Notes": "asked about pricing"}""",
+            });
+            for (var i = 0; i < 1_000; i++)
+            {
+                Log(today.AddSeconds(i), i);
+            }
+
+            for (var i = 0; i < 60; i++)
+            {
+                Log(today.AddDays(-1).AddSeconds(i), 10_000 + i);
+            }
+
+            return await db.SaveChangesAsync();
+        });
+
+        // A cap of 100 rows a day (the setting's floor is 1,000; the reader is built here with a small one).
+        Task<T> WithCapAsync<T>(Func<DriftSamples, DriftChecks, Task<T>> work) => App.WithScopeAsync(sp =>
+        {
+            var samples = CappedSamples(sp, 100);
+            return work(samples, ActivatorUtilities.CreateInstance<DriftChecks>(sp, samples));
+        });
+        var target = await App.WithDbAsync(db => db.Enrollments.Where(e => e.Id == id)
+            .Select(e => new DriftTarget(e.Id, e.Tenant!.Slug, e.UseCase!.Key, e.UseCaseId, e.Tenant.Region, e.UseCase.TaskType)).SingleAsync());
+        List<string?> Accounts(DriftSample sample, DateTime day) =>
+            [.. sample.Days[day].Rows.Select(r => sample.Table.Columns.Single(c => c.Name == "Account").Values.GetValue(r) as string)];
+
+        var (first, second) = await WithCapAsync(async (samples, _) =>
+            (await samples.RealtimeAsync(target, 1, null, CancellationToken.None), await samples.RealtimeAsync(target, 1, null, CancellationToken.None)));
+
+        Assert.Equal((100, 1_000), (first.Days[today].Rows.Count, first.Days[today].Seen));
+        Assert.Equal((60, 60), (first.Days[today.AddDays(-1)].Rows.Count, first.Days[today.AddDays(-1)].Seen)); // under the cap: every row
+        Assert.Equal(100, first.Days[today].Scores.Count);
+        Assert.Equal(Accounts(first, today), Accounts(second, today));
+        var sampled = Accounts(first, today).Select(a => int.Parse(a![1..], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(100, sampled.Distinct().Count());
+        Assert.InRange(sampled.Average(), 350, 650); // spread over the day, not its first or last rows
+        Assert.Equal("1 day(s) with more than 100 rows (up to 1,000) were compared on a uniform sample of 100 rows each.", first.Note);
+
+        // The check stores the day's 1,000 rows as the window's size and compares 100 of them, and says so.
+        var result = await WithCapAsync((_, checks) => checks.CheckAsync(id, PredictionSources.RealTime, null, CancellationToken.None));
+        Assert.Equal(first.Note, result.Message);
+        var window = await App.WithDbAsync(db => db.DriftWindows.Include(w => w.Features)
+            .SingleAsync(w => w.EnrollmentId == id && w.Source == PredictionSources.RealTime && w.Day == today));
+        Assert.Equal(1_000, window.Rows);
+        Assert.Equal(100, window.Features.Single(f => f.Feature == "seats").Rows);
+    }
+
+    [Fact]
+    public async Task Batch_scored_days_over_the_cap_are_sampled_the_same_way_each_check()
+    {
+        using var admin = App.CreateAdminClient();
+        var (slug, _) = await ScoredDemoTenantAsync(admin, DriftAfter);
+        var id = await MonitoringRows.EnrollmentIdAsync(App, slug, UseCase);
+        var target = await App.WithDbAsync(db => db.Enrollments.Where(e => e.Id == id)
+            .Select(e => new DriftTarget(e.Id, e.Tenant!.Slug, e.UseCase!.Key, e.UseCaseId, e.Tenant.Region, e.UseCase.TaskType)).SingleAsync());
+        Task<DriftSample> ReadAsync(int cap) => App.WithScopeAsync(sp =>
+            CappedSamples(sp, cap).BatchAsync(target, MonitoringSettings.Defaults.MaxWindowDays, null, CancellationToken.None));
+
+        var whole = await ReadAsync(1_000_000);
+        var a = await ReadAsync(20);
+        var b = await ReadAsync(20);
+
+        // About 100 rows a day: every day keeps 20 of them, counts them all, and the same 20 each time.
+        Assert.Equal(whole.Days.Keys.Order(), a.Days.Keys.Order());
+        Assert.Null(whole.Note);
+        Assert.All(a.Days, d =>
+        {
+            Assert.Equal(Math.Min(20, whole.Days[d.Key].Rows.Count), d.Value.Rows.Count);
+            Assert.Equal(Math.Min(20, whole.Days[d.Key].Scores.Count), d.Value.Scores.Count);
+            Assert.Equal(whole.Days[d.Key].Rows.Count, d.Value.Seen);
+            Assert.Subset(whole.Days[d.Key].Rows.ToHashSet(), d.Value.Rows.ToHashSet());
+            Assert.Equal(d.Value.Rows, b.Days[d.Key].Rows);
+            Assert.Equal(d.Value.Scores, b.Days[d.Key].Scores);
+        });
+        Assert.StartsWith($"{whole.Days.Count(d => d.Value.Rows.Count > 20)} day(s) with more than 20 rows", a.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_drift_api_names_a_bad_source_or_date_and_answers_404_for_an_unknown_enrollment()
     {
         using var admin = App.CreateAdminClient();
@@ -309,6 +400,10 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
         await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
         return slug;
     }
+
+    /// <summary>The app's drift reader with another cap on rows per day (only the cap is read from these options).</summary>
+    private static DriftSamples CappedSamples(IServiceProvider services, int cap) => ActivatorUtilities.CreateInstance<DriftSamples>(
+        services, Microsoft.Extensions.Options.Options.Create(new Core.Options.ControlPlaneOptions { Monitoring = { MaxRowsPerDay = cap } }));
 
     private static readonly DateTime Start = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 

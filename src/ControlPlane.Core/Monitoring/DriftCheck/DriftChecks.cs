@@ -256,7 +256,7 @@ public sealed class DriftChecks(
         var window = new DriftWindow
         {
             Id = Guid.NewGuid(), EnrollmentId = target.EnrollmentId, Source = source, Day = planned.Day, WindowStart = planned.Start,
-            Rows = planned.Rows.Length, ModelVersionId = planned.VersionId, Status = DatasetStatus(inputs, thresholds),
+            Rows = planned.Seen, ModelVersionId = planned.VersionId, Status = DatasetStatus(inputs, thresholds),
             DriftedFeatures = inputs.Count(f => f.Status == DriftStatus.Drift),
             JudgedFeatures = inputs.Count(f => f.Status is not (DriftStatus.NoData or DriftStatus.Skipped)),
             PredictionStatus = prediction is null ? null : DriftStatusText.Of(prediction.Status), RunId = runId, CheckedAt = at,

@@ -14,7 +14,16 @@ public sealed record DriftSample(RawTable Table, IReadOnlyDictionary<DateTime, D
 /// <summary>One day of a <see cref="DriftSample"/>: row indices into its table, the stored scores (binary, regression) or labels (multiclass), rows per version.</summary>
 public sealed class DriftDay
 {
+    /// <summary>Row indices compared: all of the day's rows, or a uniform sample of them when the day had more than the cap.</summary>
     public List<int> Rows { get; } = [];
+
+    /// <summary>How many rows the day had before sampling (at least <see cref="Rows"/>' count).</summary>
+    public int Seen
+    {
+        get => Math.Max(field, Rows.Count);
+        set;
+    }
+
     public List<double> Scores { get; } = [];
     public List<string?> Labels { get; } = [];
     public Dictionary<Guid, int> Versions { get; } = [];

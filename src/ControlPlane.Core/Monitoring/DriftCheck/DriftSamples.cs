@@ -1,6 +1,7 @@
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets.Tabular;
 using ControlPlane.Core.FeatureRules;
+using ControlPlane.Core.Options;
 using ControlPlane.Core.Predictions;
 using ControlPlane.Core.Serving;
 using ControlPlane.Core.Storage;
@@ -8,6 +9,7 @@ using ControlPlane.ML;
 using ControlPlane.ML.Rules;
 using ControlPlane.ML.Training;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Core.Monitoring.DriftCheck;
 
@@ -15,10 +17,14 @@ namespace ControlPlane.Core.Monitoring.DriftCheck;
 /// Reads what a drift check compares. Batch: the rows of the dataset versions behind the enrollment's done prediction
 /// partitions, by the day of their predictions' as-of (event) time, with the stored scores; where several partitions
 /// scored the same day, the one completed last counts. Realtime: the prediction log's real-time entries by the day they
-/// were made, their inputs read back into columns.
+/// were made, their inputs read back into columns. Rows are streamed, and a day with more than
+/// <see cref="MonitoringOptions.MaxRowsPerDay"/> rows is kept as a uniform sample of that many (<see cref="BottomKSample{T}"/>).
 /// </summary>
-public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, RegionCatalog regions, FeatureRuleService rules, ModelCache cache)
+public sealed class DriftSamples(
+    IDbContextFactory<ControlPlaneDbContext> dbs, RegionCatalog regions, FeatureRuleService rules, ModelCache cache, IOptions<ControlPlaneOptions> options)
 {
+    private int Cap => options.Value.Monitoring.MaxRowsPerDay;
+
     /// <summary>
     /// The batch-scored rows of the checked days (from <paramref name="loadFrom"/> when given, else the whole range), with
     /// the dataset rows they scored.
@@ -38,12 +44,18 @@ public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, R
         }
 
         var first = Later(DriftWindowPlan.FirstDay(newest.Value, maxWindowDays), loadFrom);
-        var predictions = await db.Predictions.AsNoTracking().Where(p => ids.Contains(p.PartitionId) && p.AsOf >= first)
-            .Select(p => new { p.PartitionId, p.AsOf, p.ModelVersionId, p.Score, p.Label }).ToListAsync(ct);
+        var scored = new Dictionary<(DateTime Day, Guid Partition), BottomKSample<(Guid Version, double Score, string? Label)>>();
+        await foreach (var p in db.Predictions.AsNoTracking().Where(p => ids.Contains(p.PartitionId) && p.AsOf >= first)
+            .Select(p => new { p.PartitionId, p.Row, p.AsOf, p.ModelVersionId, p.Score, p.Label }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            var key = (Day(p.AsOf), p.PartitionId);
+            (scored.TryGetValue(key, out var sample) ? sample : scored[key] = new(Cap))
+                .Add((p.ModelVersionId, p.Score, p.Label), BottomKSample.Key(p.PartitionId, p.Row));
+        }
 
         // Per day the partition completed last among those with predictions that day.
         var order = partitions.OrderByDescending(p => p.Completed).Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i);
-        var chosen = predictions.GroupBy(p => Day(p.AsOf)).ToDictionary(g => g.Key, g => g.MinBy(p => order[p.PartitionId])!.PartitionId);
+        var chosen = scored.Keys.GroupBy(k => k.Day).ToDictionary(g => g.Key, g => g.MinBy(k => order[k.Partition]).Partition);
         var datasetOf = partitions.ToDictionary(p => p.Id, p => p.DatasetVersionId);
         var datasetIds = chosen.Values.Select(p => datasetOf[p]).Distinct().ToList();
 
@@ -82,25 +94,24 @@ public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, R
 
         var kept = tables.Select(t => t.Id).ToHashSet();
         var days = new Dictionary<DateTime, DriftDay>();
-        foreach (var p in predictions)
+        foreach (var (day, partition) in chosen.Where(c => kept.Contains(datasetOf[c.Value])))
         {
-            var day = Day(p.AsOf);
-            var partition = chosen[day];
-            if (p.PartitionId != partition || !kept.Contains(datasetOf[partition]))
+            var dataset = datasetOf[partition];
+            var rows = new BottomKSample<int>(Cap);
+            foreach (var row in rowsByDay.GetValueOrDefault((dataset, day)) ?? [])
             {
-                continue;
+                rows.Add(row, BottomKSample.Key(dataset, row));
             }
 
-            if (!days.TryGetValue(day, out var drift))
+            var drift = days[day] = new DriftDay { Seen = rows.Seen };
+            drift.Rows.AddRange(rows.Items());
+            foreach (var (version, score, label) in scored[(day, partition)].Items())
             {
-                days[day] = drift = new DriftDay();
-                drift.Rows.AddRange(rowsByDay.GetValueOrDefault((datasetOf[partition], day)) ?? []);
+                drift.Scored(version, score, label);
             }
-
-            drift.Scored(p.ModelVersionId, p.Score, p.Label);
         }
 
-        return new DriftSample(table, days, newest, note);
+        return new DriftSample(table, days, newest, Join(note, SampledNote(days.Values)));
     }
 
     /// <summary>The logged real-time rows of the checked days (from <paramref name="loadFrom"/> when given, else the whole range).</summary>
@@ -115,8 +126,15 @@ public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, R
         }
 
         var first = Later(DriftWindowPlan.FirstDay(newest.Value, maxWindowDays), loadFrom);
-        var entries = await log.Where(e => e.At >= first).OrderBy(e => e.Id)
-            .Select(e => new { e.At, e.ModelVersionId, e.Score, e.Label, e.Inputs }).ToListAsync(ct);
+        var perDay = new Dictionary<DateTime, BottomKSample<LoggedRow>>();
+        await foreach (var e in log.Where(e => e.At >= first)
+            .Select(e => new LoggedRow(e.Id, e.At, e.ModelVersionId, e.Score, e.Label, e.Inputs)).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            var day = Day(e.At);
+            (perDay.TryGetValue(day, out var sample) ? sample : perDay[day] = new(Cap)).Add(e, (ulong)e.Id);
+        }
+
+        var entries = perDay.Values.SelectMany(d => d.Items()).OrderBy(e => e.Id).ToList();
 
         // The columns of every version that answered (the first version naming a column gives its type).
         var columns = new Dictionary<string, FeatureType>(StringComparer.Ordinal);
@@ -142,15 +160,26 @@ public sealed class DriftSamples(IDbContextFactory<ControlPlaneDbContext> dbs, R
             var day = Day(entries[i].At);
             if (!days.TryGetValue(day, out var drift))
             {
-                days[day] = drift = new DriftDay();
+                days[day] = drift = new DriftDay { Seen = perDay[day].Seen };
             }
 
             drift.Rows.Add(i);
             drift.Scored(entries[i].ModelVersionId, entries[i].Score, entries[i].Label);
         }
 
-        return new DriftSample(table, days, newest, null);
+        return new DriftSample(table, days, newest, SampledNote(days.Values));
     }
+
+    private string? SampledNote(IEnumerable<DriftDay> days)
+    {
+        var sampled = days.Where(d => d.Seen > d.Rows.Count).ToList();
+        return sampled.Count == 0 ? null
+            : $"{sampled.Count} day(s) with more than {Cap:N0} rows (up to {sampled.Max(d => d.Seen):N0}) were compared on a uniform sample of {Cap:N0} rows each.";
+    }
+
+    private static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a} {b}";
+
+    private sealed record LoggedRow(long Id, DateTime At, Guid ModelVersionId, double Score, string? Label, string Inputs);
 
     private static DateTime Day(DateTime at) => DateTime.SpecifyKind(at.Date, DateTimeKind.Utc);
 

@@ -1,7 +1,10 @@
 namespace ControlPlane.Core.Monitoring.DriftCheck;
 
-/// <summary>One window to check: the day it ends on, the first day it includes, its rows and the version whose baselines it is compared with.</summary>
-public sealed record PlannedWindow(DateTime Day, DateTime Start, int[] Rows, double[] Scores, string?[] Labels, Guid VersionId);
+/// <summary>
+/// One window to check: the day it ends on, the first day it includes, its rows (sampled on days over the cap), the
+/// version whose baselines it is compared with, and how many rows its days had before sampling.
+/// </summary>
+public sealed record PlannedWindow(DateTime Day, DateTime Start, int[] Rows, double[] Scores, string?[] Labels, Guid VersionId, int Seen);
 
 /// <summary>
 /// Daily windows over a <see cref="DriftSample"/>: each day with scored rows in the last <see cref="Days"/> days up to the
@@ -55,7 +58,7 @@ public static class DriftWindowPlan
 
             var version = versions.OrderByDescending(v => v.Value).ThenBy(v => v.Key).First().Key;
             windows.Add(new PlannedWindow(day, start, [.. included.SelectMany(d => d.Rows)], [.. included.SelectMany(d => d.Scores)],
-                [.. included.SelectMany(d => d.Labels)], version));
+                [.. included.SelectMany(d => d.Labels)], version, included.Sum(d => d.Seen)));
         }
 
         return windows;
