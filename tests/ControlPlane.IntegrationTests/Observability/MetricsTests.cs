@@ -88,6 +88,7 @@ public abstract class MetricsTests<TProvider>(ObservabilityFixture<TProvider> fi
         Assert.Contains(Lines(text, "controlplane_model_cache_misses"), l => Value(l) >= 3);
         Assert.Contains(Lines(text, "controlplane_model_cache_hits"), l => Value(l) >= 6);
         Assert.Contains("controlplane_model_cache_models", text, StringComparison.Ordinal);
+        Assert.Contains(Lines(text, "controlplane_prediction_log_dropped"), l => Value(l) >= 0);
 
         // Request metrics name the route template, never the path; the liveness probe is one series like any route.
         Assert.Contains(Lines(text, "http_server_request_duration_seconds_count{"), l => l.Contains("http_route=\"/api/v1/predict/{tenant}/{useCase}\"", StringComparison.Ordinal));

@@ -38,6 +38,7 @@ public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture)
         var v3 = await RegisterAsync();
         var body = new JsonObject { ["rows"] = PredictRows.Rows(table, 0, 1) }.ToJsonString();
 
+        var droppedBefore = App.Services.GetRequiredService<PredictionLogBuffer>().DroppedTotal;
         var answers = new ConcurrentQueue<(HttpStatusCode Status, int Version, DateTime At)>();
         using var stop = new CancellationTokenSource();
         var clients = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
@@ -75,13 +76,21 @@ public abstract class HotSwapTests<TProvider>(HotSwapFixture<TProvider> fixture)
         // After the last move settles, nothing older answers: the answers from a second on are all v3.
         Assert.All(all.Where(a => a.At > moves[1].Done.AddSeconds(1)), a => Assert.Equal(v3, a.Version));
 
-        // Every answered row went to the prediction log (sample rate 1 here), with the version and the inputs it read.
-        await App.Services.GetRequiredService<PredictionLogBuffer>().FlushAsync();
+        // Every answered row went to the prediction log (sample rate 1 here), with the version and the inputs it read —
+        // or, when the database fell behind eight clients without pause (a loaded machine), was dropped and counted as such.
+        var buffer = App.Services.GetRequiredService<PredictionLogBuffer>();
+        await buffer.FlushAsync();
+        var dropped = buffer.DroppedTotal - droppedBefore;
         var logged = await App.WithDbAsync(db => db.PredictionLog.Where(e => e.EnrollmentId == db.Enrollments.Single(x => x.Tenant!.Slug == slug).Id).ToListAsync());
-        Assert.Equal(all.Length, logged.Count);
+        Assert.Equal(all.Length, logged.Count + dropped);
+        Assert.NotEmpty(logged);
         Assert.All(logged, e => Assert.Equal(PredictionSources.RealTime, e.Source));
         var versionIds = await App.WithDbAsync(db => db.ModelVersions.Where(v => v.Enrollment!.Tenant!.Slug == slug).ToDictionaryAsync(v => v.Id, v => v.Number));
-        Assert.Equal(all.GroupBy(a => a.Version).ToDictionary(g => g.Key, g => g.Count()), logged.GroupBy(e => versionIds[e.ModelVersionId]).ToDictionary(g => g.Key, g => g.Count()));
+        var answered = all.GroupBy(a => a.Version).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var (version, count) in logged.GroupBy(e => versionIds[e.ModelVersionId]).ToDictionary(g => g.Key, g => g.Count()))
+        {
+            Assert.InRange(count, dropped == 0 ? answered[version] : 0, answered[version]);
+        }
         var inputs = JsonNode.Parse(logged[0].Inputs)!.AsObject();
         Assert.All(model.RequiredColumns, c => Assert.True(inputs.ContainsKey(c), $"the logged inputs lack {c}"));
     }
