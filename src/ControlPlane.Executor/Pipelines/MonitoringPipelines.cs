@@ -85,9 +85,6 @@ public static class MonitoringPipelines
                 .Select(e => (e.Id, e.Slug)).ToList();
         }
 
-        var drift = ctx.Services.GetRequiredService<DriftChecks>();
-        var decay = ctx.Services.GetRequiredService<DecayChecks>();
-        var policy = ctx.Services.GetRequiredService<RetrainPolicy>();
         var failed = new List<string>();
         for (var i = 0; i < enrollments.Count; i++)
         {
@@ -95,14 +92,7 @@ public static class MonitoringPipelines
             await ctx.ReportProgressAsync(100.0 * i / enrollments.Count, $"{tenant} ({i + 1} of {enrollments.Count})");
             try
             {
-                foreach (var source in DriftChecks.Sources)
-                {
-                    await drift.CheckAsync(id, source, ctx.RunId, ctx.CancellationToken);
-                }
-
-                await decay.CheckAsync(id, ctx.CancellationToken);
-                await CheckSlasAsync(ctx.Services, id, ctx.CancellationToken);
-                var retrain = await policy.ApplyAsync(id, ctx.CancellationToken);
+                var retrain = await CheckEnrollmentAsync(ctx.Services, id, ctx.RunId, ctx.CancellationToken);
                 if (retrain.Decision is RetrainDecision.Started or RetrainDecision.Failed)
                 {
                     ctx.Log.LogInformation("{TenantSlug}: auto-retrain {Decision}. {Message}", tenant, retrain.Decision, retrain.Message);
@@ -121,6 +111,23 @@ public static class MonitoringPipelines
         {
             throw new InvalidOperationException($"{summary}; failed: {string.Join(", ", failed.Take(10))}{(failed.Count > 10 ? ", …" : "")} (see the log).");
         }
+    }
+
+    /// <summary>
+    /// What <c>monitor-all</c> does for each enrollment: drift of both sources, decay, the SLAs, then the auto-retrain
+    /// policy (whose decision it returns).
+    /// </summary>
+    public static async Task<RetrainPolicyResult> CheckEnrollmentAsync(IServiceProvider services, Guid enrollment, Guid? runId, CancellationToken ct)
+    {
+        var drift = services.GetRequiredService<DriftChecks>();
+        foreach (var source in DriftChecks.Sources)
+        {
+            await drift.CheckAsync(enrollment, source, runId, ct);
+        }
+
+        await services.GetRequiredService<DecayChecks>().CheckAsync(enrollment, ct);
+        await CheckSlasAsync(services, enrollment, ct);
+        return await services.GetRequiredService<RetrainPolicy>().ApplyAsync(enrollment, ct);
     }
 
     /// <summary>Today's SLAs, and yesterday's again so a deadline that passed after the last check gets its verdict.</summary>
