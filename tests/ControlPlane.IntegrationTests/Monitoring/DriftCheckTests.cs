@@ -199,20 +199,7 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
         await SetPolicyAsync(slug, MonitoringSettings.Defaults with { MinRows = 20, MaxWindowDays = 1 });
         var id = await MonitoringRows.EnrollmentIdAsync(App, slug, UseCase);
         var today = DateTime.UtcNow.Date;
-        Task LogAsync(DateTime from, int count) => App.WithDbAsync(async db =>
-        {
-            var champion = await db.ModelAliases.Where(a => a.EnrollmentId == id && a.Name == "champion").Select(a => a.ModelVersionId).SingleAsync();
-            for (var i = 0; i < count; i++)
-            {
-                db.PredictionLog.Add(new PredictionLogEntry
-                {
-                    EnrollmentId = id, Source = PredictionSources.RealTime, At = from.AddMilliseconds(i), EntityKey = $"a{i}", ModelVersionId = champion,
-                    Score = 0.3, Label = "false", Inputs = $$"""{"Account": "a{{i}}", "Seats": {{i * 17 % 40 + 1}}, "Notes": "asked about pricing"}""",
-                });
-            }
-
-            return await db.SaveChangesAsync();
-        });
+        Task LogAsync(DateTime from, int count) => LogRealTimeAsync(id, Enumerable.Range(0, count).Select(i => (from.AddMilliseconds(i), i)));
         Task<DriftCheckResult> CheckAsync() => App.WithScopeAsync(sp => sp.GetRequiredService<DriftChecks>().CheckAsync(id, PredictionSources.RealTime, null, CancellationToken.None));
         Task<Dictionary<DateTime, DateTime>> CheckedAsync() => App.WithDbAsync(db => db.DriftWindows.Where(w => w.EnrollmentId == id && w.Source == PredictionSources.RealTime)
             .ToDictionaryAsync(w => w.Day, w => w.CheckedAt));
@@ -239,26 +226,8 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
         await SetPolicyAsync(slug, MonitoringSettings.Defaults with { MinRows = 20, MaxWindowDays = 1 });
         var id = await MonitoringRows.EnrollmentIdAsync(App, slug, UseCase);
         var today = DateTime.UtcNow.Date;
-        await App.WithDbAsync(async db =>
-        {
-            var champion = await db.ModelAliases.Where(a => a.EnrollmentId == id && a.Name == "champion").Select(a => a.ModelVersionId).SingleAsync();
-            void Log(DateTime at, int i) => db.PredictionLog.Add(new PredictionLogEntry
-            {
-                EnrollmentId = id, Source = PredictionSources.RealTime, At = at, EntityKey = $"a{i}", ModelVersionId = champion,
-                Score = 0.3, Label = "false", Inputs = $$"""{"Account": "a{{i}}", "Seats": {{i % 40 + 1}}, "Notes": "asked about pricing"}""",
-            });
-            for (var i = 0; i < 1_000; i++)
-            {
-                Log(today.AddSeconds(i), i);
-            }
-
-            for (var i = 0; i < 60; i++)
-            {
-                Log(today.AddDays(-1).AddSeconds(i), 10_000 + i);
-            }
-
-            return await db.SaveChangesAsync();
-        });
+        await LogRealTimeAsync(id, Enumerable.Range(0, 1_000).Select(i => (today.AddSeconds(i), i))
+            .Concat(Enumerable.Range(0, 60).Select(i => (today.AddDays(-1).AddSeconds(i), 10_000 + i))));
 
         // A cap of 100 rows a day (the setting's floor is 1,000; the reader is built here with a small one).
         Task<T> WithCapAsync<T>(Func<DriftSamples, DriftChecks, Task<T>> work) => App.WithScopeAsync(sp =>
@@ -400,6 +369,22 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
         await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
         return slug;
     }
+
+    /// <summary>Logs real-time predictions of the enrollment's champion: row <c>i</c> is account <c>a{i}</c>.</summary>
+    private Task LogRealTimeAsync(Guid enrollment, IEnumerable<(DateTime At, int I)> rows) => App.WithDbAsync(async db =>
+    {
+        var champion = await db.ModelAliases.Where(a => a.EnrollmentId == enrollment && a.Name == "champion").Select(a => a.ModelVersionId).SingleAsync();
+        foreach (var (at, i) in rows)
+        {
+            db.PredictionLog.Add(new PredictionLogEntry
+            {
+                EnrollmentId = enrollment, Source = PredictionSources.RealTime, At = at, EntityKey = $"a{i}", ModelVersionId = champion,
+                Score = 0.3, Label = "false", Inputs = $$"""{"Account": "a{{i}}", "Seats": {{i * 17 % 40 + 1}}, "Notes": "asked about pricing"}""",
+            });
+        }
+
+        return await db.SaveChangesAsync();
+    });
 
     /// <summary>The app's drift reader with another cap on rows per day (only the cap is read from these options).</summary>
     private static DriftSamples CappedSamples(IServiceProvider services, int cap) => ActivatorUtilities.CreateInstance<DriftSamples>(
