@@ -5,6 +5,9 @@ namespace ControlPlane.Benchmarks;
 /// <summary>Median and 95th percentile of repeated runs after a warm-up.</summary>
 public sealed record Timing(double MedianMs, double P95Ms, int Runs)
 {
+    /// <summary>One measurement taken once (a long operation, or a figure that is not a time): median and p95 are it.</summary>
+    public static Timing Once(double value) => new(value, value, 1);
+
     public static async Task<Timing> MeasureAsync(Func<Task> operation, int runs = 60, int warmup = 10)
     {
         for (var i = 0; i < warmup; i++)

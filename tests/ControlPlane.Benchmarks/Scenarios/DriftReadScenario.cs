@@ -38,13 +38,7 @@ public sealed class DriftReadScenario : IScenario
         var results = new List<Measurement>();
         var notes = new List<string>();
         var folder = Directory.CreateDirectory(Path.Combine(settings.WorkFolder, "drift-read")).FullName;
-        var file = Path.Combine(folder, "controlplane.db");
-        foreach (var leftover in new[] { file, file + "-wal", file + "-shm" }.Where(File.Exists))
-        {
-            File.Delete(leftover);
-        }
-
-        await MeasureAsync("Sqlite", $"Data Source={file};Pooling=True", folder, floors, results, notes, ct);
+        await MeasureAsync("Sqlite", $"Data Source={ScratchSqlite.FreshFile(folder, "controlplane")};Pooling=True", folder, floors, results, notes, ct);
         if (settings.PostgresConnectionString is { } server)
         {
             await using var scratch = await ScratchPostgres.CreateAsync(server, "driftread");
@@ -82,7 +76,7 @@ public sealed class DriftReadScenario : IScenario
 
             return count;
         });
-        floors.Add(new Measurement($"floor: stream {floor.Result:N0} rows and drop them", provider, Single(floor.Ms), 1,
+        floors.Add(new Measurement($"floor: stream {floor.Result:N0} rows and drop them", provider, Timing.Once(floor.Ms), 1,
             string.Create(CultureInfo.InvariantCulture, $"heap peak {Mb(floor.PeakBytes):0} MB above the start")));
 
         foreach (var (label, cap) in new[] { ($"with the cap ({Cap:N0} rows a day)", Cap), ("without a cap (every row held)", int.MaxValue) })
@@ -92,10 +86,10 @@ public sealed class DriftReadScenario : IScenario
                 Options.Create(new ControlPlaneOptions { Monitoring = { MaxRowsPerDay = cap } }));
             var read = await HeapPeakAsync(() => samples.RealtimeAsync(target, 30, null, ct));
             var kept = read.Result.Days.Values.Sum(d => d.Rows.Count);
-            results.Add(new Measurement($"read {label}: time", provider, Single(read.Ms), read.Ms / floor.Ms, $"{kept:N0} rows kept"));
-            results.Add(new Measurement($"read {label}: MB the sample holds (ratio to the floor's heap peak)", provider, Single(Mb(read.RetainedBytes)),
+            results.Add(new Measurement($"read {label}: time", provider, Timing.Once(read.Ms), read.Ms / floor.Ms, $"{kept:N0} rows kept"));
+            results.Add(new Measurement($"read {label}: MB the sample holds (ratio to the floor's heap peak)", provider, Timing.Once(Mb(read.RetainedBytes)),
                 read.RetainedBytes / (double)Math.Max(floor.PeakBytes, 1), "the ms columns hold megabytes here"));
-            results.Add(new Measurement($"read {label}: heap peak, MB (ratio to the floor's)", provider, Single(Mb(read.PeakBytes)),
+            results.Add(new Measurement($"read {label}: heap peak, MB (ratio to the floor's)", provider, Timing.Once(Mb(read.PeakBytes)),
                 read.PeakBytes / (double)Math.Max(floor.PeakBytes, 1), "the ms columns hold megabytes here"));
             notes.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{provider}, {label}: {read.Ms / 1000:0.0} s, {kept:N0} rows kept holding {Mb(read.RetainedBytes):0} MB, heap peak {Mb(read.PeakBytes):0} MB " +
@@ -170,6 +164,4 @@ public sealed class DriftReadScenario : IScenario
     }
 
     private static double Mb(long bytes) => bytes / (1024.0 * 1024.0);
-
-    private static Timing Single(double value) => new(value, value, 1);
 }

@@ -110,7 +110,7 @@ public sealed class ExecutorScenario : IScenario
     private static Measurement PerTask(string operation, string provider, double perSecond, Timing floor, string note)
     {
         var perTaskMs = 1000.0 / perSecond;
-        return new Measurement($"{operation}: time per task", provider, new Timing(perTaskMs, perTaskMs, 1), perTaskMs / floor.MedianMs, note);
+        return new Measurement($"{operation}: time per task", provider, Timing.Once(perTaskMs), perTaskMs / floor.MedianMs, note);
     }
 
     private static async Task<Timing> WriteRoundTripAsync(IDbContextFactory<ControlPlaneDbContext> dbs, CancellationToken ct)

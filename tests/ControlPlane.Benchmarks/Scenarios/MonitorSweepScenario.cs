@@ -38,13 +38,7 @@ public sealed class MonitorSweepScenario : IScenario
         var results = new List<Measurement>();
         var notes = new List<string>();
         var folder = Directory.CreateDirectory(Path.Combine(settings.WorkFolder, "monitor-sweep")).FullName;
-        var file = Path.Combine(folder, "controlplane.db");
-        foreach (var leftover in new[] { file, file + "-wal", file + "-shm" }.Where(File.Exists))
-        {
-            File.Delete(leftover);
-        }
-
-        await MeasureAsync("Sqlite", $"Data Source={file};Pooling=True", folder, floors, results, notes, ct);
+        await MeasureAsync("Sqlite", $"Data Source={ScratchSqlite.FreshFile(folder, "controlplane")};Pooling=True", folder, floors, results, notes, ct);
         if (settings.PostgresConnectionString is { } server)
         {
             await using var scratch = await ScratchPostgres.CreateAsync(server, "sweep");
@@ -98,12 +92,12 @@ public sealed class MonitorSweepScenario : IScenario
             windows = await db.DriftWindows.CountAsync(ct);
         }
 
-        floors.Add(new Measurement("floor: read the newest drift window (per enrollment)", provider, Single(floorAfter), 1,
+        floors.Add(new Measurement("floor: read the newest drift window (per enrollment)", provider, Timing.Once(floorAfter), 1,
             string.Create(CultureInfo.InvariantCulture, $"before any window existed: {floor:0.00} ms")));
         foreach (var (label, ms) in new[] { ("first sweep, every window computed", first), ("hourly sweep, nothing new", idle), ($"hourly sweep, {NewRowsPerHour} new rows each", busy) })
         {
             var projected = ms * Projected / 60_000;
-            results.Add(new Measurement($"{label} (per enrollment)", provider, Single(ms), ms / floorAfter,
+            results.Add(new Measurement($"{label} (per enrollment)", provider, Timing.Once(ms), ms / floorAfter,
                 string.Create(CultureInfo.InvariantCulture, $"{Projected:N0} enrollments: {projected:0.0} min")));
             notes.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{provider}, {label}: {ms:0.0} ms per enrollment → {Projected:N0} enrollments in {projected:0.0} min on one node."));
@@ -183,6 +177,4 @@ public sealed class MonitorSweepScenario : IScenario
         EnrollmentId = enrollment, Source = PredictionSources.RealTime, At = at, EntityKey = $"lead-{random.Next(100_000)}", ModelVersionId = version,
         Score = random.NextDouble(), Label = random.Next(2) == 0 ? "true" : "false", Inputs = inputs,
     };
-
-    private static Timing Single(double value) => new(value, value, 1);
 }

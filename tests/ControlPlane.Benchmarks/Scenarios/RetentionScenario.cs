@@ -36,13 +36,7 @@ public sealed class RetentionScenario : IScenario
         var folder = Directory.CreateDirectory(Path.Combine(settings.WorkFolder, "retention")).FullName;
         await MeasureAsync("Sqlite", name =>
         {
-            var file = Path.Combine(folder, name + ".db");
-            foreach (var leftover in new[] { file, file + "-wal", file + "-shm" }.Where(File.Exists))
-            {
-                File.Delete(leftover); // an earlier run's
-            }
-
-            return Task.FromResult<(string, IAsyncDisposable?)>(($"Data Source={file}", null));
+            return Task.FromResult<(string, IAsyncDisposable?)>(($"Data Source={ScratchSqlite.FreshFile(folder, name)}", null));
         }, folder, floors, results, notes, ct);
         if (settings.PostgresConnectionString is { } server)
         {
@@ -85,17 +79,17 @@ public sealed class RetentionScenario : IScenario
                 await using var db = await floorDbs.CreateDbContextAsync(ct);
                 return (long)await db.PredictionLog.Where(e => e.At < cutoff).ExecuteDeleteAsync(ct);
             }, ct);
-            floors.Add(new Measurement($"floor: one DELETE of {floorRemoved:N0} rows", provider, Single(floorMs), 1));
+            floors.Add(new Measurement($"floor: one DELETE of {floorRemoved:N0} rows", provider, Timing.Once(floorMs), 1));
 
             var purgeDbs = purgeHost.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>();
             var service = purgeHost.Services.GetRequiredService<RetentionService>();
             var (purgeMs, purgeWaits, purgeRemoved) = await WithWriterAsync(purgeDbs,
                 async () => (await service.PurgeAsync(RetentionService.PredictionLog, ct: ct)).Removed, ct);
-            results.Add(new Measurement("housekeeping purge (total)", provider, Single(purgeMs), purgeMs / floorMs,
+            results.Add(new Measurement("housekeeping purge (total)", provider, Timing.Once(purgeMs), purgeMs / floorMs,
                 $"removed {purgeRemoved:N0} of {rows:N0}"));
-            results.Add(new Measurement("writer's longest wait beside one DELETE", provider, Single(floorWaits.Max()), floorWaits.Max() / floorMs,
+            results.Add(new Measurement("writer's longest wait beside one DELETE", provider, Timing.Once(floorWaits.Max()), floorWaits.Max() / floorMs,
                 $"{floorWaits.Count} stores, median {Median(floorWaits):0.0} ms"));
-            results.Add(new Measurement("writer's longest wait beside the purge", provider, Single(purgeWaits.Max()), purgeWaits.Max() / floorMs,
+            results.Add(new Measurement("writer's longest wait beside the purge", provider, Timing.Once(purgeWaits.Max()), purgeWaits.Max() / floorMs,
                 $"{purgeWaits.Count} stores, median {Median(purgeWaits):0.0} ms"));
             notes.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{provider}: the purge removed {purgeRemoved:N0} rows in {purgeMs / 1000:0.0} s against {floorMs / 1000:0.0} s for one DELETE; a writer beside it waited at most " +
@@ -189,8 +183,6 @@ public sealed class RetentionScenario : IScenario
 
         return rows;
     }
-
-    private static Timing Single(double ms) => new(ms, ms, 1);
 
     private static double Median(List<double> values)
     {

@@ -189,7 +189,7 @@ public sealed class RetrainAllScenario : IScenario
     }
 
     private static Measurement Single(string operation, string provider, TimeSpan time, TimeSpan floor) =>
-        new(operation, provider, new Timing(time.TotalMilliseconds, time.TotalMilliseconds, 1), time / floor);
+        new(operation, provider, Timing.Once(time.TotalMilliseconds), time / floor);
 
     /// <summary>The 1-minute load average (Linux), to say whether something else was using the cores.</summary>
     private static string LoadAverage() =>

@@ -101,7 +101,7 @@ public sealed class TrainingQualityScenario : IScenario
         var watch = Stopwatch.StartNew();
         var model = ModelTrainer.Train(table, rules, ML.TaskType.Binary, settings, ct: ct);
         var ms = watch.Elapsed.TotalMilliseconds;
-        return (model, new Timing(ms, ms, 1));
+        return (model, Timing.Once(ms));
     }
 
     private static string Hyper(ModelReport report) => report.Hyperparameters.Count == 0
