@@ -21,7 +21,6 @@ public sealed class ControlPlaneOptions
     public DataSourceOptions DataSources { get; set; } = new();
     public ValidationOptions Validation { get; set; } = new();
     public TrainingOptions Training { get; set; } = new();
-    public RegistryOptions Registry { get; set; } = new();
     public ServingOptions Serving { get; set; } = new();
     public WebhookOptions Webhooks { get; set; } = new();
     public MonitoringOptions Monitoring { get; set; } = new();
@@ -148,18 +147,6 @@ public sealed class ValidationOptions
     /// <summary>How many duplicate keys a report quotes as examples.</summary>
     [Range(1, 100)]
     public int MaxExamples { get; set; } = 5;
-}
-
-/// <summary>The model registry's promotion gate.</summary>
-public sealed class RegistryOptions
-{
-    /// <summary>
-    /// How much worse than the champion a challenger may be and still be promoted automatically, as a share of the
-    /// champion's headline metric (0.01 = 1 %: a champion AUC of 0.80 lets a challenger of 0.792 through). 0 means
-    /// "at least as good".
-    /// </summary>
-    [Range(0.0, 1.0)]
-    public double PromotionTolerance { get; set; } = 0.01;
 }
 
 /// <summary>Real-time serving: the in-process cache of loaded models.</summary>

@@ -26,19 +26,21 @@ public sealed class TrainingOptions
     /// <summary>Candidate trainers (e.g. ["fasttree"]); empty tries every candidate of the use case's task type.</summary>
     public List<string> Trainers { get; set; } = [];
 
-    [Range(0.05, 0.5)]
+    /// <summary>Share of labelled rows held out as the test split (the newest ones): only reported on.</summary>
+    [Range(0.05, 0.45)]
     public double TestFraction { get; set; } = 0.2;
+
+    /// <summary>Share of labelled rows every choice is made on (the ones before the test rows): own or pooled, promotion, threshold, leakage.</summary>
+    [Range(0.05, 0.45)]
+    public double ValidationFraction { get; set; } = 0.2;
 
     [Range(0, 1_000)]
     public int ExplainedRows { get; set; } = 20;
 
-    /// <summary>A tenant with fewer labelled rows than this is served by the pooled model without training its own.</summary>
-    [Range(0, int.MaxValue)]
-    public int MinRowsForOwnModel { get; set; } = 500;
-
     public TrainingSettings ToSettings() => new()
     {
         Seed = Seed, TimeBudget = TimeSpan.FromSeconds(TimeBudgetSeconds), Folds = Folds, Threads = Threads,
-        Trainers = Trainers.Count == 0 ? null : Trainers, TestFraction = TestFraction, ExplainedRows = ExplainedRows,
+        Trainers = Trainers.Count == 0 ? null : Trainers, TestFraction = TestFraction, ValidationFraction = ValidationFraction,
+        ExplainedRows = ExplainedRows,
     };
 }

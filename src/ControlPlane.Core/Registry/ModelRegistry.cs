@@ -21,7 +21,7 @@ namespace ControlPlane.Core.Registry;
 /// .History, and the alias moves they all make in .Moves.
 /// </summary>
 public sealed partial class ModelRegistry(
-    RegionCatalog regions, IDbContextFactory<ControlPlaneDbContext> dbs, IOptions<ControlPlaneOptions> options, TimeProvider time, AliasMoves moves)
+    RegionCatalog regions, IDbContextFactory<ControlPlaneDbContext> dbs, TimeProvider time, AliasMoves moves)
 {
     /// <summary>Registrations racing for a number retry with the next one this many times.</summary>
     private const int NumberAttempts = 5;

@@ -46,20 +46,17 @@ public sealed record ModelVersionDetails(
 public sealed record AliasChangeView(
     string Alias, int Sequence, ModelVersionRef? From, ModelVersionRef To, string Actor, DateTime At, string Reason, bool Automatic);
 
-/// <summary>The promotion gate's answer: whether the challenger became champion, the numbers compared and why.</summary>
-/// <param name="SameTestData">True when the champion was scored on the challenger's test split; false when stored headlines were compared.</param>
+/// <summary>The promotion gate's answer: whether the challenger became champion, the comparison it rests on and why.</summary>
+/// <param name="ChallengerValue">The challenger's headline on its validation rows, when it was compared with the champion.</param>
+/// <param name="ChampionValue">The champion's headline on the same rows (its recipe fitted again on the same training rows).</param>
+/// <param name="Difference">The paired 95 % interval of challenger − champion.</param>
+/// <param name="LeakSuspected">The version's leakage checks found something: it is never promoted on its own.</param>
 public sealed record GateDecision(
-    bool Promoted, ModelVersionRef Challenger, ModelVersionRef? Champion, string Metric, double ChallengerValue,
-    double? ChampionValue, bool SameTestData, double Tolerance, string Reason);
+    bool Promoted, ModelVersionRef Challenger, ModelVersionRef? Champion, string Metric, double? ChallengerValue,
+    double? ChampionValue, ML.Training.MetricInterval? Difference, ML.Training.ComparisonVerdict? Verdict, bool LeakSuspected, string Reason);
 
 /// <summary>The version an alias pointed at, at a moment; <see cref="Version"/> is null before the alias was first set.</summary>
 public sealed record LiveVersion(DateTime At, string Alias, ModelVersionRef? Version, AliasChangeView? Change);
-
-/// <summary>
-/// Scores the current champion on the challenger's test split, for the promotion gate; the caller has the models and
-/// the split. Returns the champion's headline metric on it.
-/// </summary>
-public delegate Task<double> ChampionScorer(ModelVersionSummary champion, CancellationToken ct);
 
 /// <summary>An enrollment's model line: its versions newest first (and any pooled version an alias points at), and its aliases.</summary>
 public sealed record ModelVersionList(IReadOnlyList<ModelVersionSummary> Versions, IReadOnlyList<AliasView> Aliases);

@@ -12,6 +12,9 @@ public interface IModelSource
 {
     /// <exception cref="ModelUnavailableException">The version or its artifact does not exist.</exception>
     Task<(TrainedModel Model, long ArtifactBytes)> LoadAsync(Guid versionId, CancellationToken ct);
+
+    /// <summary>The tenant an own version belongs to (a pooled model reads it as a feature of the rows that version maps); null when unknown.</summary>
+    Task<string?> TenantOfAsync(Guid versionId, CancellationToken ct) => Task.FromResult<string?>(null);
 }
 
 /// <summary>A model version the cache could not load; the message says which and why.</summary>
@@ -257,7 +260,8 @@ public sealed class ModelCache
     private async Task<Entry> LoadMappingAsync(Guid versionId, IReadOnlyList<ML.Rules.RawColumn> canonicalColumns)
     {
         var (own, _) = await _source.LoadAsync(versionId, CancellationToken.None);
-        var mapping = CanonicalMapping.From(own) ?? throw new MappingUnavailableException(
+        var tenant = await _source.TenantOfAsync(versionId, CancellationToken.None);
+        var mapping = CanonicalMapping.From(own, tenant) ?? throw new MappingUnavailableException(
             $"Model version {versionId} was trained before models recorded where their rules leave each feature's value, so it cannot map rows onto a pooled model's columns.");
         var probe = mapping.CreateRowMapper(canonicalColumns); // fails here, not in a request, if the rules lack a column
         return new MappingEntry(mapping, canonicalColumns, probe, Estimate(mapping.SavedBytes()), _idleScorers);

@@ -1,4 +1,6 @@
+using ControlPlane.Core.Data;
 using ControlPlane.Core.Registry;
+using Microsoft.EntityFrameworkCore;
 using ControlPlane.ML.Training;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,5 +19,12 @@ public sealed class RegistryModelSource(IServiceScopeFactory scopes) : IModelSou
         await artifact.CopyToAsync(buffer, ct);
         buffer.Position = 0;
         return (TrainedModel.Load(buffer), buffer.Length);
+    }
+
+    public async Task<string?> TenantOfAsync(Guid versionId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync(ct);
+        return await db.ModelVersions.AsNoTracking().Where(v => v.Id == versionId).Select(v => v.Enrollment!.Tenant!.Slug).FirstOrDefaultAsync(ct);
     }
 }

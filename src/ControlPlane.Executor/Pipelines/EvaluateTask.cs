@@ -1,4 +1,5 @@
 using System.Globalization;
+using ControlPlane.Core.Registry;
 using ControlPlane.Executor.Definitions;
 using ControlPlane.ML.Training;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace ControlPlane.Executor.Pipelines;
 /// <summary>
 /// <c>evaluate</c>: reads the trained artifact's report from the run folder, checks that it is complete — test metrics for the right task, a test split, explanations — and logs the metrics and the most
 /// important features, so a run's log tells how good the new model is before anything is registered. Then it makes
-/// the own-versus-pooled decision (<see cref="PooledServing"/>) that <c>register</c> records with the version.
+/// the own-versus-pooled decision (<see cref="PooledDecision"/>, from the comparison <c>train</c> made on the validation
+/// rows) that <c>register</c> records with the version.
 /// </summary>
 public static class EvaluateTask
 {
@@ -34,23 +36,33 @@ public static class EvaluateTask
 
         foreach (var (metric, value) in Metrics(report.Test))
         {
-            ctx.Log.LogInformation("Test {Metric}: {Value}", metric, value.ToString("F4", CultureInfo.InvariantCulture));
+            var interval = report.Test.Intervals.GetValueOrDefault(MetricName(metric));
+            ctx.Log.LogInformation("Test {Metric}: {Value}{Interval}", metric, value.ToString("F4", CultureInfo.InvariantCulture),
+                interval is null ? "" : string.Create(CultureInfo.InvariantCulture, $" (95 % interval {interval.Low:F4} to {interval.High:F4})"));
         }
 
-        ctx.Log.LogInformation("Split: {Train} training rows, {Test} test rows{ByTime}", report.Split.TrainRows, report.Split.TestRows,
-            report.Split.ByTime ? $", by time: trained until {report.Split.TrainUntil:u}, tested from {report.Split.TestFrom:u}" : ", random");
+        ctx.Log.LogInformation("Split: {Train} training, {Validation} validation, {Test} test rows{ByTime}", report.Split.TrainRows, report.Split.ValidationRows, report.Split.TestRows,
+            report.Split.ByTime ? $", by time: trained until {report.Split.TrainUntil:u}, validated from {report.Split.ValidationFrom:u}, tested from {report.Split.TestFrom:u}" : ", drawn at random");
         foreach (var feature in report.Importance.Take(5))
         {
             ctx.Log.LogInformation("Feature importance {Feature}: {Importance}", feature.Feature, feature.Importance.ToString("F4", CultureInfo.InvariantCulture));
         }
 
-        await ctx.ReportProgressAsync(80, "Comparing with the pooled model");
-        var inputs = await TrainingInputs.LoadAsync(ctx, scope, lineage);
-        var (serving, note) = await PooledServing.DecideAsync(ctx.Services, scope, inputs, report, ct);
-        ctx.Log.LogInformation("Own or pooled: {Note}. {Decision}", note, serving?.Reason ?? "Served by its own model.");
-        if (serving is not null)
+        await ctx.ReportProgressAsync(80, "Own or pooled model");
+        var rivals = await scope.Folder.ReadJsonAsync<RivalSet>(RunFolder.Rivals, TrainTask.Name, ct);
+        if (rivals.PooledId is { } pooledId)
         {
+            var key = pooledId.ToString();
+            var decision = PooledDecision.Decide(report, key);
+            var pooledValue = report.Comparisons.FirstOrDefault(c => c.A == ModelComparison.Own && c.B == key)?.Difference.B;
+            var serving = new ServingDecision(decision.UsePooled ? ServingChoices.Pooled : ServingChoices.Own, decision.Reason,
+                rivals.PooledNumber!.Value, pooledValue is { } v && double.IsFinite(v) ? v : null);
+            ctx.Log.LogInformation("Own or pooled: {Decision}", decision.Reason);
             await scope.Folder.WriteJsonAsync(RunFolder.Serving, serving, ct);
+        }
+        else
+        {
+            ctx.Log.LogInformation("Own or pooled: there is no pooled {UseCase} model in region {Region} yet; the own model serves", scope.UseCase, scope.Region);
         }
 
         await ctx.ReportProgressAsync(100, $"Test {report.Test.Headline} {report.Test.HeadlineValue.ToString("F4", CultureInfo.InvariantCulture)} " +
@@ -65,12 +77,19 @@ public static class EvaluateTask
         if (string.IsNullOrEmpty(report.PredictionFingerprint)) yield return "it has no prediction fingerprint.";
     }
 
+    private static string MetricName(string label) => label switch
+    {
+        "AUC" => RowMetrics.Auc, "F1" => RowMetrics.F1, "accuracy" => RowMetrics.Accuracy, "macro accuracy" => RowMetrics.MacroAccuracy,
+        "micro accuracy" => RowMetrics.MicroAccuracy, "macro F1" => RowMetrics.MacroF1, "RMSE" => RowMetrics.Rmse, "MAE" => RowMetrics.Mae, "R²" => RowMetrics.RSquared,
+        _ => label,
+    };
+
     private static IEnumerable<(string Metric, double Value)> Metrics(ModelMetrics m)
     {
         (string, double?)[] all =
         [
             ("AUC", m.Auc), ("PR AUC", m.PrAuc), ("F1", m.F1), ("log-loss", m.LogLoss), ("accuracy", m.Accuracy),
-            ("macro accuracy", m.MacroAccuracy), ("micro accuracy", m.MicroAccuracy), ("RMSE", m.Rmse), ("MAE", m.Mae), ("R²", m.RSquared),
+            ("macro accuracy", m.MacroAccuracy), ("micro accuracy", m.MicroAccuracy), ("macro F1", m.MacroF1), ("RMSE", m.Rmse), ("MAE", m.Mae), ("R²", m.RSquared),
         ];
         return all.Where(p => p.Item2 is not null).Select(p => (p.Item1, p.Item2!.Value));
     }

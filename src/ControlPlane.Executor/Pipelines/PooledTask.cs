@@ -52,14 +52,14 @@ public static class PooledTask
             return $"{region}: pooled v{number} (registered by an earlier attempt).";
         }
 
-        var sources = new List<(TrainingDataChoice Choice, ML.Rules.RawTable Canonical, string Tenant)>();
+        var sources = new List<(TrainingDataChoice Choice, CanonicalTenant Canonical, string Tenant)>();
         foreach (var tenant in tenants)
         {
             await progress(30.0 * sources.Count / tenants.Count, $"reading {tenant}'s data");
             try
             {
                 var choice = await TrainingDataChoice.MakeAsync(ctx.Services, tenant, useCase, null, ct);
-                sources.Add((choice, CanonicalTable.From(choice.Data, choice.Effective, choice.Defaults, settings), tenant));
+                sources.Add((choice, CanonicalTable.From(choice.Data, choice.Effective, choice.Defaults, settings, tenant), tenant));
             }
             catch (Exception ex) when (ex is InvalidOperationException or TrainingException)
             {

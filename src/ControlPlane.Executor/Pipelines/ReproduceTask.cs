@@ -34,6 +34,7 @@ public static class ReproduceTask
         {
             Seed = stored.Seed, Trainers = [stored.Summary.Trainer], Hyperparameters = stored.Hyperparameters, DefaultHyperparametersOnly = false,
             TestFraction = stored.Report.TestFraction, Threads = stored.Report.Threads, ExplainedRows = stored.Report.ExplainedRows,
+            Featurization = stored.Report.Featurization,
         };
         ctx.Log.LogInformation("Reproducing v{Version}: dataset version {Dataset}, rules version {Rules}, {Trainer} with seed {Seed} and {Hyperparameters}",
             number, lineage.DatasetVersion, lineage.RulesVersion, stored.Summary.Trainer, stored.Seed,

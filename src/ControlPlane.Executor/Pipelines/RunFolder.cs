@@ -14,6 +14,7 @@ public sealed class RunFolder(IArtifactStore store, string tenantSlug, Guid runI
     public const string Model = "model.zip";
     public const string Registered = "registered.json";
     public const string Serving = "serving.json";
+    public const string Rivals = "rivals.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -7,6 +7,7 @@ namespace ControlPlane.ML.Rules;
 /// raw column.
 /// </summary>
 /// <param name="ValueColumn">Single for numbers and booleans, text for categories and text, Double Unix seconds for date-times.</param>
+/// <param name="DateSlots">Date-times: each output column's slot name ("dayOfWeek", "yearCycle.sin"); empty otherwise.</param>
 /// <param name="ExpressionColumn">The expression's own output, before cleaning; null when the feature reads a raw column.</param>
 public sealed record CompiledFeature(
     string Name,
@@ -15,7 +16,7 @@ public sealed record CompiledFeature(
     IReadOnlyList<string> OutputColumns,
     string? ExpressionColumn,
     CategoryEncoding? Encoding,
-    IReadOnlyList<DatePart> DateParts);
+    IReadOnlyList<string> DateSlots);
 
 /// <summary>The compiled label: <see cref="RuleCompiler.LabelColumn"/> plus what the dry run and preview read.</summary>
 /// <param name="Name">How messages name the label: its source column, or "label" for an expression.</param>

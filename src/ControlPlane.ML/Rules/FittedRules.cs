@@ -48,7 +48,7 @@ public sealed class FittedRules
                 var column = schema[feature.OutputColumns[o]];
                 if (column.Type is not VectorDataViewType vector)
                 {
-                    var name = feature.Type == FeatureType.DateTime ? $"{feature.Name}.{Camel(feature.DateParts[o])}" : feature.Name;
+                    var name = feature.Type == FeatureType.DateTime ? $"{feature.Name}.{feature.DateSlots[o]}" : feature.Name;
                     slots.Add(new FeatureSlot(slots.Count, feature.Name, name));
                     continue;
                 }
@@ -76,11 +76,5 @@ public sealed class FittedRules
         }
 
         return slots;
-    }
-
-    internal static string Camel(DatePart part)
-    {
-        var text = part.ToString();
-        return char.ToLowerInvariant(text[0]) + text[1..];
     }
 }

@@ -38,7 +38,7 @@ internal static class PreviewCells
                 };
             case FeatureType.DateTime:
                 var parts = feature.OutputColumns
-                    .Select((c, k) => (Name: FittedRules.Camel(feature.DateParts[k]), Read: RuleDryRun.NumberReader(cursor, schema[c])))
+                    .Select((c, k) => (Name: feature.DateSlots[k], Read: RuleDryRun.NumberReader(cursor, schema[c])))
                     .ToList();
                 return () => string.Join(", ", parts.Select(p => $"{p.Name}={Number(p.Read())}"));
             case FeatureType.Boolean:

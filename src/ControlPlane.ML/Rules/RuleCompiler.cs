@@ -22,12 +22,14 @@ public static class RuleCompiler
     public const int DefaultSeed = 1;
 
     /// <exception cref="RuleSetException">Every problem <see cref="RuleChecker.Check(RuleSet, TaskType, IReadOnlyList{RawColumn})"/> would report.</exception>
-    public static CompiledRules Compile(RuleSet effective, TaskType task, IReadOnlyList<RawColumn> columns, MLContext? ml = null)
+    /// <param name="featurization">What rules that leave a choice to the product mean (<see cref="DateFeatures.DefaultsFor"/>): the current one unless a version trained under an older one is reproduced.</param>
+    public static CompiledRules Compile(RuleSet effective, TaskType task, IReadOnlyList<RawColumn> columns, MLContext? ml = null,
+        int featurization = DateFeatures.CurrentFeaturization)
     {
         ArgumentNullException.ThrowIfNull(effective);
         ArgumentNullException.ThrowIfNull(columns);
         ml ??= MlContextFactory.Create(DefaultSeed);
-        var builder = Build(ml, effective, task, columns, null);
+        var builder = Build(ml, effective, task, columns, null, featurization);
         if (builder.Errors.Count > 0)
         {
             throw new RuleSetException(builder.Errors);
@@ -40,9 +42,9 @@ public static class RuleCompiler
     }
 
     internal static RulePlanBuilder Build(MLContext ml, RuleSet effective, TaskType task, IReadOnlyList<RawColumn> columns,
-        IReadOnlyCollection<string>? inheritedFeatures)
+        IReadOnlyCollection<string>? inheritedFeatures, int featurization = DateFeatures.CurrentFeaturization)
     {
-        var builder = new RulePlanBuilder(ml, effective, task, columns);
+        var builder = new RulePlanBuilder(ml, effective, task, columns, DateFeatures.DefaultsFor(featurization));
         builder.Build(inheritedFeatures);
         return builder;
     }

@@ -87,7 +87,7 @@ public sealed record FeatureRule
     /// </summary>
     public int? MaxCategories { get; init; }
 
-    /// <summary>Date-times only: the parts that become numeric features. Null means hour, day of week and month.</summary>
+    /// <summary>Date-times only: the parts that become numeric features. Null means <see cref="DateFeatures.DefaultParts"/>.</summary>
     public IReadOnlyList<DatePart>? DateParts { get; init; }
 }
 
@@ -137,11 +137,35 @@ public enum CategoryEncoding
     Hashed,
 }
 
+/// <summary>
+/// What a date-time feature gives the model, each part one numeric slot (a cycle two: its sine and cosine). Calendar
+/// parts are in UTC. See docs/feature-rules.md for the exact definitions.
+/// </summary>
 public enum DatePart
 {
+    /// <summary>The whole hour, 0–23.</summary>
     Hour,
+    /// <summary>0 = Sunday … 6 = Saturday.</summary>
     DayOfWeek,
+    /// <summary>1–31.</summary>
     DayOfMonth,
+    /// <summary>1–12.</summary>
     Month,
     Year,
+    /// <summary>The hour with its fraction, 0 ≤ h &lt; 24 (10:30 is 10.5).</summary>
+    TimeOfDay,
+    /// <summary>1 for January 1 … 365 or 366.</summary>
+    DayOfYear,
+    /// <summary>The day of year's week: 1 for January 1–7, … 53 for December 31 (not ISO 8601 weeks).</summary>
+    WeekOfYear,
+    /// <summary>1 on Saturday and Sunday, else 0.</summary>
+    Weekend,
+    /// <summary>Two slots: the sine and cosine of the time of day on a 24-hour circle (23:59 lies next to 00:00).</summary>
+    DayCycle,
+    /// <summary>Two slots: the sine and cosine of the time in the week on a 7-day circle.</summary>
+    WeekCycle,
+    /// <summary>Two slots: the sine and cosine of the time in the year on a 365.2425-day circle.</summary>
+    YearCycle,
+    /// <summary>Days (with fraction) since 1970-01-01 00:00 UTC: a trend.</summary>
+    Elapsed,
 }

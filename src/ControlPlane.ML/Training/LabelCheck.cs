@@ -2,18 +2,14 @@ using System.Globalization;
 
 namespace ControlPlane.ML.Training;
 
-/// <summary>Labels that cannot give a model: a single class in training or test, a constant regression label.</summary>
+/// <summary>Labels that cannot give a model: a single class in training or test, a constant regression label, no row left to judge on.</summary>
 internal static class LabelCheck
 {
-    /// <exception cref="TrainingException">Naming the split and what its labels are.</exception>
+    /// <summary>The training rows must hold two classes (or, for a regression, a label that varies).</summary>
+    /// <exception cref="TrainingException">Naming what the labels are.</exception>
     /// <param name="classes">Multiclass: the class names in key order.</param>
-    public static void Run(FeatureMatrix train, FeatureMatrix test, TaskType task, IReadOnlyList<string>? classes)
+    public static void Training(FeatureMatrix train, TaskType task, IReadOnlyList<string>? classes)
     {
-        if (test.Count == 0)
-        {
-            throw new TrainingException("No test row has a class seen in training; the model cannot be evaluated.");
-        }
-
         if (task == TaskType.Regression)
         {
             if (train.Labels.Distinct().Count() < 2)
@@ -26,11 +22,25 @@ internal static class LabelCheck
         }
 
         Classes(train, "training", task, classes);
-        Classes(test, "test", task, classes);
     }
 
-    private static void Classes(FeatureMatrix rows, string part, TaskType task, IReadOnlyList<string>? classes)
+    /// <summary>A part scored to judge or report the model must keep rows.</summary>
+    public static void Scored(FeatureMatrix rows, string part)
     {
+        if (rows.Count == 0)
+        {
+            throw new TrainingException($"No {part} row has a class seen in training; the model cannot be judged on them.");
+        }
+    }
+
+    /// <summary>A classification part must hold two classes.</summary>
+    public static void Classes(FeatureMatrix rows, string part, TaskType task, IReadOnlyList<string>? classes)
+    {
+        if (task == TaskType.Regression)
+        {
+            return;
+        }
+
         var distinct = rows.Labels.Distinct().ToArray();
         if (distinct.Length >= 2)
         {

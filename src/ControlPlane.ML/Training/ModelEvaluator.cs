@@ -81,43 +81,67 @@ public static class ModelEvaluator
     }
 
     /// <param name="classes">Multiclass: the class names in key order.</param>
-    public static ModelMetrics Evaluate(MLContext ml, IDataView scored, TaskType task, IReadOnlyList<string>? classes = null)
+    /// <param name="rows">The same rows as read by <see cref="ScoredRows.Read"/>, when the caller has them.</param>
+    /// <param name="threshold">Binary: the probability from which a row is predicted positive (F1, precision, recall, accuracy); 0.5 when null.</param>
+    /// <param name="seed">Seeds the bootstrap of the intervals.</param>
+    public static ModelMetrics Evaluate(MLContext ml, IDataView scored, TaskType task, IReadOnlyList<string>? classes = null,
+        ScoredRows? rows = null, double? threshold = null, int seed = 0)
     {
         var (headline, higher) = Headline(task);
+        rows ??= ScoredRows.Read(scored, task);
+        var cut = threshold ?? 0.5;
+        var intervals = Bootstrap.Intervals(rows, RowMetrics.WithIntervals(task), seed, cut);
         switch (task)
         {
             case TaskType.Binary:
-                var b = ml.BinaryClassification.Evaluate(scored);
-                var (labels, probabilities) = ReadPairs(scored, Probability);
+                var auc = RowMetrics.Value(RowMetrics.Auc, rows, default);
+                var measurable = !double.IsNaN(auc);
+                var b = measurable ? ml.BinaryClassification.Evaluate(scored) : null;
                 return new ModelMetrics
                 {
-                    Headline = headline, HeadlineValue = b.AreaUnderRocCurve, HigherIsBetter = higher,
-                    Auc = b.AreaUnderRocCurve, PrAuc = b.AreaUnderPrecisionRecallCurve, F1 = b.F1Score, LogLoss = b.LogLoss,
-                    Accuracy = b.Accuracy,
-                    Roc = Curves.Roc(labels, probabilities, MaxCurvePoints),
-                    PrecisionRecall = Curves.PrecisionRecall(labels, probabilities, MaxCurvePoints),
+                    Headline = headline, HeadlineValue = b?.AreaUnderRocCurve ?? double.NaN, HigherIsBetter = higher, Rows = rows.Count, Intervals = intervals,
+                    Auc = b?.AreaUnderRocCurve ?? double.NaN, PrAuc = b?.AreaUnderPrecisionRecallCurve, LogLoss = RowMetrics.Value(RowMetrics.LogLoss, rows, default),
+                    F1 = RowMetrics.Value(RowMetrics.F1, rows, default, cut), Precision = RowMetrics.Value(RowMetrics.Precision, rows, default, cut),
+                    Recall = RowMetrics.Value(RowMetrics.Recall, rows, default, cut), Accuracy = RowMetrics.Value(RowMetrics.Accuracy, rows, default, cut),
+                    Roc = measurable ? Curves.Roc(rows.Labels, rows.Scores, MaxCurvePoints) : null,
+                    PrecisionRecall = measurable ? Curves.PrecisionRecall(rows.Labels, rows.Scores, MaxCurvePoints) : null,
+                    Reliability = Curves.Reliability(rows.Labels, rows.Scores),
                 };
             case TaskType.Multiclass:
+                var counts = Confusion(scored, classes?.Count ?? rows.Classes);
+                var names = classes ?? Enumerable.Range(1, counts.Count).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                var perClass = PerClass(counts, names);
+                var present = perClass.Where(c => c.Support > 0).ToArray();
                 var m = ml.MulticlassClassification.Evaluate(scored);
-                var counts = Confusion(scored, classes?.Count ?? m.ConfusionMatrix.NumberOfClasses);
                 return new ModelMetrics
                 {
-                    Headline = headline, HeadlineValue = m.MacroAccuracy, HigherIsBetter = higher,
-                    MacroAccuracy = m.MacroAccuracy, MicroAccuracy = m.MicroAccuracy, LogLoss = m.LogLoss,
-                    Classes = classes ?? Enumerable.Range(1, counts.Count).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-                    ConfusionMatrix = counts,
+                    Headline = headline, HeadlineValue = m.MacroAccuracy, HigherIsBetter = higher, Rows = rows.Count, Intervals = intervals,
+                    MacroAccuracy = m.MacroAccuracy, MicroAccuracy = m.MicroAccuracy, LogLoss = m.LogLoss, Accuracy = m.MicroAccuracy,
+                    MacroF1 = present.Length == 0 ? double.NaN : present.Average(c => c.F1), F1 = present.Length == 0 ? double.NaN : present.Average(c => c.F1),
+                    Classes = names, ConfusionMatrix = counts, PerClass = perClass,
                 };
             default:
                 var r = ml.Regression.Evaluate(scored);
-                var (actual, predicted) = ReadPairs(scored, Score);
                 return new ModelMetrics
                 {
-                    Headline = headline, HeadlineValue = r.RootMeanSquaredError, HigherIsBetter = higher,
+                    Headline = headline, HeadlineValue = r.RootMeanSquaredError, HigherIsBetter = higher, Rows = rows.Count, Intervals = intervals,
                     Rmse = r.RootMeanSquaredError, Mae = r.MeanAbsoluteError, RSquared = r.RSquared,
-                    Residuals = Curves.Sample(actual.Select((a, i) => new CurvePoint(a, predicted[i])).ToArray(), MaxResiduals),
+                    Residuals = Curves.Sample(rows.Labels.Select((a, i) => new CurvePoint(a, rows.Scores[i])).ToArray(), MaxResiduals),
                 };
         }
     }
+
+    /// <summary>Each class's precision, recall, F1 and support from the confusion matrix (rows actual, columns predicted).</summary>
+    private static IReadOnlyList<ClassMetrics> PerClass(IReadOnlyList<IReadOnlyList<long>> counts, IReadOnlyList<string> names) =>
+        names.Select((name, k) =>
+        {
+            var support = counts[k].Sum();
+            var predicted = counts.Sum(row => row[k]);
+            var hit = counts[k][k];
+            var precision = predicted == 0 ? 0 : (double)hit / predicted;
+            var recall = support == 0 ? 0 : (double)hit / support;
+            return new ClassMetrics(name, precision, recall, precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall), (int)support);
+        }).ToArray();
 
     /// <summary>SHA-256 (hex) over the bytes of every row's <c>Score</c> (and <c>Probability</c> for binary), in row order.</summary>
     public static string Fingerprint(IDataView scored)

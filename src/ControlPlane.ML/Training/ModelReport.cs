@@ -24,18 +24,42 @@ public sealed record ModelReport
     /// </summary>
     public double TestFraction { get; init; } = 0.2;
 
+    /// <summary>The share of rows held out for choices; 0 in reports written before there was a validation part.</summary>
+    public double ValidationFraction { get; init; }
+
     /// <inheritdoc cref="TestFraction"/>
     public int Threads { get; init; } = 1;
 
     /// <inheritdoc cref="TestFraction"/>
     public int ExplainedRows { get; init; } = 20;
 
+    /// <summary>The featurization the rules were compiled under (<see cref="TrainingSettings.Featurization"/>); 1 in reports written before it was recorded.</summary>
+    public int Featurization { get; init; } = 1;
+
     public required SplitSummary Split { get; init; }
 
-    /// <summary>Metrics on the held-out test split.</summary>
+    /// <summary>
+    /// The chosen recipe fitted on the training rows, on the validation rows: what every choice was made on. Null in
+    /// reports written before there was a validation part.
+    /// </summary>
+    public ModelMetrics? Validation { get; init; }
+
+    /// <summary>
+    /// The recipe fitted on training and validation rows, on the held-out test rows: only reported, never chosen by. The
+    /// model served is the same recipe fitted on every labelled row (<see cref="SplitSummary.LabelledRows"/>).
+    /// </summary>
     public required ModelMetrics Test { get; init; }
 
-    /// <summary>Global permutation feature importance on the test split, most important first.</summary>
+    /// <summary>Binary: the probability from which a row is predicted positive, chosen on validation (best F1); F1, precision, recall and accuracy are at it.</summary>
+    public double? Threshold { get; init; }
+
+    /// <summary>The new model against its rivals (pooled model, champion, recent versions) on the same validation rows.</summary>
+    public IReadOnlyList<ModelComparison> Comparisons { get; init; } = [];
+
+    /// <summary>What the leakage checks found on the validation rows; null in reports written before they were made.</summary>
+    public LeakageReport? Leakage { get; init; }
+
+    /// <summary>Global permutation feature importance on the validation rows (the test split in older reports), most important first.</summary>
     public IReadOnlyList<FeatureImportance> Importance { get; init; } = [];
 
     /// <summary>Per-row feature contributions for a sample of test rows.</summary>
@@ -64,9 +88,26 @@ public sealed record ModelReport
 /// <param name="Metric">The metric the search optimised (e.g. "auc", "macroAccuracy", "rmse").</param>
 public sealed record CandidateScore(string Trainer, IReadOnlyDictionary<string, string> Hyperparameters, string Metric, double Score, TimeSpan Duration);
 
-/// <param name="ByTime">True when rows were ordered by event time (train older, test newer).</param>
-/// <param name="TrainUntil">With <paramref name="ByTime"/>: the newest event time in training; every test row is later.</param>
-public sealed record SplitSummary(bool ByTime, int TrainRows, int TestRows, DateTime? TrainUntil, DateTime? TestFrom);
+/// <param name="ByTime">True when rows were ordered by event time (train oldest, then validation, test newest).</param>
+/// <param name="TrainRows">Rows the candidates were fitted on.</param>
+/// <param name="TestRows">Rows only reported on.</param>
+/// <param name="TrainUntil">With <paramref name="ByTime"/>: the newest event time in training; every validation and test row is later.</param>
+/// <param name="TestFrom">With <paramref name="ByTime"/>: the oldest event time in the test rows.</param>
+public sealed record SplitSummary(bool ByTime, int TrainRows, int TestRows, DateTime? TrainUntil, DateTime? TestFrom)
+{
+    /// <summary>Rows every choice was made on; 0 in reports written before there was a validation part.</summary>
+    public int ValidationRows { get; init; }
+
+    /// <summary>With <see cref="ByTime"/>: the oldest event time in the validation rows.</summary>
+    public DateTime? ValidationFrom { get; init; }
+
+    /// <summary>Why the split is not what the settings ask for (too few distinct event times to split by time), else null.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>Every labelled row: what the served model was fitted on.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int LabelledRows => TrainRows + ValidationRows + TestRows;
+}
 
 public sealed record ModelMetrics
 {
@@ -77,19 +118,40 @@ public sealed record ModelMetrics
     /// <summary>Whether a larger headline value is better (false for RMSE).</summary>
     public required bool HigherIsBetter { get; init; }
 
+    /// <summary>The rows the metrics were measured on.</summary>
+    public int Rows { get; init; }
+
+    /// <summary>95 % bootstrap intervals by metric name (<see cref="RowMetrics"/>): the headline's and a few others; empty in older reports.</summary>
+    public IReadOnlyDictionary<string, MetricInterval> Intervals { get; init; } = new Dictionary<string, MetricInterval>();
+
+    /// <summary>The headline's 95 % interval, when measured.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public MetricInterval? HeadlineInterval => Intervals.GetValueOrDefault(Headline);
+
     // Binary
     public double? Auc { get; init; }
     public double? PrAuc { get; init; }
     public double? F1 { get; init; }
     public double? LogLoss { get; init; }
     public double? Accuracy { get; init; }
+    public double? Precision { get; init; }
+    public double? Recall { get; init; }
     public IReadOnlyList<CurvePoint>? Roc { get; init; }
     public IReadOnlyList<CurvePoint>? PrecisionRecall { get; init; }
+
+    /// <summary>Binary: the reliability diagram — rows in ten bins by predicted probability, each bin's mean prediction against the positive rate seen.</summary>
+    public IReadOnlyList<ReliabilityBin>? Reliability { get; init; }
 
     // Multiclass
     public double? MacroAccuracy { get; init; }
     public double? MicroAccuracy { get; init; }
+
+    /// <summary>Multiclass: the mean over classes of each class's F1.</summary>
+    public double? MacroF1 { get; init; }
     public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>Multiclass: precision, recall, F1 and support (rows) of each class, in <see cref="Classes"/> order.</summary>
+    public IReadOnlyList<ClassMetrics>? PerClass { get; init; }
 
     /// <summary>Rows are actual classes, columns predicted, in <see cref="Classes"/> order.</summary>
     public IReadOnlyList<IReadOnlyList<long>>? ConfusionMatrix { get; init; }
@@ -102,6 +164,12 @@ public sealed record ModelMetrics
     /// <summary>A sample of (actual, predicted) pairs for residual plots.</summary>
     public IReadOnlyList<CurvePoint>? Residuals { get; init; }
 }
+
+/// <summary>One bin of a reliability diagram: the rows whose predicted probability fell in it.</summary>
+public sealed record ReliabilityBin(double MeanPredicted, double ObservedRate, int Rows);
+
+/// <summary>One class of a multiclass model on the scored rows; <see cref="Support"/> is how many rows are of the class.</summary>
+public sealed record ClassMetrics(string Class, double Precision, double Recall, double F1, int Support);
 
 /// <summary>A point of a curve: ROC (x = false-positive rate, y = true-positive rate), PR (x = recall, y = precision), residuals (x = actual, y = predicted).</summary>
 public sealed record CurvePoint(double X, double Y);

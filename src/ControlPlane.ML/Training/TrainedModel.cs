@@ -17,6 +17,7 @@ public sealed class TrainedModel
     private const string ModelEntry = "model.zip";
     private const string ReportEntry = "report.json";
     private const string InputEntry = "input.json";
+    private const string HoldoutEntry = "holdout.zip";
 
     private readonly MLContext _ml;
     private readonly ModelInput _input;
@@ -24,16 +25,24 @@ public sealed class TrainedModel
     /// <summary>The model's ML.NET context is not meant for several threads: evaluations and explanations take turns.</summary>
     private readonly Lock _contextGate = new();
 
-    internal TrainedModel(MLContext ml, ITransformer chain, ModelInput input, ModelReport report)
+    internal TrainedModel(MLContext ml, ITransformer chain, ModelInput input, ModelReport report, ITransformer? holdout = null)
     {
         _ml = ml;
         Chain = chain;
         _input = input;
         _inputSchema = RawTableDataView.SchemaFor(input.Columns, input.IdentifierColumns);
         Report = report;
+        Holdout = holdout is null ? null : new TrainedModel(ml, holdout, input, report);
     }
 
     public ModelReport Report { get; }
+
+    /// <summary>
+    /// The same recipe fitted on the training rows only, kept when training asked for it
+    /// (<see cref="TrainingSettings.KeepHoldout"/>): a pooled model's tenants compare their own models with it on
+    /// validation rows the served pool was fitted on. Null otherwise.
+    /// </summary>
+    public TrainedModel? Holdout { get; }
 
     /// <summary>What the artifact records of its input, for <see cref="CanonicalMapping"/>.</summary>
     internal ModelInput Input => _input;
@@ -284,7 +293,19 @@ public sealed class TrainedModel
         }
     }
 
-    private ModelMetrics EvaluateCore(RawTable rows)
+    private ModelMetrics EvaluateCore(RawTable rows) => ModelEvaluator.Evaluate(_ml, ScoredLabelled(rows), Report.Task, Report.Test.Classes,
+        threshold: Report.Threshold, seed: Report.Seed);
+
+    /// <summary>This model's outputs on the rows with a label (others left out, as in training), for paired comparisons. Calls on one model take turns.</summary>
+    public ScoredRows ScoreLabelled(RawTable rows)
+    {
+        lock (_contextGate)
+        {
+            return ScoredRows.Read(ScoredLabelled(rows), Report.Task);
+        }
+    }
+
+    private IDataView ScoredLabelled(RawTable rows)
     {
         var scored = Chain.Transform(View(rows));
         if (_input.LabelKnownColumn is { } knownColumn && scored.Schema.GetColumnOrNull(knownColumn) is not null)
@@ -296,7 +317,7 @@ public sealed class TrainedModel
             }
         }
 
-        return ModelEvaluator.Evaluate(_ml, scored, Report.Task, Report.Test.Classes);
+        return scored;
     }
 
     /// <summary>Writes a zip holding the ML.NET model (<c>model.zip</c>), the report and the input columns as JSON.</summary>
@@ -307,6 +328,12 @@ public sealed class TrainedModel
         using (var model = zip.CreateEntry(ModelEntry, CompressionLevel.NoCompression).Open())
         {
             _ml.Model.Save(Chain, _inputSchema, model);
+        }
+
+        if (Holdout is not null)
+        {
+            using var holdout = zip.CreateEntry(HoldoutEntry, CompressionLevel.NoCompression).Open();
+            _ml.Model.Save(Holdout.Chain, _inputSchema, holdout);
         }
 
         Write(zip, ReportEntry, ModelReportJson.Write(Report));
@@ -331,15 +358,21 @@ public sealed class TrainedModel
         var input = JsonSerializer.Deserialize<ModelInput>(Read(zip, InputEntry), ModelReportJson.Options)
             ?? throw new InvalidDataException("The model artifact's input columns are empty.");
         var ml = MlContextFactory.Create(report.Seed);
+        var chain = LoadChain(ml, Entry(zip, ModelEntry));
+        var holdout = zip.GetEntry(HoldoutEntry) is { } entry ? LoadChain(ml, entry) : null;
+        return new TrainedModel(ml, chain, input, report, holdout);
+    }
+
+    private static ITransformer LoadChain(MLContext ml, ZipArchiveEntry entry)
+    {
         using var buffer = new MemoryStream();
-        using (var model = Entry(zip, ModelEntry).Open())
+        using (var model = entry.Open())
         {
             model.CopyTo(buffer);
         }
 
         buffer.Position = 0;
-        var chain = ml.Model.Load(buffer, out _);
-        return new TrainedModel(ml, chain, input, report);
+        return ml.Model.Load(buffer, out _);
     }
 
     private IDataView View(RawTable table)

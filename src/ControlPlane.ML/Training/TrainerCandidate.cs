@@ -19,6 +19,7 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
     private const string Trees = "trees";
     private const string LearningRate = "learningRate";
     private const string L2 = "l2";
+    private const string MinLeaf = "minLeaf";
 
     /// <summary>The search grid, interleaved: every trainer's default first, then every trainer's second setting, …</summary>
     public static IReadOnlyList<TrainerCandidate> Grid(TaskType task, IReadOnlyList<string>? trainers, bool defaultsOnly,
@@ -39,7 +40,7 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
                 throw new ArgumentException("Fixed hyperparameters need exactly one trainer.", nameof(hyperparameters));
             }
 
-            var known = Settings(names[0]).SelectMany(h => h.Keys).ToHashSet(StringComparer.Ordinal);
+            var known = Settings(names[0]).SelectMany(h => h.Keys).Append(MinLeaf).ToHashSet(StringComparer.Ordinal);
             if (hyperparameters.FirstOrDefault(h => !known.Contains(h.Key) || !double.TryParse(h.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
                 is { Key: not null } bad)
             {
@@ -157,6 +158,7 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
             {
                 LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true, ForceRowWise = true,
                 NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
+                MinimumExampleCountPerLeaf = MinLeafOrNull(),
             }),
             (TaskType.Binary, TrainerNames.LogisticRegression) => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(
                 new LbfgsLogisticRegressionBinaryTrainer.Options
@@ -168,6 +170,7 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
             {
                 LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true, ForceRowWise = true,
                 NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
+                MinimumExampleCountPerLeaf = MinLeafOrNull(),
             }),
             (TaskType.Multiclass, TrainerNames.MaximumEntropy) => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
                 new LbfgsMaximumEntropyMulticlassTrainer.Options
@@ -182,6 +185,7 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
             {
                 LabelColumnName = label, FeatureColumnName = features, NumberOfThreads = threads, Seed = seed, Deterministic = true, ForceRowWise = true,
                 NumberOfLeaves = (int)Number(Leaves, 31), NumberOfIterations = (int)Number(Trees, 100), LearningRate = Number(LearningRate, 0.1),
+                MinimumExampleCountPerLeaf = MinLeafOrNull(),
             }),
             (TaskType.Regression, TrainerNames.Sdca) => ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
             {
@@ -201,6 +205,10 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
         options.NumberOfTrees = (int)Number(Trees, 100);
         options.NumberOfThreads = threads;
         options.Seed = seed;
+        if (MinLeafOrNull() is { } minLeaf)
+        {
+            options.MinimumExampleCountPerLeaf = minLeaf;
+        }
         if (options is BoostedTreeOptions boosted)
         {
             boosted.LearningRate = Number(LearningRate, 0.2);
@@ -208,6 +216,8 @@ public sealed record TrainerCandidate(string Trainer, IReadOnlyDictionary<string
 
         return options;
     }
+
+    private int? MinLeafOrNull() => Hyperparameters.ContainsKey(MinLeaf) ? (int)Number(MinLeaf, 20) : null;
 
     private double Number(string name, double fallback) =>
         Hyperparameters.TryGetValue(name, out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;

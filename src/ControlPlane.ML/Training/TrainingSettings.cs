@@ -20,8 +20,11 @@ public sealed record TrainingSettings
     /// <summary>Candidate trainer names (see <see cref="TrainerNames"/>); null tries every candidate of the task type.</summary>
     public IReadOnlyList<string>? Trainers { get; init; }
 
-    /// <summary>Share of rows held out as the test split (the newest ones when there are event times).</summary>
+    /// <summary>Share of rows held out as the test split (the newest ones when there are event times): only reported on.</summary>
     public double TestFraction { get; init; } = 0.2;
+
+    /// <summary>Share of rows held out for choices (the ones before the test rows when there are event times).</summary>
+    public double ValidationFraction { get; init; } = 0.2;
 
     /// <summary>
     /// Fits each trainer with ML.NET's default hyperparameters only (no search); with a single trainer, no
@@ -38,6 +41,15 @@ public sealed record TrainingSettings
 
     /// <summary>Test rows explained one by one (feature contributions) and stored with the version.</summary>
     public int ExplainedRows { get; init; } = 20;
+
+    /// <summary>
+    /// Keep the model fitted on the training rows only beside the served one (<see cref="TrainedModel.Holdout"/>): a
+    /// pooled model, which tenants' retrains score on their validation rows — rows the served pool was fitted on.
+    /// </summary>
+    public bool KeepHoldout { get; init; }
+
+    /// <summary>What the rules' unstated choices mean (<see cref="Rules.DateFeatures.DefaultsFor"/>); a reproduction passes the version's.</summary>
+    public int Featurization { get; init; } = Rules.DateFeatures.CurrentFeaturization;
 }
 
 /// <summary>The candidate trainers, by task type.</summary>

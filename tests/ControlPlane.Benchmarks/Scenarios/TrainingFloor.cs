@@ -22,14 +22,14 @@ public sealed record TrainingFloor(TimeSpan Pooled, TimeSpan Tenants, TimeSpan T
     public static async Task<TrainingFloor> MeasureAsync(
         IServiceProvider services, IReadOnlyList<DemoTenant> tenants, string useCase, TrainingSettings settings, int parallelism, CancellationToken ct)
     {
-        var choices = new List<(string Region, TrainingDataChoice Choice)>();
+        var choices = new List<(string Region, string Tenant, TrainingDataChoice Choice)>();
         foreach (var tenant in tenants.OrderBy(t => t.Slug, StringComparer.Ordinal))
         {
-            choices.Add((tenant.Region, await TrainingDataChoice.MakeAsync(services, tenant.Slug, useCase, null, ct)));
+            choices.Add((tenant.Region, tenant.Slug, await TrainingDataChoice.MakeAsync(services, tenant.Slug, useCase, null, ct)));
         }
 
         // Warm-up: one tenant's training and a pool of two, untimed.
-        var canonical = choices.Take(2).Select(c => CanonicalTable.From(c.Choice.Data, c.Choice.Effective, c.Choice.Defaults, settings)).ToArray();
+        var canonical = choices.Take(2).Select(c => CanonicalTable.From(c.Choice.Data, c.Choice.Effective, c.Choice.Defaults, settings, c.Tenant)).ToArray();
         PooledTrainer.Train(canonical, choices[0].Choice.Defaults, settings, ct: ct);
         ModelTrainer.Train(choices[0].Choice.Data, choices[0].Choice.Effective, choices[0].Choice.Lineage.Task, settings, ct: ct);
 
@@ -37,7 +37,7 @@ public sealed record TrainingFloor(TimeSpan Pooled, TimeSpan Tenants, TimeSpan T
         var cpu = 0.0;
         foreach (var region in choices.GroupBy(c => c.Region).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var tables = region.Select(c => CanonicalTable.From(c.Choice.Data, c.Choice.Effective, c.Choice.Defaults, settings)).ToArray();
+            var tables = region.Select(c => CanonicalTable.From(c.Choice.Data, c.Choice.Effective, c.Choice.Defaults, settings, c.Tenant)).ToArray();
             var meter = new CpuMeter();
             PooledTrainer.Train(tables, region.First().Choice.Defaults, settings, ct: ct);
             var use = meter.Read();

@@ -2,38 +2,40 @@ using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Registry;
 using ControlPlane.IntegrationTests.Infrastructure;
+using ControlPlane.ML.Training;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static ControlPlane.IntegrationTests.Registry.ModelVersions;
 
 namespace ControlPlane.IntegrationTests.Registry;
 
-/// <summary>The promotion gate, promote and rollback by hand, the alias history and "live at D" (tolerance 1 %).</summary>
+/// <summary>The promotion gate (from the comparisons made on validation), promote and rollback by hand, the alias history and "live at D".</summary>
 public abstract class AliasTests<TProvider>(AppFixture<TProvider> fixture) : IClassFixture<AppFixture<TProvider>>
     where TProvider : IProviderKind
 {
     private ControlPlaneApp App => fixture.App;
 
     [Fact]
-    public async Task The_gate_promotes_the_first_a_better_and_a_slightly_worse_version_but_not_one_worse_beyond_the_tolerance()
+    public async Task The_gate_promotes_the_first_a_better_and_one_within_noise_but_not_one_worse_beyond_noise()
     {
         var slug = await EnrollmentWithDatasetAsync(App, "us");
 
         var first = await GateAsync(slug, await RegisteredAsync(App, slug, 0.80));
-        var better = await GateAsync(slug, await RegisteredAsync(App, slug, 0.82));
-        var worse = await GateAsync(slug, await RegisteredAsync(App, slug, 0.80));
-        var within = await GateAsync(slug, await RegisteredAsync(App, slug, 0.815));
+        var better = await GateAsync(slug, await RegisteredAsync(App, slug, 0.82, (1, ComparisonVerdict.Better, RivalKinds.Champion)));
+        var worse = await GateAsync(slug, await RegisteredAsync(App, slug, 0.80, (2, ComparisonVerdict.Worse, RivalKinds.Champion)));
+        var within = await GateAsync(slug, await RegisteredAsync(App, slug, 0.815, (2, ComparisonVerdict.WithinNoise, RivalKinds.Champion)));
 
         Assert.True(first.Promoted, first.Reason);
         Assert.Contains("No champion yet", first.Reason);
         Assert.True(better.Promoted, better.Reason);
         Assert.Equal(1, better.Champion!.Number);
+        Assert.Equal(ComparisonVerdict.Better, better.Verdict);
+        Assert.Equal(new MetricInterval(0.01, 0.05), better.Difference);
         Assert.False(worse.Promoted, worse.Reason);
-        Assert.Contains("beyond the tolerance of 0.0082", worse.Reason);
-        Assert.Contains("stored headlines", worse.Reason);
-        Assert.False(worse.SameTestData);
+        Assert.Contains("Worse than the champion v2 beyond noise on the same 60 validation rows", worse.Reason);
+        Assert.Equal(0.83, worse.ChampionValue!.Value, 6);
         Assert.True(within.Promoted, within.Reason);
-        Assert.Contains("within the tolerance", within.Reason);
+        Assert.Contains("Within noise of the champion v2", within.Reason);
 
         var list = (await WithRegistryAsync(App, r => r.ListAsync(slug, UseCase))).Value!;
         Assert.Equal([(AliasNames.Challenger, 4), (AliasNames.Champion, 4)], list.Aliases.Select(a => (a.Name, a.Version.Number)));
@@ -42,29 +44,42 @@ public abstract class AliasTests<TProvider>(AppFixture<TProvider> fixture) : ICl
         Assert.All(history, c => Assert.True(c.Automatic));
         Assert.Equal([1, 2, 4], history.Where(c => c.Alias == AliasNames.Champion).OrderBy(c => c.Sequence).Select(c => c.To.Number));
         Assert.Equal([1, 2, 3, 4], history.Where(c => c.Alias == AliasNames.Challenger).OrderBy(c => c.Sequence).Select(c => c.To.Number));
-        Assert.Contains("beyond the tolerance", history.Single(c => c.Alias == AliasNames.Challenger && c.To.Number == 3).Reason);
+        Assert.Contains("beyond noise", history.Single(c => c.Alias == AliasNames.Challenger && c.To.Number == 3).Reason);
     }
 
     [Fact]
-    public async Task With_a_scorer_the_gate_compares_on_the_challengers_test_split()
+    public async Task A_version_within_noise_of_the_champion_but_worse_beyond_noise_than_a_recent_one_stays_challenger()
     {
         var slug = await EnrollmentWithDatasetAsync(App, "us");
         await GateAsync(slug, await RegisteredAsync(App, slug, 0.90));
-        var challenger = await RegisteredAsync(App, slug, 0.85);
-        ModelVersionSummary? scored = null;
+        await GateAsync(slug, await RegisteredAsync(App, slug, 0.89, (1, ComparisonVerdict.WithinNoise, RivalKinds.Champion)));
 
-        // Stored, 0.85 loses to 0.90; on the challenger's split the champion only reaches 0.84.
-        var decision = (await WithRegistryAsync(App, r => r.GateAsync(slug, UseCase, challenger, "test:retrain", (champion, _) =>
-        {
-            scored = champion;
-            return Task.FromResult(0.84);
-        }))).Value!;
+        var third = await GateAsync(slug, await RegisteredAsync(App, slug, 0.88,
+            (2, ComparisonVerdict.WithinNoise, RivalKinds.Champion), (1, ComparisonVerdict.Worse, RivalKinds.Recent)));
 
-        Assert.Equal(1, scored!.Number);
-        Assert.True(decision.Promoted, decision.Reason);
-        Assert.True(decision.SameTestData);
-        Assert.Equal(0.84, decision.ChampionValue);
-        Assert.Contains("on the challenger's test split", decision.Reason);
+        Assert.False(third.Promoted, third.Reason);
+        Assert.Contains("worse than the recent v1 beyond noise", third.Reason);
+        var champion = (await WithRegistryAsync(App, r => r.ListAsync(slug, UseCase))).Value!.Aliases.Single(a => a.Name == AliasNames.Champion);
+        Assert.Equal(2, champion.Version.Number);
+    }
+
+    [Fact]
+    public async Task A_suspected_leak_stays_challenger_and_only_an_analyst_with_a_reason_promotes_it()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+        var leak = new LeakageReport(true, [new LeakFinding(LeakChecks.SingleFeature, "closed_reason", 0.995, 0.98, "'closed_reason' alone gives AUC 0.995.")], [], []);
+        var number = (await RegisterAsync(App, slug, 0.99, report: Report(0.99) with { Leakage = leak })).Value!.Number;
+
+        var gate = await GateAsync(slug, number);
+        var byHand = await WithRegistryAsync(App, r => r.PromoteAsync(slug, UseCase, number, AliasNames.Champion, "ana", "closed_reason is set when the ticket opens, not after"));
+
+        Assert.False(gate.Promoted, gate.Reason);
+        Assert.True(gate.LeakSuspected);
+        Assert.StartsWith("Suspected leak, so not promoted automatically: 'closed_reason' alone", gate.Reason);
+        Assert.True(byHand.IsOk, byHand.Message);
+        var history = (await WithRegistryAsync(App, r => r.HistoryAsync(slug, UseCase, AliasNames.Champion))).Value!;
+        Assert.Equal("closed_reason is set when the ticket opens, not after", history.Single().Reason);
+        Assert.False(history.Single().Automatic);
     }
 
     [Fact]
@@ -169,7 +184,7 @@ public abstract class AliasTests<TProvider>(AppFixture<TProvider> fixture) : ICl
     {
         var slug = await EnrollmentWithDatasetAsync(App, "us");
         var v1 = await RegisteredAsync(App, slug, 0.8);
-        var v2 = await RegisteredAsync(App, slug, 0.85);
+        var v2 = await RegisteredAsync(App, slug, 0.85, (1, ComparisonVerdict.Better, RivalKinds.Champion));
         await GateAsync(slug, v1);
         await Task.Delay(20);
         await GateAsync(slug, v2);

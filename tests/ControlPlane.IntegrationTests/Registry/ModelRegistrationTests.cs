@@ -2,6 +2,7 @@ using ControlPlane.Core.Common;
 using ControlPlane.Core.Registry;
 using ControlPlane.Core.Storage;
 using ControlPlane.IntegrationTests.Infrastructure;
+using ControlPlane.ML.Training;
 using Microsoft.EntityFrameworkCore;
 using static ControlPlane.IntegrationTests.Registry.ModelVersions;
 
@@ -143,7 +144,7 @@ public abstract class ModelRegistrationTests<TProvider>(AppFixture<TProvider> fi
         using var admin = App.CreateAdminClient();
         var slug = await EnrollmentWithDatasetAsync(App, "us");
         var v1 = await RegisteredAsync(App, slug, 0.8);
-        var v2 = await RegisteredAsync(App, slug, 0.9);
+        var v2 = await RegisteredAsync(App, slug, 0.9, (1, ComparisonVerdict.Better, RivalKinds.Champion));
         await WithRegistryAsync(App, r => r.GateAsync(slug, UseCase, v1, "test:retrain"));
         await WithRegistryAsync(App, r => r.GateAsync(slug, UseCase, v2, "test:retrain"));
         var enrollment = await App.WithDbAsync(db => db.Enrollments.Where(e => e.Tenant!.Slug == slug).Select(e => e.Id).SingleAsync());

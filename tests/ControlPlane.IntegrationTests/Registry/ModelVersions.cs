@@ -49,12 +49,36 @@ internal static class ModelVersions
             new ModelRegistration(slug, useCase, datasetVersion, rulesVersion, report ?? Report(auc), "test:retrain", Guid.NewGuid(), serving),
             new MemoryStream(artifact ?? Artifact($"{slug} {auc}"))));
 
-    /// <summary>Registers a version that must succeed and returns its number.</summary>
-    public static async Task<int> RegisteredAsync(ControlPlaneApp app, string slug, double auc)
+    /// <summary>
+    /// Registers a version that must succeed and returns its number. <paramref name="versus"/>: the earlier versions its
+    /// training compared it with on its validation rows (what the promotion gate reads), and how it came out.
+    /// </summary>
+    public static async Task<int> RegisteredAsync(ControlPlaneApp app, string slug, double auc, params (int Version, ComparisonVerdict Verdict, string Kind)[] versus)
     {
-        var result = await RegisterAsync(app, slug, auc);
+        var comparisons = new List<ModelComparison>();
+        foreach (var (number, verdict, kind) in versus)
+        {
+            var id = (await WithRegistryAsync(app, r => r.GetAsync(slug, UseCase, number))).Value!.Summary.Id;
+            comparisons.Add(Compared(id, $"v{number}", kind, verdict, auc));
+        }
+
+        var result = await RegisterAsync(app, slug, auc, report: Report(auc) with { Comparisons = comparisons });
         Assert.True(result.IsOk, result.Message);
         return result.Value!.Number;
+    }
+
+    /// <summary>The new version against version <paramref name="id"/> on 60 validation rows, with a paired interval that fits the verdict.</summary>
+    public static ModelComparison Compared(Guid id, string label, string kind, ComparisonVerdict verdict, double auc)
+    {
+        var (difference, interval) = verdict switch
+        {
+            ComparisonVerdict.Better => (0.03, new MetricInterval(0.01, 0.05)),
+            ComparisonVerdict.Worse => (-0.03, new MetricInterval(-0.05, -0.01)),
+            _ => (-0.005, new MetricInterval(-0.02, 0.01)),
+        };
+        return new ModelComparison(ModelComparison.Own, "this version", id.ToString(), label, kind,
+            new PairedDifference("auc", auc, auc - difference, difference, interval, verdict, 60), null,
+            new MetricInterval(auc - 0.05, auc + 0.05), new MetricInterval(auc - difference - 0.05, auc - difference + 0.05));
     }
 
     /// <summary>Each call gets its own scope, as concurrent requests would.</summary>

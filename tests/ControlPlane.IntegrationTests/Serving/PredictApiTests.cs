@@ -294,7 +294,7 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
     {
         var useCase = ControlPlane.Core.UseCases.BuiltInUseCases.All().Single(u => u.Key == UseCase);
         var defaults = FeatureRuleService.Defaults(useCase);
-        var tenants = new List<(string Slug, string Key, RawTable Data, RuleSet Effective, RawTable Canonical)>();
+        var tenants = new List<(string Slug, string Key, RawTable Data, RuleSet Effective, CanonicalTenant Canonical)>();
         using var admin = App.CreateAdminClient();
         for (var i = 0; i < 2; i++)
         {
@@ -304,7 +304,7 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
             (await UploadAsync(admin, slug, Csv(dataset), "accounts.csv")).EnsureSuccessStatusCode();
             var table = await DemoRawTable.ReadAsync(dataset);
             var effective = RuleInheritance.Effective(defaults, DemoRuleSet.For(dataset, table.Schema));
-            tenants.Add((slug, created["apiKey"]!.GetValue<string>(), table, effective, CanonicalTable.From(table, effective, defaults, Settings)));
+            tenants.Add((slug, created["apiKey"]!.GetValue<string>(), table, effective, CanonicalTable.From(table, effective, defaults, Settings, slug)));
         }
 
         var model = PooledTrainer.Train(tenants.Select(t => t.Canonical).ToArray(), defaults, Settings);
@@ -330,13 +330,13 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
             var version = (await ModelVersions.RegisterAsync(App, tenant.Slug, own.Report.Test.HeadlineValue, artifact.ToArray(), serving: decision, report: own.Report)).Value!;
             var gate = (await ModelVersions.WithRegistryAsync(App, r => r.GateAsync(tenant.Slug, UseCase, version.Number, "test:retrain"))).Value!;
             Assert.True(gate.Promoted && gate.Challenger.Id == pooled.Id, gate.Reason);
-            served.Add(new PooledTenant(tenant.Slug, tenant.Key, tenant.Data, tenant.Canonical, own, version.Id, version.Number));
+            served.Add(new PooledTenant(tenant.Slug, tenant.Key, tenant.Data, tenant.Canonical.Served, own, version.Id, version.Number));
         }
 
         return ((pooled.Id, pooled.Number, model), served[0], served[1]);
     }
 
-    /// <param name="Canonical">Its rows on the use case's columns, as training maps them (<see cref="CanonicalTable.From"/>).</param>
+    /// <param name="Canonical">Its rows on the use case's columns, as training maps them for the served pool (<see cref="CanonicalTable.From"/>).</param>
     /// <param name="Own">Its own version, whose fitted rules map its rows.</param>
     private sealed record PooledTenant(string Slug, string Key, RawTable Data, RawTable Canonical, TrainedModel Own, Guid VersionId, int Number);
 

@@ -277,6 +277,8 @@ public sealed class RuleCompilerRoundTripTests
     {
         var rules = Rules(new FeatureRule { Name = "seats", Source = "Seats" }, new FeatureRule { Name = "signed", Source = "Signed Up" });
         var fitted = RuleCompiler.Compile(rules, TaskType.Binary, Table.Schema).Fit(Table);
-        Assert.Equal(["seats", "signed.hour", "signed.dayOfWeek", "signed.month"], fitted.Slots.Select(s => s.Name));
+        Assert.Equal(["seats", .. DateFeatures.DefaultParts.SelectMany(DateFeatures.Outputs).Select(p => $"signed.{p.Name}")], fitted.Slots.Select(s => s.Name));
+        Assert.Equal(["signed.hour", "signed.dayOfWeek", "signed.month"],
+            RuleCompiler.Compile(rules, TaskType.Binary, Table.Schema, featurization: 1).Fit(Table).Slots.Skip(1).Select(s => s.Name));
     }
 }

@@ -30,10 +30,10 @@ public sealed class PooledScoringTests(PooledScoringTests.Models models) : IClas
     public void A_tenants_rows_mapped_by_its_own_versions_rules_score_exactly_as_the_pooled_model_scores_them_offline()
     {
         var rows = Enumerable.Range(0, 60).ToArray();
-        var offlineCanonical = RawTableRows.Select(CanonicalTable.From(models.ContosoTable, models.ContosoRules, Churn, Settings), rows);
+        var offlineCanonical = RawTableRows.Select(CanonicalTable.From(models.ContosoTable, models.ContosoRules, Churn, Settings, "contoso-health").Served, rows);
         var offline = models.Pooled.Score(offlineCanonical);
         var pooled = TrainedModel.Load(new MemoryStream(models.PooledBytes));
-        var mapping = CanonicalMapping.From(TrainedModel.Load(new MemoryStream(models.ContosoBytes)))!;
+        var mapping = CanonicalMapping.From(TrainedModel.Load(new MemoryStream(models.ContosoBytes)), "contoso-health")!;
 
         var mapped = mapping.CreateRowMapper(pooled.InputColumns).Map(RawTableRows.Select(models.ContosoTable, rows));
 
@@ -169,7 +169,7 @@ public sealed class PooledScoringTests(PooledScoringTests.Models models) : IClas
             (ContosoTable, ContosoRules) = (contoso.Table, contoso.Effective);
             var northwind = await DemoTraining.LoadAsync("northwind-traders", DemoUseCaseKeys.ChurnRisk, maxRows: 400);
             Pooled = PooledTrainer.Train(
-                [CanonicalTable.From(contoso.Table, contoso.Effective, Churn, Settings), CanonicalTable.From(northwind.Table, northwind.Effective, Churn, Settings)],
+                [CanonicalTable.From(contoso.Table, contoso.Effective, Churn, Settings, "contoso-health"), CanonicalTable.From(northwind.Table, northwind.Effective, Churn, Settings, "northwind-traders")],
                 Churn, Settings);
             PooledBytes = Bytes(Pooled);
             ContosoBytes = Bytes(contoso.Train(Settings));

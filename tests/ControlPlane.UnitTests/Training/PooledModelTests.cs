@@ -8,8 +8,8 @@ using Xunit.Abstractions;
 namespace ControlPlane.UnitTests.Training;
 
 /// <summary>
-/// Pooled models: tenants mapped by their own rules onto the use case's canonical columns, one model trained on them,
-/// evaluated on a tenant's own test split, and the own-versus-pooled decision with its reason.
+/// Pooled models: tenants mapped by their own rules onto the use case's canonical columns (with the tenant's name), one
+/// model trained on them, compared with a tenant's own model on its validation rows, and the own-versus-pooled decision.
 /// </summary>
 public sealed class PooledModelTests(ITestOutputHelper output)
 {
@@ -26,13 +26,15 @@ public sealed class PooledModelTests(ITestOutputHelper output)
         var northwind = await DemoTraining.LoadAsync("northwind-traders", DemoUseCaseKeys.ChurnRisk, maxRows: 400);
         var contoso = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ChurnRisk, maxRows: 400);
 
-        var a = CanonicalTable.From(northwind.Table, northwind.Effective, Churn, Settings);
-        var b = CanonicalTable.From(contoso.Table, contoso.Effective, Churn, Settings);
+        var a = CanonicalTable.From(northwind.Table, northwind.Effective, Churn, Settings, "northwind-traders").Holdout;
+        var b = CanonicalTable.From(contoso.Table, contoso.Effective, Churn, Settings, "contoso-health").Holdout;
 
         Assert.Equal(a.Schema, b.Schema);
-        Assert.Equal(Churn.Features.Select(f => f.Name).Append(Churn.LabelColumn).Append(Churn.EntityKeyColumn).Append(Churn.EventTimeColumn!),
+        Assert.Equal(Churn.Features.Select(f => f.Name).Append(Churn.LabelColumn).Append(Churn.EntityKeyColumn).Append(Churn.EventTimeColumn!)
+                .Append(CanonicalTable.TenantColumn),
             a.Schema.Select(c => c.Name));
         Assert.NotEqual(northwind.Table.Schema.Select(c => c.Name), contoso.Table.Schema.Select(c => c.Name));
+        Assert.All((string?[])a.Columns.Single(c => c.Name == CanonicalTable.TenantColumn).Values, t => Assert.Equal("northwind-traders", t));
 
         // A number comes back in the use case's unit, whatever the tenant's (e.g. cents → dollars).
         foreach (var demo in new[] { northwind, contoso })
@@ -47,7 +49,7 @@ public sealed class PooledModelTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_tiny_tenant_is_served_by_the_pooled_model_with_the_reason()
+    public async Task A_tiny_tenant_whose_own_model_does_not_beat_the_pool_beyond_noise_is_served_by_the_pool_with_both_figures()
     {
         var tiny = new DemoTenant
         {
@@ -55,20 +57,25 @@ public sealed class PooledModelTests(ITestOutputHelper output)
         };
         var small = await DemoTraining.LoadAsync(tiny.Slug, DemoUseCaseKeys.ChurnRisk, tenant: tiny);
         var big = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ChurnRisk);
-        var smallCanonical = CanonicalTable.From(small.Table, small.Effective, Churn, Settings);
-        var pooled = PooledTrainer.Train([CanonicalTable.From(big.Table, big.Effective, Churn, Settings), smallCanonical], Churn, Settings);
+        var pooled = PooledTrainer.Train(
+            [CanonicalTable.From(big.Table, big.Effective, Churn, Settings, "contoso-health"), CanonicalTable.From(small.Table, small.Effective, Churn, Settings, tiny.Slug)],
+            Churn, Settings);
 
-        var onSmall = PooledTrainer.EvaluateOn(pooled, smallCanonical, Churn, Settings);
-        var decision = PooledDecision.Decide(small.Table.RowCount, minimumRows: 500, own: null, onSmall);
+        var own = ModelTrainer.Train(small.Table, small.Effective, small.Task, Settings,
+            rivals: [PooledTrainer.Rival(pooled, "pool", "pooled v1", small.Effective, Churn, Settings, tiny.Slug)]);
+        var decision = PooledDecision.Decide(own.Report, "pool");
         output.WriteLine(decision.Reason);
 
+        var comparison = own.Report.Comparisons.Single(c => c.A == ModelComparison.Own && c.B == "pool");
         Assert.True(decision.UsePooled);
-        Assert.StartsWith("Only 120 labelled rows, fewer than the 500 an own model needs: served by the pooled model (pooled AUC ", decision.Reason);
-        Assert.Equal(24, onSmall.Split.TestRows);
+        Assert.Equal(own.Report.Split.ValidationRows, comparison.Difference.Rows);
+        Assert.NotEqual(ComparisonVerdict.Better, comparison.Difference.Verdict);
+        Assert.StartsWith("Served by pooled v1: ", decision.Reason);
+        Assert.Contains($"this tenant's {own.Report.Split.ValidationRows} validation rows", decision.Reason);
     }
 
     [Fact]
-    public async Task A_big_tenant_with_its_own_signal_keeps_its_own_model_and_the_others_compare_on_their_test_split()
+    public async Task A_big_tenant_with_its_own_signal_graduates_to_its_own_model_measured_on_its_validation_rows()
     {
         // Contoso's churn label is flipped: its own signal is as strong as ever, but the opposite of the other tenants'.
         var northwind = await DemoTraining.LoadAsync("northwind-traders", DemoUseCaseKeys.ChurnRisk);
@@ -76,53 +83,57 @@ public sealed class PooledModelTests(ITestOutputHelper output)
         var contoso = await DemoTraining.LoadAsync("contoso-health", DemoUseCaseKeys.ChurnRisk);
         var flipped = contoso with { Effective = contoso.Effective with { Label = Flip(contoso) } };
 
-        var own = flipped.Train(Settings);
-        var canonical = CanonicalTable.From(flipped.Table, flipped.Effective, Churn, Settings);
         var pooled = PooledTrainer.Train(
-            [CanonicalTable.From(northwind.Table, northwind.Effective, Churn, Settings), CanonicalTable.From(other.Table, other.Effective, Churn, Settings), canonical],
+            [
+                CanonicalTable.From(northwind.Table, northwind.Effective, Churn, Settings, "northwind-traders"),
+                CanonicalTable.From(other.Table, other.Effective, Churn, Settings, "other-health"),
+                CanonicalTable.From(flipped.Table, flipped.Effective, Churn, Settings, "contoso-health"),
+            ],
             Churn, Settings);
-        var onContoso = PooledTrainer.EvaluateOn(pooled, canonical, Churn, Settings);
-        var decision = PooledDecision.Decide(flipped.Table.RowCount, minimumRows: 500, own.Report, onContoso);
+        var own = ModelTrainer.Train(flipped.Table, flipped.Effective, flipped.Task, Settings,
+            rivals: [PooledTrainer.Rival(pooled, "pool", "pooled v1", flipped.Effective, Churn, Settings, "contoso-health")]);
+        var decision = PooledDecision.Decide(own.Report, "pool");
         output.WriteLine(decision.Reason);
 
-        // The pooled model is compared on exactly the rows the own model was tested on.
-        Assert.Equal(own.Report.Split, onContoso.Split);
+        var comparison = own.Report.Comparisons.Single(c => c.B == "pool");
         Assert.False(decision.UsePooled);
-        Assert.True(own.Report.Test.Auc > onContoso.Metrics.Auc + 0.1, $"own {own.Report.Test.Auc}, pooled {onContoso.Metrics.Auc}");
-        Assert.Equal(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"Served by its own model: own model AUC {own.Report.Test.Auc:0.###} > pooled {onContoso.Metrics.Auc:0.###} on this tenant's 600 newest rows."),
-            decision.Reason);
+        Assert.Equal(ComparisonVerdict.Better, comparison.Difference.Verdict);
+        Assert.True(comparison.Difference.Interval!.Low > 0, $"difference interval {comparison.Difference.Interval}");
+        Assert.Equal(own.Report.Validation!.HeadlineValue, comparison.Difference.A, 6);
+        Assert.StartsWith("Own model graduates: it beats pooled v1 beyond noise on this tenant's", decision.Reason);
+        Assert.Contains($"AUC {comparison.Difference.A.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} [", decision.Reason);
+    }
 
-        // Northwind's own model against the pooled one, on Northwind's test split: whichever wins, the reason says so.
-        var northwindOwn = northwind.Train(Settings);
-        var onNorthwind = PooledTrainer.EvaluateOn(pooled, CanonicalTable.From(northwind.Table, northwind.Effective, Churn, Settings), Churn, Settings);
-        var northwindDecision = PooledDecision.Decide(northwind.Table.RowCount, 500, northwindOwn.Report, onNorthwind);
-        output.WriteLine(northwindDecision.Reason);
-        Assert.Equal(northwindOwn.Report.Test.Auc < onNorthwind.Metrics.Auc, northwindDecision.UsePooled);
+    [Theory]
+    [InlineData(ComparisonVerdict.Better, false, "Own model graduates: it beats pooled v2 beyond noise on this tenant's 400 validation rows: RMSE 11.2 [10.1, 12.3] against 12.5 [11.3, 13.6]; difference -1.3 [-2.1, -0.4].")]
+    [InlineData(ComparisonVerdict.WithinNoise, true, "Served by pooled v2: the own model does not beat it beyond noise on this tenant's 400 validation rows: RMSE 11.2 [10.1, 12.3] against 12.5 [11.3, 13.6]; difference -1.3 [-2.1, -0.4].")]
+    [InlineData(ComparisonVerdict.Worse, true, "Served by pooled v2: it beats the own model beyond noise on this tenant's 400 validation rows: RMSE 11.2 [10.1, 12.3] against 12.5 [11.3, 13.6]; difference -1.3 [-2.1, -0.4].")]
+    public void The_decision_reads_the_verdict_of_the_paired_comparison_and_quotes_both_figures(ComparisonVerdict verdict, bool pooled, string reason)
+    {
+        var report = Report([new ModelComparison(ModelComparison.Own, "this version", "p2", "pooled v2", RivalKinds.Pooled,
+            new PairedDifference("rmse", 11.2, 12.5, -1.3, new MetricInterval(-2.1, -0.4), verdict, 400), null,
+            new MetricInterval(10.1, 12.3), new MetricInterval(11.3, 13.6))]);
+
+        Assert.Equal(new PooledDecision(pooled, reason), PooledDecision.Decide(report, "p2"));
     }
 
     [Fact]
-    public void The_decision_compares_by_the_headline_metric_in_its_direction()
+    public void Where_nothing_can_be_measured_the_pool_serves_and_the_reason_says_why()
     {
-        var split = new SplitSummary(true, 4000, 1000, null, null);
-        var own = Report(new ModelMetrics { Headline = "rmse", HeadlineValue = 12.5, HigherIsBetter = false });
-        var pooled = new PooledEvaluation(new ModelMetrics { Headline = "rmse", HeadlineValue = 11.2, HigherIsBetter = false }, split);
-        var binaryOwn = Report(new ModelMetrics { Headline = "auc", HeadlineValue = 0.71, HigherIsBetter = true });
-        var binaryPooled = new PooledEvaluation(new ModelMetrics { Headline = "auc", HeadlineValue = 0.78, HigherIsBetter = true }, split);
+        var report = Report([new ModelComparison(ModelComparison.Own, "this version", "p2", "pooled v2", RivalKinds.Pooled,
+            new PairedDifference("auc", 0.7, double.NaN, double.NaN, null, ComparisonVerdict.Unmeasured, 9), "All 9 validation rows are negative.")]);
 
-        Assert.Equal(new PooledDecision(true, "Served by the pooled model: own model RMSE 12.5 > pooled 11.2 on this tenant's 1,000 newest rows."),
-            PooledDecision.Decide(5000, 500, own, pooled));
-        Assert.Equal(new PooledDecision(true, "Served by the pooled model: own model AUC 0.71 < pooled 0.78 on this tenant's 1,000 newest rows."),
-            PooledDecision.Decide(5000, 500, binaryOwn, binaryPooled));
-        Assert.False(PooledDecision.Decide(5000, 500, binaryOwn, binaryPooled with { Metrics = binaryPooled.Metrics with { HeadlineValue = 0.71 } }).UsePooled);
-        Assert.True(PooledDecision.Decide(5000, 500, null, binaryPooled).UsePooled);
+        var decision = PooledDecision.Decide(report, "p2");
+
+        Assert.True(decision.UsePooled);
+        Assert.Equal("Served by pooled v2: all 9 validation rows are negative; the pooled model, fitted on more rows, is the safer choice.", decision.Reason);
+        Assert.False(PooledDecision.Decide(Report([]), "p2").UsePooled);
     }
 
-    private static ModelReport Report(ModelMetrics test) => new()
+    private static ModelReport Report(IReadOnlyList<ModelComparison> comparisons) => new()
     {
-        Task = test.HigherIsBetter ? ControlPlane.ML.TaskType.Binary : ControlPlane.ML.TaskType.Regression,
-        Trainer = TrainerNames.FastTree, Seed = 1, Split = new SplitSummary(true, 4000, 1000, null, null), Test = test,
-        PredictionFingerprint = "",
+        Task = ControlPlane.ML.TaskType.Regression, Trainer = TrainerNames.FastTree, Seed = 1, Split = new SplitSummary(true, 1200, 400, null, null) { ValidationRows = 400 },
+        Test = new ModelMetrics { Headline = "rmse", HeadlineValue = 12, HigherIsBetter = false }, PredictionFingerprint = "", Comparisons = comparisons,
     };
 
     /// <summary>A label rule giving the opposite class (positive spellings swapped, or an expression negating the flag).</summary>

@@ -26,7 +26,7 @@ public sealed class TrainingFailureTests
 
         var error = Assert.Throws<TrainingException>(() => negatives.Train(DemoTraining.Quick));
 
-        Assert.Contains("All 240 training rows have the label false", error.Message);
+        Assert.Contains("All 180 training rows have the label false", error.Message);
         Assert.Contains("two classes", error.Message);
     }
 
@@ -38,7 +38,7 @@ public sealed class TrainingFailureTests
 
         var error = Assert.Throws<TrainingException>(() => oneClass.Train(DemoTraining.Quick));
 
-        Assert.Equal("All 240 training rows have the label 'refund-desk'; a multiclass model needs at least two classes in both the training and the test rows.", error.Message);
+        Assert.Equal("All 180 training rows have the label 'refund-desk'; a multiclass model needs at least two classes in both the training and the test rows.", error.Message);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class TrainingFailureTests
 
         var error = Assert.Throws<TrainingException>(() => constant.Train(DemoTraining.Quick));
 
-        Assert.Contains("in all 240 training rows", error.Message);
+        Assert.Contains("in all 180 training rows", error.Message);
         Assert.Contains("varies", error.Message);
     }
 
@@ -76,7 +76,7 @@ public sealed class TrainingFailureTests
         }));
 
         Assert.StartsWith("Trainers for a Binary task are fasttree, lightgbm, logistic-regression; got sdca.", trainer.Message);
-        Assert.StartsWith("'depth' = '4' is not a fasttree hyperparameter; it takes learningRate, leaves, trees as numbers.", setting.Message);
+        Assert.StartsWith("'depth' = '4' is not a fasttree hyperparameter; it takes learningRate, leaves, minLeaf, trees as numbers.", setting.Message);
     }
 
     [Fact]

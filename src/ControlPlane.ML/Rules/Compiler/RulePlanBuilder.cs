@@ -24,9 +24,12 @@ internal sealed partial class RulePlanBuilder
     private readonly SortedSet<string> _featureReads = new(StringComparer.Ordinal);
     private bool _inFeature;
 
-    public RulePlanBuilder(MLContext ml, RuleSet rules, TaskType task, IReadOnlyList<RawColumn> columns)
+    private readonly IReadOnlyList<DatePart> _defaultDateParts;
+
+    public RulePlanBuilder(MLContext ml, RuleSet rules, TaskType task, IReadOnlyList<RawColumn> columns, IReadOnlyList<DatePart>? defaultDateParts = null)
     {
         _ml = ml;
+        _defaultDateParts = defaultDateParts ?? DateFeatures.DefaultParts;
         _rules = rules;
         _task = task;
         _rawColumns = columns;

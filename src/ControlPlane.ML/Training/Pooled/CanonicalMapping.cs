@@ -19,8 +19,11 @@ public sealed class CanonicalMapping
     private readonly DataViewSchema _inputSchema;
     private readonly IReadOnlyList<FeatureValue> _values;
 
-    private CanonicalMapping(MLContext ml, ITransformer rules, ModelInput input, DataViewSchema inputSchema, IReadOnlyList<FeatureValue> values)
+    private readonly string? _tenant;
+
+    private CanonicalMapping(MLContext ml, ITransformer rules, ModelInput input, DataViewSchema inputSchema, IReadOnlyList<FeatureValue> values, string? tenant)
     {
+        _tenant = tenant;
         _ml = ml;
         _rules = rules;
         _input = input;
@@ -40,7 +43,8 @@ public sealed class CanonicalMapping
     /// The fitted rules of <paramref name="own"/>; null when its artifact was written before the features' value columns
     /// were recorded (<see cref="ModelInput.FeatureValues"/>) — retraining records them.
     /// </summary>
-    public static CanonicalMapping? From(TrainedModel own)
+    /// <param name="tenant">The tenant <paramref name="own"/> belongs to: what the pooled model reads in <see cref="CanonicalTable.TenantColumn"/>.</param>
+    public static CanonicalMapping? From(TrainedModel own, string? tenant)
     {
         ArgumentNullException.ThrowIfNull(own);
         if (own.Input.FeatureValues is not { } values || own.Chain is not TransformerChain<ITransformer> chain || chain.Count() != 2)
@@ -48,7 +52,7 @@ public sealed class CanonicalMapping
             return null;
         }
 
-        return new CanonicalMapping(own.Context, chain.First(), own.Input, own.InputSchema, values);
+        return new CanonicalMapping(own.Context, chain.First(), own.Input, own.InputSchema, values, tenant);
     }
 
     /// <summary>The size of the rules alone as ML.NET saves them: what this mapping holds in memory, roughly.</summary>
@@ -72,6 +76,6 @@ public sealed class CanonicalMapping
             : (DataViewSchema.Column?)null).ToArray();
         var key = output.GetColumnOrNull(RuleCompiler.EntityKeyColumn);
         var read = sources.OfType<DataViewSchema.Column>().Select(c => c.Name).Concat(key is { } k ? [k.Name] : []).Distinct();
-        return new CanonicalRowMapper(new RawRowMapper(_rules, _inputSchema, read), canonicalColumns, sources, key);
+        return new CanonicalRowMapper(new RawRowMapper(_rules, _inputSchema, read), canonicalColumns, sources, key, _tenant);
     }
 }

@@ -19,8 +19,11 @@ public sealed class CanonicalRowMapper
     private Func<string?>?[]? _texts;
     private Func<string?>? _readKey;
 
-    internal CanonicalRowMapper(RawRowMapper mapper, IReadOnlyList<RawColumn> canonical, DataViewSchema.Column?[] sources, DataViewSchema.Column? key)
+    private readonly string? _tenant;
+
+    internal CanonicalRowMapper(RawRowMapper mapper, IReadOnlyList<RawColumn> canonical, DataViewSchema.Column?[] sources, DataViewSchema.Column? key, string? tenant)
     {
+        _tenant = tenant;
         _mapper = mapper;
         _canonical = canonical;
         _sources = sources;
@@ -52,9 +55,11 @@ public sealed class CanonicalRowMapper
             if (keys is not null) keys[r] = _readKey!();
         }
 
-        var columns = _canonical.Select((column, c) => _sources[c] is null
-            ? RawTableColumn.Missing(column.Name, column.Type, count)
-            : CanonicalTable.Column(column.Name, column.Type, numbers[c], texts[c])).ToArray();
+        var columns = _canonical.Select((column, c) => _sources[c] is not null
+            ? CanonicalTable.Column(column.Name, column.Type, numbers[c], texts[c])
+            : column.Name == CanonicalTable.TenantColumn && _tenant is not null
+                ? RawTableColumn.Strings(column.Name, column.Type, Enumerable.Repeat<string?>(_tenant, count).ToArray())
+                : RawTableColumn.Missing(column.Name, column.Type, count)).ToArray();
         return new CanonicalRows(new RawTable(columns), keys);
     }
 

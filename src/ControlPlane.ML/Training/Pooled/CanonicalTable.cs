@@ -9,21 +9,49 @@ namespace ControlPlane.ML.Training;
 /// every canonical feature as the tenant's rules compute it (source column, scale, spellings, imputation, clipping —
 /// before encoding), the label (null where the row has none), the entity key and the event time, all named as the use
 /// case names them. The rules are fitted on the tenant's training split only (<see cref="TrainingSplit"/>), so the
-/// test rows' values owe nothing to the test rows. A feature the tenant dropped is a column of missing values.
+/// validation and test rows' values owe nothing to them. A feature the tenant dropped is a column of missing values.
+/// The tenant's name is a column too (<see cref="TenantColumn"/>), a feature of the pooled model: it learns what is
+/// particular to each tenant where the data shows it, and what they share everywhere else.
 /// </summary>
 public static class CanonicalTable
 {
+    /// <summary>The canonical column and pooled feature holding the tenant's name: no use-case column can be named so.</summary>
+    public const string TenantColumn = "(tenant)";
+
+    /// <summary>
+    /// The tenant's rows on the canonical columns twice: <see cref="CanonicalTenant.Holdout"/> mapped by its rules fitted
+    /// on the training part of its split (what the pool is chosen and judged on, as the tenant's own model is), and
+    /// <see cref="CanonicalTenant.Served"/> mapped by its rules fitted on every labelled row — exactly as the tenant's own
+    /// version fits them, which is what maps its rows onto the pool when it serves (<see cref="CanonicalMapping"/>).
+    /// </summary>
     /// <exception cref="TrainingException">The tenant's rules do not match its data, or it has too few labelled rows to split.</exception>
-    public static RawTable From(RawTable data, RuleSet effective, RuleDefaults defaults, TrainingSettings settings)
+    public static CanonicalTenant From(RawTable data, RuleSet effective, RuleDefaults defaults, TrainingSettings settings, string tenant)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(effective);
         ArgumentNullException.ThrowIfNull(defaults);
         ArgumentNullException.ThrowIfNull(settings);
         var ml = MlContextFactory.Create(settings.Seed);
-        var rules = ModelTrainer.Compile(effective, defaults.Task, data, ml);
-        var split = TrainingSplit.Make(rules, data, settings, minimumRows: 2);
-        var view = rules.Fit(split.Train).Transform(data);
+        var rules = ModelTrainer.Compile(effective, defaults.Task, data, ml, settings.Featurization);
+        var split = TrainingSplit.Make(rules, data, settings, minimumRows: 3);
+        return new CanonicalTenant(tenant, Map(rules.Fit(split.Train), data, rules, defaults, tenant), Map(rules.Fit(split.All), data, rules, defaults, tenant));
+    }
+
+    /// <summary>
+    /// A mapper of the tenant's raw rows onto the canonical columns with its rules fitted on <paramref name="fitOn"/>
+    /// (the training rows of a split), for scoring a pooled model on rows it was not fitted on.
+    /// </summary>
+    public static Func<RawTable, RawTable> Mapper(RawTable fitOn, RuleSet effective, RuleDefaults defaults, TrainingSettings settings, string tenant)
+    {
+        var ml = MlContextFactory.Create(settings.Seed);
+        var rules = ModelTrainer.Compile(effective, defaults.Task, fitOn, ml, settings.Featurization);
+        var fitted = rules.Fit(fitOn);
+        return rows => Map(fitted, rows, rules, defaults, tenant);
+    }
+
+    private static RawTable Map(FittedRules fitted, RawTable data, CompiledRules rules, RuleDefaults defaults, string tenant)
+    {
+        var view = fitted.Transform(data);
         var schema = view.Schema;
 
         var columns = new List<RawTableColumn>();
@@ -48,11 +76,15 @@ public static class CanonicalTable
             columns.Add(Read(view, eventTime, time, FeatureType.DateTime));
         }
 
+        columns.Add(RawTableColumn.Strings(TenantColumn, FeatureType.Category, Enumerable.Repeat<string?>(tenant, data.RowCount).ToArray()));
         return new RawTable(columns);
     }
 
-    /// <summary>The rules a pooled model trains with on canonical tables: the use case's defaults, nothing overridden.</summary>
-    public static RuleSet Rules(RuleDefaults defaults) => RuleInheritance.Effective(defaults, null);
+    /// <summary>The rules a pooled model trains with on canonical tables: the use case's defaults, nothing overridden, and the tenant.</summary>
+    public static RuleSet Rules(RuleDefaults defaults) => RuleInheritance.Effective(defaults, new RuleSet
+    {
+        Features = [new FeatureRule { Name = TenantColumn, Source = TenantColumn, Type = FeatureType.Category }],
+    });
 
     private static FeatureType LabelType(TaskType task) => task switch
     {
@@ -100,3 +132,8 @@ public static class CanonicalTable
         _ => label,
     };
 }
+
+/// <summary>One tenant's rows on a pooled model's canonical columns (<see cref="CanonicalTable.From"/>), row for row as in its data.</summary>
+/// <param name="Holdout">Mapped by the tenant's rules fitted on its training rows.</param>
+/// <param name="Served">Mapped by the tenant's rules fitted on all its labelled rows.</param>
+public sealed record CanonicalTenant(string Tenant, RawTable Holdout, RawTable Served);

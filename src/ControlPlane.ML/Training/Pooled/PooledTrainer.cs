@@ -5,81 +5,80 @@ namespace ControlPlane.ML.Training;
 
 /// <summary>
 /// The pooled model of a use case in a region: one model trained on several tenants' canonical tables
-/// (<see cref="CanonicalTable.From"/>) with the use case's default rules. Each tenant is split on its own, exactly as
-/// its own model's split (same rows, same settings), and only the training parts are pooled; the test parts are
-/// pooled for the report's metrics. So <see cref="EvaluateOn"/> on a tenant's test split is honest: the pooled model
-/// never saw those rows.
+/// (<see cref="CanonicalTable.From"/>, each with the tenant's name as a feature) with the use case's default rules.
+/// Each tenant is split on its own, exactly as its own model's split (same rows, same settings), and the parts are
+/// pooled: the pool is chosen on the tenants' training rows, judged on their validation rows, reported on their test
+/// rows, and served fitted on every labelled row as each tenant's own version maps it. Its holdout fit (<see cref="TrainedModel.Holdout"/>, the training rows only) is
+/// what a tenant's retrain compares its own model with on its validation rows (<see cref="Rival"/>), rows that fit never saw.
 /// </summary>
 public static class PooledTrainer
 {
     /// <exception cref="TrainingException">Too few labelled rows across the tenants, or a single class.</exception>
-    public static TrainedModel Train(IReadOnlyList<RawTable> canonicalTables, RuleDefaults defaults, TrainingSettings settings,
+    public static TrainedModel Train(IReadOnlyList<CanonicalTenant> tenants, RuleDefaults defaults, TrainingSettings settings,
         Action<double, string>? progress = null, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(canonicalTables);
+        ArgumentNullException.ThrowIfNull(tenants);
+        var canonicalTables = tenants.Select(t => t.Holdout).ToArray();
         ArgumentNullException.ThrowIfNull(defaults);
         ArgumentNullException.ThrowIfNull(settings);
-        if (canonicalTables.Count == 0)
+        if (canonicalTables.Length == 0)
         {
             throw new TrainingException("A pooled model needs at least one tenant's data.");
         }
 
         var watch = Stopwatch.StartNew();
+        settings = settings with { KeepHoldout = true };
         var ml = MlContextFactory.Create(settings.Seed);
-        var rules = ModelTrainer.Compile(CanonicalTable.Rules(defaults), defaults.Task, canonicalTables[0], ml);
-        var splits = canonicalTables.Select(t => TrySplit(rules, t, settings)).OfType<TrainingSplit>().ToArray();
-        var trainRows = splits.Sum(s => s.Train.RowCount);
-        var testRows = splits.Sum(s => s.Test.RowCount);
-        if (trainRows + testRows < TrainingSplit.MinimumRows)
+        var rules = ModelTrainer.Compile(CanonicalTable.Rules(defaults), defaults.Task, canonicalTables[0], ml, settings.Featurization);
+        var parts = tenants.Select(t => (Tenant: t, Split: TrySplit(rules, t.Holdout, settings))).Where(p => p.Split is not null).ToArray();
+        var splits = parts.Select(p => p.Split!).ToArray();
+        var rows = splits.Sum(s => s.Summary.LabelledRows);
+        if (splits.Length == 0 || rows < TrainingSplit.MinimumRows)
         {
             throw new TrainingException(
-                $"The {canonicalTables.Count} tenants have {TrainingSplit.Count(trainRows + testRows)} labelled rows together; a pooled model needs at least {TrainingSplit.Count(TrainingSplit.MinimumRows)}.");
+                $"The {canonicalTables.Length} tenants have {TrainingSplit.Count(rows)} labelled rows together; a pooled model needs at least {TrainingSplit.Count(TrainingSplit.MinimumRows)}.");
         }
 
         var byTime = splits.All(s => s.Summary.ByTime);
-        var summary = new SplitSummary(byTime, trainRows, testRows,
+        var summary = new SplitSummary(byTime, splits.Sum(s => s.Train.RowCount), splits.Sum(s => s.Test.RowCount),
             byTime ? splits.Max(s => s.Summary.TrainUntil) : null,
-            byTime ? splits.Min(s => s.Summary.TestFrom) : null);
+            byTime ? splits.Min(s => s.Summary.TestFrom) : null)
+        {
+            ValidationRows = splits.Sum(s => s.Validation.RowCount),
+            ValidationFrom = byTime ? splits.Min(s => s.Summary.ValidationFrom) : null,
+        };
         var pooled = new TrainingSplit(
-            RawTableRows.Concat(splits.Select(s => s.Train).ToArray()), RawTableRows.Concat(splits.Select(s => s.Test).ToArray()), summary);
-        return ModelTrainer.Fit(ml, rules, pooled, settings, progress, ct, watch);
+            RawTableRows.Concat(splits.Select(s => s.Train).ToArray()), RawTableRows.Concat(splits.Select(s => s.Validation).ToArray()),
+            RawTableRows.Concat(splits.Select(s => s.Test).ToArray()), summary);
+        var served = RawTableRows.Concat(parts.Select(p => RawTableRows.Select(p.Tenant.Served, p.Split!.AllRows)).ToArray());
+        return ModelTrainer.Fit(ml, rules, pooled, settings, progress, ct, watch, servedRows: served);
     }
 
     /// <summary>
-    /// The pooled model's metrics on one tenant's test split: the split its own model was evaluated on (same canonical
-    /// rows, same settings).
+    /// The pooled model as a rival of one tenant's own model: the tenant's rows mapped by its rules fitted on the
+    /// split's training rows, scored by the pool's holdout fit (the served fit when the artifact has none, which the
+    /// note of the comparison cannot tell: such a pool was fitted on every row).
     /// </summary>
-    /// <exception cref="TrainingException">The tenant's test split cannot be evaluated (e.g. a single class).</exception>
-    public static PooledEvaluation EvaluateOn(TrainedModel pooled, RawTable tenantCanonical, RuleDefaults defaults, TrainingSettings settings)
+    public static ScoringRival Rival(TrainedModel pooled, string key, string label, RuleSet effective, RuleDefaults defaults, TrainingSettings settings, string tenant)
     {
         ArgumentNullException.ThrowIfNull(pooled);
-        ArgumentNullException.ThrowIfNull(tenantCanonical);
-        var ml = MlContextFactory.Create(settings.Seed);
-        var rules = ModelTrainer.Compile(CanonicalTable.Rules(defaults), defaults.Task, tenantCanonical, ml);
-        var split = TrainingSplit.Make(rules, tenantCanonical, settings, minimumRows: 2);
-        try
+        var scorer = pooled.Holdout ?? pooled;
+        return new ScoringRival(key, label, RivalKinds.Pooled, (train, validation) =>
         {
-            return new PooledEvaluation(pooled.Evaluate(split.Test), split.Summary);
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            // ML.NET refuses AUC on a test split with a single class.
-            throw new TrainingException($"The tenant's {TrainingSplit.Count(split.Test.RowCount)} test rows cannot be evaluated: {ex.Message}");
-        }
+            var canonical = CanonicalTable.Mapper(train, effective, defaults, settings, tenant)(validation);
+            return scorer.ScoreLabelled(canonical);
+        });
     }
 
     private static TrainingSplit? TrySplit(CompiledRules rules, RawTable table, TrainingSettings settings)
     {
         try
         {
-            return TrainingSplit.Make(rules, table, settings, minimumRows: 2);
+            return TrainingSplit.Make(rules, table, settings, minimumRows: 3);
         }
         catch (TrainingException)
         {
-            return null; // a tenant with fewer than two labelled rows adds nothing
+            return null; // a tenant with fewer than three labelled rows adds nothing
         }
     }
 }
-
-/// <summary>The pooled model's metrics on one tenant's test split, and that split.</summary>
-public sealed record PooledEvaluation(ModelMetrics Metrics, SplitSummary Split);
