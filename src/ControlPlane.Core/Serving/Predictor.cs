@@ -17,14 +17,19 @@ namespace ControlPlane.Core.Serving;
 public sealed record PredictingVersion(string Kind, int Number, PredictingVersion? MappedBy = null);
 
 /// <summary>
-/// One row's answer. Binary: <see cref="Probability"/> of the positive class and <see cref="Label"/> (probability ≥ 0.5).
+/// One row's answer. Binary: <see cref="Probability"/> of the positive class and <see cref="Label"/> (probability at or
+/// above the version's threshold, chosen on validation; 0.5 for versions trained before thresholds were chosen).
 /// Multiclass: the predicted class in <see cref="Class"/> with its <see cref="Probability"/>, and every class's probability
 /// in <see cref="ClassScores"/>. Regression: <see cref="Value"/>.
 /// </summary>
-/// <param name="Contributions">With <c>explain</c>: the features that moved this row's score most, largest effect first.</param>
+/// <param name="Contributions">With <c>explain</c>: the features that moved this row's output most, largest effect first, in <paramref name="Units"/>.</param>
+/// <param name="Units">With <c>explain</c>: "logOdds" (binary: ln(p / (1 − p)) of the probability), "classLogOdds" (multiclass: of the predicted class's probability) or "output" (regression).</param>
+/// <param name="BaseValue">With <c>explain</c>: the model's mean output over its background training rows, in <paramref name="Units"/>; the same for every row.</param>
+/// <param name="ExplainedValue">With <c>explain</c>: this row's output in <paramref name="Units"/> = <paramref name="BaseValue"/> + the sum of all contributions (the response lists the top ones).</param>
 public sealed record RowPrediction(
     string? EntityKey, double? Probability = null, bool? Label = null, string? Class = null, double? Value = null,
-    IReadOnlyDictionary<string, double>? ClassScores = null, IReadOnlyList<FeatureContribution>? Contributions = null);
+    IReadOnlyDictionary<string, double>? ClassScores = null, IReadOnlyList<FeatureContribution>? Contributions = null,
+    string? Units = null, double? BaseValue = null, double? ExplainedValue = null);
 
 public sealed record PredictResponse(string Tenant, string UseCase, PredictingVersion Model, IReadOnlyList<RowPrediction> Predictions);
 
@@ -121,11 +126,12 @@ public sealed class Predictor(
             if (explanations is null)
             {
                 return Result<PredictResponse>.Invalid("explain",
-                    $"This model ({lease.Report.Trainer}, {lease.Report.Task.ToString().ToLowerInvariant()}) gives no per-row feature contributions; ask without explain=true.");
+                    $"This model version ({lease.Report.Trainer}, {lease.Report.Task.ToString().ToLowerInvariant()}) was trained before explanations kept the training rows they start from; retrain the enrollment, or ask without explain=true.");
             }
         }
 
         var task = lease.Report.Task;
+        var threshold = lease.Report.Threshold ?? 0.5;
         var scores = lease.Score(table);
         var predictions = new RowPrediction[table.RowCount];
         for (var i = 0; i < predictions.Length; i++)
@@ -133,13 +139,17 @@ public sealed class Predictor(
             var score = scores[i];
             predictions[i] = task switch
             {
-                TaskType.Binary => new RowPrediction(score.EntityKey, Probability: score.Score, Label: score.Score >= 0.5),
+                TaskType.Binary => new RowPrediction(score.EntityKey, Probability: score.Score, Label: score.Score >= threshold),
                 TaskType.Multiclass => new RowPrediction(score.EntityKey, Probability: score.Score, Class: score.Class, ClassScores: score.ClassScores),
                 _ => new RowPrediction(score.EntityKey, Value: score.Score),
             };
             if (explanations is not null)
             {
-                predictions[i] = predictions[i] with { Contributions = explanations[i].Contributions.Take(top).ToArray() };
+                var e = explanations[i];
+                predictions[i] = predictions[i] with
+                {
+                    Contributions = e.Contributions.Take(top).ToArray(), Units = e.Units, BaseValue = e.BaseValue, ExplainedValue = e.Value,
+                };
             }
         }
 

@@ -44,7 +44,7 @@ public static class RuleCompiler
     internal static RulePlanBuilder Build(MLContext ml, RuleSet effective, TaskType task, IReadOnlyList<RawColumn> columns,
         IReadOnlyCollection<string>? inheritedFeatures, int featurization = DateFeatures.CurrentFeaturization)
     {
-        var builder = new RulePlanBuilder(ml, effective, task, columns, DateFeatures.DefaultsFor(featurization));
+        var builder = new RulePlanBuilder(ml, effective, task, columns, featurization);
         builder.Build(inheritedFeatures);
         return builder;
     }

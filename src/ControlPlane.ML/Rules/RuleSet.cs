@@ -145,7 +145,7 @@ public enum DatePart
 {
     /// <summary>The whole hour, 0–23.</summary>
     Hour,
-    /// <summary>0 = Sunday … 6 = Saturday.</summary>
+    /// <summary>ISO 8601: 1 = Monday … 7 = Sunday (rules trained under featurization 1: 0 = Sunday … 6 = Saturday).</summary>
     DayOfWeek,
     /// <summary>1–31.</summary>
     DayOfMonth,

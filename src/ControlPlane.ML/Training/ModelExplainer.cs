@@ -1,28 +1,30 @@
 using System.Globalization;
 using ControlPlane.ML.Rules;
 using Microsoft.ML;
-using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
-using Microsoft.ML.Trainers;
-using Microsoft.ML.Trainers.FastTree;
-using Microsoft.ML.Trainers.LightGbm;
 
 namespace ControlPlane.ML.Training;
 
 /// <summary>
-/// Explanations of a fitted predictor (the part of the chain after the rules) on featurized test rows.
+/// Explanations of a fitted predictor (the part of the chain after the rules) on featurized rows (decision 0035).
 /// <para>Global: permutation importance per feature — all slots of a feature (one-hot, n-grams, date parts) are
-/// permuted together across the test rows, so the drop in the headline metric is the feature's, not a sum of slots
-/// that each carry little; averaged over <see cref="Repeats"/> seeded permutations.</para>
-/// <para>Per row: ML.NET's <c>CalculateFeatureContribution</c> where the trainer supports it (FastTree, LightGBM and
-/// linear binary and regression models; contributions in the model's raw score, before calibration), summed over each
-/// feature's slots. Multiclass models have no such support: there a feature's contribution is how much the predicted
-/// class's probability drops when the feature's slots are replaced by their training mean (occlusion).</para>
+/// permuted together across the rows, so the drop in the headline metric is the feature's, not a sum of slots that each
+/// carry little; averaged over <see cref="Repeats"/> seeded permutations.</para>
+/// <para>Per row: Shapley values of the features, estimated by sampling, in stated units (<see cref="ExplanationUnits"/>):
+/// the log-odds of the probability (binary), the output (regression), the log-odds of the predicted class's
+/// probability (multiclass). Each of <see cref="Background.Rows"/> samples pairs a training row (the background) with a
+/// seeded order of the features; walking the order, each feature's slots switch from the background row's values to the
+/// explained row's, and the feature is credited with the change of the model's output. Every sample's credits add up to
+/// the output at the row minus the output at its background row, so the averages add up exactly:
+/// <c>base + Σ contributions = output</c>, where the base is the mean output over the background rows — the same base
+/// for every row. The same method serves every trainer, trees and linear models, binary, multiclass and regression.</para>
 /// </summary>
 internal static class ModelExplainer
 {
     public const int Repeats = 3;
-    private const string Contributions = "FeatureContributions";
+
+    /// <summary>Probabilities are kept this far from 0 and 1 so their log-odds stay finite.</summary>
+    private const double Epsilon = 1e-9;
 
     public static IReadOnlyList<FeatureImportance> Importance(
         ITransformer predictor, FeatureMatrix test, IReadOnlyList<FeatureGroup> groups, TaskType task, int seed)
@@ -49,133 +51,124 @@ internal static class ModelExplainer
         return result.OrderByDescending(i => i.Importance).ThenBy(i => i.Feature, StringComparer.Ordinal).ToArray();
     }
 
-    public static IReadOnlyList<RowExplanation> Explain(
-        MLContext ml, ITransformer predictor, FeatureMatrix train, FeatureMatrix test, IReadOnlyList<FeatureGroup> groups,
-        TaskType task, IReadOnlyList<string> classes, int count)
+    /// <summary>The stored explanations of training: <paramref name="count"/> rows spread evenly over <paramref name="rows"/>.</summary>
+    public static IReadOnlyList<RowExplanation> Explain(ITransformer predictor, FeatureMatrix rows, IReadOnlyList<FeatureGroup> groups,
+        TaskType task, IReadOnlyList<string> classes, Background background, int count)
     {
-        count = Math.Min(count, test.Count);
+        count = Math.Min(count, rows.Count);
         if (count <= 0)
         {
             return [];
         }
 
-        var rows = Enumerable.Range(0, count).Select(k => (int)((long)k * test.Count / count)).ToArray();
-        var scored = predictor.Transform(test.View(rows));
-        var perSlot = ContributionsByModel(ml, predictor, test, scored) ?? Occlusion(predictor, train, test, rows, groups, scored);
-        return Build(test, rows, scored, perSlot, groups, task, classes);
+        var picked = Enumerable.Range(0, count).Select(k => (int)((long)k * rows.Count / count)).ToArray();
+        return ExplainRows(predictor, rows, picked, groups, task, classes, background);
     }
 
-    /// <summary>
-    /// Every row's contributions, by the predictor's own feature contributions (linear models, boosted trees); null for a
-    /// predictor that has none (multiclass models are explained by occlusion against training means, which serving does
-    /// not hold).
-    /// </summary>
-    public static IReadOnlyList<RowExplanation>? ExplainAll(
-        MLContext ml, ITransformer predictor, FeatureMatrix rows, IReadOnlyList<FeatureGroup> groups, TaskType task, IReadOnlyList<string> classes)
+    /// <summary>Every row's explanation (real-time "explain").</summary>
+    public static IReadOnlyList<RowExplanation> ExplainAll(ITransformer predictor, FeatureMatrix rows, IReadOnlyList<FeatureGroup> groups,
+        TaskType task, IReadOnlyList<string> classes, Background background) =>
+        ExplainRows(predictor, rows, Enumerable.Range(0, rows.Count).ToArray(), groups, task, classes, background);
+
+    private static IReadOnlyList<RowExplanation> ExplainRows(ITransformer predictor, FeatureMatrix rows, int[] picked, IReadOnlyList<FeatureGroup> groups,
+        TaskType task, IReadOnlyList<string> classes, Background background)
     {
-        var all = Enumerable.Range(0, rows.Count).ToArray();
-        var scored = predictor.Transform(rows.View(all));
-        return ContributionsByModel(ml, predictor, rows, scored) is { } perSlot ? Build(rows, all, scored, perSlot, groups, task, classes) : null;
-    }
-
-    private static IReadOnlyList<RowExplanation> Build(FeatureMatrix test, int[] rows, IDataView scored, float[][] perSlot,
-        IReadOnlyList<FeatureGroup> groups, TaskType task, IReadOnlyList<string> classes)
-    {
-        var scores = Scores(scored, task, classes);
-        return rows.Select((row, i) => new RowExplanation(test.Keys[row], scores[i],
-            groups.Select(g => new FeatureContribution(g.Feature, g.Slots.Sum(s => (double)perSlot[i][s])))
-                .OrderByDescending(c => Math.Abs(c.Value)).ThenBy(c => c.Feature, StringComparer.Ordinal).ToArray())).ToArray();
-    }
-
-    /// <summary>ML.NET's feature contributions per slot, or null when the predictor does not support them.</summary>
-    private static float[][]? ContributionsByModel(MLContext ml, ITransformer predictor, FeatureMatrix test, IDataView scored)
-    {
-        var last = predictor is TransformerChain<ITransformer> chain ? chain.LastTransformer : predictor;
-        int width = ((VectorDataViewType)scored.Schema[RuleCompiler.FeaturesColumn].Type).Size;
-        IEstimator<ITransformer>? estimator = last switch
+        var width = rows.Width;
+        var masks = groups.Select(g => g.Mask(width)).ToArray();
+        var samples = background.Rows.Select(b => b.ToVector(width)).ToArray();
+        var orders = Enumerable.Range(0, samples.Length).Select(s =>
         {
-            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> t =>
-                ml.Transforms.CalculateFeatureContribution(t, width, width, normalize: false),
-            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>> t =>
-                ml.Transforms.CalculateFeatureContribution(t, width, width, normalize: false),
-            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LinearBinaryModelParameters, PlattCalibrator>> t =>
-                ml.Transforms.CalculateFeatureContribution(t, width, width, normalize: false),
-            ISingleFeaturePredictionTransformer<ICalculateFeatureContribution> t =>
-                ml.Transforms.CalculateFeatureContribution(t, width, width, normalize: false),
-            _ => null,
-        };
-        if (estimator is null)
-        {
-            return null;
-        }
-
-        // The scored view's Features are the predictor's input (normalized in place for linear models).
-        var output = estimator.Fit(scored).Transform(scored);
-        var contributions = ReadVectors(output, Contributions, width);
-        if (width == test.Width)
-        {
-            return contributions;
-        }
-
-        // Slots were selected (see TrainerCandidate.MaxSlots): a probe row whose slot i holds i + 1, passed through the
-        // selection, tells which original slot each selected one is.
-        var selector = ((TransformerChain<ITransformer>)predictor).First();
-        var probe = new VBuffer<float>(test.Width, Enumerable.Range(1, test.Width).Select(i => (float)i).ToArray());
-        var origin = ReadVectors(selector.Transform(test.View([0], [probe])), RuleCompiler.FeaturesColumn, width)[0];
-        return contributions.Select(row =>
-        {
-            var full = new float[test.Width];
-            for (var k = 0; k < width; k++) full[(int)origin[k] - 1] += row[k];
-            return full;
+            var order = Enumerable.Range(0, groups.Count).ToArray();
+            TrainingSplit.Shuffle(order, unchecked(background.Seed * 7919 + s));
+            return order;
         }).ToArray();
-    }
 
-    private static float[][] Occlusion(ITransformer predictor, FeatureMatrix train, FeatureMatrix test,
-        int[] rows, IReadOnlyList<FeatureGroup> groups, IDataView scored)
-    {
-        var sums = new double[train.Width];
-        foreach (var vector in train.Features)
+        var scored = Outputs(predictor, rows, picked.Select(r => rows.Features[r]).ToArray(), task, null, classes);
+        var result = new RowExplanation[picked.Length];
+        for (var i = 0; i < picked.Length; i++)
         {
-            foreach (var (slot, value) in vector.Items()) sums[slot] += value;
-        }
-
-        var means = new VBuffer<float>(train.Width, sums.Select(v => (float)(v / train.Count)).ToArray());
-
-        var probabilities = ReadVectors(scored, ModelEvaluator.Score, -1);
-        var predicted = probabilities.Select(p => Array.IndexOf(p, p.Max())).ToArray();
-        var variants = new List<VBuffer<float>>();
-        var variantRows = new List<int>();
-        foreach (var row in rows)
-        {
-            foreach (var group in groups)
+            var row = rows.Features[picked[i]];
+            var (value, text, predicted) = scored[i];
+            // Every sample's walk: the background row, then one more feature of the explained row at each step.
+            var variants = new List<VBuffer<float>>(samples.Length * (groups.Count + 1));
+            for (var s = 0; s < samples.Length; s++)
             {
-                variants.Add(FeatureMatrix.Replace(test.Features[row], means, group.Mask(test.Width)));
-                variantRows.Add(row);
+                var current = samples[s];
+                variants.Add(current);
+                foreach (var g in orders[s])
+                {
+                    current = FeatureMatrix.Replace(current, row, masks[g]);
+                    variants.Add(current);
+                }
             }
-        }
 
-        var occluded = ReadVectors(predictor.Transform(test.View(variantRows, variants)), ModelEvaluator.Score, -1);
-        var result = new float[rows.Length][];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            result[i] = new float[test.Width];
-            for (var g = 0; g < groups.Count; g++)
+            var outputs = Outputs(predictor, rows, variants, task, predicted, classes);
+            var credit = new double[groups.Count];
+            var baseValue = 0.0;
+            for (var s = 0; s < samples.Length; s++)
             {
-                // Spread the feature's drop over its first slot: summing per feature gives it back whole.
-                var drop = probabilities[i][predicted[i]] - occluded[i * groups.Count + g][predicted[i]];
-                result[i][groups[g].Slots[0]] += drop;
+                var at = s * (groups.Count + 1);
+                baseValue += outputs[at].Value;
+                for (var k = 0; k < groups.Count; k++)
+                {
+                    credit[orders[s][k]] += outputs[at + k + 1].Value - outputs[at + k].Value;
+                }
             }
+
+            baseValue /= samples.Length;
+            var contributions = groups.Select((g, k) => new FeatureContribution(g.Feature, credit[k] / samples.Length))
+                .OrderByDescending(c => Math.Abs(c.Value)).ThenBy(c => c.Feature, StringComparer.Ordinal).ToArray();
+            // Every walk ends at the row itself: the credits add up to its output, exactly as scoring gives it, minus the base.
+            result[i] = new RowExplanation(rows.Keys[picked[i]], text, contributions)
+            {
+                BaseValue = baseValue, Value = value, Units = Units(task),
+            };
         }
 
         return result;
     }
 
-    private static string[] Scores(IDataView scored, TaskType task, IReadOnlyList<string> classes) => task switch
+    public static string Units(TaskType task) => task switch
     {
-        TaskType.Binary => ModelEvaluator.ReadPairs(scored, ModelEvaluator.Probability).Values.Select(p => p.ToString("0.####", CultureInfo.InvariantCulture)).ToArray(),
-        TaskType.Multiclass => ReadVectors(scored, ModelEvaluator.Score, -1).Select(p => classes[Array.IndexOf(p, p.Max())]).ToArray(),
-        _ => ModelEvaluator.ReadPairs(scored, ModelEvaluator.Score).Values.Select(v => v.ToString("0.####", CultureInfo.InvariantCulture)).ToArray(),
+        TaskType.Binary => ExplanationUnits.LogOdds,
+        TaskType.Multiclass => ExplanationUnits.ClassLogOdds,
+        _ => ExplanationUnits.Output,
     };
+
+    /// <summary>
+    /// The explained output of each vector (log-odds of the probability, the value, or the log-odds of class
+    /// <paramref name="predictedClass"/> — each vector's own predicted class when null), the score as text, and the
+    /// predicted class key.
+    /// </summary>
+    private static (double Value, string Text, int Class)[] Outputs(ITransformer predictor, FeatureMatrix matrix, IReadOnlyList<VBuffer<float>> vectors,
+        TaskType task, int? predictedClass, IReadOnlyList<string> classNames)
+    {
+        var anyRow = Enumerable.Repeat(0, vectors.Count).ToArray();
+        var scored = predictor.Transform(matrix.View(anyRow, vectors));
+        switch (task)
+        {
+            case TaskType.Binary:
+                var probabilities = scored.ReadColumn<float, double>(scored.Schema[ModelEvaluator.Probability], v => v);
+                return probabilities.Select(p => (LogOdds(p), p.ToString("0.####", CultureInfo.InvariantCulture), 0)).ToArray();
+            case TaskType.Multiclass:
+                var classes = ReadVectors(scored, ModelEvaluator.Score, -1);
+                return classes.Select(p =>
+                {
+                    var best = Array.IndexOf(p, p.Max());
+                    var c = predictedClass ?? best;
+                    return (LogOdds(p[c]), best < classNames.Count ? classNames[best] : best.ToString(CultureInfo.InvariantCulture), c);
+                }).ToArray();
+            default:
+                var values = scored.ReadColumn<float, double>(scored.Schema[ModelEvaluator.Score], v => v);
+                return values.Select(v => (v, v.ToString("0.####", CultureInfo.InvariantCulture), 0)).ToArray();
+        }
+    }
+
+    private static double LogOdds(double p)
+    {
+        var q = Math.Clamp(p, Epsilon, 1 - Epsilon);
+        return Math.Log(q / (1 - q));
+    }
 
     internal static float[][] ReadVectors(IDataView view, string column, int width)
     {
@@ -209,4 +202,46 @@ public sealed record FeatureGroup(string Feature, int[] Slots)
 
     internal static IReadOnlyList<FeatureGroup> From(IReadOnlyList<FeatureSlot> slots) =>
         slots.GroupBy(s => s.Feature).Select(g => new FeatureGroup(g.Key, g.Select(s => s.Index).ToArray())).ToArray();
+}
+
+/// <summary>
+/// The training rows explanations start from (<see cref="ModelExplainer"/>): a fixed, seeded sample of featurized
+/// training rows, kept with the model so serving explains as training did. Vectors are stored sparse.
+/// </summary>
+public sealed record Background(int Seed, IReadOnlyList<SparseRow> Rows)
+{
+    /// <summary>Samples per explanation: each pairs one of these rows with its own order of the features.</summary>
+    public const int Size = 16;
+
+    internal static Background Sample(FeatureMatrix rows, int seed)
+    {
+        var order = Enumerable.Range(0, rows.Count).ToArray();
+        TrainingSplit.Shuffle(order, unchecked(seed * 31 + 17));
+        return new Background(seed, order.Take(Math.Min(Size, rows.Count)).Select(r => SparseRow.From(rows.Features[r])).ToArray());
+    }
+}
+
+/// <summary>A feature vector's non-zero slots.</summary>
+public sealed record SparseRow(int[] Slots, float[] Values)
+{
+    internal static SparseRow From(in VBuffer<float> vector)
+    {
+        var items = vector.Items().Where(i => i.Value != 0).ToArray();
+        return new SparseRow(items.Select(i => i.Key).ToArray(), items.Select(i => i.Value).ToArray());
+    }
+
+    internal VBuffer<float> ToVector(int width) => new(width, Slots.Length, Values.ToArray(), Slots.ToArray());
+}
+
+/// <summary>What per-row contributions and their base value are measured in.</summary>
+public static class ExplanationUnits
+{
+    /// <summary>Binary: the log-odds of the returned probability, ln(p / (1 − p)).</summary>
+    public const string LogOdds = "logOdds";
+
+    /// <summary>Multiclass: the log-odds of the predicted class's probability.</summary>
+    public const string ClassLogOdds = "classLogOdds";
+
+    /// <summary>Regression: the model's output, in the label's units.</summary>
+    public const string Output = "output";
 }

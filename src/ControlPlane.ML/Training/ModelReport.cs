@@ -50,6 +50,16 @@ public sealed record ModelReport
     /// </summary>
     public required ModelMetrics Test { get; init; }
 
+    /// <summary>
+    /// Multiclass: the classes of the served model, in its key order (it was fitted on every row, so it may know a class
+    /// the tested fit never saw); null for other tasks and in older reports, whose served model is the tested one.
+    /// </summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>The served model's classes, in its key order.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string>? ServedClasses => Classes ?? Test.Classes;
+
     /// <summary>Binary: the probability from which a row is predicted positive, chosen on validation (best F1); F1, precision, recall and accuracy are at it.</summary>
     public double? Threshold { get; init; }
 
@@ -180,7 +190,17 @@ public sealed record FeatureImportance(string Feature, double Importance);
 
 /// <param name="EntityKey">The row's entity key, when the rules map one.</param>
 /// <param name="Score">The model's output for the row (probability, class or value, as text).</param>
-/// <param name="Contributions">Feature → contribution to the score, largest magnitude first.</param>
-public sealed record RowExplanation(string? EntityKey, string Score, IReadOnlyList<FeatureContribution> Contributions);
+/// <param name="Contributions">Feature → contribution to <see cref="Value"/>, in <see cref="Units"/>, largest magnitude first.</param>
+public sealed record RowExplanation(string? EntityKey, string Score, IReadOnlyList<FeatureContribution> Contributions)
+{
+    /// <summary>What the contributions are measured in (<see cref="ExplanationUnits"/>); null in reports written before it was stated.</summary>
+    public string? Units { get; init; }
+
+    /// <summary>The mean explained output over the background training rows: the same for every row of the model.</summary>
+    public double? BaseValue { get; init; }
+
+    /// <summary>The explained output of this row (log-odds of its probability, its value, …): <see cref="BaseValue"/> plus the contributions.</summary>
+    public double? Value { get; init; }
+}
 
 public sealed record FeatureContribution(string Feature, double Value);

@@ -100,12 +100,16 @@ public static class ModelTrainer
         var fingerprint = ModelEvaluator.Fingerprint(served.Transform(onAll.Scored.View()));
         progress?.Invoke(90, "Explaining rows");
         var groups = FeatureGroup.From(onAll.Rules.Slots);
-        var explanations = ModelExplainer.Explain(ml, served, onAll.Fit, onAll.Scored, groups, task, servedClasses ?? [], settings.ExplainedRows);
+        var background = Background.Sample(onAll.Fit, settings.Seed);
+        var explanations = ModelExplainer.Explain(served, onAll.Scored, groups, task, servedClasses ?? [], background, settings.ExplainedRows);
 
+        // Drift is measured against a reference period: the rows before the test rows (what the tested fit learnt from),
+        // cleaned as the served model cleans them, and the tested fit's outputs on the test rows — the first rows after
+        // the reference period, which that fit never saw.
         progress?.Invoke(97, "Summarizing the training distributions for drift");
         var values = rules.Features.Select(f => new FeatureValue(f.Name, f.Type, f.ValueColumn)).ToArray();
         var (scores, predictedClasses) = OutputsOf(testScored, task, Classes(onTrainAndValidation.Rules.OutputSchema, task));
-        var baselines = Monitoring.ModelBaselines.Compute(onAll.Rules.Transform(all), values, task, scores, predictedClasses);
+        var baselines = Monitoring.ModelBaselines.Compute(onAll.Rules.Transform(split.TrainAndValidation), values, task, scores, predictedClasses);
 
         var report = new ModelReport
         {
@@ -124,6 +128,7 @@ public static class ModelTrainer
             Validation = validationMetrics,
             Test = metrics,
             Threshold = threshold,
+            Classes = servedClasses,
             Comparisons = comparisons,
             Leakage = leakage,
             Importance = importance,
@@ -137,7 +142,7 @@ public static class ModelTrainer
         var chain = new TransformerChain<ITransformer>(onAll.Rules.Transformer, served);
         var holdout = settings.KeepHoldout ? new TransformerChain<ITransformer>(onTrain.Rules.Transformer, chosen) : null;
         return new TrainedModel(ml, chain,
-            new ModelInput(rules.RawColumns, rules.IdentifierColumns.ToArray(), rules.Label.KnownColumn, rules.FeatureColumns, groups, values), report, holdout);
+            new ModelInput(rules.RawColumns, rules.IdentifierColumns.ToArray(), rules.Label.KnownColumn, rules.FeatureColumns, groups, values, background), report, holdout);
     }
 
     /// <summary>

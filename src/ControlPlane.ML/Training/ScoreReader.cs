@@ -25,7 +25,7 @@ internal sealed class ScoreReader
 
     public static ScoreReader For(DataViewSchema schema, ModelReport report) => new(
         report.Task,
-        report.Test.Classes ?? [],
+        report.ServedClasses ?? [],
         schema.GetColumnOrNull(RuleCompiler.EntityKeyColumn),
         schema[report.Task == TaskType.Binary ? ModelEvaluator.Probability : ModelEvaluator.Score]);
 

@@ -25,17 +25,23 @@ public sealed class TrainedModel
     /// <summary>The model's ML.NET context is not meant for several threads: evaluations and explanations take turns.</summary>
     private readonly Lock _contextGate = new();
 
-    internal TrainedModel(MLContext ml, ITransformer chain, ModelInput input, ModelReport report, ITransformer? holdout = null)
+    internal TrainedModel(MLContext ml, ITransformer chain, ModelInput input, ModelReport report, ITransformer? holdout = null, bool isHoldout = false)
     {
+        _isHoldout = isHoldout;
         _ml = ml;
         Chain = chain;
         _input = input;
         _inputSchema = RawTableDataView.SchemaFor(input.Columns, input.IdentifierColumns);
         Report = report;
-        Holdout = holdout is null ? null : new TrainedModel(ml, holdout, input, report);
+        Holdout = holdout is null ? null : new TrainedModel(ml, holdout, input, report, isHoldout: true);
     }
 
     public ModelReport Report { get; }
+
+    /// <summary>The class names in this chain's key order: the served classes, or the tested fit's for a holdout fit.</summary>
+    private IReadOnlyList<string>? ServedClassesOfChain => _isHoldout ? Report.Validation?.Classes ?? Report.Test.Classes : Report.ServedClasses;
+
+    private readonly bool _isHoldout;
 
     /// <summary>
     /// The same recipe fitted on the training rows only, kept when training asked for it
@@ -206,13 +212,14 @@ public sealed class TrainedModel
     }
 
     /// <summary>
-    /// Per-row feature contributions for every row of <paramref name="rows"/> (real-time "explain"), computed by the
-    /// predictor itself, most influential feature first; null when this model cannot give them — a multiclass model, or
-    /// an artifact written before the feature slots were recorded. Calls on one model take turns.
+    /// Per-row feature contributions for every row of <paramref name="rows"/> (real-time "explain"), in stated units
+    /// with their base value (<see cref="ModelExplainer"/>), most influential feature first; null for an artifact written
+    /// before explanations kept their background rows (retraining keeps them). Calls on one model take turns.
     /// </summary>
     public IReadOnlyList<RowExplanation>? Explain(RawTable rows)
     {
-        if (_input.FeatureSlots is not { } groups || Chain is not TransformerChain<ITransformer> chain || chain.Count() != 2)
+        if (_input.FeatureSlots is not { } groups || _input.Background is not { } background
+            || Chain is not TransformerChain<ITransformer> chain || chain.Count() != 2)
         {
             return null;
         }
@@ -221,7 +228,7 @@ public sealed class TrainedModel
         {
             var featurized = chain.First().Transform(View(rows));
             var matrix = FeatureMatrix.Read(featurized, Report.Task);
-            return ModelExplainer.ExplainAll(_ml, chain.Last(), matrix, groups, Report.Task, Report.Test.Classes ?? []);
+            return ModelExplainer.ExplainAll(chain.Last(), matrix, groups, Report.Task, ServedClassesOfChain ?? [], background);
         }
     }
 
@@ -241,7 +248,7 @@ public sealed class TrainedModel
         lock (_contextGate)
         {
             var view = View(rows);
-            var (scores, classes) = ModelTrainer.OutputsOf(Chain.Transform(view), Report.Task, Report.Test.Classes);
+            var (scores, classes) = ModelTrainer.OutputsOf(Chain.Transform(view), Report.Task, Report.ServedClasses);
             return Monitoring.ModelBaselines.Compare(Report.Baselines, chain.First().Transform(view), _input.FeatureValues ?? [], thresholds, scores, classes);
         }
     }
@@ -270,7 +277,7 @@ public sealed class TrainedModel
             var view = View(rows);
             if (scores is null && classes is null)
             {
-                var (all, allClasses) = ModelTrainer.OutputsOf(Chain.Transform(view), Report.Task, Report.Test.Classes);
+                var (all, allClasses) = ModelTrainer.OutputsOf(Chain.Transform(view), Report.Task, Report.ServedClasses);
                 scores = windows.Select(w => all.Length == 0 ? [] : w.Select(i => all[i]).ToArray()).ToArray();
                 classes = allClasses is null ? null : windows.Select(w => (IReadOnlyList<string?>?)w.Select(i => allClasses[i]).ToArray()).ToArray();
             }
@@ -293,7 +300,7 @@ public sealed class TrainedModel
         }
     }
 
-    private ModelMetrics EvaluateCore(RawTable rows) => ModelEvaluator.Evaluate(_ml, ScoredLabelled(rows), Report.Task, Report.Test.Classes,
+    private ModelMetrics EvaluateCore(RawTable rows) => ModelEvaluator.Evaluate(_ml, ScoredLabelled(rows), Report.Task, ServedClassesOfChain,
         threshold: Report.Threshold, seed: Report.Seed);
 
     /// <summary>This model's outputs on the rows with a label (others left out, as in training), for paired comparisons. Calls on one model take turns.</summary>
@@ -412,9 +419,10 @@ public sealed class TrainedModel
 /// <param name="FeatureSlots">Which slots of the feature vector each feature fills (for per-row explanations); null in older artifacts.</param>
 /// <param name="FeatureValues">Where the fitted rules leave each feature's cleaned value (what a pooled model reads of this
 /// tenant, see <see cref="CanonicalMapping"/>); null in older artifacts.</param>
+/// <param name="Background">The training rows per-row explanations start from; null in older artifacts.</param>
 public sealed record ModelInput(
     IReadOnlyList<RawColumn> Columns, IReadOnlyList<string> IdentifierColumns, string? LabelKnownColumn = null, IReadOnlyList<string>? FeatureColumns = null,
-    IReadOnlyList<FeatureGroup>? FeatureSlots = null, IReadOnlyList<FeatureValue>? FeatureValues = null);
+    IReadOnlyList<FeatureGroup>? FeatureSlots = null, IReadOnlyList<FeatureValue>? FeatureValues = null, Background? Background = null);
 
 /// <summary>One feature's cleaned value in the fitted rules' output: the feature's name and type, and the pipeline column.</summary>
 public sealed record FeatureValue(string Feature, FeatureType Type, string Column);

@@ -53,12 +53,14 @@ public abstract class RetrainAllTests<TProvider>(RetrainFixture<TProvider> fixtu
 
         var smallVersion = await App.WithScopeAsync(s => registry(s).GetAsync(small, UseCase, 1));
         Assert.Equal(ServingChoices.Pooled, smallVersion.Value!.ServingChoice);
-        Assert.StartsWith("Only 150 labelled rows, fewer than the 300 an own model needs: served by the pooled model", smallVersion.Value.ServingReason);
+        // Its own model does not beat the pool beyond noise on its 30 validation rows (both figures with their intervals).
+        Assert.StartsWith("Served by pooled v1: ", smallVersion.Value.ServingReason);
+        Assert.Contains($"this tenant's {smallVersion.Value.Report.Split.ValidationRows} validation rows", smallVersion.Value.ServingReason);
         var smallAliases = await App.WithScopeAsync(s => registry(s).ListAsync(small, UseCase));
         Assert.Equal("pooled v1", smallAliases.Value!.Aliases.Single(a => a.Name == AliasNames.Champion).Version.ToString());
 
         var bigVersion = await App.WithScopeAsync(s => registry(s).GetAsync(big, UseCase, 1));
-        Assert.NotNull(bigVersion.Value!.ServingChoice); // own or pooled, decided on its own test rows
+        Assert.NotNull(bigVersion.Value!.ServingChoice); // own or pooled, decided on its own validation rows
         Assert.Contains("on this tenant's", bigVersion.Value.ServingReason);
         Assert.NotNull(bigVersion.Value.PooledHeadlineValue);
         var aloneVersion = await App.WithScopeAsync(s => registry(s).GetAsync(alone, UseCase, 1));

@@ -12,7 +12,6 @@ public class RetrainFixture<TProvider> : AppFixture<TProvider> where TProvider :
         ["ControlPlane:Training:Folds"] = "2",
         ["ControlPlane:Training:Trainers:0"] = "fasttree",
         ["ControlPlane:Training:ExplainedRows"] = "3",
-        ["ControlPlane:Training:MinRowsForOwnModel"] = "300",
         // Lets a dataset too small to train on through validation, so the train task is the one that refuses it.
         ["ControlPlane:Validation:MinRows"] = "10",
     };

@@ -11,16 +11,33 @@ namespace ControlPlane.IntegrationTests.Executor;
 internal static class RetrainTenants
 {
     /// <param name="slug">A fixed slug makes the generated data the same at every run (the generator's styles follow the slug).</param>
-    public static async Task<string> CreateAsync(ControlPlaneApp app, HttpClient admin, string useCase, string region, int rows, int seed = 1, string? slug = null)
+    /// <param name="withholdLabel">Rows uploaded without their label (e.g. the newest, which no model may learn from).</param>
+    public static async Task<string> CreateAsync(ControlPlaneApp app, HttpClient admin, string useCase, string region, int rows, int seed = 1, string? slug = null,
+        Func<DemoDataset, int, bool>? withholdLabel = null)
     {
         slug ??= TestSlugs.New("rt");
         var response = await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Retrain {slug}", slug, region, useCases = new[] { useCase } });
         response.EnsureSuccessStatusCode();
         var dataset = Demo(slug, useCase, rows, seed);
-        await AddUploadAsync(app, slug, useCase, "data.csv", DatasetUploads.Csv(dataset));
+        await AddUploadAsync(app, slug, useCase, "data.csv", withholdLabel is null ? DatasetUploads.Csv(dataset) : WithoutLabels(dataset, withholdLabel));
         var rules = await DemoRuleSet.ForAsync(dataset);
         await app.WithDbAsync(db => DemoRules.SaveAsync(db, slug, useCase, rules));
         return slug;
+    }
+
+    /// <summary>The dataset as CSV with the label cell empty in the rows <paramref name="withhold"/> picks.</summary>
+    private static byte[] WithoutLabels(DemoDataset dataset, Func<DemoDataset, int, bool> withhold)
+    {
+        var label = dataset.IndexOf(dataset.Label.CanonicalName);
+        static string Field(string? value) => value is null ? "" :
+            value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+        var csv = new System.Text.StringBuilder(string.Join(",", dataset.Header.Select(Field))).Append('\n');
+        for (var r = 0; r < dataset.RowCount; r++)
+        {
+            csv.Append(string.Join(",", dataset.Rows[r].Select((v, c) => c == label && withhold(dataset, r) ? "" : Field(v)))).Append('\n');
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(csv.ToString());
     }
 
     public static DemoDataset Demo(string slug, string useCase, int rows, int seed) =>

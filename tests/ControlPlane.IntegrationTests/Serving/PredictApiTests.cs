@@ -46,18 +46,25 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         for (var i = 0; i < 25; i++)
         {
             Assert.Equal(offline[i].Score, predictions[i]!["probability"]!.GetValue<double>(), precision: 6);
-            Assert.Equal(offline[i].Score >= 0.5, predictions[i]!["label"]!.GetValue<bool>());
+            Assert.Equal(offline[i].Score >= model.Report.Threshold!.Value, predictions[i]!["label"]!.GetValue<bool>());
             Assert.Equal(offline[i].EntityKey, predictions[i]!["entityKey"]?.GetValue<string>());
         }
 
-        // With explain: each row's top 3 features, as the model explains the row offline.
+        // With explain: each row's top 3 features, as the model explains the row offline, in log-odds with the base value:
+        // base + every contribution = the log-odds of the probability answered.
         var explained = await (await client.PostAsync($"{PredictUrl(slug)}?explain=true&top=3", Body(Rows(data, 0, 2)))).ReadNodeAsync();
         var offlineWhy = model.Explain(RawTableRows.Select(data, [0, 1]))!;
         for (var i = 0; i < 2; i++)
         {
-            var contributions = explained["predictions"]![i]!["contributions"]!.AsArray();
+            var row = explained["predictions"]![i]!;
+            var contributions = row["contributions"]!.AsArray();
             Assert.Equal(offlineWhy[i].Contributions.Take(3).Select(c => c.Feature), contributions.Select(c => c!["feature"]!.GetValue<string>()));
             Assert.Equal(offlineWhy[i].Contributions[0].Value, contributions[0]!["value"]!.GetValue<double>(), precision: 6);
+            Assert.Equal("logOdds", row["units"]!.GetValue<string>());
+            Assert.Equal(offlineWhy[i].BaseValue!.Value, row["baseValue"]!.GetValue<double>(), precision: 9);
+            var p = row["probability"]!.GetValue<double>();
+            Assert.Equal(Math.Log(p / (1 - p)), row["explainedValue"]!.GetValue<double>(), precision: 4);
+            Assert.Equal(row["explainedValue"]!.GetValue<double>(), offlineWhy[i].BaseValue!.Value + offlineWhy[i].Contributions.Sum(c => c.Value), precision: 9);
         }
 
         // A second version becomes champion: the next request is answered by it, with no failed request between.

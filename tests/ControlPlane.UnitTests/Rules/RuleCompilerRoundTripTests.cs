@@ -183,7 +183,7 @@ public sealed class RuleCompilerRoundTripTests
         for (var i = 0; i < raw.Length; i++)
         {
             var t = raw[i] ?? new DateTime(2024, 2, 29, 13, 0, 0, DateTimeKind.Utc);
-            Assert.Equal(new float[] { t.Hour, (int)t.DayOfWeek, t.Day, t.Month, t.Year }, vectors[i]);
+            Assert.Equal(new float[] { t.Hour, ((int)t.DayOfWeek + 6) % 7 + 1, t.Day, t.Month, t.Year }, vectors[i]); // ISO day of week
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class RulePreviewTests
         var second = preview.Rows[1];
         Assert.Equal([null, "software", null, null, "false"], second.Raw);
         Assert.StartsWith("20.16", second.Features["spend"], StringComparison.Ordinal);
-        Assert.Equal("hour=0, dayOfWeek=0", second.Features["created"]);
+        Assert.Equal("hour=0, dayOfWeek=7", second.Features["created"]); // ISO: Sunday is 7
         Assert.Equal("0 n-grams", second.Features["note"]);
 
         Assert.Equal("industry=(missing)", preview.Rows[2].Features["industry"]);

@@ -21,7 +21,7 @@ internal sealed partial class RulePlanBuilder
         }
 
         var value = Impute(index, rule, seconds, FeatureType.DateTime, ImputeStrategy.Mean, NumberDataViewType.Double);
-        var slots = (rule.DateParts ?? _defaultDateParts).Distinct().SelectMany(DateFeatures.Outputs).ToList();
+        var slots = (rule.DateParts ?? DateFeatures.DefaultsFor(_featurization)).Distinct().SelectMany(p => DateFeatures.Outputs(p, _featurization)).ToList();
         var outputs = slots
             .Select(p => Expression(Column(index, p.Name), p.Lambda, value, NumberDataViewType.Single))
             .ToList();

@@ -24,12 +24,12 @@ internal sealed partial class RulePlanBuilder
     private readonly SortedSet<string> _featureReads = new(StringComparer.Ordinal);
     private bool _inFeature;
 
-    private readonly IReadOnlyList<DatePart> _defaultDateParts;
+    private readonly int _featurization;
 
-    public RulePlanBuilder(MLContext ml, RuleSet rules, TaskType task, IReadOnlyList<RawColumn> columns, IReadOnlyList<DatePart>? defaultDateParts = null)
+    public RulePlanBuilder(MLContext ml, RuleSet rules, TaskType task, IReadOnlyList<RawColumn> columns, int featurization = DateFeatures.CurrentFeaturization)
     {
         _ml = ml;
-        _defaultDateParts = defaultDateParts ?? DateFeatures.DefaultParts;
+        _featurization = featurization;
         _rules = rules;
         _task = task;
         _rawColumns = columns;
