@@ -155,7 +155,7 @@ public sealed class FeatureRuleService(IDbContextFactory<ControlPlaneDbContext> 
 
     public static RuleDefaults Defaults(UseCase useCase) => new(
         useCase.TaskType, useCase.LabelColumn, useCase.EntityKeyColumn, useCase.EventTimeColumn,
-        useCase.DefaultFeatures.Select(f => new RuleDefaults.Feature(f.Name, f.Type)).ToArray());
+        useCase.DefaultFeatures.Select(f => new RuleDefaults.Feature(f.Name, f.Type, f.Source, f.DateParts)).ToArray());
 
     /// <summary>The enrollment and its latest dataset version, read in a context closed before any slow work on the data.</summary>
     private async Task<(Enrollment? Enrollment, RuleDataset? Latest)> LoadAsync(string tenantSlug, string useCase, CancellationToken ct)

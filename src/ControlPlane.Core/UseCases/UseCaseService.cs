@@ -109,6 +109,20 @@ public sealed partial class UseCaseService(IDbContextFactory<ControlPlaneDbConte
             {
                 errors.Add($"{nameof(r.Features)}[{i}].Type", $"Feature type '{f.Type}' is unknown.");
             }
+
+            var sources = new[] { r.EventTimeColumn, r.EntityKeyColumn }.Concat(r.Features.Where(o => o != f).Select(o => o.Name)).OfType<string>().ToArray();
+            if (f.Source is { } source && !sources.Contains(source, StringComparer.Ordinal))
+            {
+                errors.Add($"{nameof(r.Features)}[{i}].Source",
+                    $"A feature is derived from another column of the use case: its event-time column, its entity-key column or another feature ({string.Join(", ", sources)}); '{source}' is none of them.");
+            }
+
+            if (f.DateParts is { } parts && (f.Type != FeatureType.DateTime || parts.Count == 0 || parts.Any(p => !Enum.IsDefined(p))))
+            {
+                errors.Add($"{nameof(r.Features)}[{i}].DateParts", f.Type != FeatureType.DateTime
+                    ? $"Date parts apply to date-time features; '{f.Name}' is a {f.Type.ToString().ToLowerInvariant()} feature."
+                    : "Give at least one known date part, or leave them out for the defaults.");
+            }
         }
 
         return errors;

@@ -42,6 +42,7 @@ public static class MappingAssistant
 
         var chosen = Assign(scored);
         AssignLeftovers(targets, named, scored, chosen);
+        OfferEventTime(targets, scored, chosen);
         return targets.Select((t, i) =>
         {
             var first = chosen.GetValueOrDefault(i);
@@ -76,6 +77,29 @@ public static class MappingAssistant
                 chosen[i] = score;
                 used.Add(free[0].Name);
                 found = true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A date-time feature no column was found for may read the event-time column (the day of week or the season of the
+    /// event): it is offered as that feature's first choice, though the event time keeps it too.
+    /// </summary>
+    private static void OfferEventTime(IReadOnlyList<MappingTarget> targets, List<MappingScore>[] scored, Dictionary<int, MappingScore> chosen)
+    {
+        var eventTime = Enumerable.Range(0, targets.Count).FirstOrDefault(i => targets[i].Role == MappingTarget.Kind.EventTime, -1);
+        if (eventTime < 0 || !chosen.TryGetValue(eventTime, out var column))
+        {
+            return;
+        }
+
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (targets[i] is { Role: MappingTarget.Kind.Feature, Type: FeatureType.DateTime } && !chosen.ContainsKey(i))
+            {
+                var offer = new MappingScore(column.Column, LeftoverScore, "the event-time column: a date-time feature may read it too");
+                scored[i].Insert(0, offer);
+                chosen[i] = offer;
             }
         }
     }

@@ -9,7 +9,9 @@ namespace ControlPlane.ML.Training;
 /// against the label (a single-feature AUC, R² or macro accuracy of <see cref="SingleFeatureLimit"/> or more); one
 /// feature holding most of the importance while the model is near perfect; metrics too good to be true; and, for a
 /// split drawn at random, the same entity keys in training and test rows (duplicated rows). Any of these is a
-/// suspected leak: the model is registered, but the promotion gate does not promote it on its own.
+/// suspected leak: the model is registered, but the promotion gate does not promote it on its own. Near-perfect scores
+/// are only judged with at least <see cref="MinimumPerClass"/> validation rows of each class (<see cref="MinimumRows"/>
+/// for a regression): below that a feature separates a handful of rows perfectly by chance, and the note says so.
 /// </summary>
 internal static class LeakageGuard
 {
@@ -18,6 +20,14 @@ internal static class LeakageGuard
     public const double TooGood = 0.995;
     public const double ImportanceShare = 0.8;
     public const double SharedKeyShare = 0.05;
+
+    /// <summary>
+    /// Validation rows of each class (binary, multiclass: rows in all) needed before a near-perfect score means
+    /// anything: with two positives among eighteen rows, some feature separates them perfectly by chance.
+    /// </summary>
+    public const int MinimumPerClass = 10;
+
+    public const int MinimumRows = 30;
 
     /// <summary>Slots of one feature looked at one by one at most (the ones set most often in training): text n-grams give thousands.</summary>
     private const int MaxSlotsPerFeature = 64;
@@ -33,6 +43,12 @@ internal static class LeakageGuard
         var signals = groups.Select(g => new FeatureSignal(g.Feature, SignalMetric(task), Signal(train, validation, g, task)))
             .Where(s => !double.IsNaN(s.Value)).OrderByDescending(s => s.Value).ToArray();
         var rows = Count(validation.Count);
+        if (TooFew(validation, task) is { } few)
+        {
+            notes.Add($"Too few validation rows to judge a near-perfect score ({few}); the checks of single features and of metrics too good to be true were not made.");
+            signals = [];
+        }
+
         foreach (var signal in signals.Where(s => s.Value >= SingleFeatureLimit))
         {
             findings.Add(new LeakFinding(LeakChecks.SingleFeature, signal.Feature, signal.Value, SingleFeatureLimit,
@@ -42,14 +58,14 @@ internal static class LeakageGuard
         var (metric, quality) = Quality(validationScores);
         var positive = importance.Where(i => i.Importance > 0).ToArray();
         var total = positive.Sum(i => i.Importance);
-        if (total > 0 && quality >= NearPerfect && positive[0].Importance / total >= ImportanceShare)
+        if (total > 0 && quality >= NearPerfect && positive[0].Importance / total >= ImportanceShare && TooFew(validation, task) is null)
         {
             var share = positive[0].Importance / total;
             findings.Add(new LeakFinding(LeakChecks.Importance, positive[0].Feature, share, ImportanceShare,
                 $"'{positive[0].Feature}' carries {share.ToString("P0", CultureInfo.InvariantCulture)} of the importance while the model reaches {Name(metric)} {F(quality)} on validation."));
         }
 
-        if (quality >= TooGood)
+        if (quality >= TooGood && TooFew(validation, task) is null)
         {
             findings.Add(new LeakFinding(LeakChecks.TooGood, null, quality, TooGood,
                 $"{Name(metric)} {F(quality)} on the {rows} validation rows is too good to be true for most real problems: check the features for the answer."));
@@ -73,6 +89,20 @@ internal static class LeakageGuard
         }
 
         return new LeakageReport(findings.Count > 0, findings, signals.Take(10).ToArray(), notes);
+    }
+
+    /// <summary>Why the rows are too few to judge a near-perfect score, or null when they are enough.</summary>
+    private static string? TooFew(FeatureMatrix rows, TaskType task)
+    {
+        if (task == TaskType.Regression)
+        {
+            return rows.Count < MinimumRows ? $"{Count(rows.Count)}; {MinimumRows} needed" : null;
+        }
+
+        var counts = rows.Labels.GroupBy(l => l).Select(g => g.Count()).ToArray();
+        return counts.Length < 2 || counts.Min() < MinimumPerClass
+            ? $"{Count(rows.Count)}, the rarest class {(counts.Length < 2 ? 0 : counts.Min())} of them; {MinimumPerClass} of each class needed"
+            : null;
     }
 
     private static string SignalMetric(TaskType task) => task switch
