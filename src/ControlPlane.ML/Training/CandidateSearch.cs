@@ -8,6 +8,10 @@ namespace ControlPlane.ML.Training;
 /// time (each fold validates on rows newer than those it trains on), else contiguous folds of the shuffled rows.
 /// Folds whose validation rows hold a single class are skipped; a candidate without any usable fold is left out of the
 /// scores. With a single candidate nothing is cross-validated and the scores are empty.
+/// <para>The choice follows the one-standard-error rule: of the candidates whose mean score lies within one standard
+/// error (over the folds) of the best mean, the first in grid order — robust defaults first — is chosen. Candidates close
+/// to each other differ by noise on a few folds; picking the maximum of noisy estimates chose a different recipe per
+/// tenant and lost out of time (decision 0035).</para>
 /// <para>The time budget holds inside a candidate too: the budget is looked at before every fold, and a candidate
 /// whose folds it cuts short is dropped (a score from fewer folds would not compare fairly). Before a candidate starts,
 /// its time is estimated from what the same trainer took per fold so far, scaled by its size (trees × leaves for
@@ -32,8 +36,7 @@ internal static class CandidateSearch
         var scores = new List<CandidateScore>();
         var secondsPerFoldAndSize = new Dictionary<string, double>(StringComparer.Ordinal);
         int predictedOver = 0, cutShort = 0, untried = 0;
-        TrainerCandidate? best = null;
-        var bestScore = double.NaN;
+        var scored = new List<(TrainerCandidate Candidate, double Mean, double StandardError)>();
         for (var k = 0; k < grid.Count; k++)
         {
             ct.ThrowIfCancellationRequested();
@@ -92,14 +95,17 @@ internal static class CandidateSearch
             }
 
             var score = values.Average();
-            scores.Add(new CandidateScore(candidate.Trainer, candidate.Hyperparameters, metric, score, watch.Elapsed));
-            if (best is null || Better(score, bestScore, higher))
-            {
-                (best, bestScore) = (candidate, score);
-            }
+            scores.Add(new CandidateScore(candidate.Trainer, candidate.Hyperparameters, metric, score, watch.Elapsed) { StandardError = StandardError(values) });
+            scored.Add((candidate, score, StandardError(values)));
         }
 
-        return (best ?? grid[0], scores, Note(settings.TimeBudget, grid.Count, scores.Count, predictedOver, cutShort, untried, best is null));
+        TrainerCandidate? chosen = null;
+        if (scored.Count > 0)
+        {
+            var top = scored.Aggregate((a, b) => Better(b.Mean, a.Mean, higher) ? b : a);
+            chosen = scored.First(s => higher ? s.Mean >= top.Mean - top.StandardError : s.Mean <= top.Mean + top.StandardError).Candidate;
+        }
+        return (chosen ?? grid[0], scores, Note(settings.TimeBudget, grid.Count, scores.Count, predictedOver, cutShort, untried, chosen is null));
     }
 
     private static string? Note(TimeSpan budget, int candidates, int scored, int predictedOver, int cutShort, int untried, bool noneScored)
@@ -118,6 +124,18 @@ internal static class CandidateSearch
     }
 
     private static bool Better(double score, double best, bool higher) => higher ? score > best : score < best;
+
+    /// <summary>The standard error of the mean over the folds (0 with one fold).</summary>
+    private static double StandardError(IReadOnlyList<double> values)
+    {
+        if (values.Count < 2)
+        {
+            return 0;
+        }
+
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) / values.Count);
+    }
 
     /// <summary>A binary or multiclass fold needs two classes.</summary>
     private static bool Usable(FeatureMatrix data, TaskType task, IReadOnlyList<int> rows) =>

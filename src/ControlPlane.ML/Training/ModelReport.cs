@@ -96,7 +96,12 @@ public sealed record ModelReport
 }
 
 /// <param name="Metric">The metric the search optimised (e.g. "auc", "macroAccuracy", "rmse").</param>
-public sealed record CandidateScore(string Trainer, IReadOnlyDictionary<string, string> Hyperparameters, string Metric, double Score, TimeSpan Duration);
+/// <param name="Score">The mean over the cross-validation folds.</param>
+public sealed record CandidateScore(string Trainer, IReadOnlyDictionary<string, string> Hyperparameters, string Metric, double Score, TimeSpan Duration)
+{
+    /// <summary>The standard error of <see cref="Score"/> over the folds: the chosen candidate is the first within one of the best.</summary>
+    public double StandardError { get; init; }
+}
 
 /// <param name="ByTime">True when rows were ordered by event time (train oldest, then validation, test newest).</param>
 /// <param name="TrainRows">Rows the candidates were fitted on.</param>

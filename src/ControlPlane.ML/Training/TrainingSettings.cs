@@ -62,11 +62,12 @@ public static class TrainerNames
     public const string OneVersusAllTrees = "one-vs-all-fasttree";
     public const string Sdca = "sdca";
 
+    /// <summary>The candidates of a task type, in the order the search prefers them (see <see cref="CandidateSearch"/>).</summary>
     public static IReadOnlyList<string> For(TaskType task) => task switch
     {
-        TaskType.Binary => [FastTree, LightGbm, LogisticRegression],
+        TaskType.Binary => [LightGbm, FastTree, LogisticRegression],
         TaskType.Multiclass => [LightGbm, MaximumEntropy, OneVersusAllTrees],
-        TaskType.Regression => [FastTree, LightGbm, Sdca],
+        TaskType.Regression => [LightGbm, FastTree, Sdca],
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, null),
     };
 }

@@ -130,13 +130,13 @@ def by(rows, column):
 
 
 def leaky(rows, label, positive):
-    """A copy of the label as recorded after the outcome (2 % of the entries wrong), added to one tenant."""
+    """A copy of the label as recorded after the outcome (1 % of the entries wrong), added to one tenant."""
     rng = random.Random(SEED)
     out = []
     for r in rows:
         copy = dict(r)
         flag = r[label] == positive
-        if rng.random() < 0.02:
+        if rng.random() < 0.01:
             flag = not flag
         copy["remote_status_confirmed"] = "yes" if flag else "no"
         out.append(copy)

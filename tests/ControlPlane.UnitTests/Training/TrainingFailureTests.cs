@@ -75,7 +75,7 @@ public sealed class TrainingFailureTests
             Trainers = [TrainerNames.FastTree], Hyperparameters = new Dictionary<string, string> { ["depth"] = "4" },
         }));
 
-        Assert.StartsWith("Trainers for a Binary task are fasttree, lightgbm, logistic-regression; got sdca.", trainer.Message);
+        Assert.StartsWith("Trainers for a Binary task are lightgbm, fasttree, logistic-regression; got sdca.", trainer.Message);
         Assert.StartsWith("'depth' = '4' is not a fasttree hyperparameter; it takes learningRate, leaves, minLeaf, trees as numbers.", setting.Message);
     }
 
