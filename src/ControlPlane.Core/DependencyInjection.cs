@@ -64,6 +64,7 @@ public static class DependencyInjection
         services.AddScoped<DataSourceService>();
         services.AddScoped<FeatureRuleService>();
         services.AddScoped<ModelRegistry>();
+        services.AddScoped<CommonRowsComparison>();
         services.AddSingleton<IModelSource, RegistryModelSource>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<AliasMoves>();

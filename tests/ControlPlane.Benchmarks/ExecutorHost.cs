@@ -62,7 +62,16 @@ public sealed class ExecutorHost : IAsyncDisposable
             var state = await db.PipelineRuns.Where(r => r.Id == run.Id).Select(r => r.State).FirstAsync(ct);
             if (state.IsFinished())
             {
-                return state == RunState.Succeeded ? run.Id : throw new InvalidOperationException($"Benchmark run of {request.Pipeline} ended {state}.");
+                if (state == RunState.Succeeded)
+                {
+                    return run.Id;
+                }
+
+                // Name what failed: the run's failed tasks and those of its children (a fan-out's retrains).
+                var failed = await db.TaskRuns.Where(t => (t.RunId == run.Id || t.Run!.ParentRunId == run.Id) && t.State == TaskState.Failed)
+                    .Select(t => new { t.Run!.TenantSlug, t.Name, t.Error }).Take(10).ToListAsync(ct);
+                throw new InvalidOperationException($"Benchmark run of {request.Pipeline} ended {state}: " +
+                    string.Join("; ", failed.Select(f => $"{f.TenantSlug} {f.Name}: {f.Error}")));
             }
 
             await Task.Delay(50, ct);

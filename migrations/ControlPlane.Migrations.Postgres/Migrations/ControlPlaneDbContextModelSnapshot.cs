@@ -1487,12 +1487,18 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.Property<Guid?>("EnrollmentId")
                         .HasColumnType("uuid");
 
+                    b.Property<double?>("HeadlineHigh")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("HeadlineLow")
+                        .HasColumnType("double precision");
+
                     b.Property<string>("HeadlineMetric")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<double>("HeadlineValue")
+                    b.Property<double?>("HeadlineValue")
                         .HasColumnType("double precision");
 
                     b.Property<bool>("HigherIsBetter")
@@ -1506,6 +1512,9 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("LeakSuspected")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("LibraryVersion")
                         .IsRequired()

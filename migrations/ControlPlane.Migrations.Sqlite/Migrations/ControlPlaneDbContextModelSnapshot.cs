@@ -1470,12 +1470,18 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.Property<Guid?>("EnrollmentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("HeadlineHigh")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("HeadlineLow")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("HeadlineMetric")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("HeadlineValue")
+                    b.Property<double?>("HeadlineValue")
                         .HasColumnType("REAL");
 
                     b.Property<bool>("HigherIsBetter")
@@ -1489,6 +1495,9 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("LeakSuspected")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("LibraryVersion")
                         .IsRequired()

@@ -14,7 +14,9 @@ public sealed record MatrixColumn(string Key, string Name, TaskType TaskType);
 public sealed record MatrixCell(string UseCase, DateTime EnrolledAt, int Uploads, MatrixChampion? Champion = null, MatrixHealth? Health = null);
 
 /// <summary>The version the champion alias points at: own or pooled, when it was trained and its headline test metric.</summary>
-public sealed record MatrixChampion(int Number, bool Pooled, DateTime TrainedAt, string Metric, double Value, bool HigherIsBetter);
+/// <param name="Value">The headline on the test rows; null when unmeasured.</param>
+/// <param name="Low">The headline's 95 % interval, when measured.</param>
+public sealed record MatrixChampion(int Number, bool Pooled, DateTime TrainedAt, string Metric, double? Value, bool HigherIsBetter, double? Low = null, double? High = null);
 
 public sealed record MatrixRow(string Slug, string Name, string Region, IReadOnlyDictionary<string, MatrixCell> Cells);
 
@@ -97,9 +99,11 @@ public sealed class HomeMatrixService(IDbContextFactory<ControlPlaneDbContext> d
                 a.ModelVersion.HeadlineMetric,
                 a.ModelVersion.HeadlineValue,
                 a.ModelVersion.HigherIsBetter,
+                a.ModelVersion.HeadlineLow,
+                a.ModelVersion.HeadlineHigh,
             })
             .ToListAsync(ct);
         return rows.ToDictionary(r => r.EnrollmentId, r => new MatrixChampion(
-            r.Number, r.Kind == ModelVersionKinds.Pooled, DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc), r.HeadlineMetric, r.HeadlineValue, r.HigherIsBetter));
+            r.Number, r.Kind == ModelVersionKinds.Pooled, DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc), r.HeadlineMetric, r.HeadlineValue, r.HigherIsBetter, r.HeadlineLow, r.HeadlineHigh));
     }
 }

@@ -123,9 +123,13 @@ public sealed class DataSourceOptions
 /// <summary>Thresholds of dataset validation; a rate is a share between 0 and 1. Warnings are reported, blocking stops training.</summary>
 public sealed class ValidationOptions
 {
-    /// <summary>Fewer rows than this block the dataset.</summary>
+    /// <summary>
+    /// Fewer rows than this block the dataset: below it nothing about a model can be measured (training needs
+    /// <see cref="ML.Training.TrainingSplit.MinimumRows"/> labelled rows). A small tenant above it is served by its
+    /// use case's pooled model unless its own model measures better (decision 0035).
+    /// </summary>
     [Range(1, int.MaxValue)]
-    public int MinRows { get; set; } = 100;
+    public int MinRows { get; set; } = ML.Training.TrainingSplit.MinimumRows;
 
     /// <summary>A multiclass label class with fewer rows than this is a warning.</summary>
     [Range(1, int.MaxValue)]

@@ -87,7 +87,10 @@ public sealed partial class ModelRegistry
 
     internal static ModelVersionSummary Summary(ModelVersion v, string? tenant, string useCase, IReadOnlyList<string> aliases) => new(
         v.Id, v.Kind, v.Number, tenant, useCase, v.Region, v.Task, v.Trainer, v.HeadlineMetric, v.HeadlineValue, v.HigherIsBetter,
-        v.DatasetVersionNumber, v.RulesVersionNumber, v.TriggeredBy, v.CreatedAt, aliases, v.ServingChoice);
+        v.DatasetVersionNumber, v.RulesVersionNumber, v.TriggeredBy, v.CreatedAt, aliases, v.ServingChoice)
+    {
+        HeadlineLow = v.HeadlineLow, HeadlineHigh = v.HeadlineHigh, LeakSuspected = v.LeakSuspected,
+    };
 
     private static ModelVersionDetails Details(ModelVersion v, ModelVersionSummary summary) => new(
         summary, v.DatasetVersionId, v.DatasetSha256,

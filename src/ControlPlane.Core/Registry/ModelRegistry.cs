@@ -162,7 +162,9 @@ public sealed partial class ModelRegistry(
         Id = Guid.NewGuid(), Line = "", UseCaseId = useCaseId, Region = region, Task = report.Task, Trainer = report.Trainer,
         HyperparametersJson = JsonSerializer.Serialize(report.Hyperparameters, DatasetService.JsonOptions), Seed = report.Seed,
         ReportJson = JsonSerializer.Serialize(report, DatasetService.JsonOptions),
-        HeadlineMetric = report.Test.Headline, HeadlineValue = report.Test.HeadlineValue, HigherIsBetter = report.Test.HigherIsBetter,
+        HeadlineMetric = report.Test.Headline, HeadlineValue = Finite(report.Test.HeadlineValue), HigherIsBetter = report.Test.HigherIsBetter,
+        HeadlineLow = report.Test.HeadlineInterval?.Low, HeadlineHigh = report.Test.HeadlineInterval?.High,
+        LeakSuspected = report.Leakage?.Suspected == true,
         LibraryVersion = LibraryVersion, CodeVersion = Truncated(CodeVersion, 128), TrainingDuration = report.TrainingDuration,
         TriggeredBy = Truncated(actor, 256), RunId = runId, ArtifactPath = "", ArtifactSha256 = "",
         PredictionFingerprint = report.PredictionFingerprint, CreatedAt = Clock.UtcNow(time),
@@ -184,4 +186,6 @@ public sealed partial class ModelRegistry(
     private static string NotEnrolled(string tenant, string useCase) => $"Tenant '{tenant}' is not enrolled in '{useCase}'.";
 
     private static string Truncated(string text, int max) => text.Length <= max ? text : text[..max];
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }

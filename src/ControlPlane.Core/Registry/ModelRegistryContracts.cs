@@ -29,11 +29,16 @@ public sealed record ModelVersionRef(Guid Id, string Kind, int Number)
     public override string ToString() => Kind == ModelVersionKinds.Pooled ? $"pooled v{Number}" : $"v{Number}";
 }
 
-/// <summary>A model version in lists: headline metric and the aliases that point at it.</summary>
+/// <summary>A model version in lists: headline metric (null when unmeasured) with its interval, and the aliases that point at it.</summary>
 public sealed record ModelVersionSummary(
     Guid Id, string Kind, int Number, string? Tenant, string UseCase, string Region, TaskType Task, string Trainer,
-    string HeadlineMetric, double HeadlineValue, bool HigherIsBetter, int? DatasetVersionNumber, int? RulesVersionNumber,
-    string TriggeredBy, DateTime CreatedAt, IReadOnlyList<string> Aliases, string? ServingChoice);
+    string HeadlineMetric, double? HeadlineValue, bool HigherIsBetter, int? DatasetVersionNumber, int? RulesVersionNumber,
+    string TriggeredBy, DateTime CreatedAt, IReadOnlyList<string> Aliases, string? ServingChoice)
+{
+    public double? HeadlineLow { get; init; }
+    public double? HeadlineHigh { get; init; }
+    public bool LeakSuspected { get; init; }
+}
 
 /// <summary>One model version with its whole lineage and report.</summary>
 public sealed record ModelVersionDetails(

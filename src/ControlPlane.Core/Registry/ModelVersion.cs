@@ -54,8 +54,20 @@ public sealed class ModelVersion
     public required string ReportJson { get; set; }
 
     public required string HeadlineMetric { get; set; }
-    public double HeadlineValue { get; set; }
+
+    /// <summary>The headline on the test rows; null when it cannot be measured there (one class among a tiny tenant's test rows).</summary>
+    public double? HeadlineValue { get; set; }
+
+    /// <summary>The headline's 95 % bootstrap interval on the test rows, when measured.</summary>
+    public double? HeadlineLow { get; set; }
+
+    /// <inheritdoc cref="HeadlineLow"/>
+    public double? HeadlineHigh { get; set; }
+
     public bool HigherIsBetter { get; set; }
+
+    /// <summary>The version's leakage checks suspected a leak: it is never promoted automatically.</summary>
+    public bool LeakSuspected { get; set; }
 
     /// <summary>ML.NET's assembly version.</summary>
     public required string LibraryVersion { get; set; }

@@ -25,7 +25,10 @@ public static class PromotionGate
 
         if (championKey is null)
         {
-            return new(true, $"No champion yet: {candidateLabel} becomes champion.");
+            return !candidateIsPooled && report.Validation is { } validation && double.IsNaN(validation.HeadlineValue)
+                ? new(false, $"No champion yet, but {candidateLabel} cannot be measured on its {report.Split.ValidationRows:N0} validation rows " +
+                             $"({(double.IsNaN(report.Test.HeadlineValue) ? "nor on its test rows: " : "")}one class among them, or too few): check it and promote it by hand.")
+                : new(true, $"No champion yet: {candidateLabel} becomes champion.");
         }
 
         var versusChampion = report.Comparisons.FirstOrDefault(c => c.A == candidateKey && c.B == championKey);

@@ -73,7 +73,7 @@ public static class EvaluateTask
     {
         if (report.Task != lineage.Task) yield return $"it is a {report.Task} model, the use case is {lineage.Task}.";
         if (report.Split.TestRows <= 0) yield return "it has no test rows.";
-        if (!double.IsFinite(report.Test.HeadlineValue)) yield return $"its test {report.Test.Headline} is {report.Test.HeadlineValue}.";
+        if (double.IsInfinity(report.Test.HeadlineValue)) yield return $"its test {report.Test.Headline} is {report.Test.HeadlineValue}.";
         if (string.IsNullOrEmpty(report.PredictionFingerprint)) yield return "it has no prediction fingerprint.";
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ControlPlane.ML.Training;
 
-/// <summary>Labels that cannot give a model: a single class in training or test, a constant regression label, no row left to judge on.</summary>
+/// <summary>Labels that cannot give a model: a single class in training, a constant regression label, no row left to judge on.</summary>
 internal static class LabelCheck
 {
     /// <summary>The training rows must hold two classes (or, for a regression, a label that varies).</summary>
@@ -34,7 +34,7 @@ internal static class LabelCheck
     }
 
     /// <summary>A classification part must hold two classes.</summary>
-    public static void Classes(FeatureMatrix rows, string part, TaskType task, IReadOnlyList<string>? classes)
+    private static void Classes(FeatureMatrix rows, string part, TaskType task, IReadOnlyList<string>? classes)
     {
         if (task == TaskType.Regression)
         {
@@ -52,6 +52,6 @@ internal static class LabelCheck
             ? (distinct[0] > 0.5f ? "true" : "false")
             : $"'{(classes is not null && key >= 1 && key <= classes.Count ? classes[key - 1] : key.ToString(CultureInfo.InvariantCulture))}'";
         throw new TrainingException(
-            $"All {TrainingSplit.Count(rows.Count)} {part} rows have the label {value}; a {(task == TaskType.Binary ? "binary" : "multiclass")} model needs at least two classes in both the training and the test rows.");
+            $"All {TrainingSplit.Count(rows.Count)} {part} rows have the label {value}; a {(task == TaskType.Binary ? "binary" : "multiclass")} model needs at least two classes among its training rows.");
     }
 }

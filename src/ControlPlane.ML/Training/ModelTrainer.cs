@@ -83,8 +83,8 @@ public static class ModelTrainer
         progress?.Invoke(72, $"Fitting {best.Trainer} on training and validation rows to test it");
         var onTrainAndValidation = Featurize(rules, split.TrainAndValidation, split.Test);
         var test = onTrainAndValidation.Scored;
+        // Test rows of one class (a tiny tenant with a rare class) leave the test metrics unmeasured (NaN), not the model untrained.
         LabelCheck.Scored(test, "test");
-        LabelCheck.Classes(test, "test", task, Classes(onTrainAndValidation.Rules.OutputSchema, task));
         var leakage = LeakageGuard.Check(train, validation, trainGroups, task, validationRows, importance, split.Summary.ByTime, train.Keys, test.Keys);
         var tested = best.Fit(onTrainAndValidation.Fit, null, task, settings.Seed, settings.Threads);
         var testScored = tested.Transform(test.View());
@@ -149,7 +149,7 @@ public static class ModelTrainer
     /// The rules fitted on <paramref name="fit"/>, and both row sets featurized by them; multiclass rows of a class the
     /// fit never saw (key 0) are left out of <paramref name="scored"/>: no model fitted on those rows can predict it.
     /// </summary>
-    private static (FittedRules Rules, FeatureMatrix Fit, FeatureMatrix Scored) Featurize(CompiledRules rules, RawTable fit, RawTable scored)
+    internal static (FittedRules Rules, FeatureMatrix Fit, FeatureMatrix Scored) Featurize(CompiledRules rules, RawTable fit, RawTable scored)
     {
         var fitted = rules.Fit(fit);
         var fitMatrix = FeatureMatrix.Read(fitted.Transform(fit), rules.Task);

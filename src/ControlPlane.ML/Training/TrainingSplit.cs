@@ -17,8 +17,12 @@ namespace ControlPlane.ML.Training;
 /// </summary>
 public sealed record TrainingSplit(RawTable Train, RawTable Validation, RawTable Test, SplitSummary Summary)
 {
-    /// <summary>Labelled rows below this cannot give a model worth registering.</summary>
-    public const int MinimumRows = 50;
+    /// <summary>
+    /// Labelled rows below this cannot give a model worth registering: with fewer, the three parts are a handful of rows
+    /// each and nothing can be measured. Above it no row count decides anything: a small tenant's own model is compared
+    /// with the pooled one on its validation rows (decision 0035).
+    /// </summary>
+    public const int MinimumRows = 30;
 
     /// <summary>Rows of the training and validation parts together: what the tested model is fitted on.</summary>
     public RawTable TrainAndValidation => RawTableRows.Concat([Train, Validation]);

@@ -34,6 +34,8 @@ public static class ModelsApi
             .WithSummary("Point an alias ('champion' or 'challenger') at the version, with a reason; {\"pooled\":true} means the pooled version of that number.");
         group.MapPost("/rollback", RollbackChampion).WithName("RollbackChampion").RequireAuthorization(Policies.Analyze)
             .WithSummary("Put the previous champion back, with a reason.");
+        group.MapPost("/compare", CompareOnCommonRows).WithName("CompareOnCommonRows")
+            .WithSummary("Own versions compared on common rows: each version's recipe fitted on the same rows of the latest dataset version and scored on the same test rows, with intervals and paired differences from the first ({\"versions\":[3,4]}).");
         group.MapGet("/aliases/history", AliasHistory).WithName("AliasHistory").WithSummary("Every move of the aliases (or of ?alias=), newest first.");
         group.MapGet("/live", LiveAt).WithName("LiveModelVersion")
             .WithSummary("The version the alias (?alias=, default champion) pointed at at ?at= (ISO 8601, UTC).");
@@ -58,6 +60,12 @@ public static class ModelsApi
             : await registry.PromoteAsync(tenant, useCase, version, alias, user.Actor(), reason, ct);
         return ApiResults.Ok(result, c => c);
     }
+
+    public static async Task<IResult> CompareOnCommonRows(
+        string tenant, string useCase, CompareRequest? body, CommonRowsComparison comparison, CancellationToken ct) =>
+        body?.Versions is not { } versions
+            ? ApiResults.Problem(Result<object>.Invalid("versions", "Give the own versions to compare, the first the baseline: {\"versions\":[3,4]}."))
+            : ApiResults.Ok(await comparison.CompareAsync(tenant, useCase, versions, ct: ct), r => JsonSerializer.SerializeToElement(r, ReportJson));
 
     public static async Task<IResult> RollbackChampion(
         string tenant, string useCase, RollbackRequest? body, ModelRegistry registry, ClaimsPrincipal user, CancellationToken ct) =>
@@ -85,3 +93,6 @@ public static class ModelsApi
 public sealed record PromoteRequest(string? Alias, string? Reason, bool? Pooled);
 
 public sealed record RollbackRequest(string? Reason);
+
+/// <param name="Versions">Own version numbers, the first the baseline.</param>
+public sealed record CompareRequest(IReadOnlyList<int>? Versions);

@@ -18,6 +18,23 @@ public class PromotionGateTests
         Assert.Equal("No champion yet: v1 becomes champion.", verdict.Reason);
     }
 
+    [Fact]
+    public void A_first_version_its_validation_rows_cannot_measure_waits_for_a_person()
+    {
+        var unmeasured = Report([]) with
+        {
+            Validation = new ModelMetrics { Headline = "auc", HeadlineValue = double.NaN, HigherIsBetter = true },
+            Test = new ModelMetrics { Headline = "auc", HeadlineValue = double.NaN, HigherIsBetter = true },
+        };
+
+        var own = PromotionGate.Decide(unmeasured, ModelComparison.Own, "v1", false, null, null);
+        var pooled = PromotionGate.Decide(unmeasured, "pool-id", "pooled v2", true, null, null);
+
+        Assert.False(own.Promote);
+        Assert.Equal("No champion yet, but v1 cannot be measured on its 500 validation rows (nor on its test rows: one class among them, or too few): check it and promote it by hand.", own.Reason);
+        Assert.True(pooled.Promote);
+    }
+
     [Theory]
     [InlineData(ComparisonVerdict.Better, true, "Better than the champion v3 on the same 500 validation rows: AUC 0.82")]
     [InlineData(ComparisonVerdict.WithinNoise, true, "Within noise of the champion v3 on the same 500 validation rows")]

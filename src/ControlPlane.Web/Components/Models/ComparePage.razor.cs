@@ -15,6 +15,7 @@ public sealed partial class ComparePage
     private List<string> _errors = [];
     private string? _useCase;
     private bool _loaded;
+    private string? _differentRows;
 
     [SupplyParameterFromQuery(Name = "v")] public string[]? Keys { get; set; }
 
@@ -64,7 +65,21 @@ public sealed partial class ComparePage
 
         var oneTenant = _versions.Select(v => v.Key.Tenant).Distinct().Count() <= 1;
         _reports = _versions.Select((v, i) => new VersionReport(oneTenant ? v.Key.Short : $"{v.Key.Tenant} · {v.Key.Short}", VersionColors.At(i), v.Details.Report)).ToList();
+        _differentRows = DifferentRows(_versions);
         _loaded = true;
+    }
+
+    /// <summary>Why the versions' test rows differ (another tenant, other data, another split), or null when they are the same rows.</summary>
+    internal static string? DifferentRows(IReadOnlyList<LoadedVersion> versions)
+    {
+        if (versions.Count < 2) return null;
+        if (versions.Select(v => v.Key.Tenant).Distinct().Count() > 1) return "they belong to different tenants";
+        if (versions.Any(v => v.Key.Pooled)) return "a pooled version is tested on many tenants' rows";
+        if (versions.Select(v => v.Details.DatasetSha256).Distinct().Count() > 1) return "they were trained on different dataset versions";
+        var splits = versions.Select(v => v.Details.Report.Split).ToList();
+        if (splits.Select(s => (s.ByTime, s.TestFrom, s.TestRows)).Distinct().Count() > 1) return "their test splits differ";
+        if (!splits[0].ByTime && versions.Select(v => v.Details.Seed).Distinct().Count() > 1) return "their random splits were drawn with different seeds";
+        return null;
     }
 
     private Task NavigateAsync(IReadOnlyList<VersionKey> keys)

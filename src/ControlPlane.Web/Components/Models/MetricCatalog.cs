@@ -23,6 +23,8 @@ public static class MetricCatalog
         new("auc", "ROC AUC", m => m.Auc, true),
         new("prAuc", "PR AUC", m => m.PrAuc, true),
         new("f1", "F1", m => m.F1, true),
+        new("precision", "Precision", m => m.Precision, true),
+        new("recall", "Recall", m => m.Recall, true),
         new("logLoss", "Log-loss", m => m.LogLoss, false),
         new("accuracy", "Accuracy", m => m.Accuracy, true),
     ];
@@ -30,6 +32,7 @@ public static class MetricCatalog
     private static readonly MetricDefinition[] Multiclass =
     [
         new("macroAccuracy", "Macro accuracy", m => m.MacroAccuracy, true),
+        new("macroF1", "Macro F1", m => m.MacroF1, true),
         new("microAccuracy", "Micro accuracy", m => m.MicroAccuracy, true),
         new("logLoss", "Log-loss", m => m.LogLoss, false),
     ];
@@ -63,7 +66,15 @@ public static class MetricCatalog
         return (value > baseline) == higherIsBetter ? Verdict.Better : Verdict.Worse;
     }
 
-    public static string Format(double? value) => value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "—";
+    public static string Format(double? value) => value is { } v && !double.IsNaN(v) ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>A 95 % interval as "[0.7712, 0.8301]", or nothing when there is none.</summary>
+    public static string FormatInterval(MetricInterval? interval) =>
+        interval is { } i ? $"[{i.Low.ToString("0.0000", CultureInfo.InvariantCulture)}, {i.High.ToString("0.0000", CultureInfo.InvariantCulture)}]" : "";
+
+    /// <summary>The headline with its interval: "AUC 0.8123 [0.7712, 0.8301]".</summary>
+    public static string HeadlineWithInterval(ModelMetrics m) =>
+        m.HeadlineInterval is { } i ? $"{Headline(m)} {FormatInterval(i)}" : Headline(m);
 
     public static string FormatDelta(double delta) => delta.ToString("+0.0000;−0.0000;0.0000", CultureInfo.InvariantCulture);
 
