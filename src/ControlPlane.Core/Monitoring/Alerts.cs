@@ -3,9 +3,9 @@ namespace ControlPlane.Core.Monitoring;
 /// <summary>The kinds of alert other features raise; webhook endpoints subscribe to them by these names.</summary>
 public static class AlertKinds
 {
-    public const string Drift = "drift", Decay = "decay", Sla = "sla", Retrain = "retrain", Test = "test";
+    public const string Drift = "drift", Decay = "decay", Sla = "sla", Retrain = "retrain", Leak = "leak", Test = "test";
 
-    public static IReadOnlyList<string> All { get; } = [Drift, Decay, Sla, Retrain, Test];
+    public static IReadOnlyList<string> All { get; } = [Drift, Decay, Sla, Retrain, Leak, Test];
 }
 
 public enum AlertSeverity

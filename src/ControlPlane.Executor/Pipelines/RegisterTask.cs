@@ -1,4 +1,5 @@
 using ControlPlane.Core.Data;
+using ControlPlane.Core.Monitoring;
 using ControlPlane.Core.Registry;
 using ControlPlane.Executor.Definitions;
 using ControlPlane.ML.Training;
@@ -49,7 +50,31 @@ public static class RegisterTask
         ctx.Log.LogInformation("Registered version {Number}: {Trainer}, test {Metric} {Value:F4}, dataset version {Dataset}, {Rules}; serving: {Serving}",
             version.Number, version.Trainer, version.HeadlineMetric, version.HeadlineValue, lineage.DatasetVersion,
             Core.Datasets.Validation.ValidationReport.ShortRulesName(lineage.RulesVersion), serving?.Choice ?? "own (no pooled model compared)");
+        if (report.Leakage is { Suspected: true } leak)
+        {
+            await RaiseLeakAsync(ctx, scope, version, leak);
+        }
+
         await RecordAsync(ctx, scope, version.Number);
+    }
+
+    /// <summary>A suspected leak is an alert (the bell, /notifications, webhooks): the version will not be promoted on its own.</summary>
+    private static async Task RaiseLeakAsync(TaskContext ctx, RetrainScope scope, ModelVersionSummary version, LeakageReport leak)
+    {
+        Guid? enrollment;
+        await using (var db = await ctx.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync(ctx.CancellationToken))
+        {
+            enrollment = await db.Enrollments.Where(e => e.Tenant!.Slug == scope.Tenant && e.UseCase!.Key == scope.UseCase)
+                .Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ctx.CancellationToken);
+        }
+
+        var features = leak.Findings.Select(f => f.Feature).OfType<string>().Distinct().ToArray();
+        await ctx.Services.GetRequiredService<AlertService>().RaiseAsync(new AlertRequest(AlertKinds.Leak, AlertSeverity.Warning,
+            Core.Common.TextLimits.Clip($"Suspected leak: {scope.Tenant} / {scope.UseCase} v{version.Number}{(features.Length > 0 ? $" ({string.Join(", ", features)})" : "")}", 200),
+            Core.Common.TextLimits.Clip(string.Join(" ", leak.Findings.Select(f => f.Message)) + " Not promoted automatically.", 1000),
+            EnrollmentId: enrollment, Link: $"/tenants/{scope.Tenant}/use-cases/{scope.UseCase}/models/{version.Number}",
+            Data: new { version = version.Number, findings = leak.Findings }), ctx.CancellationToken);
+        ctx.Log.LogWarning("Suspected leak in version {Number}: alert raised", version.Number);
     }
 
     private static async Task RecordAsync(TaskContext ctx, RetrainScope scope, int number)
