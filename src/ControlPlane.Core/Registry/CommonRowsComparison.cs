@@ -2,7 +2,6 @@ using System.Text.Json;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets.Tabular;
-using ControlPlane.Core.Datasets;
 using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Storage;
@@ -14,7 +13,7 @@ namespace ControlPlane.Core.Registry;
 
 /// <summary>
 /// Versions of one enrollment compared on common rows (<see cref="RecipeComparison"/>): each own version's recipe fitted
-/// on the same rows of the enrollment's latest usable dataset version and scored on the same test rows, each figure
+/// on the same rows of the enrollment's latest dataset version and scored on the same test rows, each figure
 /// with its interval and each difference from the first version paired. What to do when versions were tested on
 /// different rows (other data, another split): their stored test metrics do not compare.
 /// </summary>
@@ -49,12 +48,13 @@ public sealed class CommonRowsComparison(
             return Result<CommonRowsResult>.Invalid("versions", $"'{tenant}' has no version {missing} of its '{useCase}' model.");
         }
 
-        var dataset = await db.DatasetVersions.AsNoTracking()
-            .Where(v => v.EnrollmentId == enrollment.Id && v.ValidationOutcome != ValidationOutcomes.Blocked)
+        // The newest data, whatever its validation said of the rules of its day: each recipe is fitted with its own rules,
+        // and a recipe its rows do not fit says so in its row of the result.
+        var dataset = await db.DatasetVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollment.Id)
             .OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct);
         if (dataset is null)
         {
-            return Result<CommonRowsResult>.Invalid("versions", $"'{tenant}' has no dataset version for '{useCase}' that validation did not block: nothing to compare on.");
+            return Result<CommonRowsResult>.Invalid("versions", $"'{tenant}' has no dataset version for '{useCase}': nothing to compare on.");
         }
 
         var recipes = new List<Recipe>();

@@ -37,6 +37,30 @@ public sealed class ComparePageTests : ModelsTestContext
     }
 
     [Fact]
+    public async Task Versions_tested_on_different_rows_are_flagged_and_compared_on_common_rows_with_paired_intervals()
+    {
+        await EnrollAsync("acme-common");
+        await RegisterAsync("acme-common", Reports.Binary(auc: 0.80, leaves: 20));
+        var other = Reports.Binary(auc: 0.86, leaves: 8);
+        await RegisterAsync("acme-common", other with { Split = other.Split with { TestRows = 140, TestFrom = new DateTime(2026, 7, 1) } });
+
+        var cut = RenderCompare("acme-common/churn-risk/1", "acme-common/churn-risk/2");
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#metrics-table")), Wait);
+        Assert.Contains("their test splits differ", cut.Find("#different-rows").TextContent, StringComparison.Ordinal);
+        cut.Find("#compare-common-rows").Click();
+        cut.WaitForAssertion(() => Assert.True(cut.FindAll("#common-rows-table tbody tr").Count == 2 || cut.FindAll("#common-rows-error").Count > 0), TimeSpan.FromMinutes(2));
+        Assert.Empty(cut.FindAll("#common-rows-error").Select(e => e.TextContent));
+        Assert.Equal("baseline", cut.Find("#common-rows-table tr[data-version='v1']").GetAttribute("data-verdict"));
+        var v2 = cut.Find("#common-rows-table tr[data-version='v2']");
+        Assert.Contains(v2.GetAttribute("data-verdict"), new[] { "better", "worse", "withinnoise" });
+        Assert.Equal(2, v2.QuerySelectorAll(".cp-interval").Count(e => e.TextContent.StartsWith('[')));
+        Assert.Contains("Dataset version 1", cut.Find("#common-rows-basis").TextContent, StringComparison.Ordinal);
+        Assert.Equal(2, cut.FindAll("#common-rows-chart [data-interval-row] circle").Count);
+        Assert.Contains("with its 95 % interval", cut.Find("#common-rows-chart").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Versions_of_the_same_use_case_across_tenants_are_labelled_by_tenant_and_rmse_style_directions_hold()
     {
         await EnrollAsync("north-co");
