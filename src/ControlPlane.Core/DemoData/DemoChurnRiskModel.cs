@@ -56,7 +56,7 @@ internal sealed record DemoChurnRiskModel
     /// </summary>
     public DemoChurnRiskModel Drift(bool concept) => this with
     {
-        Plan = Plan.Boost("starter", 2),
+        Plan = Plan.Boost("starter", 3),
         PriceFactor = PriceFactor * 1.15,
         LoginFactor = 0.55,
         TenureWeight = concept ? -TenureWeight : TenureWeight,

@@ -70,17 +70,20 @@ public sealed class ModelQualityRealScenario : IScenario
         Console.WriteLine($"  anchor in {anchorTime.TotalSeconds:0.0} s");
 
         var outcomes = new List<(RealUseCase UseCase, RealTenant Tenant, TenantOutcome Outcome, double[] Anchor)>();
+        var pools = new List<string>();
+        var only = settings.Option("--use-cases")?.Split(',').ToHashSet(StringComparer.Ordinal);
         var productTime = TimeSpan.Zero;
         var dbFolder = Directory.CreateDirectory(Path.Combine(folder, "product")).FullName;
         await using (var node = await ExecutorHost.StartAsync("Sqlite", $"Data Source={Path.Combine(dbFolder, "bench.db")}", dbFolder, [], Configuration))
         {
-            foreach (var useCase in manifest.UseCases)
+            foreach (var useCase in manifest.UseCases.Where(u => only is null || only.Contains(u.Key)))
             {
                 var tenants = await RealDataProduct.SeedAsync(node.Services, useCase, ct);
                 watch.Restart();
-                await RealDataProduct.RetrainAllAsync(node, useCase.Key, ct);
+                var pooled = await RealDataProduct.RetrainAllAsync(node, useCase.Key, ct);
                 productTime += watch.Elapsed;
-                Console.WriteLine($"  {useCase.Key}: retrain-all of {tenants.Count} tenants in {watch.Elapsed.TotalSeconds:0.0} s");
+                pools.Add($"`{useCase.Key}`: {pooled}");
+                Console.WriteLine($"  {useCase.Key}: retrain-all of {tenants.Count} tenants in {watch.Elapsed.TotalSeconds:0.0} s; {pooled}");
                 foreach (var (tenant, slug) in tenants)
                 {
                     outcomes.Add((useCase, tenant, await RealDataProduct.ScoreAsync(node.Services, useCase, tenant, slug, ct), Anchor(tenant)));
@@ -89,7 +92,8 @@ public sealed class ModelQualityRealScenario : IScenario
         }
 
         var rows = outcomes.Where(o => !o.Tenant.Leaky).Select(o => Compare(o.UseCase, o.Tenant, o.Outcome, o.Anchor, manifest.Seed)).ToList();
-        var notes = new List<string> { Summary(rows), SmallTenants(rows), Leak(outcomes.Single(o => o.Tenant.Leaky)), Table(rows) };
+        var leaky = outcomes.Where(o => o.Tenant.Leaky).ToList();
+        var notes = new List<string> { Summary(rows), SmallTenants(rows), leaky.Count == 1 ? Leak(leaky[0]) : "", "**Pooled models** (what each retrain-all's `pooled` task said): " + string.Join("; ", pools), Table(rows) };
         var floors = new List<Measurement>
         {
             new("anchor: HistGradientBoosting, every tenant fitted and scored (python, one process)", "-", Timing.Once(anchorTime.TotalMilliseconds), 1),
@@ -145,13 +149,13 @@ public sealed class ModelQualityRealScenario : IScenario
         var binary = rows.Where(r => r.Binary && r.Measured).ToList();
         var regression = rows.Where(r => !r.Binary && r.Measured).ToList();
         var large = rows.Where(r => r.Rows >= Large && r.Measured).ToList();
-        var meanAuc = binary.Average(r => r.Relative);
-        var meanRatio = regression.Average(r => r.Relative);
+        var meanAuc = binary.Select(r => r.Relative).DefaultIfEmpty(double.NaN).Average();
+        var meanRatio = regression.Select(r => r.Relative).DefaultIfEmpty(double.NaN).Average();
         var within = large.Count(r => r.Within);
         sb.AppendLine(c, $"**Summary ({rows.Count} tenants; {rows.Count - binary.Count - regression.Count} binary tenants whose test rows hold one class cannot be scored by AUC and are left out).**");
         sb.AppendLine();
-        sb.AppendLine(c, $"- Binary, {binary.Count} tenants: mean test AUC **{binary.Average(r => r.Product):0.000}** for the product against **{binary.Average(r => r.Anchor):0.000}** for the anchor — mean difference **{meanAuc:+0.000;-0.000}** ({(meanAuc >= 0 ? "at least the anchor's: target met" : "below the anchor's: target missed")}); the product is at least as good on {binary.Count(r => r.Relative >= 0)} of them, better beyond noise on {binary.Count(r => r.Difference.Verdict == ComparisonVerdict.Better)} and worse beyond noise on {binary.Count(r => r.Difference.Verdict == ComparisonVerdict.Worse)}.");
-        sb.AppendLine(c, $"- Regression, {regression.Count} tenants: mean ratio of test RMSE product / anchor **{meanRatio:0.000}** ({(meanRatio <= 1 ? "at most the anchor's: target met" : "above the anchor's: target missed")}); better beyond noise on {regression.Count(r => r.Difference.Verdict == ComparisonVerdict.Better)}, worse beyond noise on {regression.Count(r => r.Difference.Verdict == ComparisonVerdict.Worse)}.");
+        if (binary.Count > 0) sb.AppendLine(c, $"- Binary, {binary.Count} tenants: mean test AUC **{binary.Average(r => r.Product):0.000}** for the product against **{binary.Average(r => r.Anchor):0.000}** for the anchor — mean difference **{meanAuc:+0.000;-0.000}** ({(meanAuc >= 0 ? "at least the anchor's: target met" : "below the anchor's: target missed")}); the product is at least as good on {binary.Count(r => r.Relative >= 0)} of them, better beyond noise on {binary.Count(r => r.Difference.Verdict == ComparisonVerdict.Better)} and worse beyond noise on {binary.Count(r => r.Difference.Verdict == ComparisonVerdict.Worse)}.");
+        if (regression.Count > 0) sb.AppendLine(c, $"- Regression, {regression.Count} tenants: mean ratio of test RMSE product / anchor **{meanRatio:0.000}** ({(meanRatio <= 1 ? "at most the anchor's: target met" : "above the anchor's: target missed")}); better beyond noise on {regression.Count(r => r.Difference.Verdict == ComparisonVerdict.Better)}, worse beyond noise on {regression.Count(r => r.Difference.Verdict == ComparisonVerdict.Worse)}.");
         var outside = string.Join(", ", large.Where(r => !r.Within).Select(r => string.Create(c,
             $"{r.Tenant} ({(r.Binary ? string.Create(c, $"{r.Relative:+0.000;-0.000} AUC") : string.Create(c, $"×{r.Relative:0.000} RMSE"))}, paired interval {Interval(r.Difference.Interval, signed: true)})")));
         sb.AppendLine(c, $"- Tenants with at least {Large:N0} rows ({large.Count}: {string.Join(", ", large.Select(r => r.Tenant))}): **{within} of {large.Count} ({(double)within / large.Count:P0}) within {AucMargin} AUC / {RmseMargin:P0} RMSE of the anchor** (target 90 %: {((double)within / large.Count >= 0.9 ? "met" : "missed")}).{(outside.Length > 0 ? $" Outside: {outside}." : "")}");

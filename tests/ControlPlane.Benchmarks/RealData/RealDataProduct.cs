@@ -89,9 +89,13 @@ internal static class RealDataProduct
         return JsonSerializer.Serialize(new { label, features });
     }
 
-    /// <summary>Starts retrain-all for the use case and waits for it (each tenant's retrain is a child run).</summary>
-    public static Task<Guid> RetrainAllAsync(ExecutorHost node, string useCase, CancellationToken ct) =>
-        node.RunAndWaitAsync(new RunRequest(RetrainPipelines.RetrainAll, UseCase: useCase, Trigger: "bench", TriggeredBy: Actor), TimeSpan.FromHours(2), ct);
+    /// <summary>Starts retrain-all for the use case and waits for it (each tenant's retrain is a child run); returns what its pooled task said.</summary>
+    public static async Task<string> RetrainAllAsync(ExecutorHost node, string useCase, CancellationToken ct)
+    {
+        var run = await node.RunAndWaitAsync(new RunRequest(RetrainPipelines.RetrainAll, UseCase: useCase, Trigger: "bench", TriggeredBy: Actor), TimeSpan.FromHours(2), ct);
+        await using var db = await node.Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync(ct);
+        return await db.TaskRuns.Where(t => t.RunId == run && t.Name == PooledTask.Name).Select(t => t.ProgressMessage).FirstOrDefaultAsync(ct) ?? "";
+    }
 
     /// <summary>
     /// The tenant's test rows scored by its own newest version, by the pooled model through that version's mapping (when

@@ -70,7 +70,6 @@ public abstract class ModelRegistrationTests<TProvider>(AppFixture<TProvider> fi
         var noPool = await RegisterAsync(App, slug, 0.8, serving: new ServingDecision(ServingChoices.Pooled, "too little data", 3, 0.8));
         var empty = await RegisterAsync(App, slug, 0.8, artifact: []);
         var notEnrolled = await RegisterAsync(App, slug, 0.8, useCase: "lead-scoring");
-        var noHeadline = await RegisterAsync(App, slug, double.NaN);
         var wrongTask = await RegisterAsync(App, slug, 0.8, report: Report(0.8) with { Task = ML.TaskType.Regression });
 
         Assert.Equal(ResultStatus.Invalid, noDataset.Status);
@@ -79,10 +78,23 @@ public abstract class ModelRegistrationTests<TProvider>(AppFixture<TProvider> fi
         Assert.Contains("no pooled version 3", Assert.Single(noPool.Errors["serving"]));
         Assert.Contains("empty", Assert.Single(empty.Errors["artifact"]));
         Assert.Equal(ResultStatus.NotFound, notEnrolled.Status);
-        Assert.Contains("no finite headline metric", Assert.Single(noHeadline.Errors["report"]));
         Assert.Contains("Regression model; 'churn-risk' is Binary", Assert.Single(wrongTask.Errors["report"]));
         Assert.Equal(0, await App.WithDbAsync(db => db.ModelVersions.CountAsync(v => v.Enrollment!.Tenant!.Slug == slug)));
         Assert.Empty(await App.Regions.StoreFor("us").ListAsync(ModelRegistry.ModelPrefix(slug, UseCase)));
+    }
+
+    [Fact]
+    public async Task A_version_nobody_could_measure_is_registered_with_no_headline_rather_than_refused()
+    {
+        var slug = await EnrollmentWithDatasetAsync(App, "us");
+
+        var unmeasured = await RegisterAsync(App, slug, double.NaN);
+
+        Assert.True(unmeasured.IsOk, unmeasured.Message);
+        Assert.Null(unmeasured.Value!.HeadlineValue);
+        Assert.Null(await App.WithDbAsync(db => db.ModelVersions.Where(v => v.Enrollment!.Tenant!.Slug == slug)
+            .Select(v => v.HeadlineValue).SingleAsync()));
+        Assert.Single(await App.Regions.StoreFor("us").ListAsync(ModelRegistry.ModelPrefix(slug, UseCase)));
     }
 
     [Fact]
