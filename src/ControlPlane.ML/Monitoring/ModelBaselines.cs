@@ -25,7 +25,7 @@ public static class ModelBaselines
     public static IReadOnlyList<FeatureBaseline> Compute(
         IDataView featurized, IReadOnlyList<FeatureValue> values, TaskType task, ReadOnlySpan<double> scores, IReadOnlyList<string?>? classes = null)
     {
-        var read = Read(featurized, values);
+        var read = Read(featurized, Judged(values));
         var baselines = new List<FeatureBaseline>(read.Count + 1);
         foreach (var (value, kind, numbers, texts) in read)
         {
@@ -52,7 +52,7 @@ public static class ModelBaselines
         ReadOnlySpan<double> scores, IReadOnlyList<string?>? classes = null)
     {
         var wanted = baselines.Select(b => b.Feature).ToHashSet(StringComparer.Ordinal);
-        var read = Read(featurized, values.Where(v => wanted.Contains(v.Feature)).ToArray()).ToDictionary(r => r.Value.Feature, StringComparer.Ordinal);
+        var read = Read(featurized, Judged(values).Where(v => wanted.Contains(v.Feature)).ToArray()).ToDictionary(r => r.Value.Feature, StringComparer.Ordinal);
         var result = new List<FeatureDrift>(baselines.Count);
         foreach (var baseline in baselines)
         {
@@ -94,7 +94,7 @@ public static class ModelBaselines
         }
 
         var wanted = baselines.Select(b => b.Feature).ToHashSet(StringComparer.Ordinal);
-        var read = Read(featurized, values.Where(v => wanted.Contains(v.Feature)).ToArray()).ToDictionary(r => r.Value.Feature, StringComparer.Ordinal);
+        var read = Read(featurized, Judged(values).Where(v => wanted.Contains(v.Feature)).ToArray()).ToDictionary(r => r.Value.Feature, StringComparer.Ordinal);
         var result = new List<IReadOnlyList<FeatureDrift>>(windows.Count);
         for (var w = 0; w < windows.Count; w++)
         {
@@ -124,6 +124,14 @@ public static class ModelBaselines
 
         return result;
     }
+
+    /// <summary>
+    /// The features drift is judged on: not date-times. Rows newer than the reference period always lie later in time,
+    /// so a date-time's values (and its elapsed-time trend) would drift in every window of every tenant; a shift in
+    /// what the date stands for shows in the other features and the output. Baselines of date-times stored by older
+    /// versions are left out the same way.
+    /// </summary>
+    private static FeatureValue[] Judged(IReadOnlyList<FeatureValue> values) => values.Where(v => v.Type != FeatureType.DateTime).ToArray();
 
     private static T[] Slice<T>(T[] values, int[] rows)
     {
