@@ -11,7 +11,15 @@ namespace ControlPlane.Core.Home;
 public sealed record MatrixColumn(string Key, string Name, TaskType TaskType);
 
 /// <summary>One enrollment's cell: its data, the champion that serves it (null: no model yet) and its health (drift, decay, SLAs, model age).</summary>
-public sealed record MatrixCell(string UseCase, DateTime EnrolledAt, int Uploads, MatrixChampion? Champion = null, MatrixHealth? Health = null);
+/// <param name="Uploads">Upload files not yet made into dataset versions.</param>
+/// <param name="DatasetVersions">Dataset versions the enrollment has.</param>
+/// <param name="Waiting">The challenger, when it is not the champion: a version the gate did not promote, awaiting a person.</param>
+public sealed record MatrixCell(
+    string UseCase, DateTime EnrolledAt, int Uploads, MatrixChampion? Champion = null, MatrixHealth? Health = null, int DatasetVersions = 0,
+    MatrixWaiting? Waiting = null);
+
+/// <summary>A version that was not promoted: its number and whether a leak is suspected in it.</summary>
+public sealed record MatrixWaiting(int Number, bool LeakSuspected);
 
 /// <summary>The version the champion alias points at: own or pooled, when it was trained and its headline test metric.</summary>
 /// <param name="Value">The headline on the test rows; null when unmeasured.</param>
@@ -43,18 +51,23 @@ public sealed class HomeMatrixService(IDbContextFactory<ControlPlaneDbContext> d
             {
                 e.Id,
                 e.Tenant!.Slug,
-                Cell = new MatrixCell(e.UseCase!.Key, e.CreatedAt, db.DataUploads.Count(u => u.EnrollmentId == e.Id), null),
+                Cell = new MatrixCell(e.UseCase!.Key, e.CreatedAt, db.DataUploads.Count(u => u.EnrollmentId == e.Id), null, null,
+                    db.DatasetVersions.Count(d => d.EnrollmentId == e.Id)),
             })
             .ToListAsync(ct);
         var ids = cells.Select(c => c.Id).ToList();
         var champions = await ChampionsAsync(db, ids, ct);
         var health = await HealthAsync(db, ids, ct);
+        var waiting = await WaitingAsync(db, ids, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var byTenant = cells
             .Select(c =>
             {
                 var champion = champions.GetValueOrDefault(c.Id);
-                return (c.Slug, Cell: c.Cell with { Champion = champion, Health = HealthOf(health.GetValueOrDefault(c.Id), champion, now) });
+                return (c.Slug, Cell: c.Cell with
+                {
+                    Champion = champion, Health = HealthOf(health.GetValueOrDefault(c.Id), champion, now), Waiting = waiting.GetValueOrDefault(c.Id),
+                });
             })
             .GroupBy(c => c.Slug).ToDictionary(g => g.Key, g => g.ToDictionary(c => c.Cell.UseCase, c => c.Cell));
 
@@ -85,6 +98,17 @@ public sealed class HomeMatrixService(IDbContextFactory<ControlPlaneDbContext> d
         ? MatrixHealth.Unknown
         : MatrixHealth.Of(row.Drift, row.DriftNote, row.Decay, row.DecayNote, row.Sla, row.SlaNote,
             row.HasPolicy ? row.MaxModelAgeDays : Monitoring.MonitoringSettings.Defaults.MaxModelAgeDays, champion?.TrainedAt, now);
+
+    /// <summary>Each enrollment's challenger when the champion alias does not point at the same version, in one query.</summary>
+    private static async Task<Dictionary<Guid, MatrixWaiting>> WaitingAsync(ControlPlaneDbContext db, List<Guid> enrollments, CancellationToken ct)
+    {
+        var rows = await db.ModelAliases.AsNoTracking()
+            .Where(a => a.Name == AliasNames.Challenger && enrollments.Contains(a.EnrollmentId)
+                        && !db.ModelAliases.Any(c => c.EnrollmentId == a.EnrollmentId && c.Name == AliasNames.Champion && c.ModelVersionId == a.ModelVersionId))
+            .Select(a => new { a.EnrollmentId, a.ModelVersion!.Number, a.ModelVersion.LeakSuspected })
+            .ToListAsync(ct);
+        return rows.ToDictionary(r => r.EnrollmentId, r => new MatrixWaiting(r.Number, r.LeakSuspected));
+    }
 
     private static async Task<Dictionary<Guid, MatrixChampion>> ChampionsAsync(ControlPlaneDbContext db, List<Guid> enrollments, CancellationToken ct)
     {

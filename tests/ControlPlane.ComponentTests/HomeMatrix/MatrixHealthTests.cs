@@ -38,6 +38,33 @@ public sealed class MatrixHealthTests : BunitContext, IAsyncLifetime
         Assert.Equal(HealthLevel.Warning, MatrixHealth.Of("ok", null, "warning", "auc 5.5 % below test", null, null, null, null, Now).Level);
     }
 
+    [Fact]
+    public void A_version_the_gate_did_not_promote_is_shown_awaiting_review_with_a_suspected_leak_named_and_the_data_counted()
+    {
+        var leaking = new MatrixCell("churn-risk", Now, 0, null, null, DatasetVersions: 2, Waiting: new MatrixWaiting(1, LeakSuspected: true));
+
+        var cut = Render<MatrixCellView>(p => p.Add(x => x.Cell, leaking).Add(x => x.Slug, "acme"));
+
+        var waiting = cut.Find("[data-waiting='1']");
+        Assert.Equal("/tenants/acme/use-cases/churn-risk/models/1", waiting.GetAttribute("href"));
+        Assert.Equal("v1 awaiting review · leak suspected", waiting.TextContent.Trim());
+        Assert.Equal("true", waiting.GetAttribute("data-leak"));
+        Assert.Empty(cut.FindAll("a:contains('no model yet')"));
+        Assert.Equal("2 dataset versions", cut.Find("[data-data]").TextContent.Trim());
+
+        // Beside a champion, a newer version that stays challenger is shown under it.
+        var champion = new MatrixChampion(3, false, Now.AddDays(-2), "auc", 0.81, true);
+        var cell = new MatrixCell("churn-risk", Now, 0, champion, null, 4, new MatrixWaiting(4, LeakSuspected: false));
+        cut = Render<MatrixCellView>(p => p.Add(x => x.Cell, cell).Add(x => x.Slug, "acme"));
+        Assert.Equal("v4 awaiting review", cut.Find("[data-waiting='4']").TextContent.Trim());
+        Assert.Equal("3", cut.Find("[data-champion]").GetAttribute("data-champion"));
+
+        // Nothing at all: no model, no data.
+        cut = Render<MatrixCellView>(p => p.Add(x => x.Cell, new MatrixCell("churn-risk", Now, 0)).Add(x => x.Slug, "acme"));
+        Assert.Equal("no data", cut.Find("[data-data]").TextContent.Trim());
+        Assert.Empty(cut.FindAll("[data-waiting]"));
+    }
+
     [Theory]
     [InlineData("drift", "bad", "drift")]
     [InlineData("warning", "warning", "drift")]

@@ -1,3 +1,4 @@
+using ControlPlane.ML;
 using ControlPlane.Core.DemoData;
 using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.UseCases;
@@ -46,6 +47,37 @@ public sealed class PooledModelTests(ITestOutputHelper output)
             var row = Array.FindIndex(raw, v => v is not null);
             Assert.Equal(raw[row]!.Value / spend.RawPerUnit, mapped[row]!.Value, 2);
         }
+    }
+
+    [Fact]
+    public void A_use_case_whose_date_feature_is_its_event_time_column_pools_its_tenants()
+    {
+        // As Chicago's daily riders per station: the date is both the event time and a feature; each station names its lag its own way.
+        var defaults = new RuleDefaults(TaskType.Regression, "riders", "id", "date",
+            [new RuleDefaults.Feature("date", FeatureType.DateTime), new RuleDefaults.Feature("lag", FeatureType.Number)]);
+        CanonicalTenant Tenant(string name, string lagColumn, int seed)
+        {
+            var random = new Random(seed);
+            const int n = 200;
+            var lag = Enumerable.Range(0, n).Select(_ => (double?)(random.NextDouble() * 10)).ToArray();
+            var table = new RawTable([
+                RawTableColumn.Strings("id", FeatureType.Category, [.. Enumerable.Range(0, n).Select(i => $"{name}-{i}")]),
+                RawTableColumn.DateTimes("date", [.. Enumerable.Range(0, n).Select(i => (DateTime?)new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(i))]),
+                RawTableColumn.Numbers(lagColumn, lag),
+                RawTableColumn.Numbers("riders", [.. lag.Select((l, i) => (double?)((2 * l!.Value) - (i % 7 >= 5 ? 3 : 0) + random.NextDouble()))]),
+            ]);
+            var effective = RuleInheritance.Effective(defaults, new RuleSet { Features = [new FeatureRule { Name = "lag", Source = lagColumn }] });
+            return CanonicalTable.From(table, effective, defaults, Settings, name);
+        }
+
+        var a = Tenant("clark-lake", "clark_lake_14d", 1);
+        var b = Tenant("belmont", "belmont_14d", 2);
+
+        Assert.Single(a.Served.Columns, c => c.Name == "date");
+        Assert.Equal(FeatureType.DateTime, a.Served.Columns.Single(c => c.Name == "date").Type);
+        var pooled = PooledTrainer.Train([a, b], defaults, Settings with { Trainers = [TrainerNames.FastTree] });
+        Assert.Equal(TaskType.Regression, pooled.Report.Task);
+        Assert.True(pooled.Report.Test.HeadlineValue < 3, $"RMSE {pooled.Report.Test.HeadlineValue}: the pool learnt nothing of the lag");
     }
 
     [Fact]

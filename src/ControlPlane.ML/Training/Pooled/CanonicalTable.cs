@@ -66,12 +66,15 @@ public static class CanonicalTable
         var known = view.ReadColumn<bool>(rules.Label.KnownColumn);
         var label = Read(view, schema[rules.Label.DisplayColumn], defaults.LabelColumn, LabelType(defaults.Task));
         columns.Add(WithoutUnknown(label, known));
-        if (schema.GetColumnOrNull(RuleCompiler.EntityKeyColumn) is { } key)
+        // The entity key and the event time may also be features of the use case (a date feature reading the event-time
+        // column): the feature's column then serves for both, as the use case names one column once.
+        bool Named(string name) => columns.Any(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+        if (schema.GetColumnOrNull(RuleCompiler.EntityKeyColumn) is { } key && !Named(defaults.EntityKeyColumn))
         {
             columns.Add(Read(view, key, defaults.EntityKeyColumn, FeatureType.Category));
         }
 
-        if (defaults.EventTimeColumn is { } time && schema.GetColumnOrNull(RuleCompiler.EventTimeColumn) is { } eventTime)
+        if (defaults.EventTimeColumn is { } time && !Named(time) && schema.GetColumnOrNull(RuleCompiler.EventTimeColumn) is { } eventTime)
         {
             columns.Add(Read(view, eventTime, time, FeatureType.DateTime));
         }
