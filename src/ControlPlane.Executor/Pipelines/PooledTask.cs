@@ -53,23 +53,28 @@ public static class PooledTask
         }
 
         var sources = new List<(TrainingDataChoice Choice, CanonicalTenant Canonical, string Tenant)>();
+        var leftOut = new List<string>();
         foreach (var tenant in tenants)
         {
             await progress(30.0 * sources.Count / tenants.Count, $"reading {tenant}'s data");
             try
             {
+                // As each tenant's own retrain does first: its latest dataset version judged by its current rules (data
+                // uploaded before the tenant mapped its columns was blocked by the defaults, and would be left out).
+                await ctx.Services.GetRequiredService<Core.Datasets.Validation.DatasetValidationService>().ValidateAsync(tenant, useCase, ct: ct);
                 var choice = await TrainingDataChoice.MakeAsync(ctx.Services, tenant, useCase, null, ct);
                 sources.Add((choice, CanonicalTable.From(choice.Data, choice.Effective, choice.Defaults, settings, tenant), tenant));
             }
             catch (Exception ex) when (ex is InvalidOperationException or TrainingException)
             {
                 ctx.Log.LogWarning("{Tenant} is left out of the {Region} pool: {Reason}", tenant, region, ex.Message);
+                leftOut.Add($"{tenant} ({ex.Message.TrimEnd('.')})");
             }
         }
 
         if (sources.Count < MinimumTenants)
         {
-            var skipped = $"{region}: no pooled model ({sources.Count} tenant(s) with usable data; a pool needs {MinimumTenants}).";
+            var skipped = $"{region}: no pooled model ({sources.Count} tenant(s) with usable data; a pool needs {MinimumTenants}).{LeftOut(leftOut)}";
             ctx.Log.LogInformation("{Outcome}", skipped);
             return skipped;
         }
@@ -97,8 +102,13 @@ public static class PooledTask
         ctx.Log.LogInformation("Pooled v{Number} in {Region}: {Trainer} on {Tenants}, test {Metric} {Value:F4}",
             version.Number, region, version.Trainer, string.Join(", ", lineage.Select(l => l.Tenant)), version.HeadlineMetric, version.HeadlineValue);
         await progress(100, $"pooled v{version.Number}");
-        return $"{region}: pooled v{version.Number} from {sources.Count} tenants, test {version.HeadlineMetric} {version.HeadlineValue:F3}.";
+        return $"{region}: pooled v{version.Number} from {sources.Count} tenants, test {version.HeadlineMetric} {version.HeadlineValue:F3}.{LeftOut(leftOut)}";
     }
+
+    /// <summary>" Left out: a (why), b (why)." — the first three tenants whose data could not be pooled, and how many more.</summary>
+    private static string LeftOut(IReadOnlyList<string> leftOut) => leftOut.Count == 0
+        ? ""
+        : $" Left out: {string.Join("; ", leftOut.Take(3))}{(leftOut.Count > 3 ? $"; and {leftOut.Count - 3} more" : "")}.";
 
     private static async Task<IReadOnlyList<(string Region, IReadOnlyList<string> Tenants)>> EnrolledByRegionAsync(TaskContext ctx, string useCase)
     {

@@ -94,7 +94,7 @@ public sealed class ModelQualityRealScenario : IScenario
         var rows = outcomes.Where(o => !o.Tenant.Leaky).Select(o => Compare(o.UseCase, o.Tenant, o.Outcome, o.Anchor, manifest.Seed)).ToList();
         var leaky = outcomes.Where(o => o.Tenant.Leaky).ToList();
         var corrections = outcomes.Where(o => !o.Tenant.Leaky && o.Outcome.Pooled is not null)
-            .Select(o => PerTenantCorrection.Measure(RealDataProduct.Task(o.UseCase), o.Outcome.Labels, o.Outcome.Pooled!, manifest.Seed))
+            .Select(o => PerTenantCorrection.Measure(RealDataProduct.Task(o.UseCase), o.Outcome.Champion is { Kind: "pooled" }, o.Outcome.Labels, o.Outcome.Pooled!, manifest.Seed))
             .OfType<CorrectionOutcome>().ToList();
         var notes = new List<string> { Summary(rows), SmallTenants(rows), PerTenantCorrection.Note(corrections), leaky.Count == 1 ? Leak(leaky[0]) : "", "**Pooled models** (what each retrain-all's `pooled` task said): " + string.Join("; ", pools), Table(rows) };
         var floors = new List<Measurement>

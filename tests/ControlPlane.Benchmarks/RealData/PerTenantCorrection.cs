@@ -5,7 +5,7 @@ using ControlPlane.ML.Training;
 namespace ControlPlane.Benchmarks.RealData;
 
 /// <summary>One tenant: the pooled path's test metric with and without a per-tenant correction, paired.</summary>
-internal sealed record CorrectionOutcome(TaskType Task, PairedDifference Difference);
+internal sealed record CorrectionOutcome(TaskType Task, bool ServedByPool, PairedDifference Difference);
 
 /// <summary>
 /// Would a per-tenant correction on top of the pooled model help? Measured optimistically: the correction is fitted on
@@ -18,7 +18,7 @@ internal sealed record CorrectionOutcome(TaskType Task, PairedDifference Differe
 /// </summary>
 internal static class PerTenantCorrection
 {
-    public static CorrectionOutcome? Measure(TaskType task, double[] labels, double[] pooled, int seed)
+    public static CorrectionOutcome? Measure(TaskType task, bool servedByPool, double[] labels, double[] pooled, int seed)
     {
         if (task is not (TaskType.Binary or TaskType.Regression) || labels.Length < 20)
         {
@@ -44,22 +44,23 @@ internal static class PerTenantCorrection
 
         var metric = task == TaskType.Regression ? RowMetrics.Rmse : RowMetrics.LogLoss;
         var difference = Bootstrap.Paired(new ScoredRows(task, labels, corrected), new ScoredRows(task, labels, pooled), metric, seed);
-        return difference.Verdict == ComparisonVerdict.Unmeasured ? null : new CorrectionOutcome(task, difference);
+        return difference.Verdict == ComparisonVerdict.Unmeasured ? null : new CorrectionOutcome(task, servedByPool, difference);
     }
 
     public static string Note(IReadOnlyList<CorrectionOutcome> outcomes)
     {
         var c = CultureInfo.InvariantCulture;
         var parts = new List<string>();
-        foreach (var group in outcomes.GroupBy(o => o.Task).OrderBy(g => g.Key))
+        foreach (var group in outcomes.GroupBy(o => (o.Task, o.ServedByPool)).OrderBy(g => g.Key.Task).ThenBy(g => g.Key.ServedByPool))
         {
             var list = group.ToList();
             var better = list.Count(o => o.Difference.Verdict == ComparisonVerdict.Better);
             var worse = list.Count(o => o.Difference.Verdict == ComparisonVerdict.Worse);
             var ratio = list.Average(o => o.Difference.A / o.Difference.B);
-            parts.Add(group.Key == TaskType.Regression
-                ? string.Create(c, $"regression, {list.Count} tenants with a pooled model: a per-tenant linear correction gives mean RMSE ratio corrected / uncorrected **{ratio:0.000}**; better beyond noise on {better}, worse beyond noise on {worse}")
-                : string.Create(c, $"binary, {list.Count} tenants: a per-tenant Platt calibration leaves every tenant's AUC as it is (a monotone map) and gives mean log-loss ratio **{ratio:0.000}**; better beyond noise on {better}, worse beyond noise on {worse}"));
+            var who = group.Key.ServedByPool ? "served by the pool" : "served by their own models (which beat the pool)";
+            parts.Add(group.Key.Task == TaskType.Regression
+                ? string.Create(c, $"regression, {list.Count} tenants {who}: a per-tenant linear correction gives mean RMSE ratio corrected / uncorrected **{ratio:0.000}**; better beyond noise on {better}, worse beyond noise on {worse}")
+                : string.Create(c, $"binary, {list.Count} tenants {who}: a per-tenant Platt calibration leaves every tenant's AUC as it is (a monotone map) and gives mean log-loss ratio **{ratio:0.000}**; better beyond noise on {better}, worse beyond noise on {worse}"));
         }
 
         return parts.Count == 0

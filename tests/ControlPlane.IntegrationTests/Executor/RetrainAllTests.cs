@@ -18,6 +18,34 @@ public abstract class RetrainAllTests<TProvider>(RetrainFixture<TProvider> fixtu
     private ControlPlaneApp App => fixture.App;
 
     [Fact]
+    public async Task A_dataset_blocked_under_rules_since_corrected_is_judged_again_and_pooled()
+    {
+        // Another use case than the other tests', so this retrain-all fans out over these two tenants only.
+        const string useCase = DemoUseCaseKeys.ChurnRisk;
+        using var admin = App.CreateAdminClient();
+        var mapped = await RetrainTenants.CreateAsync(App, admin, useCase, "us", rows: 400, seed: 7);
+        var corrected = await RetrainTenants.CreateAsync(App, admin, useCase, "us", rows: 400, seed: 8);
+        var good = await DemoRuleSet.ForAsync(RetrainTenants.Demo(corrected, useCase, 400, 8));
+
+        // The second tenant's data is ingested while its rules name a label column it does not have: validation blocks it.
+        await RetrainTenants.SaveRulesAsync(App, corrected, useCase, good with { Label = new ML.Rules.LabelRule { Source = "no_such_column" } });
+        var blocked = await admin.WaitFinishedAsync(await admin.StartRunAsync(DataPipelines.DataRefresh, tenant: corrected, useCase: useCase));
+        Assert.Equal(RunState.Failed, blocked.Run.State);
+        var ok = await admin.WaitFinishedAsync(await admin.StartRunAsync(DataPipelines.DataRefresh, tenant: mapped, useCase: useCase));
+        Assert.True(ok.Run.State == RunState.Succeeded, RunsClient.Describe(ok));
+
+        // Its rules are put right; retrain-all's pool judges its data by them, as its own retrain does, and pools it.
+        await RetrainTenants.SaveRulesAsync(App, corrected, useCase, good);
+        var response = await admin.PostAsync($"/api/v1/use-cases/{useCase}/retrain", null);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var run = await admin.WaitFinishedAsync((await response.ReadNodeAsync())["runId"]!.GetValue<Guid>(), TimeSpan.FromMinutes(5));
+
+        Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
+        Assert.Contains("us: pooled v1 from 2 tenants", run.Task(PooledTask.Name).ProgressMessage);
+        Assert.DoesNotContain("Left out", run.Task(PooledTask.Name).ProgressMessage);
+    }
+
+    [Fact]
     public async Task Retrain_all_pools_each_region_then_retrains_every_tenant_deciding_own_or_pooled()
     {
         using var admin = App.CreateAdminClient();

@@ -63,6 +63,17 @@ public abstract class HomeMatrixTests<TProvider>(AppFixture<TProvider> fixture) 
         Assert.Equal(DateTimeKind.Utc, champion.TrainedAt.Kind);
         Assert.InRange(DateTime.UtcNow - champion.TrainedAt, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         Assert.Null(others.Rows.Items.Single().Cells[ModelVersions.UseCase].Champion);
+        Assert.Null(matrix.Rows.Items.Single().Cells[ModelVersions.UseCase].Waiting);
+        Assert.Equal(1, others.Rows.Items.Single().Cells[ModelVersions.UseCase].DatasetVersions);
+
+        // A newer version made challenger only (what the gate does with a loser or a suspected leak) awaits review beside the champion.
+        var third = await ModelVersions.RegisteredAsync(App, withModel, 0.79);
+        var challenger = await ModelVersions.WithRegistryAsync(App, r => r.PromoteAsync(withModel, ModelVersions.UseCase, third, AliasNames.Challenger, "test", "to review"));
+        Assert.True(challenger.IsOk, challenger.Message);
+        var cell = (await App.WithScopeAsync(sp => sp.GetRequiredService<HomeMatrixService>().GetAsync(new TenantQuery { Search = withModel })))
+            .Rows.Items.Single().Cells[ModelVersions.UseCase];
+        Assert.Equal(second, cell.Champion!.Number);
+        Assert.Equal(new MatrixWaiting(third, LeakSuspected: false), cell.Waiting);
     }
 }
 
