@@ -108,8 +108,10 @@ public abstract class WebhookDeliveryTests<TProvider>(WebhookFixture<TProvider> 
         Assert.All(delivery.Log, a =>
         {
             Assert.Null(a.StatusCode);
+            // The timeout cut the attempt (a 200 would have come after 4 s otherwise); how soon after 1 s the cancellation
+            // ran is the machine's business: on a loaded 2-core CI run a timer callback waited 3 s for a pool thread.
             Assert.Equal("Timed out after 1 s.", a.Error);
-            Assert.InRange(a.DurationMs, 900, 3000);
+            Assert.True(a.DurationMs >= 900, $"attempt {a.Number} ended after {a.DurationMs} ms, before its 1 s timeout");
         });
         Assert.Equal("Timed out after 1 s.", delivery.LastError);
         Assert.Null(delivery.NextAttemptAt);
