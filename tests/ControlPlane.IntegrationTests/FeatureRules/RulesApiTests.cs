@@ -112,6 +112,29 @@ public abstract class RulesApiTests<TProvider>(AppFixture<TProvider> fixture) : 
     }
 
     [Fact]
+    public async Task An_expression_of_100000_parentheses_is_a_problem_naming_the_limit_and_the_node_keeps_serving()
+    {
+        // It used to overflow ML.NET's recursive expression parser and kill the process.
+        using var admin = App.CreateAdminClient();
+        var slug = await CreateTenantAsync(admin);
+        await UploadAsync(admin, slug, SmallFile);
+        Assert.Equal(HttpStatusCode.OK, (await PutRulesAsync(admin, slug, WithDrop("{}", NotInSmallFile))).StatusCode);
+        var deep = new string('(', 100_000) + "seats" + new string(')', 100_000);
+        var nested = new string('(', 40) + "seats" + new string(')', 40);
+
+        foreach (var (expression, expected) in new[] { (deep, "at most 2,000 characters"), (nested, "nest at most 32 parentheses deep; this one nests 40") })
+        {
+            var response = await PutRulesAsync(admin, slug, WithDrop($$"""{"features":[{"name":"deep","expression":"{{expression}}"}]}""", NotInSmallFile));
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains((await response.ReadNodeAsync()).FieldErrors("features[deep].expression"), m => m.Contains(expected, StringComparison.Ordinal));
+        }
+
+        Assert.Equal(new[] { 1 }, await VersionNumbersAsync(admin, slug));
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/tenants/{slug}")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_drop_naming_neither_a_feature_nor_a_column_is_a_problem_at_its_index_and_stores_nothing()
     {
         using var admin = App.CreateAdminClient();

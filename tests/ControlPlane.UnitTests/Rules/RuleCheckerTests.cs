@@ -28,6 +28,37 @@ public sealed class RuleCheckerTests
             new FeatureRule { Name = "ratio", Expression = "Monthly_Spend / seats" }), TaskType.Binary, Columns));
     }
 
+    [Theory]
+    [InlineData(100_000, "at most 2,000 characters; this one has 200,013")]
+    [InlineData(900, "nest at most 32 parentheses deep; this one nests 900")]
+    [InlineData(33, "nest at most 32 parentheses deep; this one nests 33")]
+    public void An_expression_nested_too_deep_is_refused_before_any_parser_sees_it(int depth, string message)
+    {
+        // 100,000 parentheses overflowed ML.NET's recursive parser and killed the process.
+        var expression = new string('(', depth) + "Monthly_Spend" + new string(')', depth);
+
+        var error = Single(Rules(new FeatureRule { Name = "deep", Expression = expression }));
+
+        Assert.Equal("features[deep].expression", error.Path);
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Expressions_too_long_or_with_long_runs_of_signs_are_refused_and_a_deep_enough_one_still_compiles()
+    {
+        var longOne = Single(Rules(new FeatureRule { Name = "long", Expression = string.Join(" + ", Enumerable.Repeat("Monthly_Spend", 200)) }));
+        Assert.Equal("features[long].expression", longOne.Path);
+        Assert.StartsWith("An expression may be at most 2,000 characters; this one has 3,",longOne.Message);
+
+        var signs = Single(Rules(new FeatureRule { Name = "signs", Expression = new string('-', 900) + "Monthly_Spend" }));
+        Assert.Contains("at most 16 signs (-, +, !) in a row; this one chains 900", signs.Message);
+
+        // Within the limits: 32 levels, and quoted text with parentheses in it is not nesting.
+        Assert.Empty(RuleChecker.Check(Rules(
+            new FeatureRule { Name = "ok", Expression = new string('(', 32) + "Monthly_Spend" + new string(')', 32) },
+            new FeatureRule { Name = "quoted", Expression = "Monthly_Spend > 0 ? \"((((((((((((((((((((((((((((((((((\" : \"no\"" }), TaskType.Binary, Columns));
+    }
+
     [Fact]
     public void A_missing_source_column_suggests_the_closest_name()
     {

@@ -80,6 +80,61 @@ internal static class ExpressionText
         return sb.Length > 0 && char.IsAsciiDigit(sb[0]) ? "_" + sb : sb.ToString();
     }
 
+    /// <summary>The longest expression a rule may hold, in characters.</summary>
+    public const int MaxLength = 2_000;
+
+    /// <summary>How deep parentheses, brackets and braces may nest.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>How many prefix operators (-, +, !) may follow each other.</summary>
+    public const int MaxOperatorRun = 16;
+
+    /// <summary>
+    /// Why <paramref name="expression"/> is refused before any parser sees it, or null. ML.NET's expression parser
+    /// recurses once per nesting level and per prefix operator, on the caller's stack: 100,000 parentheses overflowed it
+    /// and killed the process (a stack overflow cannot be caught). Checked in one pass over the text, quoted text skipped.
+    /// </summary>
+    public static string? TooComplex(string expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        if (expression.Length > MaxLength)
+        {
+            return $"An expression may be at most {MaxLength:N0} characters; this one has {expression.Length:N0}. Compute part of it as an earlier feature.";
+        }
+
+        int depth = 0, deepest = 0, run = 0, longestRun = 0;
+        for (var i = 0; i < expression.Length; i++)
+        {
+            var c = expression[i];
+            if (c == '"')
+            {
+                for (i++; i < expression.Length && expression[i] != '"'; i++)
+                {
+                    if (expression[i] == '\\') i++;
+                }
+
+                run = 0;
+                continue;
+            }
+
+            if (char.IsWhiteSpace(c))
+            {
+                continue;
+            }
+
+            run = c is '-' or '+' or '!' ? run + 1 : 0;
+            longestRun = Math.Max(longestRun, run);
+            depth += c is '(' or '[' or '{' ? 1 : c is ')' or ']' or '}' ? -1 : 0;
+            deepest = Math.Max(deepest, depth);
+        }
+
+        return deepest > MaxDepth
+            ? $"An expression may nest at most {MaxDepth} parentheses deep; this one nests {deepest:N0}. Compute part of it as an earlier feature."
+            : longestRun > MaxOperatorRun
+                ? $"An expression may chain at most {MaxOperatorRun} signs (-, +, !) in a row; this one chains {longestRun:N0}."
+                : null;
+    }
+
     public static bool LooksLikeLambda(string expression) => expression.Contains("=>", StringComparison.Ordinal);
 
     /// <summary>

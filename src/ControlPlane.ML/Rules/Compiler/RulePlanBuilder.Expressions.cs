@@ -22,6 +22,12 @@ internal sealed partial class RulePlanBuilder
             return null;
         }
 
+        if (ExpressionText.TooComplex(expression) is { } tooComplex)
+        {
+            Error(path, tooComplex);
+            return null;
+        }
+
         string lambda;
         var columns = new List<string>();
         if (inputs is { Count: > 0 })
