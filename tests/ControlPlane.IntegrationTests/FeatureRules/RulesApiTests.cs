@@ -76,6 +76,8 @@ public abstract class RulesApiTests<TProvider>(AppFixture<TProvider> fixture) : 
     [InlineData("""{"features":[{"name":"seats","source":"a"},{"name":"seats","source":"b"}]}""", "features[seats].name", "twice")]
     [InlineData("""{"features":[{"name":"plan","source":"tier"}],"drop":["plan"]}""", "drop[0]", "both dropped and defined")]
     [InlineData("""{"label":{"source":"churned","expression":"x > 1"}}""", "label.source", "not both")]
+    [InlineData("null", "json", "The rules are null: send them as a JSON object")]
+    [InlineData("  ", "json", "The rules are empty: send them as a JSON object")]
     public async Task Rules_that_do_not_parse_or_contradict_themselves_are_problems_naming_the_path_and_store_nothing(
         string rules, string path, string expected)
     {
