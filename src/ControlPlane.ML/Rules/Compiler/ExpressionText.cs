@@ -92,7 +92,7 @@ internal static class ExpressionText
     /// <summary>
     /// Why <paramref name="expression"/> is refused before any parser sees it, or null. ML.NET's expression parser
     /// recurses once per nesting level and per prefix operator, on the caller's stack: 100,000 parentheses overflowed it
-    /// and killed the process (a stack overflow cannot be caught). Checked in one pass over the text, quoted text skipped.
+    /// and killed the process (a stack overflow cannot be caught). Checked on the length first, then over the tokens.
     /// </summary>
     public static string? TooComplex(string expression)
     {
@@ -102,29 +102,14 @@ internal static class ExpressionText
             return $"An expression may be at most {MaxLength:N0} characters; this one has {expression.Length:N0}. Compute part of it as an earlier feature.";
         }
 
+        // The length is bounded above, so the expression's own tokens (quoted text one literal) are cheap to read.
         int depth = 0, deepest = 0, run = 0, longestRun = 0;
-        for (var i = 0; i < expression.Length; i++)
+        foreach (var token in Tokenize(expression))
         {
-            var c = expression[i];
-            if (c == '"')
-            {
-                for (i++; i < expression.Length && expression[i] != '"'; i++)
-                {
-                    if (expression[i] == '\\') i++;
-                }
-
-                run = 0;
-                continue;
-            }
-
-            if (char.IsWhiteSpace(c))
-            {
-                continue;
-            }
-
-            run = c is '-' or '+' or '!' ? run + 1 : 0;
+            var text = token.Kind == TokenKind.Punctuation ? token.Text : "";
+            run = text is "-" or "+" or "!" ? run + 1 : 0;
             longestRun = Math.Max(longestRun, run);
-            depth += c is '(' or '[' or '{' ? 1 : c is ')' or ']' or '}' ? -1 : 0;
+            depth += text is "(" or "[" or "{" ? 1 : text is ")" or "]" or "}" ? -1 : 0;
             deepest = Math.Max(deepest, depth);
         }
 
