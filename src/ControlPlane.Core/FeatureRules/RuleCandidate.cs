@@ -30,21 +30,18 @@ internal sealed class RuleCandidate
     /// <summary>Parses and merges; then the checks that need no data, and those against the dataset's columns.</summary>
     public static RuleCandidate Check(string overridesJson, RuleDefaults defaults, RuleDataset? data)
     {
-        // An empty body or the JSON literal null would parse as "no overrides" and silently reset the rules: a client
+        // An empty body or the JSON literal null parses as "no overrides" and would silently reset the rules: a client
         // that lost its body must hear so. {} says "the use case's defaults" on purpose.
-        if (string.IsNullOrWhiteSpace(overridesJson) || overridesJson.Trim() == "null")
-        {
-            var empty = new RuleCandidate(new RuleSet(), RuleInheritance.Effective(defaults, new RuleSet()), data);
-            empty.Add([new RuleError("json", string.IsNullOrWhiteSpace(overridesJson)
-                ? "The rules are empty: send them as a JSON object ({} keeps the use case's defaults)."
-                : "The rules are null: send them as a JSON object ({} keeps the use case's defaults).")]);
-            return empty;
-        }
-
-        if (!RuleJson.TryParse(overridesJson, out var overrides, out var parseError))
+        var parsed = RuleJson.TryParse(overridesJson, out var overrides, out var parseError);
+        var refused = string.IsNullOrWhiteSpace(overridesJson)
+            ? new RuleError("json", "The rules are empty: send them as a JSON object ({} keeps the use case's defaults).")
+            : overridesJson.Trim() == "null"
+                ? new RuleError("json", "The rules are null: send them as a JSON object ({} keeps the use case's defaults).")
+                : parsed ? null : parseError;
+        if (refused is not null)
         {
             var unparsed = new RuleCandidate(overrides, RuleInheritance.Effective(defaults, overrides), data);
-            unparsed.Add([parseError]);
+            unparsed.Add([refused]);
             return unparsed;
         }
 
