@@ -9,8 +9,15 @@ namespace ControlPlane.ML.Rules;
 /// </summary>
 public static class RuleJson
 {
+    /// <summary>Features and drops in one rule set: as many as a table may have columns (decision 0036).</summary>
+    public const int MaxFeatures = 1_000;
+
+    /// <summary>JSON nesting a rule set may have; its own shape needs five levels.</summary>
+    public const int MaxDepth = 16;
+
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
+        MaxDepth = MaxDepth,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -33,7 +40,17 @@ public static class RuleJson
         try
         {
             rules = JsonSerializer.Deserialize<RuleSet>(string.IsNullOrWhiteSpace(json) ? "{}" : json, Options) ?? new RuleSet();
-            error = null!;
+            error = rules.Features.Count > MaxFeatures
+                ? new RuleError("features", $"A rule set may have at most {MaxFeatures:N0} features; this one has {rules.Features.Count:N0}.")
+                : rules.Drop.Count > MaxFeatures
+                    ? new RuleError("drop", $"A rule set may drop at most {MaxFeatures:N0} columns; this one lists {rules.Drop.Count:N0}.")
+                    : null!;
+            if (error is not null)
+            {
+                rules = new RuleSet();
+                return false;
+            }
+
             return true;
         }
         catch (JsonException ex)

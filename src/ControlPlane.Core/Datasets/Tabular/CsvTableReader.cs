@@ -97,6 +97,11 @@ public sealed class CsvTableReader : ITableReader
         var chars = _source.Chars.AsSpan(0, _source.Length).TrimStart("\r\n");
         while (chars.IndexOfAny('\r', '\n') < 0 && !_source.Completed)
         {
+            if (chars.Length > TableLimits.MaxHeaderChars)
+            {
+                throw HeaderTooLong(chars);
+            }
+
             await FillAsync(ct);
             chars = _source.Chars.AsSpan(0, _source.Length).TrimStart("\r\n");
         }
@@ -115,6 +120,12 @@ public sealed class CsvTableReader : ITableReader
             throw new TableFormatException("The file is empty.", 1);
         }
 
+        if (_pos > TableLimits.MaxHeaderChars)
+        {
+            throw HeaderTooLong(_source.Chars.AsSpan(0, _pos));
+        }
+
+        TableLimits.CheckColumns(_fields[.._fieldCount]);
         Columns = Array.AsReadOnly(CsvHeader.Validate(_fields[.._fieldCount]));
     }
 
@@ -178,6 +189,7 @@ public sealed class CsvTableReader : ITableReader
                 }
 
                 var inner = chars[(i + 1)..close];
+                CheckLength(inner.Length, line);
                 line += inner.Count('\n');
                 value = inner.IsEmpty ? null : escaped ? inner.ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : new string(inner);
                 i = close + 1;
@@ -196,11 +208,12 @@ public sealed class CsvTableReader : ITableReader
                 }
 
                 var end = k < 0 ? chars.Length : i + k;
+                CheckLength(end - i, line);
                 value = end == i ? null : new string(chars[i..end]);
                 i = end;
             }
 
-            AddField(value);
+            AddField(value, start);
             if (i < chars.Length && chars[i] == _delimiter)
             {
                 i++;
@@ -231,8 +244,34 @@ public sealed class CsvTableReader : ITableReader
         return CsvStep.Record;
     }
 
-    private void AddField(string? value)
+    private void CheckLength(int length, long line)
     {
+        if (length > TableLimits.MaxFieldChars)
+        {
+            throw TableLimits.FieldTooLong("Line", line, _fieldCount + 1, _fieldCount < Columns.Count ? Columns[_fieldCount] : null, length);
+        }
+    }
+
+    /// <summary>A header over the length limit; when it holds more delimiters than columns may be, that is the clearer reason.</summary>
+    private static TableFormatException HeaderTooLong(ReadOnlySpan<char> header)
+    {
+        var delimiters = Math.Max(header.Count(','), Math.Max(header.Count(';'), header.Count('\t')));
+        return delimiters >= TableLimits.MaxColumns
+            ? TableLimits.TooManyColumns(null)
+            : new TableFormatException(
+                $"Line 1: the header is longer than {TableLimits.MaxHeaderChars:N0} characters; column names must fit in that (at most {TableLimits.MaxColumns:N0} columns).", 1);
+    }
+
+    private void AddField(string? value, long line)
+    {
+        if (_fieldCount == TableLimits.MaxColumns)
+        {
+            // A row may not be wider than any header could be: stop before a run of delimiters fills the memory.
+            throw Columns.Count == 0
+                ? TableLimits.TooManyColumns(null)
+                : new TableFormatException($"Line {line} has more than {TableLimits.MaxColumns:N0} fields; the header has {Columns.Count}.", line);
+        }
+
         if (_fieldCount == _fields.Length)
         {
             Array.Resize(ref _fields, _fields.Length * 2);

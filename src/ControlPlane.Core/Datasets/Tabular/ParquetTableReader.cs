@@ -33,6 +33,7 @@ public sealed class ParquetTableReader : ITableReader
         if (!input.CanRead || !input.CanSeek)
             throw new ArgumentException("A Parquet file is read from its footer, so the stream must be readable and seekable.", nameof(input));
 
+        await CheckFooterAsync(input, ct);
         ParquetReader reader;
         try
         {
@@ -65,7 +66,12 @@ public sealed class ParquetTableReader : ITableReader
         {
             if (_rowInGroup == _rowsInGroup && !await LoadNextRowGroupAsync(ct)) break;
             var row = batch.Rows[count] is { } reused && reused.Length == _cells.Length ? reused : new string?[_cells.Length];
-            for (var c = 0; c < _cells.Length; c++) row[c] = _cells[c][_rowInGroup];
+            for (var c = 0; c < _cells.Length; c++)
+            {
+                var cell = row[c] = _cells[c][_rowInGroup];
+                if (cell is { Length: > TableLimits.MaxFieldChars })
+                    throw TableLimits.FieldTooLong("Row", _rowsRead + count + 1, c + 1, Columns[c], cell.Length);
+            }
             batch.Rows[count++] = row;
             _rowInGroup++;
         }
@@ -100,8 +106,29 @@ public sealed class ParquetTableReader : ITableReader
         return false;
     }
 
+    /// <summary>
+    /// Refuses a footer over <see cref="TableLimits.MaxParquetFooterBytes"/> before the library parses it: the footer
+    /// holds the schema, so a table of a million columns is a large footer. A file too short to have one is left to
+    /// the library to name.
+    /// </summary>
+    private static async Task CheckFooterAsync(Stream input, CancellationToken ct)
+    {
+        if (input.Length < 12) return;
+        var tail = new byte[8];
+        var start = input.Position;
+        input.Seek(-8, SeekOrigin.End);
+        await input.ReadExactlyAsync(tail, ct);
+        input.Position = start;
+        var footer = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail);
+        if (footer > TableLimits.MaxParquetFooterBytes && tail.AsSpan(4).SequenceEqual("PAR1"u8))
+            throw new TableFormatException(
+                $"The Parquet file's footer (its schema and index) has {footer:N0} bytes; at most {TableLimits.MaxParquetFooterBytes:N0} are accepted. " +
+                $"Write fewer columns (at most {TableLimits.MaxColumns:N0}) or larger row groups.");
+    }
+
     private static DataField[] FlatFields(ParquetSchema schema)
     {
+        if (schema.Fields.Count > TableLimits.MaxColumns) throw TableLimits.TooManyColumns(schema.Fields.Count);
         foreach (var field in schema.Fields)
         {
             if (field.SchemaType != SchemaType.Data || field is DataField { IsArray: true })
@@ -109,6 +136,7 @@ public sealed class ParquetTableReader : ITableReader
         }
         var fields = schema.DataFields;
         if (fields.Length == 0) throw new TableFormatException("The Parquet file has no columns.");
+        TableLimits.CheckColumns(fields.Select(f => f.Name).ToArray());
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var field in fields)

@@ -19,7 +19,13 @@ public sealed class SqlTableReader : ITableReader
         _connection = connection;
         _command = command;
         _reader = reader;
+        if (reader.FieldCount > TableLimits.MaxColumns)
+        {
+            throw TableLimits.TooManyColumns(reader.FieldCount);
+        }
+
         var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+        TableLimits.CheckColumns(columns);
         if (columns.Any(string.IsNullOrWhiteSpace) || columns.Distinct(StringComparer.Ordinal).Count() != columns.Length)
         {
             throw new TableFormatException("The query's columns must have unique, non-empty names (alias computed columns).");
@@ -54,7 +60,11 @@ public sealed class SqlTableReader : ITableReader
             var row = batch.Rows[count] ??= new string?[Columns.Count];
             for (var i = 0; i < Columns.Count; i++)
             {
-                row[i] = await _reader.IsDBNullAsync(i, ct) ? null : Cell(_reader.GetValue(i));
+                var cell = row[i] = await _reader.IsDBNullAsync(i, ct) ? null : Cell(_reader.GetValue(i));
+                if (cell is { Length: > TableLimits.MaxFieldChars })
+                {
+                    throw TableLimits.FieldTooLong("Row", _rows + count + 1, i + 1, Columns[i], cell.Length);
+                }
             }
 
             count++;
