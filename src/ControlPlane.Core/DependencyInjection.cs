@@ -43,8 +43,11 @@ public static class DependencyInjection
                 "ControlPlane:Regions lists a region name twice.")
             .Validate(o => o.Monitoring.MaxRowsPerDay >= 1_000,
                 "ControlPlane:Monitoring:MaxRowsPerDay must be at least 1000: a smaller sample would judge drift on too few rows.")
+            .Validate(o => o.Egress.Allow.All(e => Security.EgressPolicy.CheckEntry(e) is null),
+                $"{Security.EgressPolicy.AllowSetting} has an entry that is not an address, a CIDR network (10.0.0.0/8), a host name or a '*.suffix'.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Security.EgressPolicy>();
 
         services.AddDbContextFactory<ControlPlaneDbContext>((sp, options) =>
             DatabaseSetup.Configure(options, sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value));

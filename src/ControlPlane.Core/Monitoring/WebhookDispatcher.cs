@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Options;
+using ControlPlane.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,7 +21,7 @@ namespace ControlPlane.Core.Monitoring;
 /// </summary>
 public sealed class WebhookDispatcher(
     IDbContextFactory<ControlPlaneDbContext> dbs, WebhookService webhooks, WebhookWakeUp wakeUp, IOptions<ControlPlaneOptions> options,
-    TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
+    TimeProvider time, EgressPolicy egress, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
 
@@ -27,9 +29,32 @@ public sealed class WebhookDispatcher(
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false, // a redirect could carry the signed body somewhere nobody configured
+        UseProxy = false, // the egress policy judges the receiver's address, which a proxy would hide
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(10),
+        ConnectCallback = (context, ct) => ConnectAsync(egress, context, ct),
     }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>
+    /// Every connection resolves the receiver's host once, checks each address against the egress policy and connects
+    /// to those very addresses: a name that resolved to a public address when the endpoint was saved and to a private
+    /// one now (DNS rebinding) is refused here.
+    /// </summary>
+    private static async ValueTask<Stream> ConnectAsync(EgressPolicy egress, SocketsHttpConnectionContext context, CancellationToken ct)
+    {
+        var addresses = await egress.ResolveAsync(context.DnsEndPoint.Host, ct);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     private WebhookOptions Options => options.Value.Webhooks;
 
@@ -136,7 +161,8 @@ public sealed class WebhookDispatcher(
         }
     }
 
-    private sealed record Outcome(int? StatusCode, string? Error, long DurationMs, TimeSpan? RetryAfter);
+    /// <summary>What one attempt came to; <paramref name="Final"/> when trying again cannot help (the egress policy refused).</summary>
+    private sealed record Outcome(int? StatusCode, string? Error, long DurationMs, TimeSpan? RetryAfter, bool Final = false);
 
     private async Task<Outcome> SendAsync(WebhookDelivery delivery, CancellationToken ct)
     {
@@ -166,6 +192,10 @@ public sealed class WebhookDispatcher(
         {
             return new Outcome(null, $"Timed out after {Options.Timeout.TotalSeconds:0.###} s.", clock.ElapsedMilliseconds, null);
         }
+        catch (HttpRequestException ex) when (ex.InnerException is EgressRefusedException refused)
+        {
+            return new Outcome(null, $"Not sent: {refused.Message}", 0, null, Final: true);
+        }
         catch (HttpRequestException ex)
         {
             return new Outcome(null, $"Connection failed: {ex.Message}", clock.ElapsedMilliseconds, null);
@@ -184,7 +214,7 @@ public sealed class WebhookDispatcher(
             delivery.Status = DeliveryStatus.Delivered;
             delivery.DeliveredAt = now;
         }
-        else if (RetrySchedule.IsRetryable(outcome.StatusCode) && delivery.Attempts < Options.MaxAttempts)
+        else if (!outcome.Final && RetrySchedule.IsRetryable(outcome.StatusCode) && delivery.Attempts < Options.MaxAttempts)
         {
             retryAt = now + RetrySchedule.Delay(delivery.Attempts, Options, outcome.RetryAfter, Random.Shared);
             delivery.NextAttemptAt = retryAt.Value;

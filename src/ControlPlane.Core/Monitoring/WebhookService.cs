@@ -26,7 +26,8 @@ public sealed record DeliveryView(Guid Id, Guid NotificationId, string Kind, str
 /// with Data Protection (the key ring every node shares), never logged.
 /// </summary>
 public sealed partial class WebhookService(
-    IDbContextFactory<ControlPlaneDbContext> dbs, IDataProtectionProvider protection, AlertService alerts, TimeProvider time)
+    IDbContextFactory<ControlPlaneDbContext> dbs, IDataProtectionProvider protection, AlertService alerts, TimeProvider time,
+    Security.EgressPolicy egress)
 {
     public const string ProtectorPurpose = "ControlPlane.Webhooks.v1";
 
@@ -51,6 +52,11 @@ public sealed partial class WebhookService(
         if (CheckUrl(request.Url) is { } urlError)
         {
             errors.Add("url", urlError);
+        }
+        else if (await egress.CheckAsync(new Uri(request.Url!.Trim()).IdnHost, ct) is { } refused)
+        {
+            // Checked again at every connection, to the addresses checked then (WebhookDispatcher).
+            errors.Add("url", refused);
         }
 
         var kinds = (request.EventKinds ?? []).Select(k => k?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();

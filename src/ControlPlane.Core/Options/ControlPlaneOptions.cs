@@ -25,6 +25,7 @@ public sealed class ControlPlaneOptions
     public WebhookOptions Webhooks { get; set; } = new();
     public MonitoringOptions Monitoring { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
+    public EgressOptions Egress { get; set; } = new();
 }
 
 public enum DatabaseProvider

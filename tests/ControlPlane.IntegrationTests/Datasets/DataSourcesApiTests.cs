@@ -101,6 +101,49 @@ public abstract class DataSourcesApiTests<TProvider>(DataSourceFixture<TProvider
     }
 
     [Fact]
+    public async Task A_one_letter_password_leaves_the_database_reason_whole()
+    {
+        // The old scrubber replaced every "p" in the message with *** when the password was "p".
+        using var admin = App.CreateAdminClient();
+        var slug = await CreateTenantAsync(admin, "us");
+
+        var response = await admin.PutAsJsonAsync(SourceUrl(slug), new { kind = "sql", connectionString = fixture.PasswordUserConnectionString("p"), query = "SELECT 1 AS one" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = Assert.Single((await response.ReadNodeAsync()).FieldErrors("ConnectionString"));
+        Assert.Contains($"28P01: password authentication failed for user \"{DataSourceFixture<TProvider>.PasswordUser}\"", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("***", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task What_answers_at_an_allowed_address_that_is_not_postgresql_is_not_described()
+    {
+        // A listener that greets like an SSH server: the error must not echo its banner or say what kind of service it is.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var answering = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            await stream.WriteAsync("SSH-2.0-OpenSSH_9.6p1 Debian-4\r\n"u8.ToArray());
+            await Task.Delay(200);
+        });
+        using var admin = App.CreateAdminClient();
+        var slug = await CreateTenantAsync(admin, "us");
+
+        var response = await admin.PutAsJsonAsync(SourceUrl(slug), new
+        {
+            kind = "sql", connectionString = $"Host=127.0.0.1;Port={port};Database=crm;Username=reader;Password=secret;Timeout=5", query = "SELECT 1 AS one",
+        });
+        await answering;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Cannot connect: No PostgreSQL server answered as expected at that host and port (it may be down, elsewhere, or not PostgreSQL).",
+            Assert.Single((await response.ReadNodeAsync()).FieldErrors("ConnectionString")));
+    }
+
+    [Fact]
     public async Task A_path_source_pulls_the_newest_file_under_the_allowed_root_and_a_path_outside_is_refused()
     {
         using var admin = App.CreateAdminClient();

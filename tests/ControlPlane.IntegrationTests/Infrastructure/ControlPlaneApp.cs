@@ -51,6 +51,9 @@ public class ControlPlaneApp(ITestDatabase database) : WebApplicationFactory<Pro
             ["ControlPlane:Bootstrap:AdminToken"] = AdminToken,
             ["ControlPlane:Secrets:MasterKey"] = MasterKey,
             ["ControlPlane:Demo:Seed"] = "false",
+            // The tests' own receivers and source database listen on loopback: allowed explicitly, as an operator would.
+            ["ControlPlane:Egress:Allow:0"] = "127.0.0.0/8",
+            ["ControlPlane:Egress:Allow:1"] = "::1",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in Settings)

@@ -3,6 +3,7 @@ using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Datasets.Tabular;
 using ControlPlane.Core.Options;
+using ControlPlane.Core.Security;
 using ControlPlane.Core.Tenants;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ namespace ControlPlane.Core.Datasets.Sources;
 /// </summary>
 public sealed class DataSourceService(
     IDbContextFactory<ControlPlaneDbContext> dbs, DatasetService datasets, IDataProtectionProvider protection,
-    IOptions<ControlPlaneOptions> options, TimeProvider time, ILogger<DataSourceService> logger)
+    IOptions<ControlPlaneOptions> options, TimeProvider time, EgressPolicy egress, ILogger<DataSourceService> logger)
 {
     public const string ProtectorPurpose = "ControlPlane.DataSources.v1";
 
@@ -47,6 +48,11 @@ public sealed class DataSourceService(
         catch (ArgumentException ex)
         {
             errors.Add("ConnectionString", $"The connection string cannot be read: {ex.Message}");
+        }
+
+        if (connection is not null && SqlSource.ServerFileSetting(connection) is { } fileSetting)
+        {
+            errors.Add("ConnectionString", $"'{fileSetting}' names a file on this server; a data source may not read the server's files.");
         }
 
         if (connection is null && !errors.Has("ConnectionString"))
@@ -126,15 +132,17 @@ public sealed class DataSourceService(
 
     private async Task<ValidationErrors?> DryRunAsync(NpgsqlConnectionStringBuilder connection, string query, string? watermark, CancellationToken ct)
     {
-        await using var db = new NpgsqlConnection(connection.ConnectionString);
+        NpgsqlConnection db;
         try
         {
-            await db.OpenAsync(ct);
+            db = await SqlSource.OpenAsync(connection, egress, ct);
         }
-        catch (NpgsqlException ex)
+        catch (Exception ex) when (ex is NpgsqlException or EgressRefusedException or TimeoutException)
         {
-            return new ValidationErrors().Add("ConnectionString", $"Cannot connect: {SqlSource.Reason(ex, connection.Password)}");
+            return new ValidationErrors().Add("ConnectionString", $"Cannot connect: {SqlSource.Reason(ex)}");
         }
+
+        await using var _ = db;
 
         try
         {
@@ -146,7 +154,7 @@ public sealed class DataSourceService(
         }
         catch (NpgsqlException ex)
         {
-            return new ValidationErrors().Add("Query", $"The database refused the query: {SqlSource.Reason(ex, connection.Password)}");
+            return new ValidationErrors().Add("Query", $"The database refused the query: {SqlSource.Reason(ex)}");
         }
     }
 
@@ -160,8 +168,7 @@ public sealed class DataSourceService(
         string? newWatermark = null;
         try
         {
-            await using var db = new NpgsqlConnection(connection.ConnectionString);
-            await db.OpenAsync(ct);
+            await using var db = await SqlSource.OpenAsync(connection, egress, ct);
             var watermarkType = source.LastWatermark is null ? null : await WatermarkTypeAsync(db, source, ct);
             await using var command = await SqlSource.ReadOnlyCommandAsync(
                 db, SqlSource.Pull(source.Query!, source.WatermarkColumn, source.LastWatermark, watermarkType), ct);
@@ -174,11 +181,11 @@ public sealed class DataSourceService(
             var index = source.WatermarkColumn is null ? -1 : reader.Columns.ToList().IndexOf(source.WatermarkColumn);
             rows = await CsvTableWriter.WriteAsync(reader, scratch, row => newWatermark = index >= 0 ? row[index] ?? newWatermark : null, ct);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TableFormatException)
+        catch (Exception ex) when (ex is NpgsqlException or TableFormatException or EgressRefusedException or TimeoutException)
         {
             logger.LogWarning("Pull from {Host}/{Database} for {Tenant}/{UseCase} failed: {Reason}",
-                source.Host, source.Database, tenantSlug, useCase, SqlSource.Reason(ex, connection.Password));
-            return Result<DataSourcePull>.Invalid("Query", $"The pull failed: {SqlSource.Reason(ex, connection.Password)}");
+                source.Host, source.Database, tenantSlug, useCase, SqlSource.Reason(ex));
+            return Result<DataSourcePull>.Invalid("Query", $"The pull failed: {SqlSource.Reason(ex)}");
         }
 
         logger.LogInformation("Pulled {Rows} rows from {Host}/{Database} for {Tenant}/{UseCase}", rows, source.Host, source.Database, tenantSlug, useCase);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ControlPlane.Core.Security;
 using Npgsql;
 
 namespace ControlPlane.Core.Datasets.Sources;
@@ -26,6 +27,14 @@ internal static partial class SqlSource
     public static NpgsqlConnectionStringBuilder Parse(string connectionString) =>
         new(connectionString) { Pooling = false, ApplicationName = "ControlPlane data source" };
 
+    /// <summary>The first setting that would make the driver read a file on this server (a password file, keys), if any.</summary>
+    public static string? ServerFileSetting(NpgsqlConnectionStringBuilder connection) =>
+        !string.IsNullOrEmpty(connection.Passfile) ? "Passfile"
+        : !string.IsNullOrEmpty(connection.RootCertificate) ? "Root Certificate"
+        : !string.IsNullOrEmpty(connection.SslCertificate) ? "SSL Certificate"
+        : !string.IsNullOrEmpty(connection.SslKey) ? "SSL Key"
+        : null;
+
     public static string Probe(string query) => $"SELECT * FROM ({query}) q LIMIT 0";
 
     /// <summary>The query, incremental when a watermark is set: rows after the last one, oldest first.</summary>
@@ -43,11 +52,57 @@ internal static partial class SqlSource
 
     public static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
-    /// <summary>The database's reason, with the password scrubbed should a driver message ever echo it.</summary>
-    public static string Reason(Exception ex, string? password)
+    /// <summary>
+    /// What went wrong, in words that reveal nothing a PostgreSQL server did not say itself: a server's own error (its
+    /// SQL state and text, which never echo the password), the egress policy's refusal, or one sentence for everything
+    /// else — whatever answered at that address (another service, nothing, a firewall) is not described.
+    /// </summary>
+    public static string Reason(Exception ex) => ex switch
     {
-        var message = ex is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : ex.Message;
-        return string.IsNullOrEmpty(password) ? message : message.Replace(password, "***", StringComparison.Ordinal);
+        EgressRefusedException refused => refused.Message,
+        PostgresException pg => $"{pg.SqlState}: {pg.MessageText}",
+        Tabular.TableFormatException table => table.Message,
+        _ => "No PostgreSQL server answered as expected at that host and port (it may be down, elsewhere, or not PostgreSQL).",
+    };
+
+    /// <summary>
+    /// Opens a connection to the source once the egress policy allowed its host, to the very address it checked (DNS
+    /// rebinding cannot move it between the check and the connection). Under SslMode=VerifyFull the certificate is
+    /// checked against the host name, so the name is kept and checked just before connecting; the same when the
+    /// host has only IPv6 addresses (decision 0037).
+    /// </summary>
+    /// <exception cref="EgressRefusedException">The host is not allowed.</exception>
+    public static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder connection, EgressPolicy egress, CancellationToken ct)
+    {
+        var host = connection.Host?.Trim() ?? "";
+        if (host.Contains(',', StringComparison.Ordinal))
+        {
+            throw new EgressRefusedException("Give one host: a list of hosts is not supported for a data source.");
+        }
+
+        if (host.StartsWith('/') || host.StartsWith('@'))
+        {
+            throw new EgressRefusedException("A Unix socket connects to this server itself; give a host name or address.");
+        }
+
+        var addresses = await egress.ResolveAsync(host, ct);
+        var target = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
+        if (connection.SslMode != SslMode.VerifyFull && addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) is { } v4)
+        {
+            target.Host = v4.ToString();
+        }
+
+        var db = new NpgsqlConnection(target.ConnectionString);
+        try
+        {
+            await db.OpenAsync(ct);
+            return db;
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Runs <paramref name="sql"/> in a read-only transaction: a source is read, never written.</summary>
