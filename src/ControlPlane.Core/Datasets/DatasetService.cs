@@ -83,7 +83,7 @@ public sealed class DatasetService(
         }
         catch (TableFormatException ex)
         {
-            return Result<CreatedDatasetVersion>.Invalid("File", $"File '{fileName}' cannot be read: {ex.Message}");
+            return Result<CreatedDatasetVersion>.Invalid("File", $"File '{fileName}' cannot be read: {ServerPaths.Scrub(ex.Message)}");
         }
         finally
         {

@@ -225,7 +225,7 @@ public sealed class ScoringJobs(
         {
             await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
             await db.PredictionPartitions.Where(p => p.Id == partition.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.State, PartitionStates.Failed).SetProperty(p => p.Note, TextLimits.Clip(e.Message, 2000)), CancellationToken.None);
+                .SetProperty(p => p.State, PartitionStates.Failed).SetProperty(p => p.Note, TextLimits.Clip(ServerPaths.Scrub(e.Message), 2000)), CancellationToken.None);
             throw;
         }
 

@@ -300,7 +300,7 @@ public sealed class ModelCache
                 _slots.Remove(key); // not cached: the next request tries again
             }
 
-            slot.Loaded.SetException(ex is ModelUnavailableException ? ex : new ModelUnavailableException($"Model version {key.Version} could not be loaded: {ex.Message}"));
+            slot.Loaded.SetException(ex is ModelUnavailableException ? ex : new ModelUnavailableException($"Model version {key.Version} could not be loaded: {Common.ServerPaths.Scrub(ex.Message)}"));
         }
     }
 

@@ -568,5 +568,10 @@ public sealed class DagEngine(
         run.StartedAt ??= now;
     }
 
-    private static string? Trim(string? text) => text is { Length: > 3900 } ? text[..3900] + "…" : text;
+    /// <summary>A task's error as shown on the run pages: server paths cut to file names, at most 3,900 characters.</summary>
+    private static string? Trim(string? text)
+    {
+        var shown = text is null ? null : Core.Common.ServerPaths.Scrub(text);
+        return shown is { Length: > 3900 } ? shown[..3900] + "…" : shown;
+    }
 }

@@ -160,7 +160,7 @@ public abstract class DataSourcesApiTests<TProvider>(DataSourceFixture<TProvider
         var again = await admin.PostAsync($"{SourceUrl(slug)}/pull", null);
 
         Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
-        Assert.Contains("outside the allowed folders", Assert.Single((await outside.ReadNodeAsync()).FieldErrors("Path")), StringComparison.Ordinal);
+        Assert.Contains("outside the folders an operator allowed", Assert.Single((await outside.ReadNodeAsync()).FieldErrors("Path")), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, escaping.StatusCode);
         Assert.Single((await escaping.ReadNodeAsync()).FieldErrors("Path"));
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);

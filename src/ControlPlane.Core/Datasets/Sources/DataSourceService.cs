@@ -89,17 +89,18 @@ public sealed class DataSourceService(
             return NotEnrolled<DataSourceView>(tenantSlug, useCase);
         }
 
-        if (string.IsNullOrWhiteSpace(path) || !Path.IsPathFullyQualified(path))
+        if (PathSource.CheckPattern(path) is { } bad)
         {
-            return Result<DataSourceView>.Invalid("Path", "Enter an absolute file path or glob (for example /data/exports/*.csv).");
+            return Result<DataSourceView>.Invalid("Path", bad);
         }
 
         var roots = options.Value.DataSources.AllowedPathRoots;
-        if (PathSource.RootOf(path, roots) is null)
+        if (PathSource.RootOf(path!, roots) is null)
         {
+            // The allowed folders are not listed: they are the server's paths, not the user's.
             return Result<DataSourceView>.Invalid("Path", roots.Count == 0
                 ? "Path sources are turned off: an operator lists the allowed folders in ControlPlane:DataSources:AllowedPathRoots."
-                : $"'{path}' is outside the allowed folders ({string.Join(", ", roots)}).");
+                : "The path is outside the folders an operator allowed for path sources (ControlPlane:DataSources:AllowedPathRoots).");
         }
 
         return await SaveAsync(enrollment, actor, s =>
@@ -219,7 +220,7 @@ public sealed class DataSourceService(
         var root = PathSource.RootOf(source.PathPattern!, options.Value.DataSources.AllowedPathRoots);
         if (root is null)
         {
-            return Result<DataSourcePull>.Invalid("Path", $"'{source.PathPattern}' is no longer under an allowed folder.");
+            return Result<DataSourcePull>.Invalid("Path", "The path is no longer under a folder an operator allowed for path sources.");
         }
 
         var newest = PathSource.Matches(source.PathPattern!, root).FirstOrDefault();
@@ -233,8 +234,25 @@ public sealed class DataSourceService(
             return Result<DataSourcePull>.Ok(new DataSourcePull(false, $"The newest file, '{newest.Name}', was pulled already.", null));
         }
 
+        FileStream? file;
+        try
+        {
+            file = PathSource.OpenConfined(newest, root);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The exception's text holds the server path; the user gets the file's name only.
+            logger.LogWarning("Path source file {File} for {Tenant}/{UseCase} could not be opened: {Reason}", newest.FullName, tenantSlug, useCase, ex.Message);
+            return Result<DataSourcePull>.Invalid("Path", $"'{newest.Name}' could not be read: it was moved or removed, or the server may not read it.");
+        }
+
+        if (file is null)
+        {
+            return Result<DataSourcePull>.Invalid("Path", $"'{newest.Name}' leads outside the allowed folders (a symbolic link) and is not read.");
+        }
+
         Result<CreatedDatasetVersion> created;
-        await using (var file = new FileStream(newest.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous))
+        await using (file)
         {
             created = await datasets.CreateVersionAsync(tenantSlug, useCase, newest.Name, file, actor, DatasetSourceKinds.Path, ct);
         }

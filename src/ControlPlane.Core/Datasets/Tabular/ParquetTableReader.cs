@@ -99,7 +99,7 @@ public sealed class ParquetTableReader : ITableReader
             catch (Exception e) when (e is not (OperationCanceledException or TableFormatException))
             {
                 throw new TableFormatException(
-                    $"The file is not a valid Parquet file: row group {_nextRowGroup} (from row {_rowsRead + 1}) cannot be read: {e.Message}",
+                    $"The file is not a valid Parquet file: row group {_nextRowGroup} (from row {_rowsRead + 1}) cannot be read: {Common.ServerPaths.Scrub(e.Message)}",
                     _rowsRead + 1);
             }
         }
@@ -147,5 +147,5 @@ public sealed class ParquetTableReader : ITableReader
         return fields;
     }
 
-    private static TableFormatException NotParquet(Exception e) => new($"The file is not a valid Parquet file: {e.Message}");
+    private static TableFormatException NotParquet(Exception e) => new($"The file is not a valid Parquet file: {Common.ServerPaths.Scrub(e.Message)}");
 }
