@@ -64,6 +64,7 @@ public static class DependencyInjection
         services.AddSingleton<IAttemptLauncher, QuartzAttemptLauncher>();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<AttemptRunner>();
+        services.AddSingleton<NodeLiveness>();
         services.AddSingleton<ExecutorLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<ExecutorLoop>());
         services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("scheduler", tags: [Core.Common.HealthTags.Ready]);

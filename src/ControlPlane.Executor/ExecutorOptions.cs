@@ -44,6 +44,13 @@ public sealed class ExecutorOptions
     [Range(1, 300)]
     public int ClusterCheckinSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// A node whose heartbeat (written every second) has not moved for this long is presumed lost: any other node marks
+    /// its running attempts interrupted and they run again elsewhere, without using up their retries.
+    /// </summary>
+    [Range(2, 300)]
+    public int NodeLostSeconds { get; set; } = 5;
+
     /// <summary>How late a schedule's trigger may fire before it counts as missed (then it fires once and proceeds).</summary>
     [Range(1, 3600)]
     public int MisfireThresholdSeconds { get; set; } = 60;

@@ -94,6 +94,7 @@ public static class DependencyInjection
         app.UseTenantLogScope();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseQueryValueChecks();
         app.UseAntiforgery();
         return app;
     }

@@ -843,6 +843,26 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.ToTable("AttemptLogLines");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Pipelines.ExecutorNodeBeat", b =>
+                {
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime>("BeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Beats")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("ExecutorNodeBeats");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Pipelines.PipelineRun", b =>
                 {
                     b.Property<Guid>("Id")

@@ -830,6 +830,26 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.ToTable("AttemptLogLines");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Pipelines.ExecutorNodeBeat", b =>
+                {
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("BeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Beats")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("ExecutorNodeBeats");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Pipelines.PipelineRun", b =>
                 {
                     b.Property<Guid>("Id")

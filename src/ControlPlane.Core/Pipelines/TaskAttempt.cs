@@ -25,3 +25,15 @@ public sealed class AttemptLogLine
     public string Level { get; set; } = "Information";
     public string Message { get; set; } = "";
 }
+
+/// <summary>
+/// An executor node's heartbeat: the node bumps <see cref="Beats"/> every second. Other nodes judge liveness by whether
+/// the count moves on their own clock, so clocks that disagree between machines do not matter.
+/// </summary>
+public sealed class ExecutorNodeBeat
+{
+    public string NodeId { get; set; } = "";
+    public long Beats { get; set; }
+    public DateTime BeatAt { get; set; }
+    public DateTime StartedAt { get; set; }
+}

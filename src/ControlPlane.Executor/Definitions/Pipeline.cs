@@ -104,8 +104,19 @@ public sealed partial class Pipeline
         private RetryPolicy _retry = RetryPolicy.None;
         private TimeSpan? _timeout;
         private string _pool = DefaultPool;
+        private bool _idempotent = true;
 
         internal string Name => name;
+
+        /// <summary>
+        /// The task may not simply run again after a crash or a lost node cut it short (it has effects outside the run
+        /// that a second run would repeat): an interruption then fails it, saying so, instead of repeating it.
+        /// </summary>
+        public TaskBuilder NotIdempotent()
+        {
+            _idempotent = false;
+            return this;
+        }
 
         public TaskBuilder After(params string[] upstream)
         {
@@ -140,6 +151,6 @@ public sealed partial class Pipeline
 
         public TaskBuilder Task(string next, Func<TaskContext, Task> nextRun) => pipeline.Task(next, nextRun);
 
-        internal TaskDefinition Build() => new(name, handler, run, _after.Distinct().ToList(), _retry, _timeout, _pool);
+        internal TaskDefinition Build() => new(name, handler, run, _after.Distinct().ToList(), _retry, _timeout, _pool, _idempotent);
     }
 }

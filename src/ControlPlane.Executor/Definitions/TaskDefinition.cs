@@ -1,6 +1,10 @@
 namespace ControlPlane.Executor.Definitions;
 
-/// <summary>One task of a pipeline: what runs, what it waits for, how it is retried and bounded.</summary>
+/// <summary>
+/// One task of a pipeline: what runs, what it waits for, how it is retried and bounded. <paramref name="Idempotent"/>:
+/// running it again after a crash cut it short gives the same result as running it once (every task of the product is;
+/// one that is not says <c>NotIdempotent()</c> and an interruption fails it instead of repeating it).
+/// </summary>
 public sealed record TaskDefinition(
     string Name,
     Type? HandlerType,
@@ -8,4 +12,5 @@ public sealed record TaskDefinition(
     IReadOnlyList<string> DependsOn,
     RetryPolicy Retry,
     TimeSpan? Timeout,
-    string Pool);
+    string Pool,
+    bool Idempotent = true);

@@ -111,6 +111,13 @@ public sealed class AttemptRunner(
                 return (AttemptState.Cancelled, "The run was cancelled.");
             }
 
+            if (await WasHandedBackAsync(attempt.Id))
+            {
+                // Another node presumed this one lost and runs the task again; this outcome is not recorded.
+                log.LogWarning("Attempt {Attempt} stopped: another node handed it back while {Node} was silent", attempt.Number, node.Id);
+                return (AttemptState.Interrupted, $"Stopped on {node.Id}: another node handed the attempt back.");
+            }
+
             var limit = Readable(definition.Timeout!.Value);
             log.LogError("Attempt {Attempt} timed out after {Timeout}", attempt.Number, limit);
             return (AttemptState.TimedOut, $"Timed out after {limit}.");
@@ -186,6 +193,12 @@ public sealed class AttemptRunner(
         { TotalHours: < 1 } => FormattableString.Invariant($"{span.TotalMinutes:0.##} min"),
         _ => FormattableString.Invariant($"{(int)span.TotalHours} h{(span.Minutes == 0 ? "" : $" {span.Minutes} min")}"),
     };
+
+    private async Task<bool> WasHandedBackAsync(Guid attemptId)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        return await db.TaskAttempts.AnyAsync(a => a.Id == attemptId && a.State != AttemptState.Running && a.State != AttemptState.Dispatched);
+    }
 
     private async Task<bool> WasCancelledAsync(Guid taskRunId)
     {

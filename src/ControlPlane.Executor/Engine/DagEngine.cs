@@ -16,6 +16,9 @@ namespace ControlPlane.Executor.Engine;
 public sealed class DagEngine(
     IDbContextFactory<ControlPlaneDbContext> dbs, PipelineCatalog catalog, RunEvents events, TimeProvider time, ILogger<DagEngine> logger)
 {
+    /// <summary>Interruptions in a row after which a task fails: past that, it is likely the task that brings its node down.</summary>
+    public const int MaxInterruptions = 3;
+
     /// <summary>Raised when tasks became ready to dispatch.</summary>
     public event Action? WorkReady;
 
@@ -143,13 +146,13 @@ public sealed class DagEngine(
         }
 
         var readied = false;
-        await MutateAsync(await RunOfAttemptAsync(attemptId, ct), (db, run, tasks) =>
+        await MutateAsync(await RunOfAttemptAsync(attemptId, ct), async (db, run, tasks) =>
         {
             var attempt = db.TaskAttempts.Local.FirstOrDefault(a => a.Id == attemptId);
             var task = tasks.FirstOrDefault(t => t.CurrentAttemptId == attemptId);
             if (attempt is null || attempt.State.IsFinished() || task is null)
             {
-                return Task.FromResult(false); // already settled by someone else (a cancel, a recovery)
+                return false; // already settled by someone else (a cancel, a recovery)
             }
 
             var now = Clock.UtcNow(time);
@@ -158,10 +161,33 @@ public sealed class DagEngine(
             attempt.Error = Trim(error);
             if (task.State.IsFinished())
             {
-                return Task.FromResult(true); // the task was cancelled meanwhile; the attempt's outcome is kept for history
+                return true; // the task was cancelled meanwhile; the attempt's outcome is kept for history
             }
 
-            if (outcome == AttemptState.Succeeded)
+            var definition = catalog.Find(run.Pipeline)?.Find(task.Name);
+            var interruptions = outcome != AttemptState.Interrupted ? 0
+                : 1 + await db.TaskAttempts.CountAsync(a => a.TaskRunId == task.Id && a.Id != attemptId && a.State == AttemptState.Interrupted, ct);
+            if (outcome == AttemptState.Interrupted && run.State is not RunState.Cancelled && definition is { Idempotent: true }
+                && interruptions <= MaxInterruptions)
+            {
+                // A crash or a lost node is not the task's fault: it runs again at once, on any node, and keeps its
+                // ordinary retries (the budget grows by the attempt the interruption took).
+                task.MaxAttempts++;
+                task.State = TaskState.UpForRetry;
+                task.NotBefore = now;
+                task.ReadyAt = now;
+                task.Error = Trim(error);
+            }
+            else if (outcome == AttemptState.Interrupted && run.State is not RunState.Cancelled)
+            {
+                task.State = TaskState.Failed;
+                task.FinishedAt = now;
+                task.Error = Trim(definition is { Idempotent: false }
+                    ? $"{error} The task is not safe to repeat on its own: check what it did, then start the run again."
+                    : $"{error} Interrupted {interruptions} times in a row: the task itself may be bringing its node down.");
+                MarkDownstream(tasks, task.Name, TaskState.UpstreamFailed, now);
+            }
+            else if (outcome == AttemptState.Succeeded)
             {
                 task.State = TaskState.Succeeded;
                 task.Progress = 100;
@@ -187,7 +213,7 @@ public sealed class DagEngine(
 
             readied = PromoteReady(tasks, now) || task.State == TaskState.UpForRetry;
             FinishIfDone(run, tasks, now);
-            return Task.FromResult(true);
+            return true;
         }, ct);
 
         if (readied)

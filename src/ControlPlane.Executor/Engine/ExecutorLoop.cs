@@ -17,6 +17,7 @@ public sealed class ExecutorLoop(
     DagEngine engine,
     LocalAttempts local,
     IAttemptLauncher launcher,
+    NodeLiveness liveness,
     IDbContextFactory<ControlPlaneDbContext> dbs,
     ExecutorNode node,
     TimeProvider time,
@@ -42,6 +43,7 @@ public sealed class ExecutorLoop(
             Interlocked.Exchange(ref _lastBeat, time.GetTimestamp());
             try
             {
+                await liveness.BeatAsync(stoppingToken);
                 await dispatcher.DispatchOnceAsync(stoppingToken);
                 await StopCancelledAsync(stoppingToken);
                 if (time.GetElapsedTime(lastRepair) >= RepairInterval)
@@ -64,6 +66,14 @@ public sealed class ExecutorLoop(
         }
 
         engine.WorkReady -= dispatcher.Signal;
+        try
+        {
+            await liveness.ForgetSelfAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Node {Node} could not remove its heartbeat; other nodes will see it go quiet", node.Id);
+        }
     }
 
     private async Task StopCancelledAsync(CancellationToken ct)
@@ -80,10 +90,22 @@ public sealed class ExecutorLoop(
         {
             local.CancelTasks(stopped);
         }
+
+        // Attempts another node handed back while this one was silent (a long pause, a cut connection): stop them
+        // here, so the task does not run on two nodes at once.
+        var attemptIds = local.AttemptIds;
+        var settled = await db.TaskAttempts.Where(a => attemptIds.Contains(a.Id) && a.State != AttemptState.Running && a.State != AttemptState.Dispatched)
+            .Select(a => a.Id).ToListAsync(ct);
+        if (settled.Count > 0)
+        {
+            logger.LogWarning("Stopping {Count} attempt(s) on {Node} that another node handed back", settled.Count, node.Id);
+            local.CancelAttempts(settled);
+        }
     }
 
     private async Task RepairAsync(CancellationToken ct)
     {
+        await liveness.RecoverAsync(ct);
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = Clock.UtcNow(time);
 

@@ -11,6 +11,27 @@ public sealed class LocalAttempts
 
     public IReadOnlyCollection<Guid> TaskRunIds => _running.Values.Select(v => v.TaskRunId).ToList();
 
+    public bool Contains(Guid attemptId) => _running.ContainsKey(attemptId);
+
+    /// <summary>The ids of the attempts running here.</summary>
+    public IReadOnlyCollection<Guid> AttemptIds => _running.Keys.ToList();
+
+    /// <summary>Stops these attempts (settled elsewhere: another node handed them back while this one was silent).</summary>
+    public int CancelAttempts(IEnumerable<Guid> attemptIds)
+    {
+        var cancelled = 0;
+        foreach (var id in attemptIds)
+        {
+            if (_running.TryGetValue(id, out var entry) && !entry.Cancel.IsCancellationRequested)
+            {
+                entry.Cancel.Cancel();
+                cancelled++;
+            }
+        }
+
+        return cancelled;
+    }
+
     internal void Add(Guid attemptId, Guid taskRunId, CancellationTokenSource cancel) => _running[attemptId] = (taskRunId, cancel);
 
     internal void Remove(Guid attemptId) => _running.TryRemove(attemptId, out _);

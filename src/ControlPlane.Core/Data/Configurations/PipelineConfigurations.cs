@@ -60,6 +60,15 @@ internal sealed class TaskAttemptConfiguration : IEntityTypeConfiguration<TaskAt
     }
 }
 
+internal sealed class ExecutorNodeBeatConfiguration : IEntityTypeConfiguration<ExecutorNodeBeat>
+{
+    public void Configure(EntityTypeBuilder<ExecutorNodeBeat> builder)
+    {
+        builder.HasKey(b => b.NodeId);
+        builder.Property(b => b.NodeId).HasMaxLength(128);
+    }
+}
+
 internal sealed class AttemptLogLineConfiguration : IEntityTypeConfiguration<AttemptLogLine>
 {
     public void Configure(EntityTypeBuilder<AttemptLogLine> builder)
