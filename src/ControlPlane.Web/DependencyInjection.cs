@@ -84,6 +84,7 @@ public static class DependencyInjection
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseSecurityHeaders();
         app.UseStatusCodePages();
         var assets = Path.Combine(AppContext.BaseDirectory, "wwwroot-assets");
         if (Directory.Exists(assets))
@@ -115,7 +116,8 @@ public static class DependencyInjection
 
         // The API's description is for signed-in users and token holders, like everything else.
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Read);
-        app.MapScalarApiReference("/api-reference", o => o.WithTitle("ControlPlane API")).RequireAuthorization(Policies.Read);
+        app.MapScalarApiReference("/api-reference", o => o.WithTitle("ControlPlane API").DisableDefaultFonts()) // no fonts from a CDN: the page policy allows this origin only
+            .RequireAuthorization(Policies.Read);
 
         app.MapPredictApi();
         app.MapPredictionDownloads();

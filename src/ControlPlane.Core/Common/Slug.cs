@@ -7,6 +7,16 @@ public static partial class Slug
     public const int MinLength = 3;
     public const int MaxLength = 48;
 
+    /// <summary>
+    /// Words the pages and routes use next to slugs (<c>/tenants/new</c>, <c>/admin</c>, ...): a tenant or use case
+    /// named so would be hidden behind that page.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "new", "admin", "api", "edit", "settings", "search", "import", "export", "all", "none", "null", "undefined",
+        "default", "system", "me", "login", "logout", "account", "health", "metrics", "error", "runs", "tenants", "use-cases",
+    };
+
     /// <summary>Returns a message saying what is wrong with the slug, or null when it is valid.</summary>
     public static string? Problem(string? value, string what = "Slug")
     {
@@ -20,9 +30,12 @@ public static partial class Slug
             return $"{what} must be {MinLength} to {MaxLength} characters long (got {value.Length}).";
         }
 
-        return Pattern().IsMatch(value)
-            ? null
-            : $"{what} '{value}' may contain only lowercase letters a-z, digits and single hyphens, and must start and end with a letter or digit.";
+        if (!Pattern().IsMatch(value))
+        {
+            return $"{what} '{value}' may contain only lowercase letters a-z, digits and single hyphens, and must start and end with a letter or digit.";
+        }
+
+        return Reserved.Contains(value) ? $"{what} '{value}' is a reserved word (a page or route is named so); choose another, such as '{value}-1'." : null;
     }
 
     /// <summary>Suggests a slug for a display name ("Acme Corp." → "acme-corp").</summary>
@@ -39,7 +52,8 @@ public static partial class Slug
             .ToArray());
         var lowered = NonSlugChars().Replace(plain, "-").Trim('-');
         var collapsed = Hyphens().Replace(lowered, "-");
-        return collapsed.Length > MaxLength ? collapsed[..MaxLength].Trim('-') : collapsed;
+        var suggested = collapsed.Length > MaxLength ? collapsed[..MaxLength].Trim('-') : collapsed;
+        return Reserved.Contains(suggested) ? $"{suggested}-1" : suggested;
     }
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$")]
