@@ -96,6 +96,7 @@ public static class DependencyInjection
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseQueryValueChecks();
+        app.UseIdempotencyKeys();
         app.UseAntiforgery();
         return app;
     }

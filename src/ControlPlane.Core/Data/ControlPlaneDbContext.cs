@@ -38,6 +38,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<TaskRun> TaskRuns => Set<TaskRun>();
     public DbSet<TaskAttempt> TaskAttempts => Set<TaskAttempt>();
     public DbSet<ExecutorNodeBeat> ExecutorNodeBeats => Set<ExecutorNodeBeat>();
+    public DbSet<Security.IdempotencyRecord> IdempotencyRecords => Set<Security.IdempotencyRecord>();
     public DbSet<AttemptLogLine> AttemptLogLines => Set<AttemptLogLine>();
     public DbSet<PipelineSchedule> PipelineSchedules => Set<PipelineSchedule>();
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();

@@ -9,7 +9,9 @@ using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Core.Predictions;
 
-public sealed record FeedbackReceipt(string Tenant, string UseCase, int Recorded);
+/// <param name="Recorded">Outcomes in the request (after merging repeats of one entity and moment within it).</param>
+/// <param name="Replaced">Of those, how many replaced an outcome recorded before for the same entity and moment.</param>
+public sealed record FeedbackReceipt(string Tenant, string UseCase, int Recorded, int Replaced = 0);
 
 /// <summary>The prediction an outcome answers: the latest one for its entity made at or before the outcome.</summary>
 /// <param name="Source">"batch" (a batch score or backfill) or "realtime" (the sampled prediction log).</param>
@@ -18,7 +20,8 @@ public sealed record AnsweredPrediction(string Source, DateTime AsOf, string Mod
 public sealed record OutcomeView(string EntityKey, string Label, DateTime OccurredAt, DateTime ReceivedAt, AnsweredPrediction? Prediction);
 
 /// <summary>
-/// Late labels: records actual outcomes by entity key (all of a request or none of it), and joins each to the
+/// Late labels: records actual outcomes by entity key (all of a request or none of it; an outcome for an entity and
+/// moment already recorded replaces it, so a retried request records nothing twice), and joins each to the
 /// prediction it answers — the latest prediction for the same entity with an as-of time at or before the outcome, from
 /// the predictions table or the real-time prediction log.
 /// </summary>
@@ -48,7 +51,8 @@ public sealed class FeedbackService(IDbContextFactory<ControlPlaneDbContext> dbs
             .Select(e => new { e.Id, e.UseCase!.TaskType }).FirstOrDefaultAsync(ct);
         if (enrollment is null) return Result<FeedbackReceipt>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var clock = time.GetUtcNow().UtcDateTime;
+        var now = new DateTime(clock.Ticks - clock.Ticks % 10, DateTimeKind.Utc);
         var errors = new ValidationErrors();
         var reported = 0;
         void Error(string field, string message)
@@ -97,7 +101,8 @@ public sealed class FeedbackService(IDbContextFactory<ControlPlaneDbContext> dbs
                 if (o.ValueKind == JsonValueKind.String && DateTime.TryParse(o.GetString(), CultureInfo.InvariantCulture,
                         DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t))
                 {
-                    occurred = DateTime.SpecifyKind(t, DateTimeKind.Utc);
+                    // Whole microseconds: what PostgreSQL keeps, so the same moment matches itself when posted again.
+                    occurred = DateTime.SpecifyKind(new DateTime(t.Ticks - t.Ticks % 10), DateTimeKind.Utc);
                     if (occurred > now + FutureTolerance) Error($"{at}.occurredAt", $"Outcome {i}: occurredAt {occurred:O} is in the future.");
                 }
                 else
@@ -120,9 +125,45 @@ public sealed class FeedbackService(IDbContextFactory<ControlPlaneDbContext> dbs
             return Result<FeedbackReceipt>.Invalid(errors);
         }
 
-        db.Outcomes.AddRange(rows);
+        // Repeats within the request: the last one wins.
+        var merged = rows.GroupBy(r => (r.EntityKey, r.OccurredAt)).Select(g => g.Last()).ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var replaced = await UpsertAsync(enrollment.Id, merged, now, ct);
+                return Result<FeedbackReceipt>.Ok(new FeedbackReceipt(tenant, useCase, merged.Count, replaced));
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // The same outcome arrived concurrently and was inserted first: read again and replace it.
+            }
+        }
+    }
+
+    /// <summary>Inserts the outcomes, replacing the label of those recorded before for the same entity and moment; returns how many were replaced.</summary>
+    private async Task<int> UpsertAsync(Guid enrollment, List<Outcome> outcomes, DateTime now, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var byKey = outcomes.ToDictionary(o => (o.EntityKey, o.OccurredAt));
+        var replaced = 0;
+        foreach (var keys in outcomes.Select(o => o.EntityKey).Distinct(StringComparer.Ordinal).Chunk(1000))
+        {
+            var existing = await db.Outcomes.Where(o => o.EnrollmentId == enrollment && keys.Contains(o.EntityKey)).ToListAsync(ct);
+            foreach (var old in existing)
+            {
+                if (byKey.Remove((old.EntityKey, old.OccurredAt), out var incoming))
+                {
+                    old.Label = incoming.Label;
+                    old.ReceivedAt = now;
+                    replaced++;
+                }
+            }
+        }
+
+        db.Outcomes.AddRange(byKey.Values);
         await db.SaveChangesAsync(ct);
-        return Result<FeedbackReceipt>.Ok(new FeedbackReceipt(tenant, useCase, rows.Count));
+        return replaced;
     }
 
     /// <summary>Outcomes that occurred in [from, to), newest first, each with the prediction it answers (null when none is known).</summary>

@@ -16,3 +16,19 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.HasIndex(t => t.Prefix).IsUnique();
     }
 }
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<ControlPlane.Core.Security.IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<ControlPlane.Core.Security.IdempotencyRecord> builder)
+    {
+        builder.HasKey(r => new { r.Owner, r.Key });
+        builder.Property(r => r.Owner).HasMaxLength(128);
+        builder.Property(r => r.Key).HasMaxLength(128);
+        builder.Property(r => r.Method).HasMaxLength(16);
+        builder.Property(r => r.Path).HasMaxLength(1000);
+        builder.Property(r => r.BodyHash).HasMaxLength(64);
+        builder.Property(r => r.ContentType).HasMaxLength(200);
+        builder.Property(r => r.Location).HasMaxLength(1000);
+        builder.HasIndex(r => r.CreatedAt);
+    }
+}

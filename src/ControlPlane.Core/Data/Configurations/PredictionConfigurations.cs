@@ -67,7 +67,8 @@ internal sealed class OutcomeConfiguration : IEntityTypeConfiguration<Outcome>
         builder.Property(o => o.EntityKey).HasMaxLength(256);
         builder.Property(o => o.Label).HasMaxLength(256);
         builder.HasOne<Enrollment>().WithMany().HasForeignKey(o => o.EnrollmentId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(o => new { o.EnrollmentId, o.EntityKey, o.OccurredAt });
+        // One outcome per entity and moment: a repeated post replaces it (FeedbackService upserts).
+        builder.HasIndex(o => new { o.EnrollmentId, o.EntityKey, o.OccurredAt }).IsUnique();
         builder.HasIndex(o => new { o.EnrollmentId, o.OccurredAt });
     }
 }
