@@ -89,7 +89,9 @@ public static class DependencyInjection
         services.AddSingleton<Monitoring.DriftCheck.DriftHealthUpdater>();
         services.AddScoped<Monitoring.DriftCheck.DriftChecks>();
         services.AddScoped<Monitoring.DriftCheck.DriftQueries>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Common.HealthTags.Ready]);
+        services.AddSingleton<WriteHealthCheck>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Common.HealthTags.Ready])
+            .AddCheck<WriteHealthCheck>("writes", tags: [Common.HealthTags.Ready]);
         services.AddSingleton<TenantRateLimiter>();
         services.AddSingleton<BatchScorer>();
         services.AddSingleton<PredictionWriter>();

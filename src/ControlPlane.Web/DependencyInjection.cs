@@ -84,6 +84,8 @@ public static class DependencyInjection
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseApiFaults(); // inside the pages' handler: API routes get a JSON problem, never the HTML error page
+
         app.UseSecurityHeaders();
         app.UseStatusCodePages();
         var assets = Path.Combine(AppContext.BaseDirectory, "wwwroot-assets");

@@ -16,7 +16,7 @@ public abstract class ReadinessTests<TProvider>(AppFixture<TProvider> fixture) :
     private ControlPlaneApp App => fixture.App;
 
     [Fact]
-    public async Task Ready_lists_both_checks_healthy_and_is_503_naming_the_scheduler_in_standby()
+    public async Task Ready_lists_its_checks_healthy_and_is_503_naming_the_scheduler_in_standby()
     {
         using var client = App.CreateAnonymousClient();
         // A node just started is not ready until its executor loop has cycled once.
@@ -24,7 +24,7 @@ public abstract class ReadinessTests<TProvider>(AppFixture<TProvider> fixture) :
         var report = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
         Assert.Equal("Healthy", report["status"]!.GetValue<string>());
         var checks = report["checks"]!.AsArray().ToDictionary(c => c!["name"]!.GetValue<string>(), c => c!);
-        Assert.Equal(["database", "scheduler"], checks.Keys.Order());
+        Assert.Equal(["database", "scheduler", "writes"], checks.Keys.Order());
         Assert.All(checks.Values, c => Assert.Equal("Healthy", c["status"]!.GetValue<string>()));
         Assert.All(checks.Values, c => Assert.False(string.IsNullOrWhiteSpace(c["description"]!.GetValue<string>())));
 
