@@ -65,6 +65,10 @@ public static class DependencyInjection
 
         // Users, roles and their stores are the Core's; the web adds signing in with a cookie.
         new IdentityBuilder(typeof(ApplicationUser), typeof(IdentityRole), services).AddSignInManager();
+        // Every request with a cookie checks the user's security stamp: sign-out (which renews it), a password reset or
+        // a removed role end the session at once rather than within the default half hour.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.AddSingleton<SignInThrottle>();
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";

@@ -83,8 +83,13 @@ public sealed class DemoOptions
 
 public sealed class SecurityOptions
 {
+    /// <summary>Failed sign-ins for one account from one client address before that address waits <see cref="LockoutMinutes"/> for it.</summary>
     [Range(1, 100)]
     public int MaxFailedSignInAttempts { get; set; } = 5;
+
+    /// <summary>Failed sign-ins from one client address, whatever the accounts, before that address waits <see cref="LockoutMinutes"/>.</summary>
+    [Range(1, 10_000)]
+    public int MaxFailedSignInsPerAddress { get; set; } = 20;
 
     [Range(1, 1440)]
     public int LockoutMinutes { get; set; } = 15;

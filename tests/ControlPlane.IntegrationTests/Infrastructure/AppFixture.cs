@@ -12,6 +12,9 @@ public class AppFixture<TProvider> : IAsyncLifetime where TProvider : IProviderK
     /// <summary>Settings this fixture's app starts with, on top of the test defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>True to host the app on a real loopback port (Kestrel) instead of the in-memory test server.</summary>
+    protected virtual bool RealServer => false;
+
     /// <summary>Services this fixture's app gets on top of its own (test pipelines, a fake clock).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -19,7 +22,7 @@ public class AppFixture<TProvider> : IAsyncLifetime where TProvider : IProviderK
 
     public async Task InitializeAsync()
     {
-        _app = new ControlPlaneApp(await TProvider.CreateDatabaseAsync());
+        _app = new ControlPlaneApp(await TProvider.CreateDatabaseAsync()) { UseRealServer = RealServer };
         foreach (var (key, value) in Settings)
         {
             _app.Settings[key] = value;
