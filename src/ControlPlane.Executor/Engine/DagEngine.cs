@@ -164,11 +164,10 @@ public sealed class DagEngine(
                 return true; // the task was cancelled meanwhile; the attempt's outcome is kept for history
             }
 
-            var definition = catalog.Find(run.Pipeline)?.Find(task.Name);
+            var idempotent = catalog.Find(run.Pipeline)?.Find(task.Name)?.Idempotent ?? true;
             var interruptions = outcome != AttemptState.Interrupted ? 0
                 : 1 + await db.TaskAttempts.CountAsync(a => a.TaskRunId == task.Id && a.Id != attemptId && a.State == AttemptState.Interrupted, ct);
-            if (outcome == AttemptState.Interrupted && run.State is not RunState.Cancelled && definition is { Idempotent: true }
-                && interruptions <= MaxInterruptions)
+            if (outcome == AttemptState.Interrupted && run.State is not RunState.Cancelled && idempotent && interruptions <= MaxInterruptions)
             {
                 // A crash or a lost node is not the task's fault: it runs again at once, on any node, and keeps its
                 // ordinary retries (the budget grows by the attempt the interruption took).
@@ -182,9 +181,9 @@ public sealed class DagEngine(
             {
                 task.State = TaskState.Failed;
                 task.FinishedAt = now;
-                task.Error = Trim(definition is { Idempotent: false }
+                task.Error = Trim(!idempotent
                     ? $"{error} The task is not safe to repeat on its own: check what it did, then start the run again."
-                    : $"{error} Interrupted {interruptions} times in a row: the task itself may be bringing its node down.");
+                    : $"{error} Interrupted {interruptions} times: the task itself may be bringing its node down.");
                 MarkDownstream(tasks, task.Name, TaskState.UpstreamFailed, now);
             }
             else if (outcome == AttemptState.Succeeded)

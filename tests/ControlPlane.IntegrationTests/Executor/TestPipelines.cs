@@ -19,6 +19,7 @@ public static class TestPipelines
     public const string Timeout = "t-timeout";
     public const string Blocking = "t-block";
     public const string FailsOnce = "t-fails-once";
+    public const string BlockingOnce = "t-block-once";
     public const string Fair = "t-fair";
     public const string FairPool = "t-fair";
     public const string FanOut = "t-fan";
@@ -55,6 +56,11 @@ public static class TestPipelines
         // "block" runs until its token fires and records that it did.
         Pipeline.Define(Blocking, p => p
             .Task("block", ctx => Probe.Of(ctx).BlockUntilCancelled(ctx))
+            .Task("after", ctx => Probe.Of(ctx).Span(ctx, 0)).After("block")),
+
+        // As Blocking, but its task says it may not simply run again after an interruption.
+        Pipeline.Define(BlockingOnce, p => p
+            .Task("block", ctx => Probe.Of(ctx).BlockUntilCancelled(ctx)).NotIdempotent()
             .Task("after", ctx => Probe.Of(ctx).Span(ctx, 0)).After("block")),
 
         Pipeline.Define(FailsOnce, p => p
