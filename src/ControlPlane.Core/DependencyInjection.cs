@@ -48,6 +48,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Security.EgressPolicy>();
+        services.AddSingleton<Security.TenantAccess>();
 
         services.AddDbContextFactory<ControlPlaneDbContext>((sp, options) =>
             DatabaseSetup.Configure(options, sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value));

@@ -102,6 +102,8 @@ public static class DependencyInjection
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseQueryValueChecks();
+        // Deny by default for callers limited to tenants: every API route names its tenant, is marked, or is refused.
+        app.UseTenantScopes();
         app.UseIdempotencyKeys();
         app.UseAntiforgery();
         return app;

@@ -1672,6 +1672,10 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Scope")
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Prefix")
@@ -1993,6 +1997,9 @@ namespace ControlPlane.Migrations.Postgres.Migrations
 
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Scope")
+                        .HasColumnType("text");
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");

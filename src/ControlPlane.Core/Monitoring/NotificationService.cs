@@ -5,8 +5,9 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Core.Monitoring;
 
 /// <summary>Which notifications to list: all filters optional, newest first.</summary>
+/// <param name="OnlyTenants">A scoped caller's tenants: only their notifications (none without a tenant); null for all.</param>
 public sealed record NotificationFilter(string? Kind = null, AlertSeverity? Severity = null, bool UnreadOnly = false,
-    string? Tenant = null, int Take = 100);
+    string? Tenant = null, int Take = 100, IReadOnlyList<string>? OnlyTenants = null);
 
 public sealed record NotificationView(Guid Id, string Kind, AlertSeverity Severity, string Title, string Message,
     string? Tenant, string? UseCase, string? Link, string? Data, DateTime CreatedAt, DateTime? ReadAt)
@@ -42,13 +43,25 @@ public sealed class NotificationService(IDbContextFactory<ControlPlaneDbContext>
             query = query.Where(n => n.TenantSlug == filter.Tenant);
         }
 
+        if (filter.OnlyTenants is { } only)
+        {
+            var allowed = only.ToList();
+            query = query.Where(n => n.TenantSlug != null && allowed.Contains(n.TenantSlug));
+        }
+
         var rows = await query.OrderByDescending(n => n.CreatedAt).Take(Math.Clamp(filter.Take, 1, 1000)).ToListAsync(ct);
         return rows.Select(NotificationView.Of).ToList();
     }
 
-    public async Task<int> UnreadCountAsync(CancellationToken ct = default)
+    public async Task<int> UnreadCountAsync(CancellationToken ct = default, IReadOnlyList<string>? onlyTenants = null)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        if (onlyTenants is { } only)
+        {
+            var allowed = only.ToList();
+            return await db.Notifications.CountAsync(n => n.ReadAt == null && n.TenantSlug != null && allowed.Contains(n.TenantSlug), ct);
+        }
+
         return await db.Notifications.CountAsync(n => n.ReadAt == null, ct);
     }
 

@@ -14,5 +14,8 @@ public sealed class ApiToken
     public DateTime? RevokedAt { get; set; }
     public DateTime? LastUsedAt { get; set; }
 
+    /// <summary>The tenants it may reach (<see cref="TenantScope"/> as JSON); null for every tenant.</summary>
+    public string? Scope { get; set; }
+
     public bool IsActiveAt(DateTime utcNow) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > utcNow);
 }

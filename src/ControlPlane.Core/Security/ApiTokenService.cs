@@ -8,18 +8,22 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.Core.Security;
 
 public sealed record ApiTokenSummary(Guid Id, string Name, string Role, string Prefix, DateTime CreatedAt, string CreatedBy,
-    DateTime? ExpiresAt, DateTime? RevokedAt, DateTime? LastUsedAt);
+    DateTime? ExpiresAt, DateTime? RevokedAt, DateTime? LastUsedAt, TenantScope? Scope = null);
 
 public sealed record ApiTokenIssued(ApiTokenSummary Token, string Secret);
 
-public sealed record CreateApiTokenRequest(string? Name, string? Role, int? ExpiresInDays);
+/// <param name="Tenants">Limit the token to these tenants (slugs); with <paramref name="Regions"/>, to tenants of either list.</param>
+/// <param name="Regions">Limit the token to the tenants of these regions.</param>
+public sealed record CreateApiTokenRequest(string? Name, string? Role, int? ExpiresInDays,
+    IReadOnlyList<string>? Tenants = null, IReadOnlyList<string>? Regions = null);
 
-/// <summary>The identity a valid bearer token acts as.</summary>
-public sealed record TokenIdentity(string Name, string Role, Guid? TokenId);
+/// <summary>The identity a valid bearer token acts as; <paramref name="Scope"/> null for every tenant.</summary>
+public sealed record TokenIdentity(string Name, string Role, Guid? TokenId, TenantScope? Scope = null);
 
 /// <summary>Admin-API bearer tokens: issued once, stored hashed, revocable; plus the configured bootstrap token.</summary>
 public sealed class ApiTokenService(
-    IDbContextFactory<ControlPlaneDbContext> dbs, IOptions<ControlPlaneOptions> options, TimeProvider time, ILogger<ApiTokenService> logger)
+    IDbContextFactory<ControlPlaneDbContext> dbs, IOptions<ControlPlaneOptions> options, TimeProvider time, Storage.RegionCatalog regions,
+    ILogger<ApiTokenService> logger)
 {
     public const string Kind = "cpt";
 
@@ -52,6 +56,7 @@ public sealed class ApiTokenService(
             errors.Add(nameof(request.ExpiresInDays), "Expiry must be between 1 and 3650 days, or empty for no expiry.");
         }
 
+        var scope = await ScopeProblemsAsync(db, regions, request.Role, request.Tenants, request.Regions, errors, ct);
         if (errors.Any)
         {
             return Result<ApiTokenIssued>.Invalid(errors);
@@ -63,10 +68,12 @@ public sealed class ApiTokenService(
         {
             Id = Guid.NewGuid(), Name = request.Name!.Trim(), Role = request.Role!, Prefix = prefix, Hash = SecretHasher.Hash(secret),
             CreatedAt = now, CreatedBy = actor, ExpiresAt = request.ExpiresInDays is { } days ? now.AddDays(days) : null,
+            Scope = scope?.Serialize(),
         };
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("API token {TokenPrefix} ({TokenName}, {Role}) created by {Actor}", prefix, token.Name, token.Role, actor);
+        logger.LogInformation("API token {TokenPrefix} ({TokenName}, {Role}{Scope}) created by {Actor}", prefix, token.Name, token.Role,
+            scope is null ? "" : $", limited to {scope.Describe()}", actor);
         return Result<ApiTokenIssued>.Ok(new ApiTokenIssued(ToSummary(token), secret));
     }
 
@@ -115,9 +122,58 @@ public sealed class ApiTokenService(
             await db.SaveChangesAsync(ct);
         }
 
-        return new TokenIdentity($"token:{token.Name}", token.Role, token.Id);
+        return new TokenIdentity($"token:{token.Name}", token.Role, token.Id, TenantScope.Parse(token.Scope));
+    }
+
+    public const int MaxScopedTenants = 200;
+    public const int MaxScopedRegions = 50;
+
+    /// <summary>
+    /// The scope the lists ask for (null: every tenant), adding a problem for each wrong part: an admin cannot be
+    /// limited, every tenant and region must exist.
+    /// </summary>
+    internal static async Task<TenantScope?> ScopeProblemsAsync(
+        ControlPlaneDbContext db, Storage.RegionCatalog catalog, string? role, IReadOnlyList<string>? tenants, IReadOnlyList<string>? regions,
+        ValidationErrors errors, CancellationToken ct)
+    {
+        var wanted = (tenants ?? []).Select(t => t?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
+        var wantedRegions = (regions ?? []).Select(r => r?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Count == 0 && wantedRegions.Count == 0)
+        {
+            return null;
+        }
+
+        if (role == Roles.Admin)
+        {
+            errors.Add("Tenants", "An Admin cannot be limited to tenants: admins manage every tenant and the scopes themselves. Choose Analyst or Viewer.");
+            return null;
+        }
+
+        if (wanted.Count > MaxScopedTenants)
+        {
+            errors.Add("Tenants", $"At most {MaxScopedTenants} tenants may be listed; limit by region for more.");
+        }
+        else if (wanted.Count > 0)
+        {
+            var known = await db.Tenants.Where(t => wanted.Contains(t.Slug)).Select(t => t.Slug).ToListAsync(ct);
+            if (wanted.Except(known, StringComparer.Ordinal).ToList() is { Count: > 0 } unknown)
+            {
+                errors.Add("Tenants", $"No tenant has the slug {string.Join(", ", unknown.Select(u => $"'{u}'"))}.");
+            }
+        }
+
+        if (wantedRegions.Count > MaxScopedRegions)
+        {
+            errors.Add("Regions", $"At most {MaxScopedRegions} regions may be listed.");
+        }
+        else if (wantedRegions.Where(r => !catalog.Exists(r)).ToList() is { Count: > 0 } unknownRegions)
+        {
+            errors.Add("Regions", $"Unknown region {string.Join(", ", unknownRegions.Select(r => $"'{r}'"))} (known: {string.Join(", ", catalog.Regions.Select(r => r.Name))}).");
+        }
+
+        return new TenantScope(wanted, wantedRegions);
     }
 
     private static ApiTokenSummary ToSummary(ApiToken t) =>
-        new(t.Id, t.Name, t.Role, t.Prefix, t.CreatedAt, t.CreatedBy, t.ExpiresAt, t.RevokedAt, t.LastUsedAt);
+        new(t.Id, t.Name, t.Role, t.Prefix, t.CreatedAt, t.CreatedBy, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, TenantScope.Parse(t.Scope));
 }

@@ -49,5 +49,8 @@ public sealed record TenantQuery
     public int Page { get; init; }
     public int PageSize { get; init; } = 25;
 
+    /// <summary>The caller's scope: only its tenants are listed and counted (null: every tenant).</summary>
+    public Security.TenantScope? Scope { get; init; }
+
     public const int MaxPageSize = 200;
 }

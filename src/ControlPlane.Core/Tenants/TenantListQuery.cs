@@ -32,6 +32,12 @@ internal static class TenantListQuery
     internal static IQueryable<Tenant> Filter(ControlPlaneDbContext db, TenantQuery query)
     {
         var tenants = db.Tenants.AsNoTracking();
+        if (query.Scope is { } scope)
+        {
+            var (slugs, regions) = (scope.Tenants.ToList(), scope.Regions.ToList());
+            tenants = tenants.Where(t => slugs.Contains(t.Slug) || regions.Contains(t.Region));
+        }
+
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var term = query.Search.Trim().ToLowerInvariant();

@@ -31,6 +31,9 @@ public sealed record RunQuery
     public DateTime? To { get; init; }
     public Guid? ParentRunId { get; init; }
 
+    /// <summary>Only runs of these tenants (a scoped caller's); runs of no tenant are left out. Null: no limit.</summary>
+    public IReadOnlyList<string>? OnlyTenants { get; init; }
+
     /// <summary>Top-level runs only (fan-out children are listed under their parent).</summary>
     public bool TopLevelOnly { get; init; }
 

@@ -115,6 +115,12 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var runs = db.PipelineRuns.AsNoTracking();
+        if (query.OnlyTenants is { } only)
+        {
+            var allowed = only.ToList();
+            runs = runs.Where(r => r.TenantSlug != null && allowed.Contains(r.TenantSlug));
+        }
+
         if (!string.IsNullOrWhiteSpace(query.Tenant))
         {
             runs = runs.Where(r => r.TenantSlug == query.Tenant);

@@ -11,12 +11,12 @@ public static class RunsApi
 {
     public static RouteGroupBuilder MapRunsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/pipelines", (RunService runs) => TypedResults.Ok(runs.Pipelines()))
+        api.MapGet("/pipelines", (RunService runs) => TypedResults.Ok(runs.Pipelines())).ScopeNeutral()
             .WithTags("Runs").WithName("ListPipelines").WithSummary("The pipelines the executor can run.");
 
         var group = api.MapGroup("/runs").WithTags("Runs");
-        group.MapGet("", QueryRuns).WithName("ListRuns").WithSummary("Run history: filter by tenant, use case, pipeline, state and time; newest first.");
-        group.MapPost("", StartRun).WithName("StartRun").RequireAuthorization(Policies.Analyze).WithSummary("Start a pipeline run; 202 with its id.");
+        group.MapGet("", QueryRuns).ScopeFiltered().WithName("ListRuns").WithSummary("Run history: filter by tenant, use case, pipeline, state and time; newest first.");
+        group.MapPost("", StartRun).ScopeFiltered().WithName("StartRun").RequireAuthorization(Policies.Analyze).WithSummary("Start a pipeline run; 202 with its id.");
         group.MapGet("/grid", GetGrid).WithName("RunGrid")
             .WithSummary("The latest runs of a pipeline (oldest first) with each task's state: the grid view of the runs page.");
         group.MapGet("/{runId:guid}", GetRun).WithName("GetRun").WithSummary("A run with its tasks, attempts and fan-out children.");
@@ -31,8 +31,8 @@ public static class RunsApi
     }
 
     public static async Task<IResult> QueryRuns(
-        RunService runs, string? tenant, string? useCase, string? pipeline, RunState? state, DateTime? from, DateTime? to,
-        int? page, int? pageSize, CancellationToken ct)
+        RunService runs, ControlPlane.Core.Security.TenantAccess access, ClaimsPrincipal user, string? tenant, string? useCase, string? pipeline,
+        RunState? state, DateTime? from, DateTime? to, int? page, int? pageSize, CancellationToken ct)
     {
         if (pageSize is < 1 or > RunQuery.MaxPageSize)
         {
@@ -48,12 +48,23 @@ public static class RunsApi
         {
             Tenant = tenant, UseCase = useCase, Pipeline = pipeline, State = state,
             From = from?.ToUniversalTime(), To = to?.ToUniversalTime(), Page = page ?? 0, PageSize = pageSize ?? 50,
+            OnlyTenants = await access.SlugsAsync(ControlPlane.Core.Security.TenantScope.Of(user), ct),
         };
         return TypedResults.Ok(await runs.QueryAsync(query, ct));
     }
 
-    public static async Task<IResult> StartRun(StartRunRequest request, RunService runs, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<IResult> StartRun(
+        StartRunRequest request, RunService runs, ControlPlane.Core.Security.TenantAccess access, ClaimsPrincipal user, CancellationToken ct)
     {
+        if (ControlPlane.Core.Security.TenantScope.Of(user) is { } scope && !await access.AllowsAsync(scope, request.Tenant, ct))
+        {
+            // A scoped caller starts runs of its own tenants only; a run of no tenant reaches across them.
+            return request.Tenant is null
+                ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.",
+                    detail: $"This caller is limited to {scope.Describe()}; name one of its tenants in 'tenant'.")
+                : ApiResults.NotFound($"Tenant '{request.Tenant}' was not found.");
+        }
+
         var result = await runs.StartForCallerAsync(request, "api", user.Actor(), user.IsInRole(Roles.Admin), ct);
         return result.IsOk
             ? TypedResults.Accepted($"/api/v1/runs/{result.Value!.Id}", new { runId = result.Value.Id, run = result.Value })

@@ -16,7 +16,12 @@ public static class SchedulesApi
             .WithSummary("Schedule a pipeline for an enrollment: cron (5 fields, or 6–7 with seconds) in a time zone.");
 
         var group = api.MapGroup("/schedules").WithTags("Schedules");
-        group.MapGet("", async (ScheduleService schedules, CancellationToken ct) => TypedResults.Ok(await schedules.ListAsync(ct: ct))).WithName("AllSchedules");
+        group.MapGet("", async (ScheduleService schedules, ControlPlane.Core.Security.TenantAccess access, ClaimsPrincipal user, CancellationToken ct) =>
+            {
+                var all = await schedules.ListAsync(ct: ct);
+                var only = await access.SlugsAsync(ControlPlane.Core.Security.TenantScope.Of(user), ct);
+                return TypedResults.Ok(only is null ? all : all.Where(s => only.Contains(s.Tenant, StringComparer.Ordinal)).ToList());
+            }).WithName("AllSchedules").ScopeFiltered();
         group.MapPost("/{id:guid}/pause", async (Guid id, ScheduleService s, ClaimsPrincipal user, CancellationToken ct) => Reply(await s.PauseAsync(id, user.Actor(), ct)))
             .RequireAuthorization(Policies.Analyze).WithName("PauseSchedule");
         group.MapPost("/{id:guid}/resume", async (Guid id, ScheduleService s, ClaimsPrincipal user, CancellationToken ct) => Reply(await s.ResumeAsync(id, user.Actor(), ct)))

@@ -13,7 +13,7 @@ public static class SlaApi
             .RequireAuthorization(Policies.Read)
             .WithSummary("Each SLA's adherence over the last ?days= (default 30) days: met of judged days, every day (met, missed or not judged) and the misses.");
         api.MapGet("/use-cases/{useCase}/drift", AcrossTenants).WithName("UseCaseDriftAcrossTenants").WithTags("Monitoring")
-            .RequireAuthorization(Policies.Read)
+            .RequireAuthorization(Policies.Read).ScopeFiltered()
             .WithSummary("The use case's drift across its tenants: each tenant's drift status and the PSI of every feature in its latest drift window.");
         return api;
     }
@@ -21,12 +21,14 @@ public static class SlaApi
     public static async Task<IResult> Adherence(string tenant, string useCase, SlaAdherenceService adherence, CancellationToken ct, int days = 30) =>
         ApiResults.Ok(await adherence.GetAsync(tenant, useCase, days, ct), slas => new { tenant, useCase, days, slas });
 
-    public static async Task<IResult> AcrossTenants(string useCase, UseCaseDriftService drift, CancellationToken ct) =>
+    public static async Task<IResult> AcrossTenants(string useCase, UseCaseDriftService drift, ControlPlane.Core.Security.TenantAccess access,
+        System.Security.Claims.ClaimsPrincipal user, CancellationToken ct) =>
         await drift.GetAsync(useCase, ct) is { } found
             ? TypedResults.Ok(new
             {
                 found.UseCase, found.Name, found.Features,
-                Tenants = found.Tenants.Select(t => new { t.Slug, t.Name, t.Status, t.Note, t.Day, Top = t.Top().Select(f => f.Feature), Features = t.Features.Values }),
+                Tenants = (await access.SlugsAsync(ControlPlane.Core.Security.TenantScope.Of(user), ct) is { } only
+                    ? found.Tenants.Where(t => only.Contains(t.Slug, StringComparer.Ordinal)) : found.Tenants).Select(t => new { t.Slug, t.Name, t.Status, t.Note, t.Day, Top = t.Top().Select(f => f.Feature), Features = t.Features.Values }),
             })
             : ApiResults.NotFound($"Use case '{useCase}' does not exist.");
 }

@@ -12,7 +12,7 @@ public static class TenantsApi
     public static RouteGroupBuilder MapTenantsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/tenants").WithTags("Tenants");
-        group.MapGet("", ListTenants).WithName("ListTenants").WithSummary("Search, sort and page tenants.");
+        group.MapGet("", ListTenants).WithName("ListTenants").WithSummary("Search, sort and page tenants.").ScopeFiltered();
         group.MapPost("", CreateTenant).WithName("CreateTenant").RequireAuthorization(Policies.Administer)
             .WithSummary("Onboard a tenant; the response holds its API key, shown only this once.");
         group.MapGet("/{tenant}", GetTenant).WithName("GetTenant").WithSummary("A tenant with its enrollments and API keys.");
@@ -28,8 +28,8 @@ public static class TenantsApi
     }
 
     public static async Task<IResult> ListTenants(
-        TenantService tenants, string? search, string? region, string? useCase, TenantSort? sort, bool? desc, int? page, int? pageSize,
-        CancellationToken ct)
+        TenantService tenants, System.Security.Claims.ClaimsPrincipal user, string? search, string? region, string? useCase, TenantSort? sort,
+        bool? desc, int? page, int? pageSize, CancellationToken ct)
     {
         if (pageSize is < 1 or > TenantQuery.MaxPageSize)
         {
@@ -44,7 +44,7 @@ public static class TenantsApi
         var query = new TenantQuery
         {
             Search = search, Region = region, UseCase = useCase, SortBy = sort ?? TenantSort.Name, Descending = desc ?? false,
-            Page = page ?? 0, PageSize = pageSize ?? 25,
+            Page = page ?? 0, PageSize = pageSize ?? 25, Scope = ControlPlane.Core.Security.TenantScope.Of(user),
         };
         return TypedResults.Ok(await tenants.ListAsync(query, ct));
     }

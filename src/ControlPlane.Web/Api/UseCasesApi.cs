@@ -10,8 +10,8 @@ public static class UseCasesApi
     public static RouteGroupBuilder MapUseCasesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/use-cases").WithTags("Use cases");
-        group.MapGet("", ListUseCases).WithName("ListUseCases").WithSummary("All use cases with their default features.");
-        group.MapGet("/{useCase}", GetUseCase).WithName("GetUseCase");
+        group.MapGet("", ListUseCases).ScopeNeutral().WithName("ListUseCases").WithSummary("All use cases with their default features.");
+        group.MapGet("/{useCase}", GetUseCase).ScopeNeutral().WithName("GetUseCase");
         group.MapPost("", CreateUseCase).WithName("CreateUseCase").RequireAuthorization(Policies.Analyze)
             .WithSummary("Define a new use case.");
         return group;

@@ -38,6 +38,11 @@ public sealed class ApiTokenAuthenticationHandler(
             claims.Add(new Claim("token_id", id.ToString()));
         }
 
+        if (identity.Scope is { } scope)
+        {
+            claims.Add(new Claim(TenantScope.ClaimType, scope.Serialize()));
+        }
+
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }

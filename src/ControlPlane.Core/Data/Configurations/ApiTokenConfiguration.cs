@@ -13,6 +13,7 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.Property(t => t.Prefix).HasMaxLength(16);
         builder.Property(t => t.Hash).HasMaxLength(64);
         builder.Property(t => t.CreatedBy).HasMaxLength(256);
+        builder.Property(t => t.Scope).HasMaxLength(16000);
         builder.HasIndex(t => t.Prefix).IsUnique();
     }
 }
