@@ -139,6 +139,7 @@ public static class DependencyInjection
                 o.Lockout.AllowedForNewUsers = true;
             })
             .AddRoles<IdentityRole>()
+            .AddClaimsPrincipalFactory<Users.ScopedClaimsPrincipalFactory>()
             .AddEntityFrameworkStores<ControlPlaneDbContext>()
             .AddDefaultTokenProviders();
         services.AddOptions<IdentityOptions>().Configure<IOptions<ControlPlaneOptions>>((o, cp) =>

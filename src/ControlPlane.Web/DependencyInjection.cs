@@ -69,6 +69,7 @@ public static class DependencyInjection
         // a removed role end the session at once rather than within the default half hour.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.AddSingleton<SignInThrottle>();
+        services.AddScoped<CurrentScope>();
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";
@@ -135,6 +136,7 @@ public static class DependencyInjection
         api.MapUseCasesApi();
         api.MapRegionsApi();
         api.MapTokensApi();
+        api.MapUsersApi();
         api.MapRunsApi();
         api.MapSchedulesApi();
         api.MapDatasetsApi();

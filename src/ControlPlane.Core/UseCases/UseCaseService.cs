@@ -8,16 +8,24 @@ namespace ControlPlane.Core.UseCases;
 
 public sealed partial class UseCaseService(IDbContextFactory<ControlPlaneDbContext> dbs, TimeProvider time)
 {
-    public async Task<IReadOnlyList<UseCaseSummary>> ListAsync(CancellationToken ct = default)
+    /// <param name="onlyTenants">A scoped caller's tenants: enrolled tenants are counted among those only (null: all).</param>
+    public async Task<IReadOnlyList<UseCaseSummary>> ListAsync(CancellationToken ct = default, IReadOnlyList<string>? onlyTenants = null)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var useCases = await db.UseCases.AsNoTracking().OrderBy(u => u.Key).ToListAsync(ct);
-        var counts = await db.Enrollments.GroupBy(e => e.UseCaseId).Select(g => new { g.Key, Count = g.Count() })
+        var enrollments = db.Enrollments.AsQueryable();
+        if (onlyTenants is { } only)
+        {
+            var allowed = only.ToList();
+            enrollments = enrollments.Where(e => allowed.Contains(e.Tenant!.Slug));
+        }
+
+        var counts = await enrollments.GroupBy(e => e.UseCaseId).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         return useCases.Select(u => ToSummary(u, counts.GetValueOrDefault(u.Id))).ToList();
     }
 
-    public async Task<UseCaseSummary?> GetAsync(string key, CancellationToken ct = default)
+    public async Task<UseCaseSummary?> GetAsync(string key, CancellationToken ct = default, IReadOnlyList<string>? onlyTenants = null)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var useCase = await db.UseCases.AsNoTracking().FirstOrDefaultAsync(u => u.Key == key, ct);
@@ -26,7 +34,8 @@ public sealed partial class UseCaseService(IDbContextFactory<ControlPlaneDbConte
             return null;
         }
 
-        var count = await db.Enrollments.CountAsync(e => e.UseCaseId == useCase.Id, ct);
+        var allowed = onlyTenants?.ToList();
+        var count = await db.Enrollments.CountAsync(e => e.UseCaseId == useCase.Id && (allowed == null || allowed.Contains(e.Tenant!.Slug)), ct);
         return ToSummary(useCase, count);
     }
 

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Core.Users;
 
-public sealed record UserSummary(string Id, string Email, string DisplayName, string Role, DateTime CreatedAt, DateTime? LastSignInAt, bool LockedOut);
+public sealed record UserSummary(string Id, string Email, string DisplayName, string Role, DateTime CreatedAt, DateTime? LastSignInAt, bool LockedOut,
+    Security.TenantScope? Scope = null);
 
 public sealed class CreateUserRequest
 {
@@ -22,8 +23,38 @@ public sealed class CreateUserRequest
 public sealed record UserCreated(UserSummary User, string? GeneratedPassword);
 
 /// <summary>User administration for admins: one role per user (Admin, Analyst or Viewer).</summary>
-public sealed class UserAdminService(UserManager<ApplicationUser> users, TimeProvider time, ILogger<UserAdminService> logger)
+public sealed class UserAdminService(
+    UserManager<ApplicationUser> users, IDbContextFactory<Data.ControlPlaneDbContext> dbs, Storage.RegionCatalog regions, TimeProvider time,
+    ILogger<UserAdminService> logger)
 {
+    /// <summary>
+    /// Limits the user to tenants and/or regions (both empty: every tenant). Admins cannot be limited; an admin given a
+    /// scope must first become an Analyst or Viewer. The user stays signed in: the principal is rebuilt from the user at
+    /// every request (the security stamp check), so the scope applies at the next one.
+    /// </summary>
+    public async Task<Result<UserSummary>> SetScopeAsync(string userId, IReadOnlyList<string>? tenants, IReadOnlyList<string>? scopeRegions, string actor)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return Result<UserSummary>.NotFound($"User {userId} does not exist.");
+        }
+
+        var role = (await users.GetRolesAsync(user)).FirstOrDefault();
+        var errors = new ValidationErrors();
+        await using var db = await dbs.CreateDbContextAsync();
+        var scope = await Security.ApiTokenService.ScopeProblemsAsync(db, regions, role, tenants, scopeRegions, errors, CancellationToken.None);
+        if (errors.Any)
+        {
+            return Result<UserSummary>.Invalid(errors);
+        }
+
+        user.Scope = scope?.Serialize();
+        await users.UpdateAsync(user);
+        logger.LogInformation("User {Email} limited to {Scope} by {Actor}", user.Email, scope?.Describe() ?? "every tenant", actor);
+        return Result<UserSummary>.Ok(await SummaryAsync(user));
+    }
+
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken ct = default)
     {
         var all = await users.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
@@ -152,7 +183,7 @@ public sealed class UserAdminService(UserManager<ApplicationUser> users, TimePro
     {
         var role = (await users.GetRolesAsync(u)).FirstOrDefault() ?? Roles.Viewer;
         var locked = u.LockoutEnd is { } end && end > time.GetUtcNow();
-        return new UserSummary(u.Id, u.Email ?? "", u.DisplayName, role, u.CreatedAt, u.LastSignInAt, locked);
+        return new UserSummary(u.Id, u.Email ?? "", u.DisplayName, role, u.CreatedAt, u.LastSignInAt, locked, Security.TenantScope.Parse(u.Scope));
     }
 
     private static ValidationErrors ToErrors(IdentityResult result)

@@ -34,13 +34,14 @@ public static class TenantScopes
 
     /// <summary>
     /// The check, as middleware after authorization and before the endpoint binds anything (an upload is refused
-    /// before it is read). API routes only; pages are the pages' business.
+    /// before it is read). API routes and prediction downloads; pages check through <c>TenantScopeGuard</c>.
     /// </summary>
     public static WebApplication UseTenantScopes(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/api/v1") && context.GetEndpoint() is { } endpoint
+            if ((context.Request.Path.StartsWithSegments("/api/v1") || context.Request.Path.StartsWithSegments("/downloads"))
+                && context.GetEndpoint() is { } endpoint
                 && TenantScope.Of(context.User) is { } scope && await RefusalAsync(context, endpoint, scope) is { } refusal)
             {
                 await refusal.ExecuteAsync(context);

@@ -10,18 +10,20 @@ public static class UseCasesApi
     public static RouteGroupBuilder MapUseCasesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/use-cases").WithTags("Use cases");
-        group.MapGet("", ListUseCases).ScopeNeutral().WithName("ListUseCases").WithSummary("All use cases with their default features.");
-        group.MapGet("/{useCase}", GetUseCase).ScopeNeutral().WithName("GetUseCase");
+        group.MapGet("", ListUseCases).ScopeFiltered().WithName("ListUseCases").WithSummary("All use cases with their default features.");
+        group.MapGet("/{useCase}", GetUseCase).ScopeFiltered().WithName("GetUseCase");
         group.MapPost("", CreateUseCase).WithName("CreateUseCase").RequireAuthorization(Policies.Analyze)
             .WithSummary("Define a new use case.");
         return group;
     }
 
-    public static async Task<IResult> ListUseCases(UseCaseService useCases, CancellationToken ct) =>
-        TypedResults.Ok(await useCases.ListAsync(ct));
+    public static async Task<IResult> ListUseCases(
+        UseCaseService useCases, ControlPlane.Core.Security.TenantAccess access, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await useCases.ListAsync(ct, await access.SlugsAsync(ControlPlane.Core.Security.TenantScope.Of(user), ct)));
 
-    public static async Task<IResult> GetUseCase(string useCase, UseCaseService useCases, CancellationToken ct) =>
-        await useCases.GetAsync(useCase, ct) is { } found ? TypedResults.Ok(found) : ApiResults.NotFound($"Use case '{useCase}' does not exist.");
+    public static async Task<IResult> GetUseCase(
+        string useCase, UseCaseService useCases, ControlPlane.Core.Security.TenantAccess access, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct) =>
+        await useCases.GetAsync(useCase, ct, await access.SlugsAsync(ControlPlane.Core.Security.TenantScope.Of(user), ct)) is { } found ? TypedResults.Ok(found) : ApiResults.NotFound($"Use case '{useCase}' does not exist.");
 
     public static async Task<IResult> CreateUseCase(CreateUseCaseRequest request, UseCaseService useCases, ClaimsPrincipal user, CancellationToken ct)
     {

@@ -21,6 +21,7 @@ public sealed partial class ComparePage
 
     [Inject] private IServiceProvider Services { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private ControlPlane.Web.Auth.CurrentScope Scope { get; set; } = default!;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -28,7 +29,12 @@ public sealed partial class ComparePage
         _keys = [];
         foreach (var text in Keys ?? [])
         {
-            if (VersionKey.Parse(text) is { } key)
+            var key = VersionKey.Parse(text);
+            if (key is not null && !await Scope.AllowsAsync(key.Tenant))
+            {
+                _errors.Add($"{key} was not found."); // outside the user's tenants: the words for a missing version
+            }
+            else if (key is not null)
             {
                 if (!_keys.Contains(key))
                 {

@@ -19,6 +19,7 @@ public sealed partial class NotificationBell
     private ReloadThrottle? _reload;
 
     [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private ControlPlane.Web.Auth.CurrentScope Scope { get; set; } = default!;
     [Inject] private NotificationEvents Events { get; set; } = default!;
     [Inject] private ILogger<NotificationBell> Logger { get; set; } = default!;
 
@@ -34,8 +35,9 @@ public sealed partial class NotificationBell
 
     private async Task LoadAsync()
     {
-        _unread = await Notifications.UnreadCountAsync();
-        _latest = await Notifications.ListAsync(new NotificationFilter(Take: Latest));
+        var only = await Scope.SlugsAsync();
+        _unread = await Notifications.UnreadCountAsync(onlyTenants: only);
+        _latest = await Notifications.ListAsync(new NotificationFilter(Take: Latest, OnlyTenants: only));
     }
 
     private async Task ReloadAndRenderAsync()

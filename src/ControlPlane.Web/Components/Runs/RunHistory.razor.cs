@@ -14,6 +14,7 @@ public sealed partial class RunHistory : IDisposable
     private ReloadThrottle? _reload;
 
     [Inject] private RunService Runs { get; set; } = default!;
+    [Inject] private ControlPlane.Web.Auth.CurrentScope UserScope { get; set; } = default!;
     [Inject] private RunEvents Events { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<RunHistory> Logger { get; set; } = default!;
@@ -34,7 +35,7 @@ public sealed partial class RunHistory : IDisposable
 
     private async Task<GridData<RunSummary>> LoadAsync(GridState<RunSummary> state, CancellationToken ct)
     {
-        var page = await Runs.QueryAsync(_filter.ToQuery(state.Page, state.PageSize), ct);
+        var page = await Runs.QueryAsync(_filter.ToQuery(state.Page, state.PageSize) with { OnlyTenants = await UserScope.SlugsAsync(ct) }, ct);
         return new GridData<RunSummary> { Items = page.Items, TotalItems = page.TotalCount };
     }
 

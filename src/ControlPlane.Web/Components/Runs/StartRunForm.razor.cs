@@ -26,6 +26,7 @@ public sealed partial class StartRunForm
 
     [Inject] private RunService Runs { get; set; } = default!;
     [Inject] private TenantService Tenants { get; set; } = default!;
+    [Inject] private ControlPlane.Web.Auth.CurrentScope Scope { get; set; } = default!;
     [Inject] private UseCaseService UseCases { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
@@ -51,7 +52,7 @@ public sealed partial class StartRunForm
     private string? Err(string field) => _errors.GetValueOrDefault(field);
 
     private async Task<IEnumerable<string>> SearchTenantsAsync(string? text, CancellationToken ct) =>
-        (await Tenants.ListAsync(new TenantQuery { Search = text, PageSize = 20 }, ct)).Items.Select(t => t.Slug);
+        (await Tenants.ListAsync(new TenantQuery { Search = text, PageSize = 20, Scope = await Scope.GetAsync() }, ct)).Items.Select(t => t.Slug);
 
     private async Task StartAsync()
     {
@@ -68,6 +69,13 @@ public sealed partial class StartRunForm
         if (Described?.ForWholeUseCase == true)
         {
             _request.Tenant = null;
+        }
+
+        if (await Scope.GetAsync() is { } scope && !await Scope.AllowsAsync(_request.Tenant))
+        {
+            // A user limited to tenants starts runs of those tenants only (a whole-use-case run reaches across them).
+            _errors["Tenant"] = _request.Tenant is null ? $"You are limited to {scope.Describe()}: choose one of them." : $"Tenant '{_request.Tenant}' was not found.";
+            return;
         }
 
         _busy = true;
