@@ -37,6 +37,20 @@ public abstract class ApiFaultTests<TProvider>(FaultsFixture<TProvider> fixture)
     private ControlPlaneApp App => fixture.App;
 
     [Fact]
+    public async Task An_unknown_route_and_a_wrong_method_answer_json_problems()
+    {
+        using var admin = App.CreateAdminClient();
+
+        var unknown = await admin.GetAsync("/api/v1/no-such-route");
+        var wrongMethod = await admin.DeleteAsync("/api/v1/regions");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal("application/problem+json", wrongMethod.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task A_store_that_cannot_be_written_gives_a_json_500_with_a_correlation_id_and_readiness_turns_degraded()
     {
         using var admin = App.CreateAdminClient();
