@@ -42,6 +42,7 @@ public abstract class CoreTestContext : BunitContext, IAsyncLifetime
         }
 
         Services.AddLogging();
+        Services.AddScoped<ControlPlane.Web.Auth.CurrentScope>(); // the web's own registration, which pages use for tenant scopes
         Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Auth = AddAuthorization();
