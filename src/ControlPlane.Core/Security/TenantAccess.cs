@@ -34,6 +34,13 @@ public sealed class TenantAccess(IDbContextFactory<ControlPlaneDbContext> dbs)
         return scope.Allows(tenantSlug, region);
     }
 
+    /// <summary>The tenant a run belongs to; null for a run of no tenant or no such run.</summary>
+    public async Task<string?> TenantOfRunAsync(Guid runId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.PipelineRuns.Where(r => r.Id == runId).Select(r => r.TenantSlug).FirstOrDefaultAsync(ct);
+    }
+
     /// <summary>The slugs of every tenant the scope reaches; null for no scope (every tenant).</summary>
     public async Task<IReadOnlyList<string>?> SlugsAsync(TenantScope? scope, CancellationToken ct = default)
     {

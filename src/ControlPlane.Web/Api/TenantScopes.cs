@@ -81,8 +81,7 @@ public static class TenantScopes
         var dbs = http.RequestServices.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>();
         if (values.TryGetValue("runId", out var run) && Guid.TryParse(run as string, out var runId))
         {
-            await using var db = await dbs.CreateDbContextAsync(http.RequestAborted);
-            return ($"Run {runId}", await db.PipelineRuns.Where(r => r.Id == runId).Select(r => r.TenantSlug).FirstOrDefaultAsync(http.RequestAborted));
+            return ($"Run {runId}", await http.RequestServices.GetRequiredService<TenantAccess>().TenantOfRunAsync(runId, http.RequestAborted));
         }
 
         if (values.TryGetValue("id", out var raw) && Guid.TryParse(raw as string, out var id))

@@ -20,11 +20,14 @@ public static partial class SignInClient
         };
         if (withAntiforgery)
         {
-            fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value);
+            fields["__RequestVerificationToken"] = AntiforgeryTokenOf(page);
         }
 
         return await client.PostAsync("/account/login", new FormUrlEncodedContent(fields));
     }
+
+    /// <summary>The antiforgery token of the first form on <paramref name="page"/>.</summary>
+    public static string AntiforgeryTokenOf(string page) => WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value);
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
