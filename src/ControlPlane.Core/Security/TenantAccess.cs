@@ -55,7 +55,6 @@ public sealed class TenantAccess(IDbContextFactory<ControlPlaneDbContext> dbs)
         }
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var (slugs, regions) = (scope.Tenants.ToList(), scope.Regions.ToList());
-        return await db.Tenants.Where(t => slugs.Contains(t.Slug) || regions.Contains(t.Region)).Select(t => t.Slug).ToListAsync(ct);
+        return await Tenants.TenantListQuery.Filter(db, new Tenants.TenantQuery { Scope = scope }).Select(t => t.Slug).ToListAsync(ct);
     }
 }
