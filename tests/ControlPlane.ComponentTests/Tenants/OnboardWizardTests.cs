@@ -98,6 +98,13 @@ public sealed class OnboardWizardTests : CoreTestContext
         cut.Find("[data-use-case='ticket-routing'] input").Change(true);
         cut.Find("#wizard-next").Click();
         FileInput(cut).UploadFiles(InputFileContent.CreateFromText("ticket_id,subject\nT-1,Refund\n", "tickets.csv"));
+        // The file is copied to the server asynchronously; Next is enabled again once the copy is done.
+        cut.WaitForAssertion(() =>
+        {
+            Assert.NotEmpty(cut.FindAll("#chosen-file"));
+            Assert.Empty(cut.FindAll("#upload-progress"));
+            Assert.False(cut.Find("#wizard-next").HasAttribute("disabled"));
+        });
         cut.Find("#wizard-next").Click();
         Assert.Contains("tickets.csv for ticket-routing", cut.Find("#review").TextContent, StringComparison.Ordinal);
 
