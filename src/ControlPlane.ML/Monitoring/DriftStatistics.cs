@@ -188,6 +188,27 @@ public static class DriftStatistics
     public static double ChiSquareSurvival(double x, int degreesOfFreedom) =>
         SpecialFunctions.RegularizedUpperGamma(degreesOfFreedom / 2.0, x / 2);
 
+    /// <summary>
+    /// Holm's step-down adjustment of p-values tested together (the features of one window): the smallest is multiplied
+    /// by their number, the next by one less, and so on, each at least the one before; at a level α the adjusted values
+    /// flag a feature with at most α chance of any false flag among them all. NaN (no test ran) stays NaN and is not counted.
+    /// </summary>
+    public static double[] Holm(IReadOnlyList<double> pValues)
+    {
+        ArgumentNullException.ThrowIfNull(pValues);
+        var tested = Enumerable.Range(0, pValues.Count).Where(i => !double.IsNaN(pValues[i])).OrderBy(i => pValues[i]).ThenBy(i => i).ToArray();
+        var adjusted = pValues.ToArray();
+        var running = 0.0;
+        for (var rank = 0; rank < tested.Length; rank++)
+        {
+            var i = tested[rank];
+            running = Math.Max(running, Math.Min(1, pValues[i] * (tested.Length - rank)));
+            adjusted[i] = running;
+        }
+
+        return adjusted;
+    }
+
     private static double Square(double v) => v * v;
 
     private static double[] Sorted(ReadOnlySpan<double> values)

@@ -45,4 +45,16 @@ public sealed record FeatureBaseline
 
     /// <summary>Share of training tokens that are in <see cref="Vocabulary"/>.</summary>
     public double VocabularyCoverage { get; init; }
+
+    /// <summary>
+    /// Which rule this column comes from, in words ("feature 'created' (date-time, column created_at): hour of day"), so a
+    /// drifting column can be traced to the rule that made it. Null in baselines kept before it was recorded.
+    /// </summary>
+    public string? Rule { get; init; }
+
+    /// <summary>
+    /// A date-time's part: the days of one whole cycle of it (1 for the hour of day, 7 for the day of week, ...). A window
+    /// is compared on the part only when it spans at least that many days, and a week at least (decision 0045).
+    /// </summary>
+    public int? CycleDays { get; init; }
 }

@@ -18,23 +18,24 @@ public static class ModelBaselines
     public const string Prediction = "(prediction)";
 
     /// <summary>
-    /// Baselines of every feature over <paramref name="featurized"/> (the fitted rules' output over the training rows)
-    /// and of the model's output over <paramref name="scores"/> (its test-split scores; binary: probabilities,
-    /// regression: values; multiclass: the predicted classes in <paramref name="classes"/>).
+    /// Baselines of every monitored column over <paramref name="featurized"/> (the fitted rules' output over the training
+    /// rows) — each feature's cleaned value, a date-time's calendar parts (<see cref="DatePartDrift"/>) — and of the
+    /// model's output over <paramref name="scores"/> (its test-split scores; binary: probabilities, regression: values;
+    /// multiclass: the predicted classes in <paramref name="classes"/>). Each says which rule it comes from.
     /// </summary>
     public static IReadOnlyList<FeatureBaseline> Compute(
         IDataView featurized, IReadOnlyList<FeatureValue> values, TaskType task, ReadOnlySpan<double> scores, IReadOnlyList<string?>? classes = null)
     {
-        var read = Read(featurized, Judged(values));
-        var baselines = new List<FeatureBaseline>(read.Count + 1);
-        foreach (var (value, kind, numbers, texts) in read)
+        var baselines = new List<FeatureBaseline>();
+        foreach (var column in Columns(Read(featurized, Judged(values))))
         {
-            baselines.Add(kind switch
+            var baseline = column.Kind switch
             {
-                BaselineKind.Number => Baselines.Number(value.Feature, numbers),
-                BaselineKind.Text => Baselines.Text(value.Feature, texts!),
-                _ => Baselines.Category(value.Feature, texts!),
-            });
+                BaselineKind.Number => Baselines.Number(column.Name, column.Numbers),
+                BaselineKind.Text => Baselines.Text(column.Name, column.Texts!),
+                _ => Baselines.Category(column.Name, column.Texts!),
+            };
+            baselines.Add(baseline with { Rule = column.Rule, CycleDays = column.CycleDays });
         }
 
         baselines.Add(task == TaskType.Multiclass && classes is not null
@@ -44,97 +45,113 @@ public static class ModelBaselines
     }
 
     /// <summary>
-    /// Each feature of <paramref name="featurized"/> (the same rules' output over the rows of a window) and the model's
-    /// output compared with <paramref name="baselines"/>, in the baselines' order; features without a baseline are left out.
+    /// Each monitored column of <paramref name="featurized"/> (the same rules' output over the rows of a window) and the
+    /// model's output compared with <paramref name="baselines"/>, in the baselines' order, the features judged together
+    /// (<see cref="Drift.Together"/>); columns without a baseline are left out, and so are calendar parts whose cycle
+    /// <paramref name="spanDays"/> does not cover (null: the rows are not a time window, every part is compared).
     /// </summary>
     public static IReadOnlyList<FeatureDrift> Compare(
         IReadOnlyList<FeatureBaseline> baselines, IDataView featurized, IReadOnlyList<FeatureValue> values, DriftThresholds thresholds,
-        ReadOnlySpan<double> scores, IReadOnlyList<string?>? classes = null)
-    {
-        var wanted = baselines.Select(b => b.Feature).ToHashSet(StringComparer.Ordinal);
-        var read = Read(featurized, Judged(values).Where(v => wanted.Contains(v.Feature)).ToArray()).ToDictionary(r => r.Value.Feature, StringComparer.Ordinal);
-        var result = new List<FeatureDrift>(baselines.Count);
-        foreach (var baseline in baselines)
-        {
-            if (baseline.Feature == Prediction)
-            {
-                result.Add(baseline.Kind == BaselineKind.Category
-                    ? Drift.Category(baseline, classes ?? [], thresholds)
-                    : Drift.Number(baseline, scores, thresholds));
-            }
-            else if (read.TryGetValue(baseline.Feature, out var column))
-            {
-                result.Add(baseline.Kind switch
-                {
-                    BaselineKind.Number => Drift.Number(baseline, column.Numbers, thresholds),
-                    BaselineKind.Text => Drift.Text(baseline, column.Texts!, thresholds),
-                    _ => Drift.Category(baseline, column.Texts!, thresholds),
-                });
-            }
-        }
-
-        return result;
-    }
+        double[] scores, IReadOnlyList<string?>? classes = null, int? spanDays = null) =>
+        CompareWindows(baselines, featurized, values, thresholds, [null], [scores], classes is null ? null : [classes], [spanDays])[0];
 
     /// <summary>
     /// Like <see cref="Compare"/> for many windows at once: the features of <paramref name="featurized"/> are read in one
-    /// pass (each pass re-runs the rules) and each window — row indices into it — is compared on its own slice.
-    /// <paramref name="scores"/> and <paramref name="classes"/> hold each window's model outputs, in the windows' order.
+    /// pass (each pass re-runs the rules) and each window — row indices into it, or null for every row — is compared on
+    /// its own slice. <paramref name="scores"/> and <paramref name="classes"/> hold each window's model outputs, and
+    /// <paramref name="spanDays"/> the days each covers, in the windows' order.
     /// </summary>
     public static IReadOnlyList<IReadOnlyList<FeatureDrift>> CompareWindows(
         IReadOnlyList<FeatureBaseline> baselines, IDataView featurized, IReadOnlyList<FeatureValue> values, DriftThresholds thresholds,
-        IReadOnlyList<int[]> windows, IReadOnlyList<double[]> scores, IReadOnlyList<IReadOnlyList<string?>?>? classes = null)
+        IReadOnlyList<int[]?> windows, IReadOnlyList<double[]> scores, IReadOnlyList<IReadOnlyList<string?>?>? classes = null,
+        IReadOnlyList<int?>? spanDays = null)
     {
         ArgumentNullException.ThrowIfNull(baselines);
         ArgumentNullException.ThrowIfNull(windows);
         ArgumentNullException.ThrowIfNull(scores);
-        if (scores.Count != windows.Count || (classes is not null && classes.Count != windows.Count))
+        if (scores.Count != windows.Count || (classes is not null && classes.Count != windows.Count) || (spanDays is not null && spanDays.Count != windows.Count))
         {
-            throw new ArgumentException("scores (and classes, when given) need one entry per window", nameof(scores));
+            throw new ArgumentException("scores (and classes and spans, when given) need one entry per window", nameof(scores));
         }
 
         var wanted = baselines.Select(b => b.Feature).ToHashSet(StringComparer.Ordinal);
-        var read = Read(featurized, Judged(values).Where(v => wanted.Contains(v.Feature)).ToArray()).ToDictionary(r => r.Value.Feature, StringComparer.Ordinal);
+        var columns = Columns(Read(featurized, Judged(values))).Where(c => wanted.Contains(c.Name)).ToDictionary(c => c.Name, StringComparer.Ordinal);
         var result = new List<IReadOnlyList<FeatureDrift>>(windows.Count);
         for (var w = 0; w < windows.Count; w++)
         {
             var rows = windows[w];
-            var drifts = new List<FeatureDrift>(baselines.Count);
+            var span = spanDays?[w];
+            var inputs = new List<FeatureDrift>(baselines.Count);
+            FeatureDrift? prediction = null;
             foreach (var baseline in baselines)
             {
                 if (baseline.Feature == Prediction)
                 {
-                    drifts.Add(baseline.Kind == BaselineKind.Category
+                    prediction = baseline.Kind == BaselineKind.Category
                         ? Drift.Category(baseline, classes?[w] ?? [], thresholds)
-                        : Drift.Number(baseline, scores[w], thresholds));
+                        : Drift.Number(baseline, scores[w], thresholds);
                 }
-                else if (read.TryGetValue(baseline.Feature, out var column))
+                else if (columns.TryGetValue(baseline.Feature, out var column) && (baseline.CycleDays is not { } cycle || DatePartDrift.Covers(span, cycle)))
                 {
-                    drifts.Add(baseline.Kind switch
+                    var drift = baseline.Kind switch
                     {
                         BaselineKind.Number => Drift.Number(baseline, Slice(column.Numbers, rows), thresholds),
                         BaselineKind.Text => Drift.Text(baseline, Slice(column.Texts!, rows), thresholds),
                         _ => Drift.Category(baseline, Slice(column.Texts!, rows), thresholds),
-                    });
+                    };
+                    inputs.Add(drift with { Rule = drift.Rule ?? column.Rule });
                 }
             }
 
-            result.Add(drifts);
+            var judged = Drift.Together(inputs, thresholds).ToList();
+            if (prediction is not null)
+            {
+                judged.Add(prediction with { Rule = "the model's output" });
+            }
+
+            result.Add(judged);
         }
 
         return result;
     }
 
-    /// <summary>
-    /// The features drift is judged on: not date-times. Rows newer than the reference period always lie later in time,
-    /// so a date-time's values (and its elapsed-time trend) would drift in every window of every tenant; a shift in
-    /// what the date stands for shows in the other features and the output. Baselines of date-times stored by older
-    /// versions are left out the same way.
-    /// </summary>
-    private static FeatureValue[] Judged(IReadOnlyList<FeatureValue> values) => values.Where(v => v.Type != FeatureType.DateTime).ToArray();
+    /// <summary>One monitored column: a feature's cleaned value, or a date-time's calendar part, with its rule in words.</summary>
+    private sealed record MonitoredColumn(string Name, BaselineKind Kind, double[] Numbers, string?[]? Texts, string? Rule, int? CycleDays);
 
-    private static T[] Slice<T>(T[] values, int[] rows)
+    private static IEnumerable<MonitoredColumn> Columns(List<(FeatureValue Value, BaselineKind Kind, double[] Numbers, string?[]? Texts)> read)
     {
+        foreach (var (value, kind, numbers, texts) in read)
+        {
+            var rule = value.Rule ?? $"feature '{value.Feature}'";
+            if (value.Type != FeatureType.DateTime)
+            {
+                yield return new MonitoredColumn(value.Feature, kind, numbers, texts, rule, null);
+                continue;
+            }
+
+            foreach (var part in DatePartDrift.Of(value.DateParts ?? []))
+            {
+                yield return new MonitoredColumn(DatePartDrift.Column(value.Feature, part), BaselineKind.Number,
+                    DatePartDrift.Values(numbers, part), null, $"{rule}: {part.Words}", part.CycleDays);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The features drift is judged on: date-times only through their recorded parts (<see cref="DatePartDrift"/>), never
+    /// their raw time — a date-time recorded without its parts (a version trained before they were) is left out, as are
+    /// the raw date-time baselines such versions kept.
+    /// </summary>
+    private static FeatureValue[] Judged(IReadOnlyList<FeatureValue> values) =>
+        values.Where(v => v.Type != FeatureType.DateTime || v.DateParts is { Count: > 0 }).ToArray();
+
+    private static T[] Slice<T>(T[] values, int[]? rows)
+    {
+        if (rows is null)
+        {
+            return values;
+        }
+
         var slice = new T[rows.Length];
         for (var i = 0; i < rows.Length; i++)
         {

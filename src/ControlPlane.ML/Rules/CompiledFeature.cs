@@ -16,7 +16,14 @@ public sealed record CompiledFeature(
     IReadOnlyList<string> OutputColumns,
     string? ExpressionColumn,
     CategoryEncoding? Encoding,
-    IReadOnlyList<string> DateSlots);
+    IReadOnlyList<string> DateSlots)
+{
+    /// <summary>Where the value comes from, in words: "column 'created_at'" or "expression 'a / b'".</summary>
+    public string? Origin { get; init; }
+
+    /// <summary>Date-times: the parts the model reads (the rule's, or the featurization's defaults); empty otherwise.</summary>
+    public IReadOnlyList<DatePart> DateParts { get; init; } = [];
+}
 
 /// <summary>The compiled label: <see cref="RuleCompiler.LabelColumn"/> plus what the dry run and preview read.</summary>
 /// <param name="Name">How messages name the label: its source column, or "label" for an expression.</param>

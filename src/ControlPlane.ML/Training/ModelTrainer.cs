@@ -33,6 +33,17 @@ public static class ModelTrainer
         return Fit(ml, rules, split, settings, progress, ct, watch, rivals);
     }
 
+    /// <summary>Where a compiled feature's value is, with its date parts and its rule in words for drift.</summary>
+    internal static FeatureValue FeatureValueOf(CompiledFeature feature)
+    {
+        var type = feature.Type == FeatureType.DateTime ? "date-time" : feature.Type.ToString().ToLowerInvariant();
+        return new FeatureValue(feature.Name, feature.Type, feature.ValueColumn)
+        {
+            DateParts = feature.Type == FeatureType.DateTime ? feature.DateParts : null,
+            Rule = feature.Origin is null ? $"feature '{feature.Name}' ({type})" : $"feature '{feature.Name}' ({type}, {feature.Origin})",
+        };
+    }
+
     /// <summary>Compiles the rules for the data's columns; rules that no longer match are a <see cref="TrainingException"/>.</summary>
     internal static CompiledRules Compile(RuleSet effective, TaskType task, RawTable data, MLContext ml, int featurization)
     {
@@ -107,7 +118,7 @@ public static class ModelTrainer
         // cleaned as the served model cleans them, and the tested fit's outputs on the test rows — the first rows after
         // the reference period, which that fit never saw.
         progress?.Invoke(97, "Summarizing the training distributions for drift");
-        var values = rules.Features.Select(f => new FeatureValue(f.Name, f.Type, f.ValueColumn)).ToArray();
+        var values = rules.Features.Select(FeatureValueOf).ToArray();
         var (scores, predictedClasses) = OutputsOf(testScored, task, Classes(onTrainAndValidation.Rules.OutputSchema, task));
         var baselines = Monitoring.ModelBaselines.Compute(onAll.Rules.Transform(split.TrainAndValidation), values, task, scores, predictedClasses);
 

@@ -257,12 +257,13 @@ public sealed class TrainedModel
     /// <see cref="Drift"/> for many windows of <paramref name="rows"/> at once (each window: row indices), with one pass of
     /// the rules over all rows. The prediction's drift uses <paramref name="scores"/> (binary: probabilities, regression:
     /// values) or <paramref name="classes"/> (multiclass: labels) per window when given — the stored predictions — and
-    /// otherwise this model's own outputs on the window's rows. Empty for a version trained before baselines were kept.
+    /// otherwise this model's own outputs on the window's rows. <paramref name="spanDays"/>: the days each window covers,
+    /// which decides the calendar parts compared (null: all). Empty for a version trained before baselines were kept.
     /// Calls on one model take turns.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<Monitoring.FeatureDrift>> DriftWindows(
         RawTable rows, IReadOnlyList<int[]> windows, Monitoring.DriftThresholds thresholds,
-        IReadOnlyList<double[]>? scores = null, IReadOnlyList<IReadOnlyList<string?>?>? classes = null)
+        IReadOnlyList<double[]>? scores = null, IReadOnlyList<IReadOnlyList<string?>?>? classes = null, IReadOnlyList<int?>? spanDays = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(windows);
@@ -284,7 +285,7 @@ public sealed class TrainedModel
 
             scores ??= windows.Select(_ => Array.Empty<double>()).ToArray();
             return Monitoring.ModelBaselines.CompareWindows(Report.Baselines, chain.First().Transform(view), _input.FeatureValues ?? [],
-                thresholds, windows, scores, classes);
+                thresholds, windows, scores, classes, spanDays);
         }
     }
 
@@ -425,7 +426,14 @@ public sealed record ModelInput(
     IReadOnlyList<FeatureGroup>? FeatureSlots = null, IReadOnlyList<FeatureValue>? FeatureValues = null, Background? Background = null);
 
 /// <summary>One feature's cleaned value in the fitted rules' output: the feature's name and type, and the pipeline column.</summary>
-public sealed record FeatureValue(string Feature, FeatureType Type, string Column);
+public sealed record FeatureValue(string Feature, FeatureType Type, string Column)
+{
+    /// <summary>Date-times: the parts the model reads, which drift is measured on (never the raw time). Null in inputs recorded before.</summary>
+    public IReadOnlyList<DatePart>? DateParts { get; init; }
+
+    /// <summary>The rule in words ("feature 'created' (date-time, column 'created_at')"), for the monitored columns.</summary>
+    public string? Rule { get; init; }
+}
 
 /// <summary>Scores one raw row at a time (see <see cref="TrainedModel.CreateRowScorer"/>); not thread-safe.</summary>
 public sealed class ModelRowScorer

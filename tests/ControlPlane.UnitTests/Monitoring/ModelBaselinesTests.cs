@@ -31,7 +31,49 @@ public sealed class ModelBaselinesTests
     }
 
     [Fact]
-    public void A_date_time_feature_is_not_judged_for_drift_newer_rows_always_lie_later()
+    public void A_date_time_is_monitored_by_its_calendar_parts_over_windows_that_span_their_cycle_never_by_its_raw_time()
+    {
+        var ml = new Microsoft.ML.MLContext(1);
+        var start = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(); // a Monday
+        Row[] Hourly(int fromHour, int hours, Func<int, bool>? keep = null) =>
+            [.. Enumerable.Range(fromHour, hours).Where(h => keep?.Invoke(h) ?? true).Select(h => new Row { N = h % 10, T = start + h * 3600.0 })];
+        FeatureValue[] values =
+        [
+            new("n", ML.FeatureType.Number, "N"),
+            new("t", ML.FeatureType.DateTime, "T")
+            {
+                DateParts = [DatePart.TimeOfDay, DatePart.DayOfWeek, DatePart.Month, DatePart.Year, DatePart.Elapsed],
+                Rule = "feature 't' (date-time, column 'opened_at')",
+            },
+        ];
+        var training = Hourly(0, 8 * 7 * 24);
+        var scores = training.Select((_, i) => i % 7 / 7.0).ToArray();
+
+        var baselines = ModelBaselines.Compute(ml.Data.LoadFromEnumerable(training), values, ML.TaskType.Regression, scores);
+
+        // The year and the elapsed days are the time axis itself: no baseline; each part names its rule.
+        Assert.Equal(["n", "t.timeOfDay", "t.dayOfWeek", "t.month", ModelBaselines.Prediction], baselines.Select(b => b.Feature));
+        Assert.Equal("feature 't' (date-time, column 'opened_at'): time of day (hours)", baselines[1].Rule);
+        Assert.Equal([null, 1, 7, 366, null], baselines.Select(b => b.CycleDays));
+
+        // Weeks later: one day (too short for any calendar part), a whole week, and a week whose rows all come at night.
+        var later = Hourly(20 * 7 * 24, 7 * 24).Concat(Hourly(30 * 7 * 24, 7 * 24, h => h % 24 < 6)).ToArray();
+        int[] day = [.. Enumerable.Range(0, 24)], week = [.. Enumerable.Range(0, 7 * 24)], nights = [.. Enumerable.Range(7 * 24, later.Length - 7 * 24)];
+        var windowScores = new[] { day, week, nights }.Select(w => w.Select(i => i % 7 / 7.0).ToArray()).ToArray();
+        var drift = ModelBaselines.CompareWindows(baselines, ml.Data.LoadFromEnumerable(later), values, new DriftThresholds { MinRows = 20 },
+            [day, week, nights], windowScores, spanDays: [1, 7, 7]);
+
+        Assert.Equal(["n", ModelBaselines.Prediction], drift[0].Select(d => d.Feature));
+        Assert.Equal(["n", "t.timeOfDay", "t.dayOfWeek", ModelBaselines.Prediction], drift[1].Select(d => d.Feature));
+        Assert.All(drift[1], d => Assert.Equal(DriftStatus.Ok, d.Status));
+        var nightly = drift[2].Single(d => d.Feature == "t.timeOfDay");
+        Assert.Equal(DriftStatus.Drift, nightly.Status);
+        Assert.Equal("feature 't' (date-time, column 'opened_at'): time of day (hours)", nightly.Rule);
+        Assert.Equal(DriftStatus.Ok, drift[2].Single(d => d.Feature == "t.dayOfWeek").Status);
+    }
+
+    [Fact]
+    public void A_date_time_recorded_without_its_parts_and_the_raw_baselines_of_older_versions_are_left_out()
     {
         var ml = new Microsoft.ML.MLContext(1);
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
@@ -42,7 +84,6 @@ public sealed class ModelBaselinesTests
         var baselines = ModelBaselines.Compute(ml.Data.LoadFromEnumerable(Rows(0)), values, ML.TaskType.Regression, scores);
         Assert.Equal(["n", ModelBaselines.Prediction], baselines.Select(b => b.Feature));
 
-        // A baseline of the date-time stored by an older version is left out too; the later rows do not drift otherwise.
         var older = baselines.Prepend(Baselines.Number("t", Rows(0).Select(r => r.T).ToArray())).ToArray();
         var drift = ModelBaselines.Compare(older, ml.Data.LoadFromEnumerable(Rows(1000)), values, new DriftThresholds(), scores);
         Assert.Equal(["n", ModelBaselines.Prediction], drift.Select(d => d.Feature));

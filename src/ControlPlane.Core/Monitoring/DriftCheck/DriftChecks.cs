@@ -244,7 +244,8 @@ public sealed class DriftChecks(
         var multiclass = model.Report.Task == TaskType.Multiclass;
         var results = model.DriftWindows(rows, windows.Select(w => w.Rows).ToArray(), thresholds,
             scores: multiclass ? null : windows.Select(w => w.Scores).ToArray(),
-            classes: multiclass ? windows.Select(w => (IReadOnlyList<string?>?)w.Labels).ToArray() : null);
+            classes: multiclass ? windows.Select(w => (IReadOnlyList<string?>?)w.Labels).ToArray() : null,
+            spanDays: windows.Select(w => (int?)((w.Day - w.Start).Days + 1)).ToArray());
         return (results, null);
     }
 

@@ -21,10 +21,11 @@ internal sealed partial class RulePlanBuilder
         }
 
         var value = Impute(index, rule, seconds, FeatureType.DateTime, ImputeStrategy.Mean, NumberDataViewType.Double);
-        var slots = (rule.DateParts ?? DateFeatures.DefaultsFor(_featurization)).Distinct().SelectMany(p => DateFeatures.Outputs(p, _featurization)).ToList();
+        var parts = (rule.DateParts ?? DateFeatures.DefaultsFor(_featurization)).Distinct().ToArray();
+        var slots = parts.SelectMany(p => DateFeatures.Outputs(p, _featurization)).ToList();
         var outputs = slots
             .Select(p => Expression(Column(index, p.Name), p.Lambda, value, NumberDataViewType.Single))
             .ToList();
-        return new CompiledFeature(rule.Name, FeatureType.DateTime, value, outputs, null, null, slots.Select(p => p.Name).ToArray());
+        return new CompiledFeature(rule.Name, FeatureType.DateTime, value, outputs, null, null, slots.Select(p => p.Name).ToArray()) { DateParts = parts };
     }
 }

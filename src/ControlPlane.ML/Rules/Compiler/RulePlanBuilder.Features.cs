@@ -79,7 +79,8 @@ internal sealed partial class RulePlanBuilder
             FeatureType.DateTime => CompileDateTime(index, rule, source),
             _ => null,
         };
-        return feature is null ? null : feature with { ExpressionColumn = expressionColumn };
+        var origin = rule.Expression is { } text ? $"expression '{(text.Length > 80 ? text[..79] + "…" : text)}'" : $"column '{source.Column}'";
+        return feature is null ? null : feature with { ExpressionColumn = expressionColumn, Origin = origin };
     }
 
     /// <summary>Why a raw column may not feed a feature: the label (a feature reading it would leak the answer) or the entity key.</summary>
