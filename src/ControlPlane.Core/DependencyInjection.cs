@@ -86,6 +86,9 @@ public static class DependencyInjection
         services.AddSingleton<Monitoring.CrossTenant.UseCaseDriftService>();
         services.AddSingleton<PredictMetrics>();
         services.AddSingleton<Monitoring.DriftGauges>();
+        services.AddSingleton<Monitoring.HealthGauges>();
+        services.AddSingleton<Monitoring.Health.HealthVerdictService>();
+        services.AddSingleton<Monitoring.Health.HealthQueries>();
         services.AddScoped<Monitoring.DriftCheck.DriftSamples>();
         services.AddSingleton<Monitoring.DriftCheck.DriftHealthUpdater>();
         services.AddScoped<Monitoring.DriftCheck.DriftChecks>();

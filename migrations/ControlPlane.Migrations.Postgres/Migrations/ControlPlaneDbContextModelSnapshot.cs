@@ -292,6 +292,9 @@ namespace ControlPlane.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<double?>("AdjustedPValue")
+                        .HasColumnType("double precision");
+
                     b.Property<Guid>("EnrollmentId")
                         .HasColumnType("uuid");
 
@@ -317,12 +320,22 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.Property<double?>("Psi")
                         .HasColumnType("double precision");
 
+                    b.Property<double?>("PsiHigh")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PsiLow")
+                        .HasColumnType("double precision");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
                     b.Property<long>("Rows")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Rule")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<double?>("Statistic")
                         .HasColumnType("double precision");
@@ -411,6 +424,10 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.Property<Guid>("EnrollmentId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AlertedVerdict")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("Decay")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
@@ -441,7 +458,27 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("VerdictAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VerdictEvidence")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("VerdictReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("VerdictSince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("EnrollmentId");
+
+                    b.HasIndex("Verdict");
 
                     b.ToTable("EnrollmentHealth");
                 });
@@ -467,6 +504,9 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                         .HasColumnType("double precision");
 
                     b.Property<int>("DecayWindowDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DriftPersistence")
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("LastAutoRetrainAt")

@@ -285,6 +285,9 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("AdjustedPValue")
+                        .HasColumnType("REAL");
+
                     b.Property<Guid>("EnrollmentId")
                         .HasColumnType("TEXT");
 
@@ -310,12 +313,22 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.Property<double?>("Psi")
                         .HasColumnType("REAL");
 
+                    b.Property<double?>("PsiHigh")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("PsiLow")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Rows")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Rule")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.Property<double?>("Statistic")
                         .HasColumnType("REAL");
@@ -404,6 +417,10 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.Property<Guid>("EnrollmentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AlertedVerdict")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Decay")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -434,7 +451,27 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("VerdictAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VerdictEvidence")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VerdictReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("VerdictSince")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("EnrollmentId");
+
+                    b.HasIndex("Verdict");
 
                     b.ToTable("EnrollmentHealth");
                 });
@@ -460,6 +497,9 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                         .HasColumnType("REAL");
 
                     b.Property<int>("DecayWindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DriftPersistence")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("LastAutoRetrainAt")

@@ -15,7 +15,7 @@ public sealed record MatrixColumn(string Key, string Name, TaskType TaskType);
 /// <param name="DatasetVersions">Dataset versions the enrollment has.</param>
 /// <param name="Waiting">The challenger, when it is not the champion: a version the gate did not promote, awaiting a person.</param>
 public sealed record MatrixCell(
-    string UseCase, DateTime EnrolledAt, int Uploads, MatrixChampion? Champion = null, MatrixHealth? Health = null, int DatasetVersions = 0,
+    string UseCase, DateTime EnrolledAt, int Uploads, MatrixChampion? Champion = null, Monitoring.Health.HealthVerdict? Health = null, int DatasetVersions = 0,
     MatrixWaiting? Waiting = null);
 
 /// <summary>A version that was not promoted: its number and whether a leak is suspected in it.</summary>
@@ -34,7 +34,7 @@ public sealed record HomeMatrix(IReadOnlyList<MatrixColumn> Columns, PagedResult
 /// The tenant × use-case matrix of the home page, paged over tenants in the database: one query for the page's tenants,
 /// one for their enrollments, one for the champions and one for the health and policy rows — never one per cell.
 /// </summary>
-public sealed class HomeMatrixService(IDbContextFactory<ControlPlaneDbContext> dbs, TimeProvider time)
+public sealed class HomeMatrixService(IDbContextFactory<ControlPlaneDbContext> dbs)
 {
     public async Task<HomeMatrix> GetAsync(TenantQuery query, CancellationToken ct = default)
     {
@@ -59,14 +59,13 @@ public sealed class HomeMatrixService(IDbContextFactory<ControlPlaneDbContext> d
         var champions = await ChampionsAsync(db, ids, ct);
         var health = await HealthAsync(db, ids, ct);
         var waiting = await WaitingAsync(db, ids, ct);
-        var now = time.GetUtcNow().UtcDateTime;
         var byTenant = cells
             .Select(c =>
             {
                 var champion = champions.GetValueOrDefault(c.Id);
                 return (c.Slug, Cell: c.Cell with
                 {
-                    Champion = champion, Health = HealthOf(health.GetValueOrDefault(c.Id), champion, now), Waiting = waiting.GetValueOrDefault(c.Id),
+                    Champion = champion, Health = HealthOf(health.GetValueOrDefault(c.Id)), Waiting = waiting.GetValueOrDefault(c.Id),
                 });
             })
             .GroupBy(c => c.Slug).ToDictionary(g => g.Key, g => g.ToDictionary(c => c.Cell.UseCase, c => c.Cell));
@@ -76,28 +75,21 @@ public sealed class HomeMatrixService(IDbContextFactory<ControlPlaneDbContext> d
         return new HomeMatrix(columns, new PagedResult<MatrixRow>(rows, page.TotalCount, page.Page, page.PageSize));
     }
 
-    private sealed record HealthRow(
-        Guid EnrollmentId, string? Drift, string? DriftNote, string? Decay, string? DecayNote, string? Sla, string? SlaNote, bool HasPolicy, int? MaxModelAgeDays);
+    private sealed record HealthRow(Guid EnrollmentId, string? Verdict, string? Reason, string? Evidence);
 
-    /// <summary>Each enrollment's stored health and its model-age limit (the default when it never saved a policy), in one query.</summary>
+    /// <summary>Each enrollment's stored verdict (<see cref="Monitoring.Health.HealthVerdictService"/>), in one query.</summary>
     private static async Task<Dictionary<Guid, HealthRow>> HealthAsync(ControlPlaneDbContext db, List<Guid> enrollments, CancellationToken ct)
     {
-        var rows = await (
-                from e in db.Enrollments.AsNoTracking()
-                where enrollments.Contains(e.Id)
-                join h in db.EnrollmentHealth on e.Id equals h.EnrollmentId into hs
-                from h in hs.DefaultIfEmpty()
-                join m in db.EnrollmentMonitoring on e.Id equals m.EnrollmentId into ms
-                from m in ms.DefaultIfEmpty()
-                select new HealthRow(e.Id, h.Drift, h.DriftNote, h.Decay, h.DecayNote, h.Sla, h.SlaNote, m != null, m.MaxModelAgeDays))
+        var rows = await db.EnrollmentHealth.AsNoTracking()
+            .Where(h => enrollments.Contains(h.EnrollmentId))
+            .Select(h => new HealthRow(h.EnrollmentId, h.Verdict, h.VerdictReason, h.VerdictEvidence))
             .ToListAsync(ct);
         return rows.ToDictionary(r => r.EnrollmentId);
     }
 
-    private static MatrixHealth HealthOf(HealthRow? row, MatrixChampion? champion, DateTime now) => row is null
-        ? MatrixHealth.Unknown
-        : MatrixHealth.Of(row.Drift, row.DriftNote, row.Decay, row.DecayNote, row.Sla, row.SlaNote,
-            row.HasPolicy ? row.MaxModelAgeDays : Monitoring.MonitoringSettings.Defaults.MaxModelAgeDays, champion?.TrainedAt, now);
+    private static Monitoring.Health.HealthVerdict HealthOf(HealthRow? row) => row is null
+        ? Monitoring.Health.HealthVerdict.NoData
+        : Monitoring.Health.HealthVerdict.Stored(row.Verdict, row.Reason, row.Evidence);
 
     /// <summary>Each enrollment's challenger when the champion alias does not point at the same version, in one query.</summary>
     private static async Task<Dictionary<Guid, MatrixWaiting>> WaitingAsync(ControlPlaneDbContext db, List<Guid> enrollments, CancellationToken ct)

@@ -19,7 +19,7 @@ public sealed record DecayCheckResult(string Status, string Note, int Days, bool
 /// <see cref="PerformanceWindow"/> per day, kind and metric (the check replaces the whole range in one transaction),
 /// updates <see cref="EnrollmentHealth.Decay"/> and raises one decay alert when the status turns to decay.
 /// </summary>
-public sealed class DecayChecks(IDbContextFactory<ControlPlaneDbContext> dbs, AlertService alerts, TimeProvider time)
+public sealed class DecayChecks(IDbContextFactory<ControlPlaneDbContext> dbs, AlertService alerts, Health.HealthVerdictService verdicts, TimeProvider time)
 {
     public const int Days = 90;
     private const string Decay = "decay";
@@ -37,6 +37,7 @@ public sealed class DecayChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Al
         {
             const string none = "no predictions yet";
             var alerted = await UpdateHealthAsync(db, enrollmentId, "no_data", none, now, ct);
+            await verdicts.UpdateAsync(enrollmentId, ct);
             return new DecayCheckResult("no_data", none, 0, alerted);
         }
 
@@ -68,6 +69,7 @@ public sealed class DecayChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Al
 
         var (status, note, headline) = DecayWindows.Health(enrollment.TaskType, windows, end);
         var raised = await UpdateHealthAsync(db, enrollmentId, status, note, now, ct);
+        await verdicts.UpdateAsync(enrollmentId, ct);
         if (raised && headline is not null)
         {
             await alerts.RaiseAsync(new AlertRequest(AlertKinds.Decay, AlertSeverity.Warning,

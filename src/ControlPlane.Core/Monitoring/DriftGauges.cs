@@ -5,47 +5,48 @@ using System.Diagnostics.Metrics;
 namespace ControlPlane.Core.Monitoring;
 
 /// <summary>
-/// The drift gauge <c>controlplane.drift.enrollments</c>: how many enrollments of each use case are in each drift
-/// status. The drift feature calls <see cref="Set"/> after each evaluation of a use case; the gauge only reads what it
-/// was given, so a scrape never touches the database. Labels are the use case and the status only — never the tenant —
-/// so the series stay few at 10,000 tenants. Empty until the first <see cref="Set"/>.
+/// A gauge of how many enrollments of each use case are in each status. The feature that judges calls <see cref="Set"/>
+/// after each evaluation of a use case; the gauge only reads what it was given, so a scrape never touches the database.
+/// Labels are the use case and the status only — never the tenant — so the series stay few at 10,000 tenants. Empty
+/// until the first <see cref="Set"/>.
 /// </summary>
-public sealed class DriftGauges
+public abstract class StatusGauges
 {
     public const string MeterName = "ControlPlane.Monitoring";
 
-    /// <summary>The statuses the gauge reports; a use case's missing statuses count 0, unknown ones are refused.</summary>
-    public static readonly IReadOnlyList<string> Statuses = ["ok", "warning", "drift", "no_data"];
-
-    private static readonly FrozenSet<string> Known = Statuses.ToFrozenSet(StringComparer.Ordinal);
+    private readonly IReadOnlyList<string> _statuses;
+    private readonly FrozenSet<string> _known;
+    private readonly string _label;
 
     // Replaced whole on each Set: a scrape reads one consistent snapshot per use case without a lock.
     private volatile FrozenDictionary<string, FrozenDictionary<string, int>> _counts = FrozenDictionary<string, FrozenDictionary<string, int>>.Empty;
     private readonly Lock _writes = new();
 
-    public DriftGauges(IMeterFactory? meters = null)
+    protected StatusGauges(IMeterFactory? meters, string instrument, string label, IReadOnlyList<string> statuses, string description)
     {
+        _statuses = statuses;
+        _known = statuses.ToFrozenSet(StringComparer.Ordinal);
+        _label = label;
         var meter = meters?.Create(MeterName) ?? new Meter(MeterName);
-        meter.CreateObservableGauge("controlplane.drift.enrollments", Observe, unit: "{enrollment}",
-            description: "Enrollments per use case in each drift status (ok, warning, drift, no_data).");
+        meter.CreateObservableGauge(instrument, Observe, unit: "{enrollment}", description: description);
     }
 
-    /// <summary>Replaces the use case's counts by status (keys among <see cref="Statuses"/>; absent ones count 0).</summary>
+    /// <summary>Replaces the use case's counts by status (keys among the gauge's statuses; absent ones count 0).</summary>
     public void Set(string useCase, IReadOnlyDictionary<string, int> countsByStatus)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(useCase);
         ArgumentNullException.ThrowIfNull(countsByStatus);
         foreach (var (status, count) in countsByStatus)
         {
-            if (!Known.Contains(status))
+            if (!_known.Contains(status))
             {
-                throw new ArgumentException($"Unknown drift status '{status}'; expected one of {string.Join(", ", Statuses)}.", nameof(countsByStatus));
+                throw new ArgumentException($"Unknown {_label} '{status}'; expected one of {string.Join(", ", _statuses)}.", nameof(countsByStatus));
             }
 
             ArgumentOutOfRangeException.ThrowIfNegative(count, nameof(countsByStatus));
         }
 
-        var counts = Statuses.ToFrozenDictionary(s => s, s => countsByStatus.GetValueOrDefault(s), StringComparer.Ordinal);
+        var counts = _statuses.ToFrozenDictionary(s => s, s => countsByStatus.GetValueOrDefault(s), StringComparer.Ordinal);
         lock (_writes)
         {
             var next = new Dictionary<string, FrozenDictionary<string, int>>(_counts, StringComparer.Ordinal) { [useCase] = counts };
@@ -62,8 +63,20 @@ public sealed class DriftGauges
         {
             foreach (var (status, count) in counts)
             {
-                yield return new Measurement<int>(count, new TagList { { "use_case", useCase }, { "status", status } });
+                yield return new Measurement<int>(count, new TagList { { "use_case", useCase }, { _label, status } });
             }
         }
     }
 }
+
+/// <summary>The drift gauge <c>controlplane.drift.enrollments</c>: enrollments per use case in each drift aspect status.</summary>
+public sealed class DriftGauges(IMeterFactory? meters = null) : StatusGauges(meters, "controlplane.drift.enrollments", "status", Statuses,
+    "Enrollments per use case in each drift status (ok, watch, drift, no_data).")
+{
+    /// <summary>The statuses the gauge reports; a use case's missing statuses count 0, unknown ones are refused.</summary>
+    public static readonly IReadOnlyList<string> Statuses = ["ok", "watch", "drift", "no_data"];
+}
+
+/// <summary>The health gauge <c>controlplane.health.enrollments</c>: enrollments per use case with each verdict (<see cref="Health.Verdicts"/>).</summary>
+public sealed class HealthGauges(IMeterFactory? meters = null) : StatusGauges(meters, "controlplane.health.enrollments", "verdict", Health.Verdicts.All,
+    "Enrollments per use case with each health verdict (healthy, watch, drift, decay, failing, no_data).");

@@ -17,6 +17,9 @@ public sealed class EnrollmentMonitoring
     public double DatasetDriftShare { get; set; }
     public int MaxWindowDays { get; set; }
 
+    /// <summary>How many drifting windows in a row make the enrollment's verdict drift (fewer: watch).</summary>
+    public int DriftPersistence { get; set; }
+
     // Decay
     public double DecayWarning { get; set; }
     public double DecayAlert { get; set; }
@@ -113,6 +116,16 @@ public sealed class DriftFeatureResult
 
     /// <summary>The histogram judged, as JSON: bins, baseline and current shares, unseen count and examples, out-of-vocabulary share.</summary>
     public string? HistogramJson { get; set; }
+
+    /// <summary>The 90 % interval of <see cref="Psi"/> (corrected for sampling, decision 0045).</summary>
+    public double? PsiLow { get; set; }
+    public double? PsiHigh { get; set; }
+
+    /// <summary><see cref="PValue"/> adjusted over the window's features tested together (Holm).</summary>
+    public double? AdjustedPValue { get; set; }
+
+    /// <summary>The rule this column comes from, in words; null for windows checked before it was recorded.</summary>
+    public string? Rule { get; set; }
 }
 
 /// <summary>
@@ -208,7 +221,7 @@ public sealed class EnrollmentHealth
 {
     public Guid EnrollmentId { get; set; }
 
-    /// <summary>ok, warning, drift, no_data (or null: never checked).</summary>
+    /// <summary>ok, watch, drift, no_data (or null: never checked); older rows may say warning (read as watch).</summary>
     public string? Drift { get; set; }
     public string? DriftNote { get; set; }
     public DateTime? DriftDay { get; set; }
@@ -220,6 +233,16 @@ public sealed class EnrollmentHealth
     /// <summary>ok or missed (or null).</summary>
     public string? Sla { get; set; }
     public string? SlaNote { get; set; }
+
+    /// <summary>The one health verdict (<see cref="Health.Verdicts"/>) every surface shows, its reason and evidence (JSON), and since when it holds.</summary>
+    public string? Verdict { get; set; }
+    public string? VerdictReason { get; set; }
+    public string? VerdictEvidence { get; set; }
+    public DateTime? VerdictSince { get; set; }
+    public DateTime? VerdictAt { get; set; }
+
+    /// <summary>The worst verdict alerted in the current episode; cleared when the verdict is healthy again, so an episode alerts once.</summary>
+    public string? AlertedVerdict { get; set; }
 
     public DateTime UpdatedAt { get; set; }
 }

@@ -17,10 +17,18 @@ public sealed record MonitoringSettings
     public double PsiDrift { get; init; } = 0.2;
     public double PValue { get; init; } = 0.01;
     public int MinRows { get; init; } = 100;
-    public double DatasetDriftShare { get; init; } = 0.3;
+    /// <summary>
+    /// A window drifts when at least this share of its judged features drift (or its predictions do). 0.05: with fewer
+    /// than 20 features any one confidently drifting feature is enough — a feature drifts only on a large, significant
+    /// change after the features are tested together (decision 0045); raise it to hear only of broad shifts.
+    /// </summary>
+    public double DatasetDriftShare { get; init; } = 0.05;
 
     /// <summary>A day with fewer than <see cref="MinRows"/> scored rows is widened back over earlier days, up to this many days in all.</summary>
     public int MaxWindowDays { get; init; } = 30;
+
+    /// <summary>An enrollment's verdict is drift after this many drifting windows in a row; fewer make it watch.</summary>
+    public int DriftPersistence { get; init; } = 2;
 
     // Decay — relative loss against the model's test metric (0.05: 5 % worse).
     public double DecayWarning { get; init; } = 0.05;
@@ -79,10 +87,11 @@ public sealed record MonitoringSettings
         Range(errors, "minRows", MinRows, 1, 1_000_000);
         if (!(DatasetDriftShare > 0 && DatasetDriftShare <= 1))
         {
-            errors.Add("datasetDriftShare", "datasetDriftShare must be greater than 0 and at most 1 (0.3: 30 % of the features).");
+            errors.Add("datasetDriftShare", "datasetDriftShare must be greater than 0 and at most 1 (0.05: 5 % of the features, at least one).");
         }
 
         Range(errors, "maxWindowDays", MaxWindowDays, 1, 90);
+        Range(errors, "driftPersistence", DriftPersistence, 1, 30);
         if (!(DecayWarning > 0 && DecayWarning < 1))
         {
             errors.Add("decayWarning", "decayWarning must be a share between 0 and 1 (0.05: 5 % worse than the test metric).");
@@ -122,6 +131,7 @@ public sealed record MonitoringSettings
         MinRows = row.MinRows,
         DatasetDriftShare = row.DatasetDriftShare,
         MaxWindowDays = row.MaxWindowDays,
+        DriftPersistence = row.DriftPersistence < 1 ? Defaults.DriftPersistence : row.DriftPersistence,
         DecayWarning = row.DecayWarning,
         DecayAlert = row.DecayAlert,
         DecayWindowDays = row.DecayWindowDays,
@@ -143,6 +153,7 @@ public sealed record MonitoringSettings
         row.MinRows = MinRows;
         row.DatasetDriftShare = DatasetDriftShare;
         row.MaxWindowDays = MaxWindowDays;
+        row.DriftPersistence = DriftPersistence;
         row.DecayWarning = DecayWarning;
         row.DecayAlert = DecayAlert;
         row.DecayWindowDays = DecayWindowDays;

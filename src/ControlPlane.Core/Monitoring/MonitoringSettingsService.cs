@@ -100,6 +100,7 @@ public sealed class MonitoringSettingsService(IDbContextFactory<ControlPlaneDbCo
                 case "minRows": s = s with { MinRows = Whole(v, property.Name, errors) ?? s.MinRows }; break;
                 case "datasetDriftShare": s = s with { DatasetDriftShare = Number(v, property.Name, errors) ?? s.DatasetDriftShare }; break;
                 case "maxWindowDays": s = s with { MaxWindowDays = Whole(v, property.Name, errors) ?? s.MaxWindowDays }; break;
+                case "driftPersistence": s = s with { DriftPersistence = Whole(v, property.Name, errors) ?? s.DriftPersistence }; break;
                 case "decayWarning": s = s with { DecayWarning = Number(v, property.Name, errors) ?? s.DecayWarning }; break;
                 case "decayAlert": s = s with { DecayAlert = Number(v, property.Name, errors) ?? s.DecayAlert }; break;
                 case "decayWindowDays": s = s with { DecayWindowDays = Whole(v, property.Name, errors) ?? s.DecayWindowDays }; break;
@@ -120,7 +121,7 @@ public sealed class MonitoringSettingsService(IDbContextFactory<ControlPlaneDbCo
     /// <summary>The settings' JSON names, in the order the API documents them.</summary>
     public static readonly IReadOnlyList<string> Names =
     [
-        "psiWarning", "psiDrift", "pValue", "minRows", "datasetDriftShare", "maxWindowDays",
+        "psiWarning", "psiDrift", "pValue", "minRows", "datasetDriftShare", "maxWindowDays", "driftPersistence",
         "decayWarning", "decayAlert", "decayWindowDays", "decayMinLabels",
         "maxModelAgeDays", "batchDeadlineUtc", "predictP99BudgetMs",
         "retrainOnDrift", "retrainOnDecay", "retrainCooldownHours",

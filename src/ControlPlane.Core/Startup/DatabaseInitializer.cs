@@ -38,6 +38,7 @@ public sealed class DatabaseInitializer(
         }
 
         await sp.GetRequiredService<KeyRingEncryption>().CheckAndEncryptAsync(cancellationToken);
+        await VerdictsOfEarlierChecksAsync(sp, cancellationToken);
 
         await SeedRolesAsync(sp.GetRequiredService<RoleManager<IdentityRole>>());
         await BootstrapAdminAsync(sp.GetRequiredService<UserManager<ApplicationUser>>(), settings.Bootstrap);
@@ -49,6 +50,31 @@ public sealed class DatabaseInitializer(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Health rows written before verdicts were stored (decision 0045) get theirs now, so no page shows "no data" for an
+    /// enrollment that was checked; after that every check keeps its verdict current and this finds nothing.
+    /// </summary>
+    private async Task VerdictsOfEarlierChecksAsync(IServiceProvider sp, CancellationToken ct)
+    {
+        List<Guid> ids;
+        await using (var db = await sp.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync(ct))
+        {
+            ids = await db.EnrollmentHealth.Where(h => h.Verdict == null && (h.Drift != null || h.Decay != null || h.Sla != null))
+                .Select(h => h.EnrollmentId).ToListAsync(ct);
+        }
+
+        var verdicts = sp.GetRequiredService<Monitoring.Health.HealthVerdictService>();
+        foreach (var id in ids)
+        {
+            await verdicts.UpdateAsync(id, ct);
+        }
+
+        if (ids.Count > 0)
+        {
+            logger.LogInformation("Stored the health verdict of {Count} enrollment(s) checked before verdicts were kept", ids.Count);
+        }
+    }
 
     private async Task SeedUseCasesAsync(ControlPlaneDbContext db, CancellationToken ct)
     {

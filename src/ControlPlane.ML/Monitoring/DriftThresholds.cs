@@ -16,7 +16,7 @@ public sealed record DriftThresholds
     public int MinRows { get; init; } = 100;
 
     /// <summary>The dataset drifts when at least this share of the judged features drift.</summary>
-    public double DatasetDriftShare { get; init; } = 0.3;
+    public double DatasetDriftShare { get; init; } = 0.05;
 
     /// <summary>Problems with these thresholds, each naming the field; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()

@@ -20,6 +20,10 @@ public static class DriftApi
         var group = api.MapGroup("/tenants/{tenant}/use-cases/{useCase}").WithTags("Monitoring");
         group.MapGet("/drift", GetDrift).WithName("GetDrift")
             .WithSummary("Drift windows of ?source=batch|realtime (default batch) for days from–to (yyyy-MM-dd, UTC; default the last 90 checked), with each feature's latest result and trend.");
+        group.MapGet("/health", async (string tenant, string useCase, Core.Monitoring.Health.HealthQueries health, CancellationToken ct) =>
+                ApiResults.Ok(await health.GetAsync(tenant, useCase, ct), v => v))
+            .WithName("GetHealth")
+            .WithSummary("The enrollment's health verdict (healthy, watch, drift, decay, failing, no_data) with its reason, each aspect's evidence, and since when it holds — the same verdict every page shows.");
         group.MapPost("/drift-checks", StartDriftCheck).WithName("StartDriftCheck").RequireAuthorization(Policies.Analyze)
             .WithSummary("Check drift now ({\"source\": \"batch\"|\"realtime\"}, both when left out); 202 with the run.");
         return group;

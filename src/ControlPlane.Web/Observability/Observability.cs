@@ -23,7 +23,7 @@ public static class Observability
     public static IServiceCollection AddControlPlaneObservability(this IServiceCollection services)
     {
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ModelCache.MeterName, ExecutorMetrics.MeterName, DriftGauges.MeterName)
+            .AddMeter(ModelCache.MeterName, ExecutorMetrics.MeterName, StatusGauges.MeterName)
             .AddAspNetCoreInstrumentation()
             // Routing counts a match attempt per request: nothing the request duration's route label does not already
             // say, and a dropped instrument is not listened to (one metric write less on every request).

@@ -82,7 +82,7 @@ public sealed class HomeMatrixScenario : IScenario
         var whole = await All();
         var html = await markup.RenderAsync(whole);
         notes.Add($"{provider}: the {tenants:N0}-tenant matrix renders {html.Length / 1024.0 / 1024.0:0.0} MB of HTML for {whole.Rows.Items.Count:N0} rows; " +
-            $"cells by health: {string.Join(", ", whole.Rows.Items.SelectMany(r => r.Cells.Values).GroupBy(c => c.Health!.Level).OrderBy(g => g.Key).Select(g => $"{g.Key.ToString().ToLowerInvariant()} {g.Count():N0}"))}.");
+            $"cells by health: {string.Join(", ", whole.Rows.Items.SelectMany(r => r.Cells.Values).GroupBy(c => c.Health!.Verdict).OrderBy(g => Core.Monitoring.Health.Verdicts.Rank(g.Key)).Select(g => $"{g.Key} {g.Count():N0}"))}.");
 
         var operations = new (string Name, Func<Task> Run)[]
         {

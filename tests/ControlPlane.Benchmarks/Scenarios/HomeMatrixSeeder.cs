@@ -14,7 +14,7 @@ namespace ControlPlane.Benchmarks.Scenarios;
 /// </summary>
 public static class HomeMatrixSeeder
 {
-    private static readonly string[] Drift = ["ok", "ok", "ok", "warning", "drift", "no_data"];
+    private static readonly string[] Drift = ["ok", "ok", "ok", "watch", "drift", "no_data"];
 
     public static async Task SeedAsync(IServiceProvider services, int count, CancellationToken ct)
     {
@@ -54,12 +54,17 @@ public static class HomeMatrixSeeder
                         Revision = 1, UpdatedAt = version.CreatedAt, UpdatedBy = "bench",
                     });
                     var drift = Drift[random.Next(Drift.Length)];
-                    db.EnrollmentHealth.Add(new EnrollmentHealth
+                    var health = new EnrollmentHealth
                     {
-                        EnrollmentId = enrollment.Id, Drift = drift, DriftNote = drift is "drift" or "warning" ? $"feature_{random.Next(12)} PSI 0.{random.Next(10, 60)}" : null,
+                        EnrollmentId = enrollment.Id, Drift = drift, DriftNote = drift is "drift" or "watch" ? $"feature_{random.Next(12)} PSI 0.{random.Next(10, 60)}" : null,
                         DriftDay = now.Date, Decay = random.Next(10) == 0 ? "decay" : "ok", DecayNote = "auc 12 % below test",
                         Sla = random.Next(8) == 0 ? "missed" : "ok", SlaNote = "no batch score by 06:00", UpdatedAt = now,
-                    });
+                    };
+                    var verdict = Core.Monitoring.Health.HealthVerdict.Judge(
+                        health.Drift, health.DriftNote, health.Decay, health.DecayNote, health.Sla, health.SlaNote, 30, version.CreatedAt, now);
+                    (health.Verdict, health.VerdictReason, health.VerdictEvidence, health.VerdictSince, health.VerdictAt) =
+                        (verdict.Verdict, verdict.Reason, verdict.EvidenceJson(), now, now);
+                    db.EnrollmentHealth.Add(health);
                     if (random.Next(3) == 0)
                     {
                         var policy = new EnrollmentMonitoring { EnrollmentId = enrollment.Id, UpdatedAt = now, UpdatedBy = "bench" };

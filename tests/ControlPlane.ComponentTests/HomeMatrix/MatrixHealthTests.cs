@@ -1,12 +1,13 @@
 using Bunit;
 using ControlPlane.Core.Home;
+using ControlPlane.Core.Monitoring.Health;
 using ControlPlane.Web.Components.Home;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
 namespace ControlPlane.ComponentTests.HomeMatrix;
 
-/// <summary>A home-matrix cell coloured by its health, with the causes in its tooltip and a link to its monitoring page.</summary>
+/// <summary>The verdict's judgement, and a home-matrix cell showing it in its word and colour with a link to its monitoring page.</summary>
 public sealed class MatrixHealthTests : BunitContext, IAsyncLifetime
 {
     private static readonly DateTime Now = new(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
@@ -23,19 +24,36 @@ public sealed class MatrixHealthTests : BunitContext, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
 
     [Fact]
-    public void The_worst_aspect_decides_the_level_and_every_judged_aspect_is_a_cause()
+    public void The_worst_aspect_decides_the_verdict_and_every_judged_aspect_is_evidence()
     {
-        var health = MatrixHealth.Of("drift", "pages_viewed PSI 0.41", "ok", null, "ok", "model 3 days old (max 30)", 30, Now.AddDays(-26), Now);
+        var health = HealthVerdict.Judge("drift", "pages_viewed PSI 0.41", "ok", null, "ok", "model 3 days old (max 30)", 30, Now.AddDays(-26), Now);
 
-        Assert.Equal(HealthLevel.Bad, health.Level);
-        Assert.Equal(["drift: pages_viewed PSI 0.41"], health.Worst.Select(c => c.Text));
-        Assert.Equal(["drift", "model-age", "decay", "sla"], health.Causes.Select(c => c.Aspect));
-        Assert.Equal(HealthLevel.Warning, health.Causes.Single(c => c.Aspect == "model-age").Level); // 26 of 30 days
+        Assert.Equal(Verdicts.Drift, health.Verdict);
+        Assert.Equal("drift: pages_viewed PSI 0.41", health.Reason);
+        Assert.Equal(["drift", "model-age", "decay", "sla"], health.Evidence.Select(c => c.Aspect));
+        Assert.Equal(Verdicts.Watch, health.Evidence.Single(c => c.Aspect == "model-age").Verdict); // 26 of 30 days
 
-        Assert.Equal(HealthLevel.Bad, MatrixHealth.Of(null, null, null, null, null, null, 30, Now.AddDays(-41), Now).Level);
-        Assert.Equal(HealthLevel.Ok, MatrixHealth.Of("ok", null, null, null, null, null, 30, Now.AddDays(-1), Now).Level);
-        Assert.Equal(HealthLevel.Unknown, MatrixHealth.Of("no_data", null, null, null, null, null, null, Now, Now).Level);
-        Assert.Equal(HealthLevel.Warning, MatrixHealth.Of("ok", null, "warning", "auc 5.5 % below test", null, null, null, null, Now).Level);
+        Assert.Equal(Verdicts.Failing, HealthVerdict.Judge(null, null, null, null, null, null, 30, Now.AddDays(-41), Now).Verdict);
+        Assert.Equal(Verdicts.Failing, HealthVerdict.Judge("drift", null, "decay", null, "missed", "no batch score by 06:00", null, null, Now).Verdict);
+        Assert.Equal(Verdicts.Decay, HealthVerdict.Judge("drift", null, "decay", null, "ok", null, null, null, Now).Verdict);
+        Assert.Equal(Verdicts.Healthy, HealthVerdict.Judge("ok", null, null, null, null, null, 30, Now.AddDays(-1), Now).Verdict);
+        Assert.Equal(Verdicts.NoData, HealthVerdict.Judge("no_data", null, null, null, null, null, null, Now, Now).Verdict);
+        Assert.Equal(Verdicts.Watch, HealthVerdict.Judge("ok", null, "warning", "auc 5.5 % below test", null, null, null, null, Now).Verdict);
+        Assert.Equal(Verdicts.Watch, HealthVerdict.Judge("warning", null, "ok", null, null, null, null, null, Now).Verdict); // rows written before verdicts
+    }
+
+    [Fact]
+    public void A_stored_verdict_reads_back_as_it_was_judged()
+    {
+        var judged = HealthVerdict.Judge("watch", "plan PSI 0.30", "ok", null, "missed", "no batch score by 06:00", 30, Now.AddDays(-3), Now);
+
+        var stored = HealthVerdict.Stored(judged.Verdict, judged.Reason, judged.EvidenceJson());
+
+        Assert.Equal(Verdicts.Failing, stored.Verdict);
+        Assert.Equal(judged.Reason, stored.Reason);
+        Assert.Equal(judged.Evidence, stored.Evidence);
+        Assert.Equal(HealthVerdict.NoData, HealthVerdict.Stored(null, null, null));
+        Assert.Equal(Verdicts.Drift, HealthVerdict.Stored("drift", "r", "{not json").Verdict);
     }
 
     [Fact]
@@ -66,30 +84,33 @@ public sealed class MatrixHealthTests : BunitContext, IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("drift", "bad", "drift")]
-    [InlineData("warning", "warning", "drift")]
-    [InlineData("ok", "ok", "healthy")]
-    [InlineData(null, "unknown", "not checked yet")]
-    public void A_cell_is_coloured_by_its_health_and_links_to_its_monitoring(string? drift, string level, string label)
+    [InlineData("drift", "drift", "Drift")]
+    [InlineData("watch", "watch", "Watch")]
+    [InlineData("ok", "healthy", "Healthy")]
+    [InlineData(null, "no_data", "No data")]
+    public void A_cell_shows_its_verdict_in_its_word_and_colour_and_links_to_its_monitoring(string? drift, string verdict, string word)
     {
-        var health = MatrixHealth.Of(drift, "pages_viewed PSI 0.41", null, null, null, null, null, null, Now);
+        var health = HealthVerdict.Judge(drift, "pages_viewed PSI 0.41", null, null, null, null, null, null, Now);
         var cell = new MatrixCell("lead-scoring", Now, 1, null, health);
 
         var cut = Render<MatrixCellView>(p => p.Add(x => x.Cell, cell).Add(x => x.Slug, "acme"));
 
-        Assert.Equal(level, cut.Find("[data-health]").GetAttribute("data-health"));
+        Assert.Equal(verdict, cut.Find("[data-health]").GetAttribute("data-health"));
+        Assert.Contains(Web.Components.Monitoring.VerdictView.Colour(verdict), cut.Find("[data-health]").GetAttribute("style"), StringComparison.Ordinal);
         var link = cut.Find("[data-health-link]");
         Assert.Equal("/tenants/acme/use-cases/lead-scoring/monitoring", link.GetAttribute("href"));
-        Assert.Equal(label, link.TextContent.Trim());
-        Assert.Equal(HealthView.Tooltip(health), link.GetAttribute("title"));
+        Assert.Equal(word, link.TextContent.Trim());
+        Assert.Equal(verdict, link.QuerySelector("[data-verdict]")!.GetAttribute("data-verdict"));
+        Assert.Equal(Web.Components.Monitoring.VerdictView.Tooltip(health), link.QuerySelector("[data-verdict]")!.GetAttribute("title"));
     }
 
     [Fact]
-    public void The_tooltip_names_each_cause_and_its_figure()
+    public void The_tooltip_names_each_aspect_its_figure_and_its_verdict()
     {
-        var health = MatrixHealth.Of("drift", "pages_viewed PSI 0.41", null, null, "missed", "no batch score by 06:00", 30, Now.AddDays(-41), Now);
+        var health = HealthVerdict.Judge("drift", "pages_viewed PSI 0.41", null, null, "missed", "no batch score by 06:00", 30, Now.AddDays(-41), Now);
 
-        Assert.Equal("drift · sla · model age", HealthView.Label(health));
-        Assert.Equal("drift: pages_viewed PSI 0.41 · SLA missed: no batch score by 06:00 · model 41 d old (max 30) — open monitoring", HealthView.Tooltip(health));
+        Assert.Equal(Verdicts.Failing, health.Verdict);
+        Assert.Equal("SLA missed: no batch score by 06:00 (failing) · model 41 d old (max 30) (failing) · drift: pages_viewed PSI 0.41 (drift)",
+            Web.Components.Monitoring.VerdictView.Tooltip(health));
     }
 }

@@ -38,7 +38,9 @@ public sealed class UseCaseMonitoringTests : CoreTestContext
         Assert.Equal("drift", cell.GetAttribute("data-status"));
         Assert.Contains("rgba(211,47,47,1.00)", cell.GetAttribute("style"), StringComparison.Ordinal);
         Assert.Equal(3, cut.FindAll("tr[data-heatmap-tenant='omega'] td[data-status='none']").Count);
-        Assert.Equal("not checked", cut.Find("#use-case-tenants tr[data-tenant='omega'] [data-drift-status]").GetAttribute("data-drift-status"));
+        Assert.Equal("no_data", cut.Find("#use-case-tenants tr[data-tenant='omega'] [data-verdict]").GetAttribute("data-verdict"));
+        Assert.Equal("drift", cut.Find("#use-case-tenants tr[data-tenant='alpha'] [data-verdict]").GetAttribute("data-verdict"));
+        Assert.Equal("5 tenants: 3 drift · 1 healthy · 1 no data", cut.Find("#verdict-counts").TextContent);
     }
 
     [Fact]
@@ -101,5 +103,6 @@ public sealed class UseCaseMonitoringTests : CoreTestContext
         }
 
         await db.SaveChangesAsync();
+        await Services.GetRequiredService<ControlPlane.Core.Monitoring.Health.HealthVerdictService>().UpdateAsync(id, CancellationToken.None);
     }
 }

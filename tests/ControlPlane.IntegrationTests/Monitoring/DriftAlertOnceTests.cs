@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ControlPlane.IntegrationTests.Monitoring;
 
 /// <summary>
-/// The drift alert is decided by the conditional update that turns the health to drift: several health updates racing
-/// on an enrollment that just started drifting raise one alert, and a later update while it stays drifting raises none.
+/// The drift alert belongs to the verdict's episode: the verdict turns to drift after the policy's drifting windows in a
+/// row (two by default), several health updates racing on it raise one alert, a window that only warns in between does
+/// not end the episode, and a healthy window does — the next drift is a new episode with its own alert.
 /// </summary>
 public abstract class DriftAlertOnceTests<TProvider>(AppFixture<TProvider> fixture) : IClassFixture<AppFixture<TProvider>>
     where TProvider : IProviderKind
@@ -18,7 +19,7 @@ public abstract class DriftAlertOnceTests<TProvider>(AppFixture<TProvider> fixtu
     private ControlPlaneApp App => fixture.App;
 
     [Fact]
-    public async Task Racing_health_updates_of_a_newly_drifting_enrollment_raise_one_alert()
+    public async Task One_episode_of_drift_raises_one_alert_however_many_updates_race_or_windows_waver()
     {
         var slug = TestSlugs.New("alert");
         using var admin = App.CreateAdminClient();
@@ -26,30 +27,56 @@ public abstract class DriftAlertOnceTests<TProvider>(AppFixture<TProvider> fixtu
             (await admin.PostJsonAsync("/api/v1/tenants", new { name = "Alert once", slug, region = "us", useCases = new[] { "churn-risk" } })).StatusCode);
         var target = await App.WithDbAsync(db => db.Enrollments.Where(e => e.Tenant!.Slug == slug)
             .Select(e => new DriftTarget(e.Id, slug, "churn-risk", e.UseCaseId, "us", TaskType.Binary)).SingleAsync());
-        await App.WithDbAsync(db =>
-        {
-            var window = new DriftWindow
-            {
-                Id = Guid.NewGuid(), EnrollmentId = target.EnrollmentId, Source = "batch", Day = new DateTime(2026, 11, 26, 0, 0, 0, DateTimeKind.Utc),
-                WindowStart = new DateTime(2026, 11, 26, 0, 0, 0, DateTimeKind.Utc), Rows = 500, ModelVersionId = Guid.NewGuid(), Status = "drift",
-                DriftedFeatures = 1, JudgedFeatures = 1, CheckedAt = DateTime.UtcNow,
-            };
-            window.Features.Add(new DriftFeatureResult
-            {
-                EnrollmentId = target.EnrollmentId, Feature = "seats", Kind = "number", Status = "drift", Psi = 0.41, Test = "ks", Rows = 500,
-            });
-            db.DriftWindows.Add(window);
-            return db.SaveChangesAsync();
-        });
-
         var updater = App.Services.GetRequiredService<DriftHealthUpdater>();
+        Task<int> AlertsAsync() => App.WithDbAsync(db => db.Notifications.CountAsync(n => n.Kind == AlertKinds.Drift && n.EnrollmentId == target.EnrollmentId));
+        Task<EnrollmentHealth> HealthAsync() => App.WithDbAsync(db => db.EnrollmentHealth.AsNoTracking().SingleAsync(h => h.EnrollmentId == target.EnrollmentId));
+
+        await WindowAsync(target, 1, "drift");
+        await updater.UpdateAsync(target, CancellationToken.None);
+        Assert.Equal(("watch", "watch", 0), ((await HealthAsync()).Drift, (await HealthAsync()).Verdict, await AlertsAsync()));
+
+        await WindowAsync(target, 2, "drift");
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => updater.UpdateAsync(target, CancellationToken.None))));
         await updater.UpdateAsync(target, CancellationToken.None); // still drifting: no new alert
+        var health = await HealthAsync();
+        Assert.Equal(("drift", "drift"), (health.Drift, health.Verdict));
+        Assert.Equal("seats PSI 0.41 — changed in 2 batch windows in a row to 2026-11-02, drifting in 2", health.DriftNote);
+        Assert.Equal(1, await AlertsAsync());
 
-        Assert.Equal(1, await App.WithDbAsync(db => db.Notifications.CountAsync(n => n.Kind == AlertKinds.Drift && n.EnrollmentId == target.EnrollmentId)));
-        var health = await App.WithDbAsync(db => db.EnrollmentHealth.SingleAsync(h => h.EnrollmentId == target.EnrollmentId));
-        Assert.Equal(("drift", "seats PSI 0.41"), (health.Drift, health.DriftNote));
+        // A window that is fine, then drift again: watch in between, and the same episode.
+        await WindowAsync(target, 3, "ok");
+        await WindowAsync(target, 4, "drift");
+        await updater.UpdateAsync(target, CancellationToken.None);
+        Assert.Equal("watch", (await HealthAsync()).Verdict);
+        await WindowAsync(target, 5, "warning");
+        await updater.UpdateAsync(target, CancellationToken.None);
+        Assert.Equal(("drift", 1), ((await HealthAsync()).Verdict, await AlertsAsync()));
+
+        // A healthy newest window ends it; the next drift is a new episode.
+        await WindowAsync(target, 6, "ok");
+        await updater.UpdateAsync(target, CancellationToken.None);
+        Assert.Equal(("healthy", (string?)null), ((await HealthAsync()).Verdict, (await HealthAsync()).AlertedVerdict));
+        await WindowAsync(target, 7, "drift");
+        await WindowAsync(target, 8, "drift");
+        await updater.UpdateAsync(target, CancellationToken.None);
+        Assert.Equal(("drift", 2), ((await HealthAsync()).Verdict, await AlertsAsync()));
     }
+
+    private Task WindowAsync(DriftTarget target, int day, string status) => App.WithDbAsync(db =>
+    {
+        var at = new DateTime(2026, 11, day, 0, 0, 0, DateTimeKind.Utc);
+        var window = new DriftWindow
+        {
+            Id = Guid.NewGuid(), EnrollmentId = target.EnrollmentId, Source = "batch", Day = at, WindowStart = at, Rows = 500,
+            ModelVersionId = Guid.NewGuid(), Status = status, DriftedFeatures = status == "drift" ? 1 : 0, JudgedFeatures = 1, CheckedAt = DateTime.UtcNow,
+        };
+        window.Features.Add(new DriftFeatureResult
+        {
+            EnrollmentId = target.EnrollmentId, Feature = "seats", Kind = "number", Status = status, Psi = status == "ok" ? 0.01 : 0.41, Test = "ks", Rows = 500,
+        });
+        db.DriftWindows.Add(window);
+        return db.SaveChangesAsync();
+    });
 }
 
 public sealed class DriftAlertOnceTestsOnSqlite(AppFixture<Sqlite> fixture) : DriftAlertOnceTests<Sqlite>(fixture);

@@ -64,7 +64,7 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
 
         // Health says so, naming the top feature and its PSI.
         var health = await App.WithDbAsync(db => db.EnrollmentHealth.SingleAsync(h => h.EnrollmentId == db.Enrollments.Single(e => e.Tenant!.Slug == drifting).Id));
-        Assert.True(health.Drift == "drift", $"health {health.Drift}: {health.DriftNote}; latest window {report["latest"]}; features {string.Join("; ", features.Select(f => $"{f!["feature"]} {f["status"]}"))}");
+        Assert.True(health.Drift == "drift", $"health {health.Drift}: {health.DriftNote}; windows {string.Join(", ", windows.Select(w => $"{w!["day"]} {w["windowStart"]} {w["rows"]} {w["status"]}"))}; features {string.Join("; ", features.Select(f => $"{f!["feature"]} {f["status"]}"))}");
         Assert.StartsWith(features[0]!["feature"]!.GetValue<string>() + " PSI ", health.DriftNote, StringComparison.Ordinal);
         Assert.Null(health.Decay);
         Assert.Equal(1, await App.WithDbAsync(db => db.Notifications.CountAsync(n => n.Kind == AlertKinds.Drift && n.Link!.Contains(drifting))));
@@ -321,8 +321,6 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
     {
         var slug = TestSlugs.New("drift");
         (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Drift {slug}", slug, region = "us", useCases = new[] { UseCase } })).EnsureSuccessStatusCode();
-        // Two of the nine features drifting is drift for this policy (the default asks for 30 %).
-        await SetPolicyAsync(slug, MonitoringSettings.Defaults with { DatasetDriftShare = 0.2 });
         // Generated from a fixed name, so both tenants get the same rows apart from the drift.
         var dataset = DemoDataGenerator.Generate(UseCase, new DemoGenerationOptions
         {

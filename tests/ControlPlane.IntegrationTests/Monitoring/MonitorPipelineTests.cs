@@ -33,7 +33,7 @@ public abstract class MonitorPipelineTests<TProvider>(RetrainFixture<TProvider> 
         var slug = TestSlugs.New("monitor");
         (await admin.PostJsonAsync("/api/v1/tenants", new { name = $"Monitor {slug}", slug, region = "us", useCases = new[] { UseCase } })).EnsureSuccessStatusCode();
         var policy = await admin.PutAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/monitoring",
-            new StringContent("""{"datasetDriftShare": 0.2, "retrainOnDrift": true, "retrainCooldownHours": 24}""", System.Text.Encoding.UTF8, "application/json"));
+            new StringContent("""{"retrainOnDrift": true, "retrainCooldownHours": 24}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, policy.StatusCode);
         var dataset = DemoDataGenerator.Generate(UseCase, new DemoGenerationOptions
         {

@@ -69,5 +69,5 @@ public sealed class DriftWindowPlanTests
     [InlineData("skipped", DriftStatus.Skipped, DriftStatus.NoData)]
     [InlineData("no_data", DriftStatus.NoData, DriftStatus.NoData)]
     public void The_dataset_drifts_at_the_share_and_otherwise_takes_the_worst_judged_status(string expected, params DriftStatus[] features) =>
-        Assert.Equal(expected, DriftChecks.DatasetStatus(features.Select(Feature).ToArray(), new DriftThresholds { DatasetDriftShare = 0.3 }));
+        Assert.Equal(expected, DriftChecks.DatasetStatus(features.Select(Feature).ToArray(), null, new DriftThresholds { DatasetDriftShare = 0.3 }));
 }

@@ -83,6 +83,7 @@ internal sealed class DriftFeatureResultConfiguration : IEntityTypeConfiguration
         builder.Property(f => f.Status).HasMaxLength(16);
         builder.Property(f => f.Test).HasMaxLength(16);
         builder.Property(f => f.Reason).HasMaxLength(1000);
+        builder.Property(f => f.Rule).HasMaxLength(300);
         builder.HasOne(f => f.Window).WithMany(w => w.Features).HasForeignKey(f => f.WindowId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(f => new { f.WindowId, f.Feature }).IsUnique();
         builder.HasIndex(f => new { f.EnrollmentId, f.Feature });
@@ -135,6 +136,11 @@ internal sealed class EnrollmentHealthConfiguration : IEntityTypeConfiguration<E
         builder.Property(h => h.DecayNote).HasMaxLength(300);
         builder.Property(h => h.Sla).HasMaxLength(16);
         builder.Property(h => h.SlaNote).HasMaxLength(300);
+        builder.Property(h => h.Verdict).HasMaxLength(16);
+        builder.Property(h => h.VerdictReason).HasMaxLength(500);
+        builder.Property(h => h.VerdictEvidence).HasMaxLength(4000);
+        builder.Property(h => h.AlertedVerdict).HasMaxLength(16);
+        builder.HasIndex(h => h.Verdict);
         builder.HasOne<Tenants.Enrollment>().WithOne().HasForeignKey<EnrollmentHealth>(h => h.EnrollmentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -3,10 +3,13 @@ namespace ControlPlane.Core.Monitoring.CrossTenant;
 /// <summary>One feature's latest drift in one tenant's latest drift window.</summary>
 public sealed record FeaturePsi(string Feature, double? Psi, string Status);
 
-/// <summary>One tenant of a use case: its drift status from the health row, its latest window's day and features.</summary>
+/// <summary>One tenant of a use case: its health verdict and drift aspect from the health row, its latest window's day and features.</summary>
 public sealed record TenantDrift(
     string Slug, string Name, string? Status, string? Note, DateOnly? Day, IReadOnlyDictionary<string, FeaturePsi> Features)
 {
+    /// <summary>The enrollment's stored verdict (<see cref="Health.HealthVerdictService"/>), the same the home matrix shows.</summary>
+    public Health.HealthVerdict Verdict { get; init; } = Health.HealthVerdict.NoData;
+
     /// <summary>The features that drift (then warn), largest PSI first, at most <paramref name="count"/>.</summary>
     public IReadOnlyList<FeaturePsi> Top(int count = 3) => Features.Values
         .Where(f => f.Status is "drift" or "warning")
@@ -32,7 +35,8 @@ public sealed record UseCaseDrift(string UseCase, string Name, IReadOnlyList<str
             .Select(g => g.Key).ToList();
         var column = features.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => x.i, StringComparer.Ordinal);
         var ordered = tenants
-            .OrderBy(t => Rank(t.Status))
+            .OrderByDescending(t => Health.Verdicts.Rank(t.Verdict.Verdict))
+            .ThenBy(t => Rank(t.Status))
             .ThenBy(t => Signature(t, column), StringComparer.Ordinal)
             .ThenBy(t => t.Slug, StringComparer.Ordinal)
             .ToList();
@@ -42,7 +46,7 @@ public sealed record UseCaseDrift(string UseCase, string Name, IReadOnlyList<str
     private static int Rank(string? status) => status switch
     {
         "drift" => 0,
-        "warning" => 1,
+        "watch" or "warning" => 1,
         "ok" => 2,
         _ => 3,
     };

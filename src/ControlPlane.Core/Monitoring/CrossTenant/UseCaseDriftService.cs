@@ -25,7 +25,7 @@ public sealed class UseCaseDriftService(IDbContextFactory<ControlPlaneDbContext>
                 where e.UseCase!.Key == useCase
                 join h in db.EnrollmentHealth on e.Id equals h.EnrollmentId into hs
                 from h in hs.DefaultIfEmpty()
-                select new { e.Id, e.Tenant!.Slug, e.Tenant.Name, h.Drift, h.DriftNote })
+                select new { e.Id, e.Tenant!.Slug, e.Tenant.Name, h.Drift, h.DriftNote, h.Verdict, h.VerdictReason, h.VerdictEvidence })
             .ToListAsync(ct);
         var ids = enrollments.Select(e => e.Id).ToList();
         var windows = await db.DriftWindows.AsNoTracking()
@@ -44,7 +44,10 @@ public sealed class UseCaseDriftService(IDbContextFactory<ControlPlaneDbContext>
         var tenants = enrollments.Select(e => new TenantDrift(
             e.Slug, e.Name, e.Drift, e.DriftNote,
             latest.TryGetValue(e.Id, out var w) ? DateOnly.FromDateTime(w.Day) : null,
-            byEnrollment[e.Id].ToDictionary(f => f.Feature, f => new FeaturePsi(f.Feature, f.Psi, f.Status), StringComparer.Ordinal)))
+            byEnrollment[e.Id].ToDictionary(f => f.Feature, f => new FeaturePsi(f.Feature, f.Psi, f.Status), StringComparer.Ordinal))
+            {
+                Verdict = Health.HealthVerdict.Stored(e.Verdict, e.VerdictReason, e.VerdictEvidence),
+            })
             .ToList();
         return UseCaseDrift.Arrange(found.Key, found.Name, tenants);
     }

@@ -257,7 +257,7 @@ public sealed class DriftChecks(
         var window = new DriftWindow
         {
             Id = Guid.NewGuid(), EnrollmentId = target.EnrollmentId, Source = source, Day = planned.Day, WindowStart = planned.Start,
-            Rows = planned.Seen, ModelVersionId = planned.VersionId, Status = DatasetStatus(inputs, thresholds),
+            Rows = planned.Seen, ModelVersionId = planned.VersionId, Status = DatasetStatus(inputs, prediction, thresholds),
             DriftedFeatures = inputs.Count(f => f.Status == DriftStatus.Drift),
             JudgedFeatures = inputs.Count(f => f.Status is not (DriftStatus.NoData or DriftStatus.Skipped)),
             PredictionStatus = prediction is null ? null : DriftStatusText.Of(prediction.Status), RunId = runId, CheckedAt = at,
@@ -269,17 +269,20 @@ public sealed class DriftChecks(
             Status = DriftStatusText.Of(f.Status), Psi = Finite(f.Psi), Test = f.Test, Statistic = Finite(f.Statistic), PValue = Finite(f.PValue),
             Rows = f.Rows, Missing = f.Missing, Reason = f.Reason is null ? null : TextLimits.Clip(f.Reason, 1000),
             HistogramJson = DriftHistogramJson.Write(f, f.Feature == ModelBaselines.Prediction ? quantiles : null),
+            PsiLow = Finite(f.Estimate?.Low), PsiHigh = Finite(f.Estimate?.High), AdjustedPValue = Finite(f.AdjustedPValue),
+            Rule = f.Rule is null ? null : TextLimits.Clip(f.Rule, 300),
         }));
         return window;
     }
 
     /// <summary>
-    /// Drift when at least the policy's share of the judged input features drift; otherwise the worst judged status
-    /// (warning or ok); skipped when features were seen but too few rows to judge any, no_data when nothing was seen.
+    /// Drift when at least the policy's share of the judged input features drift, or the model's output drifts (what the
+    /// business sees changed, whatever the inputs say); otherwise warning when any of them warns or drifts, ok when none
+    /// does; skipped when features were seen but too few rows to judge any, no_data when nothing was seen.
     /// </summary>
-    public static string DatasetStatus(IReadOnlyList<FeatureDrift> inputs, DriftThresholds thresholds)
+    public static string DatasetStatus(IReadOnlyList<FeatureDrift> inputs, FeatureDrift? prediction, DriftThresholds thresholds)
     {
-        if (ML.Monitoring.Drift.Dataset(inputs, thresholds).Drifting)
+        if (ML.Monitoring.Drift.Dataset(inputs, thresholds).Drifting || prediction?.Status == DriftStatus.Drift)
         {
             return "drift";
         }
@@ -290,7 +293,7 @@ public sealed class DriftChecks(
             return inputs.Any(f => f.Status == DriftStatus.Skipped) ? "skipped" : "no_data";
         }
 
-        return judged.Any(f => f.Status is DriftStatus.Warning or DriftStatus.Drift) ? "warning" : "ok";
+        return judged.Any(f => f.Status is DriftStatus.Warning or DriftStatus.Drift) || prediction?.Status == DriftStatus.Warning ? "warning" : "ok";
     }
 
     private async Task StoreAsync(Guid enrollmentId, string source, List<DriftWindow> windows, CancellationToken ct)

@@ -1,60 +1,97 @@
 using System.Globalization;
 using ControlPlane.Core.Data;
+using ControlPlane.Core.Monitoring.Health;
 using ControlPlane.ML.Monitoring;
 using Microsoft.EntityFrameworkCore;
 
 namespace ControlPlane.Core.Monitoring.DriftCheck;
 
 /// <summary>
-/// After a drift check: the drift columns of the enrollment's <see cref="EnrollmentHealth"/> (the worse of its newest
-/// batch and real-time windows; other checks own the other columns and are never written here), the use case's
-/// <see cref="DriftGauges"/>, and one alert when the enrollment turns to drift (none while it stays drifting).
+/// After a drift check: the drift aspect of the enrollment's <see cref="EnrollmentHealth"/> — drift only after the
+/// policy's number of drifting windows in a row (<see cref="MonitoringSettings.DriftPersistence"/>), watch before, or
+/// when as many windows in a row warn; the worse of the batch and real-time sources — then the use case's
+/// <see cref="DriftGauges"/> and the enrollment's verdict (<see cref="HealthVerdictService"/>, which alerts once per episode).
+/// Other checks own the other columns and are never written here.
 /// </summary>
-public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> dbs, DriftGauges gauges, AlertService alerts, TimeProvider time)
+public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> dbs, DriftGauges gauges, HealthVerdictService verdicts, TimeProvider time)
 {
+    /// <summary>The drift aspect's values, best first.</summary>
+    public const string Ok = "ok", Watch = "watch", Drifting = "drift", NoData = "no_data";
+
     public async Task UpdateAsync(DriftTarget target, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var newest = new List<DriftWindow>();
+        var policy = await db.EnrollmentMonitoring.AsNoTracking().FirstOrDefaultAsync(m => m.EnrollmentId == target.EnrollmentId, ct);
+        var persistence = MonitoringSettings.From(policy).DriftPersistence;
+        var judged = new List<(string Status, string? Note, DateTime Day)>();
         foreach (var source in DriftChecks.Sources)
         {
-            var window = await db.DriftWindows.AsNoTracking().Include(w => w.Features)
-                .Where(w => w.EnrollmentId == target.EnrollmentId && w.Source == source).OrderByDescending(w => w.Day).FirstOrDefaultAsync(ct);
-            if (window is not null)
+            var newest = await db.DriftWindows.AsNoTracking().Include(w => w.Features)
+                .Where(w => w.EnrollmentId == target.EnrollmentId && w.Source == source).OrderByDescending(w => w.Day).Take(persistence).ToListAsync(ct);
+            if (newest.Count > 0)
             {
-                newest.Add(window);
+                judged.Add(Aspect(newest, persistence));
             }
         }
 
-        var worst = newest.OrderBy(w => Rank(w.Status)).ThenByDescending(w => w.Day).FirstOrDefault();
-        if (worst is null)
+        if (judged.Count == 0)
         {
             return;
         }
 
-        var status = HealthStatus(worst.Status);
-        var note = NoteOf(worst);
-        var turnedToDrift = await UpsertAsync(db, target.EnrollmentId, status, note, worst.Day, ct);
+        var (status, note, day) = judged.OrderByDescending(j => Rank(j.Status)).ThenByDescending(j => j.Day).First();
+        await UpsertAsync(db, target.EnrollmentId, status, note, day, ct);
         await SetGaugesAsync(db, target, ct);
-        if (turnedToDrift)
-        {
-            var predictionDrifts = worst.PredictionStatus == "drift";
-            await alerts.RaiseAsync(new AlertRequest(AlertKinds.Drift, predictionDrifts ? AlertSeverity.Critical : AlertSeverity.Warning,
-                $"Drift in {target.Tenant} / {target.UseCase}",
-                $"{worst.DriftedFeatures} of {worst.JudgedFeatures} features drift in the {worst.Source} window of {worst.Day:yyyy-MM-dd} ({note})"
-                + (predictionDrifts ? "; the predictions drift too." : "."),
-                EnrollmentId: target.EnrollmentId, Link: DashboardLink(target.Tenant, target.UseCase),
-                Data: new { source = worst.Source, day = worst.Day, drifted = worst.DriftedFeatures, judged = worst.JudgedFeatures, note }), ct);
-        }
+        await verdicts.UpdateAsync(target.EnrollmentId, ct);
     }
 
-    public static string DashboardLink(string tenant, string useCase) => $"/tenants/{tenant}/use-cases/{useCase}/monitoring";
+    /// <summary>
+    /// One source's drift aspect from its newest windows (newest first, at most <paramref name="persistence"/>): drift
+    /// when as many as the policy asks are all changed (warning or drift) and at least one of them drifts — a change that
+    /// lasts and was clearly large at least once; watch when only the newest drifts, or they all warn; no data when the
+    /// newest judged nothing; ok otherwise. A lone flagged window among healthy ones never leaves watch.
+    /// </summary>
+    public static (string Status, string? Note, DateTime Day) Aspect(IReadOnlyList<DriftWindow> newest, int persistence)
+    {
+        var latest = newest[0];
+        var note = NoteOf(latest);
+        var source = latest.Source;
+        if (latest.Status is "skipped" or "no_data")
+        {
+            return (NoData, note, latest.Day);
+        }
+
+        var flagged = newest.TakeWhile(w => w.Status is "drift" or "warning").ToList();
+        var drifting = flagged.Count(w => w.Status == "drift");
+        string In(int count) => count == 1
+            ? $"the {source} window of {latest.Day:yyyy-MM-dd}"
+            : string.Create(CultureInfo.InvariantCulture, $"{count} {source} windows in a row to {latest.Day:yyyy-MM-dd}");
+        if (flagged.Count >= persistence && drifting > 0)
+        {
+            return (Drifting, persistence == 1 ? $"{note} — drift in {In(1)}" : $"{note} — changed in {In(flagged.Count)}, drifting in {drifting.ToString(CultureInfo.InvariantCulture)}", latest.Day);
+        }
+
+        if (latest.Status == "drift")
+        {
+            return (Watch, $"{note} — drift in {In(1)}; the verdict is drift after {persistence.ToString(CultureInfo.InvariantCulture)} changed windows in a row", latest.Day);
+        }
+
+        return flagged.Count >= persistence
+            ? (Watch, $"{note} — warnings in {In(flagged.Count)}", latest.Day)
+            : (Ok, null, latest.Day);
+    }
 
     /// <summary>The top feature and its figure ("pages_viewed PSI 0.41"), or why nothing could be judged.</summary>
     public static string? NoteOf(DriftWindow window)
     {
         var inputs = window.Features.Where(f => f.Feature != ModelBaselines.Prediction).ToList();
-        var top = inputs.OrderBy(f => Rank(f.Status)).ThenByDescending(f => f.Psi ?? double.MinValue).FirstOrDefault();
+        var prediction = window.Features.FirstOrDefault(f => f.Feature == ModelBaselines.Prediction);
+        var top = inputs.OrderBy(f => FeatureRank(f.Status)).ThenByDescending(f => f.Psi ?? double.MinValue).FirstOrDefault();
+        if (prediction is { Status: "drift" or "warning", Psi: { } p } && (top is null || FeatureRank(top.Status) > FeatureRank(prediction.Status)))
+        {
+            return $"predictions PSI {p.ToString("0.00", CultureInfo.InvariantCulture)}";
+        }
+
         if (top is null)
         {
             return null;
@@ -65,40 +102,25 @@ public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> 
             : $"{top.Feature} PSI {top.Psi.Value.ToString("0.00", CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>
-    /// Writes only the drift columns (the decay and SLA checks write the others of the same row); true when this call
-    /// turned the status to drift. The turn is a conditional UPDATE (or the insert of the row), so of two nodes checking
-    /// the same enrollment at once exactly one sees it and raises the alert.
-    /// </summary>
-    private async Task<bool> UpsertAsync(ControlPlaneDbContext db, Guid enrollmentId, string status, string? note, DateTime day, CancellationToken ct)
+    /// <summary>Writes only the drift columns (the decay and SLA checks write the others of the same row).</summary>
+    private async Task UpsertAsync(ControlPlaneDbContext db, Guid enrollmentId, string status, string? note, DateTime day, CancellationToken ct)
     {
         note = note is { Length: > 300 } ? note[..299] + "…" : note;
         var now = Common.Clock.UtcNow(time);
         for (var attempt = 0; ; attempt++)
         {
-            if (status == "drift")
-            {
-                var turned = await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId && (h.Drift == null || h.Drift != "drift"))
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(h => h.Drift, status).SetProperty(h => h.DriftNote, note).SetProperty(h => h.DriftDay, day).SetProperty(h => h.UpdatedAt, now), ct);
-                if (turned > 0)
-                {
-                    return true;
-                }
-            }
-
             var updated = await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId).ExecuteUpdateAsync(s => s
                 .SetProperty(h => h.Drift, status).SetProperty(h => h.DriftNote, note).SetProperty(h => h.DriftDay, day).SetProperty(h => h.UpdatedAt, now), ct);
             if (updated > 0)
             {
-                return false;
+                return;
             }
 
             db.EnrollmentHealth.Add(new EnrollmentHealth { EnrollmentId = enrollmentId, Drift = status, DriftNote = note, DriftDay = day, UpdatedAt = now });
             try
             {
                 await db.SaveChangesAsync(ct);
-                return status == "drift";
+                return;
             }
             catch (DbUpdateException) when (attempt == 0)
             {
@@ -118,10 +140,23 @@ public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> 
         gauges.Set(target.UseCase, counts.GroupBy(c => HealthStatus(c.Status)).ToDictionary(g => g.Key, g => g.Sum(c => c.Count)));
     }
 
-    /// <summary>The health and gauge status of a window status: skipped counts as no data.</summary>
-    public static string HealthStatus(string status) => status is "ok" or "warning" or "drift" ? status : "no_data";
+    /// <summary>The gauge status of a stored drift aspect: older rows' warning counts as watch.</summary>
+    public static string HealthStatus(string status) => status switch
+    {
+        Ok or Drifting => status,
+        Watch or "warning" => Watch,
+        _ => NoData,
+    };
 
-    private static int Rank(string status) => DriftStatusText.Parse(status) switch
+    private static int Rank(string status) => status switch
+    {
+        Drifting => 3,
+        Watch => 2,
+        Ok => 1,
+        _ => 0,
+    };
+
+    private static int FeatureRank(string status) => DriftStatusText.Parse(status) switch
     {
         DriftStatus.Drift => 0,
         DriftStatus.Warning => 1,

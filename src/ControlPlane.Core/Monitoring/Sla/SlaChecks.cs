@@ -18,7 +18,7 @@ public sealed record SlaCheck(Guid EnrollmentId, DateOnly Day, IReadOnlyList<Sla
 /// keeps <see cref="EnrollmentHealth.Sla"/> current and raises an <see cref="AlertKinds.Sla"/> alert the first time a
 /// kind is missed on a day.
 /// </summary>
-public sealed class SlaChecks(IDbContextFactory<ControlPlaneDbContext> dbs, AlertService alerts, TimeProvider time)
+public sealed class SlaChecks(IDbContextFactory<ControlPlaneDbContext> dbs, AlertService alerts, Health.HealthVerdictService healthVerdicts, TimeProvider time)
 {
     public async Task<SlaCheck> CheckAsync(Guid enrollmentId, DateOnly day, CancellationToken ct = default)
     {
@@ -57,6 +57,7 @@ public sealed class SlaChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Aler
 
         var newMisses = await StoreAsync(db, enrollmentId, dayStart, verdicts, now, ct);
         await SlaHealth.UpsertAsync(db, enrollmentId, verdicts, now, ct);
+        await healthVerdicts.UpdateAsync(enrollmentId, ct);
         foreach (var miss in newMisses)
         {
             await RaiseAsync(db, enrollmentId, day, miss, ct);

@@ -1,0 +1,132 @@
+using ControlPlane.Core.Data;
+using ControlPlane.Core.Registry;
+using Microsoft.EntityFrameworkCore;
+
+namespace ControlPlane.Core.Monitoring.Health;
+
+/// <summary>
+/// Stores an enrollment's verdict (<see cref="HealthVerdict.Judge"/>) after any check wrote its aspect, keeps the health
+/// gauge, and raises the verdict's alerts: one when an episode turns to drift or the model outlives its maximum age, none
+/// while it stays or wavers between drift and watch; the episode ends when the verdict is healthy again. Decay and SLA
+/// misses raise their own alerts where they are found, with their figures (decision 0045).
+/// </summary>
+public sealed class HealthVerdictService(IDbContextFactory<ControlPlaneDbContext> dbs, HealthGauges gauges, AlertService alerts, TimeProvider time)
+{
+    public async Task<HealthVerdict> UpdateAsync(Guid enrollmentId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var now = Common.Clock.UtcNow(time);
+        var target = await db.Enrollments.AsNoTracking().Where(e => e.Id == enrollmentId)
+            .Select(e => new { e.Id, Tenant = e.Tenant!.Slug, TenantId = e.TenantId, UseCase = e.UseCase!.Key, e.UseCaseId }).FirstOrDefaultAsync(ct);
+        if (target is null)
+        {
+            return HealthVerdict.NoData;
+        }
+
+        var row = await db.EnrollmentHealth.AsNoTracking().FirstOrDefaultAsync(h => h.EnrollmentId == enrollmentId, ct);
+        var policy = await db.EnrollmentMonitoring.AsNoTracking().FirstOrDefaultAsync(m => m.EnrollmentId == enrollmentId, ct);
+        var maxAge = MonitoringSettings.From(policy).MaxModelAgeDays;
+        var trained = await (
+                from a in db.ModelAliases.AsNoTracking()
+                where a.EnrollmentId == enrollmentId && a.Name == AliasNames.Champion
+                join v in db.ModelVersions on a.ModelVersionId equals v.Id
+                select (DateTime?)v.CreatedAt)
+            .FirstOrDefaultAsync(ct);
+        var verdict = HealthVerdict.Judge(row?.Drift, row?.DriftNote, row?.Decay, row?.DecayNote, row?.Sla, row?.SlaNote, maxAge, trained, now);
+        if (row is null)
+        {
+            if (verdict.Verdict == Verdicts.NoData)
+            {
+                return verdict;
+            }
+
+            db.EnrollmentHealth.Add(new EnrollmentHealth { EnrollmentId = enrollmentId, UpdatedAt = now });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Another check inserted the row first; the update below writes this verdict onto it.
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        var changed = row?.Verdict != verdict.Verdict;
+        var evidence = verdict.EvidenceJson();
+        await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId).ExecuteUpdateAsync(s => s
+            .SetProperty(h => h.Verdict, verdict.Verdict).SetProperty(h => h.VerdictReason, verdict.Reason)
+            .SetProperty(h => h.VerdictEvidence, evidence.Length <= 4000 ? evidence : null)
+            .SetProperty(h => h.VerdictSince, h => h.Verdict == verdict.Verdict && h.VerdictSince != null ? h.VerdictSince : now)
+            .SetProperty(h => h.VerdictAt, now), ct);
+        await AlertAsync(db, target.Id, target.Tenant, target.UseCase, verdict, ct);
+        if (changed)
+        {
+            await SetGaugesAsync(db, target.UseCase, target.UseCaseId, ct);
+        }
+
+        return verdict;
+    }
+
+    /// <summary>Recomputes every enrollment's verdict of a use case (the sweep: a model's age changes with the clock alone).</summary>
+    public async Task UpdateUseCaseAsync(Guid useCaseId, CancellationToken ct)
+    {
+        List<Guid> ids;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            ids = await db.Enrollments.AsNoTracking().Where(e => e.UseCaseId == useCaseId).Select(e => e.Id).ToListAsync(ct);
+        }
+
+        foreach (var id in ids)
+        {
+            await UpdateAsync(id, ct);
+        }
+    }
+
+    /// <summary>
+    /// The episode's alert: raised by the one call whose conditional UPDATE moves <see cref="EnrollmentHealth.AlertedVerdict"/>
+    /// up to this verdict (so two nodes alert once); cleared when the verdict is healthy or without data again.
+    /// </summary>
+    private async Task AlertAsync(ControlPlaneDbContext db, Guid enrollmentId, string tenant, string useCase, HealthVerdict verdict, CancellationToken ct)
+    {
+        if (Verdicts.Rank(verdict.Verdict) <= Verdicts.Rank(Verdicts.Healthy))
+        {
+            await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId && h.AlertedVerdict != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(h => h.AlertedVerdict, (string?)null), ct);
+            return;
+        }
+
+        if (Verdicts.Rank(verdict.Verdict) < Verdicts.Rank(Verdicts.Drift))
+        {
+            return;
+        }
+
+        var lower = Verdicts.All.Where(v => Verdicts.Rank(v) < Verdicts.Rank(verdict.Verdict)).ToList();
+        var moved = await db.EnrollmentHealth
+            .Where(h => h.EnrollmentId == enrollmentId && (h.AlertedVerdict == null || lower.Contains(h.AlertedVerdict)))
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.AlertedVerdict, verdict.Verdict), ct);
+        var own = verdict.Worst.Where(e => e.Aspect is "drift" or "model-age").ToList();
+        if (moved == 0 || own.Count == 0)
+        {
+            return;
+        }
+
+        var drift = own.Any(e => e.Aspect == "drift");
+        await alerts.RaiseAsync(new AlertRequest(drift ? AlertKinds.Drift : AlertKinds.Sla,
+            verdict.Verdict == Verdicts.Failing ? AlertSeverity.Critical : AlertSeverity.Warning,
+            $"{Verdicts.Word(verdict.Verdict)}: {tenant} / {useCase}",
+            string.Join(" · ", own.Select(e => e.Text)) + ".",
+            EnrollmentId: enrollmentId, Link: Sla.MonitoringLinks.Enrollment(tenant, useCase),
+            Data: new { verdict = verdict.Verdict, reason = verdict.Reason, evidence = verdict.Evidence }), ct);
+    }
+
+    private async Task SetGaugesAsync(ControlPlaneDbContext db, string useCase, Guid useCaseId, CancellationToken ct)
+    {
+        // Counted in the database: one row per verdict, however many tenants the use case has.
+        var counts = await db.EnrollmentHealth.Where(h => h.Verdict != null)
+            .Join(db.Enrollments.Where(e => e.UseCaseId == useCaseId), h => h.EnrollmentId, e => e.Id, (h, _) => h.Verdict!)
+            .GroupBy(v => v).Select(g => new { Verdict = g.Key, Count = g.Count() })
+            .ToListAsync(ct);
+        gauges.Set(useCase, counts.GroupBy(c => Verdicts.Of(c.Verdict)).ToDictionary(g => g.Key, g => g.Sum(c => c.Count)));
+    }
+}
