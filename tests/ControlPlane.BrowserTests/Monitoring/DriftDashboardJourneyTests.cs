@@ -44,6 +44,11 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         await page.WaitForAddressAsync($"**/tenants/{Tenant}/use-cases/{UseCase}/monitoring");
         await page.WaitForInteractiveAsync();
 
+        // The enrollment's verdict heads the page, with its reason and evidence.
+        await Expect(page.Locator("#health")).ToHaveAttributeAsync("data-verdict", "drift");
+        await Expect(page.Locator("#health [data-verdict]").First).ToHaveTextAsync("Drift");
+        await Expect(page.Locator("#health-evidence [data-aspect='drift']")).ToContainTextAsync("windows in a row");
+
         var first = page.Locator("[data-drift-table] tbody tr").First;
         await Expect(first.Locator("[data-drift-status]")).ToHaveAttributeAsync("data-drift-status", "drift");
         var top = await first.Locator("[data-feature]").GetAttributeAsync("data-feature");
@@ -96,19 +101,41 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         await Task.Delay(500); // the buttons' colour transition
         await page.ScreenshotAsync("43-drift-dashboard-realtime");
 
-        // The home matrix colours the drifting cell and links it to this page; the use case's cross-tenant view lists the tenant as drifting.
+        // The same verdict, word and colour on every surface: this page, the home matrix, the cross-tenant view, the API and the metrics.
+        await page.Locator("#drift-source [data-source='batch']").ClickAsync();
+        var verdict = await page.Locator("#health").GetAttributeAsync("data-verdict");
+        Assert.Equal("drift", verdict);
+        var style = await page.Locator("#health [data-verdict]").First.GetAttributeAsync("style");
+        var word = (await page.Locator("#health [data-verdict]").First.TextContentAsync())!.Trim();
+
         await page.GotoAsync("/");
         await page.WaitForInteractiveAsync();
         var cell = page.Locator($"tr[data-tenant='{Tenant}'] td[data-use-case='{UseCase}']");
-        await Expect(cell.Locator("[data-health]")).ToHaveAttributeAsync("data-health", "bad");
-        await Expect(cell.Locator("[data-health-link]")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex($"drift: {top} PSI"));
+        await Expect(cell.Locator("[data-health]")).ToHaveAttributeAsync("data-health", verdict!);
+        var badge = cell.Locator("[data-health-link] [data-verdict]");
+        await Expect(badge).ToHaveAttributeAsync("data-verdict", verdict!);
+        Assert.Equal(word, (await badge.TextContentAsync())!.Trim());
+        Assert.Equal(style, await badge.GetAttributeAsync("style"));
+        await Expect(badge).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex($"drift: {top} PSI"));
         await page.ScreenshotAsync("45-home-health");
         await cell.Locator("[data-health-link]").ClickAsync();
         await page.WaitForAddressAsync($"**/tenants/{Tenant}/use-cases/{UseCase}/monitoring");
 
         await page.GotoAsync($"/use-cases/{UseCase}/monitoring");
         await page.WaitForInteractiveAsync();
-        await Expect(page.Locator($"#use-case-tenants tr[data-tenant='{Tenant}'] [data-drift-status]").First).ToHaveAttributeAsync("data-drift-status", "drift");
+        var row = page.Locator($"#use-case-tenants tr[data-tenant='{Tenant}'] [data-verdict]").First;
+        await Expect(row).ToHaveAttributeAsync("data-verdict", verdict!);
+        Assert.Equal(word, (await row.TextContentAsync())!.Trim());
+        await Expect(page.Locator("#verdict-counts")).ToContainTextAsync("drift");
         await page.ScreenshotAsync("46-drift-across-tenants");
+
+        using var api = fixture.App.CreateAdminClient();
+        var health = await (await api.GetAsync($"/api/v1/tenants/{Tenant}/use-cases/{UseCase}/health")).ReadNodeAsync();
+        Assert.Equal(verdict, health["verdict"]!.GetValue<string>());
+        Assert.Equal(word, health["word"]!.GetValue<string>());
+        var metrics = await (await api.GetAsync("/metrics")).Content.ReadAsStringAsync();
+        var series = metrics.Split('\n').Single(l => l.StartsWith("controlplane_health_enrollments", StringComparison.Ordinal)
+            && l.Contains($"use_case=\"{UseCase}\"", StringComparison.Ordinal) && l.Contains($"verdict=\"{verdict}\"", StringComparison.Ordinal));
+        Assert.True(double.Parse(series[(series.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= 1, series);
     }
 }

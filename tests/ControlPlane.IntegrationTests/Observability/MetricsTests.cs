@@ -139,6 +139,20 @@ public abstract class MetricsTests<TProvider>(ObservabilityFixture<TProvider> fi
     }
 
     [Fact]
+    public async Task Health_verdict_counts_are_exported_per_use_case_and_verdict()
+    {
+        App.Services.GetRequiredService<HealthGauges>().Set("obs-health-case", new Dictionary<string, int> { ["healthy"] = 5, ["failing"] = 1 });
+
+        var text = await ScrapeUntilAsync(t => t.Contains("use_case=\"obs-health-case\"", StringComparison.Ordinal));
+        var gauges = Lines(text, "controlplane_health_enrollments").Where(l => l.Contains("use_case=\"obs-health-case\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, gauges.Count); // one series per verdict
+        Assert.Equal(5, Value(gauges.Single(l => l.Contains("verdict=\"healthy\"", StringComparison.Ordinal))));
+        Assert.Equal(1, Value(gauges.Single(l => l.Contains("verdict=\"failing\"", StringComparison.Ordinal))));
+        Assert.Equal(0, Value(gauges.Single(l => l.Contains("verdict=\"drift\"", StringComparison.Ordinal))));
+        Assert.Throws<ArgumentException>(() => App.Services.GetRequiredService<HealthGauges>().Set("obs-health-case", new Dictionary<string, int> { ["warning"] = 1 }));
+    }
+
+    [Fact]
     public async Task A_tenant_request_logs_inside_a_scope_naming_the_tenant_and_never_the_key()
     {
         using var admin = App.CreateAdminClient();
