@@ -22,7 +22,10 @@ public sealed record DriftResponse(
         var f = row.Latest;
         return new FeatureBody(f.Feature, f.Kind.ToString().ToLowerInvariant(), DriftStatusText.Of(f.Status), f.Psi, f.Test, f.Statistic, f.PValue,
             f.Rows, f.Missing, f.Reason, f.Bins, f.BaselineShares, f.CurrentShares,
-            row.Trend.Select(t => new TrendPoint(t.Day, t.Psi, DriftStatusText.Of(t.Status))).ToArray());
+            row.Trend.Select(t => new TrendPoint(t.Day, t.Psi, DriftStatusText.Of(t.Status))).ToArray())
+        {
+            PsiLow = f.Estimate?.Low, PsiHigh = f.Estimate?.High, AdjustedPValue = f.AdjustedPValue, Rule = f.Rule,
+        };
     }
 
     public sealed record WindowBody(
@@ -31,7 +34,18 @@ public sealed record DriftResponse(
 
     public sealed record FeatureBody(
         string Feature, string Kind, string Status, double? Psi, string? Test, double? Statistic, double? PValue, long Rows, long Missing, string? Reason,
-        IReadOnlyList<string> Bins, IReadOnlyList<double> BaselineShares, IReadOnlyList<double> CurrentShares, IReadOnlyList<TrendPoint> Trend);
+        IReadOnlyList<string> Bins, IReadOnlyList<double> BaselineShares, IReadOnlyList<double> CurrentShares, IReadOnlyList<TrendPoint> Trend)
+    {
+        /// <summary>The 90 % interval of <see cref="Psi"/> (corrected for sampling).</summary>
+        public double? PsiLow { get; init; }
+        public double? PsiHigh { get; init; }
+
+        /// <summary><see cref="PValue"/> adjusted over the window's features tested together (Holm).</summary>
+        public double? AdjustedPValue { get; init; }
+
+        /// <summary>The rule the monitored column comes from, in words.</summary>
+        public string? Rule { get; init; }
+    }
 
     public sealed record TrendPoint(DateOnly Day, double? Psi, string Status);
 }

@@ -276,13 +276,15 @@ public sealed class DriftChecks(
     }
 
     /// <summary>
-    /// Drift when at least the policy's share of the judged input features drift, or the model's output drifts (what the
-    /// business sees changed, whatever the inputs say); otherwise warning when any of them warns or drifts, ok when none
-    /// does; skipped when features were seen but too few rows to judge any, no_data when nothing was seen.
+    /// Drift when at least the policy's share of the judged input features drift; otherwise warning when any of them, or
+    /// the model's output, warns or drifts — the output alone never makes a window drift: it is compared with the tested
+    /// fit's scores on the test split while the served model scores later rows, and a model reading the time moves its
+    /// output as time passes with no input changing (decision 0045); ok when nothing does; skipped when features were
+    /// seen but too few rows to judge any, no_data when nothing was seen.
     /// </summary>
     public static string DatasetStatus(IReadOnlyList<FeatureDrift> inputs, FeatureDrift? prediction, DriftThresholds thresholds)
     {
-        if (ML.Monitoring.Drift.Dataset(inputs, thresholds).Drifting || prediction?.Status == DriftStatus.Drift)
+        if (ML.Monitoring.Drift.Dataset(inputs, thresholds).Drifting)
         {
             return "drift";
         }
@@ -293,7 +295,8 @@ public sealed class DriftChecks(
             return inputs.Any(f => f.Status == DriftStatus.Skipped) ? "skipped" : "no_data";
         }
 
-        return judged.Any(f => f.Status is DriftStatus.Warning or DriftStatus.Drift) || prediction?.Status == DriftStatus.Warning ? "warning" : "ok";
+        return judged.Any(f => f.Status is DriftStatus.Warning or DriftStatus.Drift) || prediction?.Status is DriftStatus.Warning or DriftStatus.Drift
+            ? "warning" : "ok";
     }
 
     private async Task StoreAsync(Guid enrollmentId, string source, List<DriftWindow> windows, CancellationToken ct)

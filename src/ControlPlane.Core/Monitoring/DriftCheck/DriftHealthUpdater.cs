@@ -89,7 +89,9 @@ public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> 
         var top = inputs.OrderBy(f => FeatureRank(f.Status)).ThenByDescending(f => f.Psi ?? double.MinValue).FirstOrDefault();
         if (prediction is { Status: "drift" or "warning", Psi: { } p } && (top is null || FeatureRank(top.Status) > FeatureRank(prediction.Status)))
         {
-            return $"predictions PSI {p.ToString("0.00", CultureInfo.InvariantCulture)}";
+            var inputsChanged = top?.Status is "drift" or "warning";
+            return $"predictions PSI {p.ToString("0.00", CultureInfo.InvariantCulture)}"
+                + (inputsChanged ? "" : " while no input changed: the model's output moves on its own (it reads the time, or the served fit differs from the tested one)");
         }
 
         if (top is null)

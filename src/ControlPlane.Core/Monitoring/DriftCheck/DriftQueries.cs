@@ -91,6 +91,9 @@ public sealed class DriftQueries(IDbContextFactory<ControlPlaneDbContext> dbs)
             Unseen = histogram?.Unseen ?? 0,
             UnseenExamples = histogram?.UnseenExamples ?? [],
             OutOfVocabulary = histogram?.OutOfVocabulary,
+            Estimate = result is { Psi: { } value, PsiLow: { } low, PsiHigh: { } high } ? new PsiEstimate(double.NaN, value, low, high) : null,
+            AdjustedPValue = result.AdjustedPValue,
+            Rule = result.Rule,
         };
     }
 }
