@@ -70,7 +70,7 @@ internal static class RealDataProduct
     }
 
     /// <summary>Every raw column's type as the tenant's export would state it: numbers, categories, the event time.</summary>
-    private static IReadOnlyDictionary<string, FeatureType> Types(RealUseCase useCase, RealTenant tenant)
+    internal static IReadOnlyDictionary<string, FeatureType> Types(RealUseCase useCase, RealTenant tenant)
     {
         var raw = tenant.Renames.ToDictionary(r => r.Value, r => r.Key, StringComparer.Ordinal);
         var types = useCase.Features.Concat(tenant.ExtraFeatures)
@@ -130,7 +130,7 @@ internal static class RealDataProduct
     }
 
     /// <summary>The test file read as an upload is (CSV → typed snapshot) with the columns typed as the model read them in training.</summary>
-    private static async Task<RawTable> ReadAsync(string path, IReadOnlyList<RawColumn> columns, CancellationToken ct)
+    internal static async Task<RawTable> ReadAsync(string path, IReadOnlyList<RawColumn> columns, CancellationToken ct)
     {
         var types = columns.Select(c => (c.Name, c.Type)).ToArray();
         using var snapshot = new MemoryStream();
@@ -188,7 +188,7 @@ internal static class RealDataProduct
 
     public static TaskType Task(RealUseCase useCase) => useCase.Task == "binary" ? TaskType.Binary : useCase.Task == "regression" ? TaskType.Regression : TaskType.Multiclass;
 
-    private static FeatureType Type(string type) => Enum.Parse<FeatureType>(type, ignoreCase: true);
+    internal static FeatureType Type(string type) => Enum.Parse<FeatureType>(type, ignoreCase: true);
 
     private static void Ok(bool ok, string what, string? message, IReadOnlyDictionary<string, string[]> errors)
     {
