@@ -13,7 +13,7 @@ public sealed record PsiEstimate(double Raw, double Value, double Low, double Hi
 
     /// <summary>
     /// The estimate for two histograms of counts over the same bins. Each resample draws every bin's count again
-    /// (Poisson around the observed count, normal above 50), so both the window and the baseline carry their sampling
+    /// (Poisson around the observed count, normal from 10), so both the window and the baseline carry their sampling
     /// error; the seed comes from the counts, so the same window always gets the same interval.
     /// </summary>
     public static PsiEstimate Of(IReadOnlyList<long> baselineCounts, IReadOnlyList<long> currentCounts)
@@ -21,7 +21,7 @@ public sealed record PsiEstimate(double Raw, double Value, double Low, double Hi
         ArgumentNullException.ThrowIfNull(baselineCounts);
         ArgumentNullException.ThrowIfNull(currentCounts);
         var raw = DriftStatistics.Psi(Shares(baselineCounts), Shares(currentCounts));
-        var random = new Random(Seed(baselineCounts, currentCounts));
+        var random = new SplitMix(Seed(baselineCounts, currentCounts));
         var draws = new double[Resamples];
         var b = new double[baselineCounts.Count];
         var c = new double[currentCounts.Count];
@@ -29,8 +29,8 @@ public sealed record PsiEstimate(double Raw, double Value, double Low, double Hi
         {
             for (var i = 0; i < b.Length; i++)
             {
-                b[i] = Draw(random, baselineCounts[i]);
-                c[i] = Draw(random, currentCounts[i]);
+                b[i] = Draw(ref random, baselineCounts[i]);
+                c[i] = Draw(ref random, currentCounts[i]);
             }
 
             draws[r] = DriftStatistics.Psi(Shares(b), Shares(c));
@@ -45,21 +45,19 @@ public sealed record PsiEstimate(double Raw, double Value, double Low, double Hi
         return new PsiEstimate(raw, value, low, Math.Max(high, value));
     }
 
-    private static double Draw(Random random, long count)
+    /// <summary>A count drawn again: Poisson around it (Knuth's method) below 10, its normal approximation above.</summary>
+    private static double Draw(ref SplitMix random, long count)
     {
         if (count <= 0)
         {
             return 0;
         }
 
-        if (count > 50)
+        if (count >= 10)
         {
-            var u = 1 - random.NextDouble();
-            var z = Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * random.NextDouble());
-            return Math.Max(0, count + Math.Sqrt(count) * z);
+            return Math.Max(0, count + Math.Sqrt(count) * random.NextNormal());
         }
 
-        // Knuth's method: fine for small means.
         var limit = Math.Exp(-count);
         var k = 0;
         var p = random.NextDouble();
@@ -70,6 +68,38 @@ public sealed record PsiEstimate(double Raw, double Value, double Low, double Hi
         }
 
         return k;
+    }
+
+    /// <summary>SplitMix64: fast, seeded, the same sequence on every platform and .NET version.</summary>
+    private struct SplitMix(ulong state)
+    {
+        private double _spare = double.NaN;
+
+        public double NextDouble()
+        {
+            state += 0x9E3779B97F4A7C15UL;
+            var z = state;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+            return (z >> 11) * (1.0 / (1UL << 53));
+        }
+
+        /// <summary>A standard normal (Box–Muller, two per pair of uniforms).</summary>
+        public double NextNormal()
+        {
+            if (!double.IsNaN(_spare))
+            {
+                var spare = _spare;
+                _spare = double.NaN;
+                return spare;
+            }
+
+            var radius = Math.Sqrt(-2 * Math.Log(1 - NextDouble()));
+            var angle = 2 * Math.PI * NextDouble();
+            _spare = radius * Math.Sin(angle);
+            return radius * Math.Cos(angle);
+        }
     }
 
     private static double Percentile(double[] sorted, double q)
@@ -97,7 +127,7 @@ public sealed record PsiEstimate(double Raw, double Value, double Low, double Hi
         return shares;
     }
 
-    private static int Seed(IReadOnlyList<long> a, IReadOnlyList<long> b)
+    private static ulong Seed(IReadOnlyList<long> a, IReadOnlyList<long> b)
     {
         var hash = 1469598103934665603UL;
         foreach (var value in a.Concat([-1L]).Concat(b))
@@ -105,6 +135,6 @@ public sealed record PsiEstimate(double Raw, double Value, double Low, double Hi
             hash = (hash ^ (ulong)value) * 1099511628211UL;
         }
 
-        return (int)(hash ^ (hash >> 32)) & int.MaxValue;
+        return hash;
     }
 }

@@ -52,6 +52,7 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         var first = page.Locator("[data-drift-table] tbody tr").First;
         await Expect(first.Locator("[data-drift-status]")).ToHaveAttributeAsync("data-drift-status", "drift");
         var top = await first.Locator("[data-feature]").GetAttributeAsync("data-feature");
+        await Expect(first.Locator("[data-rule]")).ToContainTextAsync($"feature '{top}' (");
         await Expect(page.Locator("#selected-feature")).ToContainTextAsync($"{top}: training vs newest window");
         await Expect(page.Locator("#prediction-trend [data-series='median']")).ToBeVisibleAsync();
         Assert.True(await page.Locator("[data-window-status]").CountAsync() > 30);

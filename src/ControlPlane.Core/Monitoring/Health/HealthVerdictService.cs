@@ -16,22 +16,29 @@ public sealed class HealthVerdictService(IDbContextFactory<ControlPlaneDbContext
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = Common.Clock.UtcNow(time);
-        var target = await db.Enrollments.AsNoTracking().Where(e => e.Id == enrollmentId)
-            .Select(e => new { e.Id, Tenant = e.Tenant!.Slug, TenantId = e.TenantId, UseCase = e.UseCase!.Key, e.UseCaseId }).FirstOrDefaultAsync(ct);
+        // One read: the names, the health row, the policy's age limit and the champion's training time.
+        var target = await (
+                from e in db.Enrollments.AsNoTracking()
+                where e.Id == enrollmentId
+                join h in db.EnrollmentHealth on e.Id equals h.EnrollmentId into hs
+                from h in hs.DefaultIfEmpty()
+                join m in db.EnrollmentMonitoring on e.Id equals m.EnrollmentId into ms
+                from m in ms.DefaultIfEmpty()
+                select new
+                {
+                    Tenant = e.Tenant!.Slug, UseCase = e.UseCase!.Key, e.UseCaseId, Health = h, HasPolicy = m != null, MaxAge = m != null ? m.MaxModelAgeDays : null,
+                    Trained = db.ModelAliases.Where(a => a.EnrollmentId == e.Id && a.Name == AliasNames.Champion)
+                        .Select(a => (DateTime?)a.ModelVersion!.CreatedAt).FirstOrDefault(),
+                })
+            .FirstOrDefaultAsync(ct);
         if (target is null)
         {
             return HealthVerdict.NoData;
         }
 
-        var row = await db.EnrollmentHealth.AsNoTracking().FirstOrDefaultAsync(h => h.EnrollmentId == enrollmentId, ct);
-        var policy = await db.EnrollmentMonitoring.AsNoTracking().FirstOrDefaultAsync(m => m.EnrollmentId == enrollmentId, ct);
-        var maxAge = MonitoringSettings.From(policy).MaxModelAgeDays;
-        var trained = await (
-                from a in db.ModelAliases.AsNoTracking()
-                where a.EnrollmentId == enrollmentId && a.Name == AliasNames.Champion
-                join v in db.ModelVersions on a.ModelVersionId equals v.Id
-                select (DateTime?)v.CreatedAt)
-            .FirstOrDefaultAsync(ct);
+        var row = target.Health;
+        var maxAge = target.HasPolicy ? target.MaxAge : MonitoringSettings.Defaults.MaxModelAgeDays;
+        var trained = target.Trained is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : (DateTime?)null;
         var verdict = HealthVerdict.Judge(row?.Drift, row?.DriftNote, row?.Decay, row?.DecayNote, row?.Sla, row?.SlaNote, maxAge, trained, now);
         if (row is null)
         {
@@ -52,14 +59,19 @@ public sealed class HealthVerdictService(IDbContextFactory<ControlPlaneDbContext
             }
         }
 
-        var changed = row?.Verdict != verdict.Verdict;
         var evidence = verdict.EvidenceJson();
-        await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId).ExecuteUpdateAsync(s => s
-            .SetProperty(h => h.Verdict, verdict.Verdict).SetProperty(h => h.VerdictReason, verdict.Reason)
-            .SetProperty(h => h.VerdictEvidence, evidence.Length <= 4000 ? evidence : null)
-            .SetProperty(h => h.VerdictSince, h => h.Verdict == verdict.Verdict && h.VerdictSince != null ? h.VerdictSince : now)
-            .SetProperty(h => h.VerdictAt, now), ct);
-        await AlertAsync(db, target.Id, target.Tenant, target.UseCase, verdict, ct);
+        evidence = evidence.Length <= 4000 ? evidence : null;
+        var changed = row?.Verdict != verdict.Verdict;
+        if (changed || row?.VerdictReason != verdict.Reason || row?.VerdictEvidence != evidence)
+        {
+            await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId).ExecuteUpdateAsync(s => s
+                .SetProperty(h => h.Verdict, verdict.Verdict).SetProperty(h => h.VerdictReason, verdict.Reason)
+                .SetProperty(h => h.VerdictEvidence, evidence)
+                .SetProperty(h => h.VerdictSince, h => h.Verdict == verdict.Verdict && h.VerdictSince != null ? h.VerdictSince : now)
+                .SetProperty(h => h.VerdictAt, now), ct);
+        }
+
+        await AlertAsync(db, enrollmentId, target.Tenant, target.UseCase, verdict, row?.AlertedVerdict, ct);
         if (changed)
         {
             await SetGaugesAsync(db, target.UseCase, target.UseCaseId, ct);
@@ -87,17 +99,23 @@ public sealed class HealthVerdictService(IDbContextFactory<ControlPlaneDbContext
     /// The episode's alert: raised by the one call whose conditional UPDATE moves <see cref="EnrollmentHealth.AlertedVerdict"/>
     /// up to this verdict (so two nodes alert once); cleared when the verdict is healthy or without data again.
     /// </summary>
-    private async Task AlertAsync(ControlPlaneDbContext db, Guid enrollmentId, string tenant, string useCase, HealthVerdict verdict, CancellationToken ct)
+    private async Task AlertAsync(
+        ControlPlaneDbContext db, Guid enrollmentId, string tenant, string useCase, HealthVerdict verdict, string? alerted, CancellationToken ct)
     {
         if (Verdicts.Rank(verdict.Verdict) <= Verdicts.Rank(Verdicts.Healthy))
         {
-            await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId && h.AlertedVerdict != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(h => h.AlertedVerdict, (string?)null), ct);
+            if (alerted is not null)
+            {
+                await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId && h.AlertedVerdict != null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(h => h.AlertedVerdict, (string?)null), ct);
+            }
+
             return;
         }
 
-        if (Verdicts.Rank(verdict.Verdict) < Verdicts.Rank(Verdicts.Drift))
+        if (Verdicts.Rank(verdict.Verdict) < Verdicts.Rank(Verdicts.Drift) || Verdicts.Rank(alerted) >= Verdicts.Rank(verdict.Verdict))
         {
+            // Not alerting, or this episode already alerted at this level (read before; the conditional update below settles races).
             return;
         }
 
