@@ -31,6 +31,7 @@ public sealed class AlertService(IDbContextFactory<ControlPlaneDbContext> dbs, N
         events.Publish(new NotificationEvent(NotificationEvent.Raised, notification.Id));
         if (deliveries > 0)
         {
+            events.Publish(new NotificationEvent(NotificationEvent.Delivery, null));
             wakeUp.Signal();
         }
 
@@ -46,6 +47,7 @@ public sealed class AlertService(IDbContextFactory<ControlPlaneDbContext> dbs, N
         notification.ReadAt = notification.CreatedAt;
         Queue(db, notification, [endpoint]);
         await db.SaveChangesAsync(ct);
+        events.Publish(new NotificationEvent(NotificationEvent.Delivery, null));
         wakeUp.Signal();
         return notification;
     }

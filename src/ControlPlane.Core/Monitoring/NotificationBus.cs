@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.Core.Monitoring;
 
 /// <summary>
-/// Carries notification events between the nodes of a PostgreSQL deployment with LISTEN/NOTIFY, so a bell on node A
+/// Carries notification events (and the health and delivery changes that travel with them) between the nodes of a PostgreSQL deployment with LISTEN/NOTIFY, so a bell on node A
 /// counts an alert raised on node B at once. Only the kind and id travel (receivers re-read the database), which keeps
 /// every payload far under the 8000-byte limit. A node ignores its own. Nothing to do on SQLite (one node).
 /// </summary>
@@ -38,7 +38,7 @@ public sealed class NotificationBus(NotificationEvents events, IOptions<ControlP
         try
         {
             // The notifications are stored; other nodes' bells show them on their next read if a batch is lost.
-            await PgChannel().SendQueuedAsync(_outgoing.Reader, batch => batch.Select(e => $"{_origin}:{e.Kind}:{e.NotificationId:N}"),
+            await PgChannel().SendQueuedAsync(_outgoing.Reader, batch => batch.Select(e => $"{_origin}:{e.Kind}:{e.Id:N}"),
                 (ex, count) => logger.LogWarning(ex, "Could not tell the other nodes about {Count} notification event(s)", count), ct);
         }
         finally

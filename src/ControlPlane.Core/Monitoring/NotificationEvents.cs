@@ -1,10 +1,22 @@
 namespace ControlPlane.Core.Monitoring;
 
-/// <summary>A notification was raised or marked read (on this node or another); subscribers re-read what they show.</summary>
-public sealed record NotificationEvent(string Kind, Guid? NotificationId)
+/// <summary>
+/// Something monitoring shows changed (on this node or another); subscribers re-read what they show. <paramref name="Id"/>
+/// is the notification (raised, read), the enrollment (health) or the webhook delivery (delivery).
+/// </summary>
+public sealed record NotificationEvent(string Kind, Guid? Id)
 {
     public const string Raised = "raised";
     public const string Read = "read";
+
+    /// <summary>An enrollment's health verdict changed.</summary>
+    public const string Health = "health";
+
+    /// <summary>A webhook delivery was queued, sent, retried or given up.</summary>
+    public const string Delivery = "delivery";
+
+    /// <summary>Whether this changes the notifications (the bell, the list) rather than a page of its own.</summary>
+    public bool IsNotification => Kind is Raised or Read;
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ namespace ControlPlane.Core.Monitoring;
 /// </summary>
 public sealed class WebhookDispatcher(
     IDbContextFactory<ControlPlaneDbContext> dbs, WebhookService webhooks, WebhookWakeUp wakeUp, IOptions<ControlPlaneOptions> options,
-    TimeProvider time, EgressPolicy egress, ILogger<WebhookDispatcher> logger) : BackgroundService
+    TimeProvider time, EgressPolicy egress, NotificationEvents events, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
 
@@ -150,6 +150,7 @@ public sealed class WebhookDispatcher(
             var outcome = await SendAsync(delivery, ct);
             Record(delivery, outcome);
             await db.SaveChangesAsync(CancellationToken.None);
+            events.Publish(new NotificationEvent(NotificationEvent.Delivery, delivery.Id)); // the delivery log shows it at once
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

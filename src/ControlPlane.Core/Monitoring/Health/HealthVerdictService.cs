@@ -6,11 +6,12 @@ namespace ControlPlane.Core.Monitoring.Health;
 
 /// <summary>
 /// Stores an enrollment's verdict (<see cref="HealthVerdict.Judge"/>) after any check wrote its aspect, keeps the health
-/// gauge, and raises the verdict's alerts: one when an episode turns to drift or the model outlives its maximum age, none
+/// gauge, tells open pages when it changed (<see cref="NotificationEvent.Health"/>), and raises the verdict's alerts: one when an episode turns to drift or the model outlives its maximum age, none
 /// while it stays or wavers between drift and watch; the episode ends when the verdict is healthy again. Decay and SLA
 /// misses raise their own alerts where they are found, with their figures (decision 0045).
 /// </summary>
-public sealed class HealthVerdictService(IDbContextFactory<ControlPlaneDbContext> dbs, HealthGauges gauges, AlertService alerts, TimeProvider time)
+public sealed class HealthVerdictService(
+    IDbContextFactory<ControlPlaneDbContext> dbs, HealthGauges gauges, AlertService alerts, NotificationEvents events, TimeProvider time)
 {
     public async Task<HealthVerdict> UpdateAsync(Guid enrollmentId, CancellationToken ct)
     {
@@ -75,6 +76,7 @@ public sealed class HealthVerdictService(IDbContextFactory<ControlPlaneDbContext
         if (changed)
         {
             await SetGaugesAsync(db, target.UseCase, target.UseCaseId, ct);
+            events.Publish(new NotificationEvent(NotificationEvent.Health, enrollmentId)); // pages showing it redraw
         }
 
         return verdict;

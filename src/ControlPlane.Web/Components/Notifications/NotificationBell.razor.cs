@@ -29,7 +29,13 @@ public sealed partial class NotificationBell
     {
         _reload = new ReloadThrottle(TimeSpan.FromMilliseconds(250), () => InvokeAsync(ReloadAndRenderAsync),
             ex => Logger.LogWarning(ex, "Reloading the notification bell failed"));
-        _subscription = Events.Subscribe(_ => _reload.Request());
+        _subscription = Events.Subscribe(e =>
+        {
+            if (e.IsNotification)
+            {
+                _reload.Request();
+            }
+        });
         await LoadAsync();
     }
 
