@@ -82,21 +82,6 @@ public sealed class HealthVerdictService(
         return verdict;
     }
 
-    /// <summary>Recomputes every enrollment's verdict of a use case (the sweep: a model's age changes with the clock alone).</summary>
-    public async Task UpdateUseCaseAsync(Guid useCaseId, CancellationToken ct)
-    {
-        List<Guid> ids;
-        await using (var db = await dbs.CreateDbContextAsync(ct))
-        {
-            ids = await db.Enrollments.AsNoTracking().Where(e => e.UseCaseId == useCaseId).Select(e => e.Id).ToListAsync(ct);
-        }
-
-        foreach (var id in ids)
-        {
-            await UpdateAsync(id, ct);
-        }
-    }
-
     /// <summary>
     /// The episode's alert: raised by the one call whose conditional UPDATE moves <see cref="EnrollmentHealth.AlertedVerdict"/>
     /// up to this verdict (so two nodes alert once); cleared when the verdict is healthy or without data again.
