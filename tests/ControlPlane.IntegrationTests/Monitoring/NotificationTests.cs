@@ -36,7 +36,7 @@ public abstract class NotificationTests<TProvider> where TProvider : IProviderKi
 
         if (database.Provider == Core.Options.DatabaseProvider.Postgres)
         {
-            await Eventually.Until(() => heard.Any(e => e.Kind == NotificationEvent.Raised && e.NotificationId == raised.Id),
+            await Eventually.Until(() => heard.Any(e => e.Kind == NotificationEvent.Raised && e.Id == raised.Id),
                 "node A hearing of the notification raised on node B");
         }
 
