@@ -86,7 +86,7 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
         using var admin = App.CreateAdminClient();
         var slug = await HandMadeAsync(admin);
         await SetPolicyAsync(slug, MonitoringSettings.Defaults with { MinRows = 20, MaxWindowDays = 1 });
-        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { });
+        await MonitoringRows.RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { });
 
         var report = await DriftAsync(admin, slug);
         var windows = report["windows"]!.AsArray();
@@ -113,7 +113,7 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
 
         // A wider window policy widens the small days back over earlier ones.
         await SetPolicyAsync(slug, MonitoringSettings.Defaults with { MinRows = 20, MaxWindowDays = 3 });
-        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift-checks", new { source = "batch" });
+        await MonitoringRows.RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift-checks", new { source = "batch" });
         var widened = (await DriftAsync(admin, slug))["windows"]!.AsArray().Single(w => w!["day"]!.GetValue<string>() == smallDay)!;
         Assert.Equal(Day(29), widened["windowStart"]!.GetValue<string>()); // 5 + 5 rows are too few: day 29's 20 join them
         Assert.Equal(30, widened["rows"]!.GetValue<int>());
@@ -146,7 +146,7 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
             return await db.SaveChangesAsync();
         });
 
-        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift-checks", new { source = "realtime" });
+        await MonitoringRows.RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift-checks", new { source = "realtime" });
 
         var report = await DriftAsync(admin, slug, PredictionSources.RealTime);
         var windows = report["windows"]!.AsArray();
@@ -163,7 +163,7 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
     {
         using var admin = App.CreateAdminClient();
         var slug = await HandMadeAsync(admin);
-        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { }); // ends with a drift check
+        await MonitoringRows.RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { }); // ends with a drift check
         var id = await MonitoringRows.EnrollmentIdAsync(App, slug, UseCase);
         // The score finished minutes ago (past the minute's margin for clock skew and buffered writes).
         await App.WithDbAsync(db => db.PredictionPartitions.Where(p => p.EnrollmentId == id)
@@ -317,7 +317,7 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
         var empty = await DriftAsync(admin, slug);
         Assert.Empty(empty["windows"]!.AsArray());
         Assert.Null(empty["latest"]);
-        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift-checks", new { });
+        await MonitoringRows.RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift-checks", new { });
         Assert.Equal("realtime", (await DriftAsync(admin, slug, "realtime"))["source"]!.GetValue<string>());
     }
 
@@ -332,8 +332,8 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
         });
         await RetrainTenants.AddUploadAsync(App, slug, UseCase, "data.csv", DatasetUploads.Csv(dataset));
         await RetrainTenants.SaveRulesAsync(App, slug, UseCase, await DemoRuleSet.ForAsync(dataset));
-        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
-        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { });
+        await MonitoringRows.RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
+        await MonitoringRows.RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { });
         return (slug, dataset);
     }
 
@@ -368,7 +368,7 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
             Features = [new FeatureRule { Name = "seats", Source = "Seats" }, new FeatureRule { Name = "notes", Source = "Notes", Type = FeatureType.Text }],
             Drop = churn.DefaultFeatures.Select(f => f.Name).Where(n => n != "seats").ToArray(),
         });
-        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
+        await MonitoringRows.RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
         return slug;
     }
 
@@ -399,20 +399,8 @@ public abstract class DriftCheckTests<TProvider>(RetrainFixture<TProvider> fixtu
     private async Task SetPolicyAsync(string slug, MonitoringSettings settings) =>
         await MonitoringRows.SetPolicyAsync(App, await MonitoringRows.EnrollmentIdAsync(App, slug, UseCase), settings);
 
-    private static async Task<JsonNode> DriftAsync(HttpClient admin, string slug, string source = PredictionSources.Batch)
-    {
-        var response = await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift?source={source}");
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return await response.ReadNodeAsync();
-    }
-
-    private static async Task RunAsync(HttpClient admin, string url, object? body)
-    {
-        var response = body is null ? await admin.PostAsync(url, null) : await admin.PostJsonAsync(url, body);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        var run = await admin.WaitFinishedAsync((await response.ReadNodeAsync())["runId"]!.GetValue<Guid>(), TimeSpan.FromMinutes(3));
-        Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
-    }
+    private static Task<JsonNode> DriftAsync(HttpClient admin, string slug, string source = PredictionSources.Batch) =>
+        MonitoringRows.DriftAsync(admin, slug, UseCase, source);
 }
 
 public sealed class DriftCheckTestsOnSqlite(RetrainFixture<Sqlite> fixture) : DriftCheckTests<Sqlite>(fixture);

@@ -1,4 +1,5 @@
 using ControlPlane.Core.Monitoring;
+using ControlPlane.IntegrationTests.Executor;
 using ControlPlane.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,4 +41,21 @@ internal static class MonitoringRows
             row.UpdatedAt = DateTime.UtcNow;
             return await db.SaveChangesAsync();
         });
+
+    /// <summary>GET .../drift of one source, asserting 200.</summary>
+    public static async Task<System.Text.Json.Nodes.JsonNode> DriftAsync(HttpClient admin, string slug, string useCase, string source = "batch")
+    {
+        var response = await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{useCase}/drift?source={source}");
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.ReadNodeAsync();
+    }
+
+    /// <summary>Starts a run through the API (POST with <paramref name="body"/>, or none) and waits for it to succeed.</summary>
+    public static async Task RunAsync(HttpClient admin, string url, object? body)
+    {
+        var response = body is null ? await admin.PostAsync(url, null) : await admin.PostJsonAsync(url, body);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var run = await admin.WaitFinishedAsync((await response.ReadNodeAsync())["runId"]!.GetValue<Guid>(), TimeSpan.FromMinutes(3));
+        Assert.True(run.Run.State == Core.Pipelines.RunState.Succeeded, RunsClient.Describe(run));
+    }
 }

@@ -81,7 +81,7 @@ public abstract class TimeAxisDriftTests<TProvider>(RetrainFixture<TProvider> fi
             Drop = churn.DefaultFeatures.Select(f => f.Name).Where(n => n != "seats").ToArray(),
         });
         await MonitoringRows.SetPolicyAsync(App, await MonitoringRows.EnrollmentIdAsync(App, slug, UseCase), MonitoringSettings.Defaults with { MinRows = 140 });
-        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
+        await MonitoringRows.RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/retrain", null);
         return slug;
     }
 
@@ -90,7 +90,7 @@ public abstract class TimeAxisDriftTests<TProvider>(RetrainFixture<TProvider> fi
     {
         var upload = await DatasetUploads.UploadAsync(admin, slug, Csv(70, 21, seatsShift), "later.csv");
         Assert.True(upload.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await upload.Content.ReadAsStringAsync());
-        await RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { });
+        await MonitoringRows.RunAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { });
     }
 
     private static byte[] Csv(int firstDay, int days, int seatsShift)
@@ -114,20 +114,7 @@ public abstract class TimeAxisDriftTests<TProvider>(RetrainFixture<TProvider> fi
     private Task<string?> VerdictAsync(string slug) => App.WithDbAsync(db => db.EnrollmentHealth
         .Where(h => h.EnrollmentId == db.Enrollments.Single(e => e.Tenant!.Slug == slug).Id).Select(h => h.Verdict).SingleAsync());
 
-    private static async Task<JsonNode> DriftAsync(HttpClient admin, string slug)
-    {
-        var response = await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/drift?source=batch");
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return await response.ReadNodeAsync();
-    }
-
-    private static async Task RunAsync(HttpClient admin, string url, object? body)
-    {
-        var response = body is null ? await admin.PostAsync(url, null) : await admin.PostJsonAsync(url, body);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        var run = await admin.WaitFinishedAsync((await response.ReadNodeAsync())["runId"]!.GetValue<Guid>(), TimeSpan.FromMinutes(3));
-        Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
-    }
+    private static Task<JsonNode> DriftAsync(HttpClient admin, string slug) => MonitoringRows.DriftAsync(admin, slug, UseCase);
 }
 
 public sealed class TimeAxisDriftTestsOnSqlite(RetrainFixture<Sqlite> fixture) : TimeAxisDriftTests<Sqlite>(fixture);

@@ -10,10 +10,10 @@ public sealed class DriftTests
     [Fact]
     public void A_normal_sample_with_a_shifted_mean_drifts_and_an_unshifted_one_does_not()
     {
-        var baseline = Baselines.Number("amount", Normal(seed: 1, rows: 10_000, mean: 0));
+        var baseline = Baselines.Number("amount", Samples.Normal(seed: 1, rows: 10_000, mean: 0));
 
-        var same = Drift.Number(baseline, Normal(seed: 2, rows: 5_000, mean: 0), Defaults);
-        var shifted = Drift.Number(baseline, Normal(seed: 3, rows: 5_000, mean: 1), Defaults);
+        var same = Drift.Number(baseline, Samples.Normal(seed: 2, rows: 5_000, mean: 0), Defaults);
+        var shifted = Drift.Number(baseline, Samples.Normal(seed: 3, rows: 5_000, mean: 1), Defaults);
 
         Assert.Equal(DriftStatus.Ok, same.Status);
         Assert.InRange(same.Psi!.Value, 0, 0.05);
@@ -42,7 +42,7 @@ public sealed class DriftTests
     [Fact]
     public void A_window_with_no_rows_or_only_missing_values_is_no_data_not_drift()
     {
-        var baseline = Baselines.Number("amount", Normal(seed: 1, rows: 1_000, mean: 0));
+        var baseline = Baselines.Number("amount", Samples.Normal(seed: 1, rows: 1_000, mean: 0));
         var categories = Baselines.Category("plan", ["a", "b"]);
 
         var empty = Drift.Number(baseline, [], Defaults);
@@ -85,9 +85,9 @@ public sealed class DriftTests
     [Fact]
     public void A_window_below_min_rows_skips_the_test_but_shows_psi()
     {
-        var baseline = Baselines.Number("amount", Normal(seed: 1, rows: 1_000, mean: 0));
+        var baseline = Baselines.Number("amount", Samples.Normal(seed: 1, rows: 1_000, mean: 0));
 
-        var drift = Drift.Number(baseline, Normal(seed: 4, rows: 40, mean: 3), Defaults);
+        var drift = Drift.Number(baseline, Samples.Normal(seed: 4, rows: 40, mean: 3), Defaults);
 
         Assert.Equal(DriftStatus.Skipped, drift.Status);
         Assert.Equal("only 40 rows; tests need at least 100", drift.Reason);
@@ -102,8 +102,8 @@ public sealed class DriftTests
     {
         // 100 rows: over the baseline's 20 bins the textbook PSI of pure noise is around (bins − 1)/rows ≈ 0.2, the drift
         // line; over bins expecting 10 rows each it is about 0.09, and the correction takes most of that out.
-        var baseline = Baselines.Number("amount", Normal(seed: 1, rows: 100_000, mean: 0));
-        var samples = Enumerable.Range(10, 40).Select(seed => Normal(seed, rows: 100, mean: 0)).ToList();
+        var baseline = Baselines.Number("amount", Samples.Normal(seed: 1, rows: 100_000, mean: 0));
+        var samples = Enumerable.Range(10, 40).Select(seed => Samples.Normal(seed, rows: 100, mean: 0)).ToList();
         var results = samples.Select(sample => Drift.Number(baseline, sample, Defaults)).ToList();
         var textbook = results.Select(r => DriftStatistics.Psi(r.BaselineShares, r.CurrentShares)).ToList();
 
@@ -201,18 +201,4 @@ public sealed class DriftTests
     }
 
     private static IEnumerable<string?> Repeat(string value, int count) => Enumerable.Repeat<string?>(value, count);
-
-    /// <summary>Normal(mean, 1) by Box–Muller from a seeded generator, so every run sees the same sample.</summary>
-    private static double[] Normal(int seed, int rows, double mean)
-    {
-        var random = new Random(seed);
-        var values = new double[rows];
-        for (var i = 0; i < rows; i++)
-        {
-            var u = 1 - random.NextDouble();
-            values[i] = mean + Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * random.NextDouble());
-        }
-
-        return values;
-    }
 }

@@ -10,9 +10,9 @@ public sealed class NoiseControlTests
     [Fact]
     public void The_psi_of_two_samples_of_one_distribution_is_corrected_towards_zero_and_its_interval_holds_zero_more_or_less()
     {
-        var baseline = Baselines.Number("amount", Normal(seed: 1, rows: 20_000, mean: 0));
+        var baseline = Baselines.Number("amount", Samples.Normal(seed: 1, rows: 20_000, mean: 0));
         var estimates = Enumerable.Range(100, 30).Select(seed =>
-            Drift.Number(baseline, Normal(seed, rows: 150, mean: 0), Defaults).Estimate!).ToList();
+            Drift.Number(baseline, Samples.Normal(seed, rows: 150, mean: 0), Defaults).Estimate!).ToList();
 
         Assert.All(estimates, e => Assert.InRange(e.Raw, 0.005, 0.3));
         Assert.InRange(estimates.Average(e => e.Value), 0, 0.03);
@@ -24,9 +24,9 @@ public sealed class NoiseControlTests
     [Fact]
     public void A_real_shift_keeps_an_interval_clear_of_the_drift_line_on_the_same_small_window()
     {
-        var baseline = Baselines.Number("amount", Normal(seed: 1, rows: 20_000, mean: 0));
+        var baseline = Baselines.Number("amount", Samples.Normal(seed: 1, rows: 20_000, mean: 0));
 
-        var shifted = Drift.Number(baseline, Normal(seed: 7, rows: 150, mean: 1.2), Defaults);
+        var shifted = Drift.Number(baseline, Samples.Normal(seed: 7, rows: 150, mean: 1.2), Defaults);
 
         Assert.Equal(DriftStatus.Drift, shifted.Status);
         Assert.True(shifted.Estimate!.Low >= Defaults.PsiWarning && shifted.Psi >= Defaults.PsiDrift, $"{shifted.Estimate}");
@@ -75,8 +75,8 @@ public sealed class NoiseControlTests
     [Fact]
     public void A_strong_shift_is_still_found_among_many_features_tested_together()
     {
-        var baselines = Enumerable.Range(0, 12).Select(f => Baselines.Number($"f{f}", Normal(seed: 2000 + f, rows: 20_000, mean: 0))).ToList();
-        var window = baselines.Select((b, f) => Drift.Number(b, Normal(seed: 3000 + f, rows: 200, mean: f == 5 ? 1 : 0), Defaults)).ToList();
+        var baselines = Enumerable.Range(0, 12).Select(f => Baselines.Number($"f{f}", Samples.Normal(seed: 2000 + f, rows: 20_000, mean: 0))).ToList();
+        var window = baselines.Select((b, f) => Drift.Number(b, Samples.Normal(seed: 3000 + f, rows: 200, mean: f == 5 ? 1 : 0), Defaults)).ToList();
 
         var together = Drift.Together(window, Defaults);
 
@@ -86,17 +86,4 @@ public sealed class NoiseControlTests
     }
 
     private static IEnumerable<string?> Repeat(string value, int count) => Enumerable.Repeat<string?>(value, count);
-
-    internal static double[] Normal(int seed, int rows, double mean)
-    {
-        var random = new Random(seed);
-        var values = new double[rows];
-        for (var i = 0; i < rows; i++)
-        {
-            var u = 1 - random.NextDouble();
-            values[i] = mean + Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * random.NextDouble());
-        }
-
-        return values;
-    }
 }
