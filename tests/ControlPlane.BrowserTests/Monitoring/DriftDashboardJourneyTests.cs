@@ -130,6 +130,17 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         await Expect(page.Locator("#verdict-counts")).ToContainTextAsync("drift");
         await page.ScreenshotAsync("46-drift-across-tenants");
 
+        // At 1024 px the verdict, its reason and the tenants' health still fit without a horizontal scroll.
+        await page.SetViewportSizeAsync(1024, 768);
+        await Expect(row).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the cross-tenant view scrolls sideways at 1024 px");
+        await page.ScreenshotAsync("47-drift-across-tenants-1024");
+        await page.GotoAsync($"/tenants/{Tenant}/use-cases/{UseCase}/monitoring");
+        await page.WaitForInteractiveAsync();
+        await Expect(page.Locator("#health-reason")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the monitoring page scrolls sideways at 1024 px");
+        await page.ScreenshotAsync("48-monitoring-1024");
+
         using var api = fixture.App.CreateAdminClient();
         var health = await (await api.GetAsync($"/api/v1/tenants/{Tenant}/use-cases/{UseCase}/health")).ReadNodeAsync();
         Assert.Equal(verdict, health["verdict"]!.GetValue<string>());
