@@ -1,5 +1,4 @@
 using ControlPlane.Core.Monitoring;
-using ControlPlane.Web.Components.Runs;
 using Microsoft.AspNetCore.Components;
 
 namespace ControlPlane.Web.Components.Notifications;
@@ -15,8 +14,7 @@ public sealed partial class NotificationBell
     private IReadOnlyList<NotificationView> _latest = [];
     private int _unread;
     private bool _open;
-    private IDisposable? _subscription;
-    private ReloadThrottle? _reload;
+    private NotificationReload? _live;
 
     [Inject] private NotificationService Notifications { get; set; } = default!;
     [Inject] private ControlPlane.Web.Auth.CurrentScope Scope { get; set; } = default!;
@@ -27,15 +25,8 @@ public sealed partial class NotificationBell
 
     protected override async Task OnInitializedAsync()
     {
-        _reload = new ReloadThrottle(TimeSpan.FromMilliseconds(250), () => InvokeAsync(ReloadAndRenderAsync),
+        _live = new NotificationReload(Events, e => e.IsNotification, TimeSpan.FromMilliseconds(250), () => InvokeAsync(ReloadAndRenderAsync),
             ex => Logger.LogWarning(ex, "Reloading the notification bell failed"));
-        _subscription = Events.Subscribe(e =>
-        {
-            if (e.IsNotification)
-            {
-                _reload.Request();
-            }
-        });
         await LoadAsync();
     }
 
@@ -62,9 +53,5 @@ public sealed partial class NotificationBell
         }
     }
 
-    public void Dispose()
-    {
-        _subscription?.Dispose();
-        _reload?.Dispose();
-    }
+    public void Dispose() => _live?.Dispose();
 }
