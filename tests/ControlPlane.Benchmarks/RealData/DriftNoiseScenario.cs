@@ -77,7 +77,7 @@ public sealed class DriftNoiseScenario : IScenario
                     if (judgeTiming is null && size == 100)
                     {
                         judgeTiming = await Timing.MeasureAsync(() => { model.DriftWindows(test, windows, thresholds); return Task.CompletedTask; }, runs: 5, warmup: 1);
-                        var rows = Concat(test, windows);
+                        var rows = RawTableRows.Select(test, [.. windows.SelectMany(w => w)]);
                         floorTiming = await Timing.MeasureAsync(() => { model.Score(rows); return Task.CompletedTask; }, runs: 5, warmup: 1);
                     }
                 }
@@ -311,7 +311,7 @@ public sealed class DriftNoiseScenario : IScenario
     private static async Task<(TrainedModel Model, RawTable Stream, RawTable All)> TrainAsync(RealUseCase useCase, RealTenant tenant, bool halves, CancellationToken ct)
     {
         var types = RealDataProduct.Types(useCase, tenant).Select(t => new RawColumn(t.Key, t.Value)).ToList();
-        var all = Append(await RealDataProduct.ReadAsync(tenant.Train, types, ct), await RealDataProduct.ReadAsync(tenant.Test, types, ct));
+        var all = RawTableRows.Concat([await RealDataProduct.ReadAsync(tenant.Train, types, ct), await RealDataProduct.ReadAsync(tenant.Test, types, ct)]);
         var trainRows = tenant.TrainRows;
         var order = Enumerable.Range(0, all.RowCount).ToArray();
         if (halves)
@@ -320,8 +320,8 @@ public sealed class DriftNoiseScenario : IScenario
             trainRows = all.RowCount / 2;
         }
 
-        var learnt = Concat(all, [order[..trainRows]]);
-        var stream = Concat(all, [order[trainRows..]]);
+        var learnt = RawTableRows.Select(all, order[..trainRows]);
+        var stream = RawTableRows.Select(all, order[trainRows..]);
         var raw = tenant.Renames.ToDictionary(r => r.Value, r => r.Key, StringComparer.Ordinal);
         var rules = new RuleSet
         {
@@ -346,40 +346,4 @@ public sealed class DriftNoiseScenario : IScenario
             return order[..Math.Min(size, rows)];
         }).ToArray();
     }
-
-    /// <summary>The rows of every window, one after another, as one table.</summary>
-    private static RawTable Concat(RawTable table, IReadOnlyList<int[]> windows)
-    {
-        var rows = windows.SelectMany(w => w).ToArray();
-        return new RawTable([.. table.Columns.Select(c => Pick(c, rows))]);
-    }
-
-    private static RawTable Append(RawTable a, RawTable b) => new([.. a.Columns.Select(c =>
-    {
-        var other = b.Columns.Single(o => o.Name == c.Name);
-        var values = Array.CreateInstance(c.Values.GetType().GetElementType()!, c.Length + other.Length);
-        Array.Copy(c.Values, values, c.Length);
-        Array.Copy(other.Values, 0, values, c.Length, other.Length);
-        return Column(c, values);
-    })]);
-
-    private static RawTableColumn Pick(RawTableColumn column, int[] rows)
-    {
-        var values = Array.CreateInstance(column.Values.GetType().GetElementType()!, rows.Length);
-        for (var i = 0; i < rows.Length; i++)
-        {
-            values.SetValue(column.Values.GetValue(rows[i]), i);
-        }
-
-        return Column(column, values);
-    }
-
-    private static RawTableColumn Column(RawTableColumn like, Array values) => values switch
-    {
-        double?[] numbers => RawTableColumn.Numbers(like.Name, numbers),
-        bool?[] flags => RawTableColumn.Booleans(like.Name, flags),
-        DateTime?[] dates => RawTableColumn.DateTimes(like.Name, dates),
-        string?[] strings => RawTableColumn.Strings(like.Name, like.Type, strings),
-        _ => throw new InvalidOperationException($"Column {like.Name} holds {values.GetType().Name}."),
-    };
 }
