@@ -159,7 +159,7 @@ public static class Drift
             throw new ArgumentException(string.Join("; ", problems), nameof(thresholds));
         }
 
-        var baselineShares = Shares(baselineCounts);
+        var baselineShares = DriftStatistics.Shares(baselineCounts);
         var present = rows - missing;
         var baselineEmpty = baselineCounts.All(c => c == 0);
         if (present == 0 || baselineEmpty)
@@ -171,7 +171,7 @@ public static class Drift
                 labels, baselineShares, new double[labels.Length]) { Rule = baseline.Rule };
         }
 
-        var currentShares = Shares(counts);
+        var currentShares = DriftStatistics.Shares(counts);
         var (coarseBaseline, coarseCurrent) = Coarsen(baselineCounts, counts, present, ordered: baseline.Kind != BaselineKind.Category);
         var psi = PsiEstimate.Of(coarseBaseline, coarseCurrent);
         if (present < thresholds.MinRows)
@@ -376,23 +376,6 @@ public static class Drift
         }
 
         return (baseline.Edges, baseline.Counts);
-    }
-
-    private static double[] Shares(IReadOnlyList<long> counts)
-    {
-        long total = 0;
-        foreach (var c in counts)
-        {
-            total += c;
-        }
-
-        var shares = new double[counts.Count];
-        for (var i = 0; i < shares.Length && total > 0; i++)
-        {
-            shares[i] = (double)counts[i] / total;
-        }
-
-        return shares;
     }
 
     private static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";

@@ -209,6 +209,24 @@ public static class DriftStatistics
         return adjusted;
     }
 
+    /// <summary>Each count's share of their total (all zeros when the total is zero).</summary>
+    internal static double[] Shares<T>(IReadOnlyList<T> counts) where T : System.Numerics.INumber<T>
+    {
+        var total = 0.0;
+        foreach (var count in counts)
+        {
+            total += double.CreateChecked(count);
+        }
+
+        var shares = new double[counts.Count];
+        for (var i = 0; i < shares.Length && total > 0; i++)
+        {
+            shares[i] = double.CreateChecked(counts[i]) / total;
+        }
+
+        return shares;
+    }
+
     private static double Square(double v) => v * v;
 
     private static double[] Sorted(ReadOnlySpan<double> values)

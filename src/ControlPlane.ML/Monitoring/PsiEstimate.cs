@@ -20,7 +20,7 @@ public sealed record PsiEstimate(double Raw, double Value, double Low, double Hi
     {
         ArgumentNullException.ThrowIfNull(baselineCounts);
         ArgumentNullException.ThrowIfNull(currentCounts);
-        var raw = DriftStatistics.Psi(Shares(baselineCounts), Shares(currentCounts));
+        var raw = DriftStatistics.Psi(DriftStatistics.Shares(baselineCounts), DriftStatistics.Shares(currentCounts));
         var random = new SplitMix(Seed(baselineCounts, currentCounts));
         var draws = new double[Resamples];
         var b = new double[baselineCounts.Count];
@@ -33,7 +33,7 @@ public sealed record PsiEstimate(double Raw, double Value, double Low, double Hi
                 c[i] = Draw(ref random, currentCounts[i]);
             }
 
-            draws[r] = DriftStatistics.Psi(Shares(b), Shares(c));
+            draws[r] = DriftStatistics.Psi(DriftStatistics.Shares(b), DriftStatistics.Shares(c));
         }
 
         Array.Sort(draws);
@@ -108,23 +108,6 @@ public sealed record PsiEstimate(double Raw, double Value, double Low, double Hi
         var below = (int)Math.Floor(position);
         var above = Math.Min(below + 1, sorted.Length - 1);
         return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
-    }
-
-    private static double[] Shares<T>(IReadOnlyList<T> counts) where T : System.Numerics.INumber<T>
-    {
-        var total = 0.0;
-        foreach (var count in counts)
-        {
-            total += double.CreateChecked(count);
-        }
-
-        var shares = new double[counts.Count];
-        for (var i = 0; i < shares.Length && total > 0; i++)
-        {
-            shares[i] = double.CreateChecked(counts[i]) / total;
-        }
-
-        return shares;
     }
 
     private static ulong Seed(IReadOnlyList<long> a, IReadOnlyList<long> b)
