@@ -42,6 +42,9 @@ public abstract class DriftAlertOnceTests<TProvider>(AppFixture<TProvider> fixtu
         Assert.Equal(("drift", "drift"), (health.Drift, health.Verdict));
         Assert.Equal("seats PSI 0.41 — changed in 2 batch windows in a row to 2026-11-02, drifting in 2", health.DriftNote);
         Assert.Equal(1, await AlertsAsync());
+        // The gauges count it, in the database, among the use case's enrollments.
+        Assert.True(App.Services.GetRequiredService<HealthGauges>().Get("churn-risk")?.GetValueOrDefault("drift") >= 1);
+        Assert.True(App.Services.GetRequiredService<DriftGauges>().Get("churn-risk")?.GetValueOrDefault("drift") >= 1);
 
         // A window that is fine, then drift again: watch in between, and the same episode.
         await WindowAsync(target, 3, "ok");

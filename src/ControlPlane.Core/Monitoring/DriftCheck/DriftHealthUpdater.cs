@@ -105,41 +105,19 @@ public sealed class DriftHealthUpdater(IDbContextFactory<ControlPlaneDbContext> 
     }
 
     /// <summary>Writes only the drift columns (the decay and SLA checks write the others of the same row).</summary>
-    private async Task UpsertAsync(ControlPlaneDbContext db, Guid enrollmentId, string status, string? note, DateTime day, CancellationToken ct)
+    private Task UpsertAsync(ControlPlaneDbContext db, Guid enrollmentId, string status, string? note, DateTime day, CancellationToken ct)
     {
         note = note is { Length: > 300 } ? note[..299] + "…" : note;
         var now = Common.Clock.UtcNow(time);
-        for (var attempt = 0; ; attempt++)
-        {
-            var updated = await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId).ExecuteUpdateAsync(s => s
-                .SetProperty(h => h.Drift, status).SetProperty(h => h.DriftNote, note).SetProperty(h => h.DriftDay, day).SetProperty(h => h.UpdatedAt, now), ct);
-            if (updated > 0)
-            {
-                return;
-            }
-
-            db.EnrollmentHealth.Add(new EnrollmentHealth { EnrollmentId = enrollmentId, Drift = status, DriftNote = note, DriftDay = day, UpdatedAt = now });
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-            catch (DbUpdateException) when (attempt == 0)
-            {
-                // Another check inserted the row first: go round once more against its row.
-                db.ChangeTracker.Clear();
-            }
-        }
+        return EnrollmentHealthRows.UpsertAsync(db, enrollmentId,
+            s => s.SetProperty(h => h.Drift, status).SetProperty(h => h.DriftNote, note).SetProperty(h => h.DriftDay, day).SetProperty(h => h.UpdatedAt, now),
+            () => new EnrollmentHealth { EnrollmentId = enrollmentId, Drift = status, DriftNote = note, DriftDay = day, UpdatedAt = now }, ct);
     }
 
     private async Task SetGaugesAsync(ControlPlaneDbContext db, DriftTarget target, CancellationToken ct)
     {
-        // Counted in the database: one row per status, however many tenants the use case has.
-        var counts = await db.EnrollmentHealth.Where(h => h.Drift != null)
-            .Join(db.Enrollments.Where(e => e.UseCaseId == target.UseCaseId), h => h.EnrollmentId, e => e.Id, (h, _) => h.Drift!)
-            .GroupBy(d => d).Select(g => new { Status = g.Key, Count = g.Count() })
-            .ToListAsync(ct);
-        gauges.Set(target.UseCase, counts.GroupBy(c => HealthStatus(c.Status)).ToDictionary(g => g.Key, g => g.Sum(c => c.Count)));
+        var counts = await EnrollmentHealthRows.CountsAsync(db, target.UseCaseId, h => h.Drift, ct);
+        gauges.Set(target.UseCase, counts.GroupBy(c => HealthStatus(c.Value)).ToDictionary(g => g.Key, g => g.Sum(c => c.Count)));
     }
 
     /// <summary>The gauge status of a stored drift aspect: older rows' warning counts as watch.</summary>

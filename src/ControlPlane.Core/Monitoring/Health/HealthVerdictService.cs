@@ -127,11 +127,7 @@ public sealed class HealthVerdictService(
 
     private async Task SetGaugesAsync(ControlPlaneDbContext db, string useCase, Guid useCaseId, CancellationToken ct)
     {
-        // Counted in the database: one row per verdict, however many tenants the use case has.
-        var counts = await db.EnrollmentHealth.Where(h => h.Verdict != null)
-            .Join(db.Enrollments.Where(e => e.UseCaseId == useCaseId), h => h.EnrollmentId, e => e.Id, (h, _) => h.Verdict!)
-            .GroupBy(v => v).Select(g => new { Verdict = g.Key, Count = g.Count() })
-            .ToListAsync(ct);
-        gauges.Set(useCase, counts.GroupBy(c => Verdicts.Of(c.Verdict)).ToDictionary(g => g.Key, g => g.Sum(c => c.Count)));
+        var counts = await EnrollmentHealthRows.CountsAsync(db, useCaseId, h => h.Verdict, ct);
+        gauges.Set(useCase, counts.GroupBy(c => Verdicts.Of(c.Value)).ToDictionary(g => g.Key, g => g.Sum(c => c.Count)));
     }
 }

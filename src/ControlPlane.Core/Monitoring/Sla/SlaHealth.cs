@@ -20,26 +20,8 @@ internal static class SlaHealth
         var misses = verdicts.Where(v => !v.Met).Select(v => v.Note).ToList();
         var status = misses.Count > 0 ? "missed" : "ok";
         var note = TextLimits.Clip(misses.Count > 0 ? string.Join("; ", misses) : string.Join("; ", verdicts.Select(v => v.Note)), 300);
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            var updated = await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId)
-                .ExecuteUpdateAsync(s => s.SetProperty(h => h.Sla, status).SetProperty(h => h.SlaNote, note).SetProperty(h => h.UpdatedAt, now), ct);
-            if (updated > 0)
-            {
-                return;
-            }
-
-            try
-            {
-                db.EnrollmentHealth.Add(new EnrollmentHealth { EnrollmentId = enrollmentId, Sla = status, SlaNote = note, UpdatedAt = now });
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-            catch (DbUpdateException)
-            {
-                // Another check inserted the row first: update it instead.
-                db.ChangeTracker.Clear();
-            }
-        }
+        await EnrollmentHealthRows.UpsertAsync(db, enrollmentId,
+            s => s.SetProperty(h => h.Sla, status).SetProperty(h => h.SlaNote, note).SetProperty(h => h.UpdatedAt, now),
+            () => new EnrollmentHealth { EnrollmentId = enrollmentId, Sla = status, SlaNote = note, UpdatedAt = now }, ct);
     }
 }
