@@ -43,6 +43,8 @@ public static class DependencyInjection
                 "ControlPlane:Regions lists a region name twice.")
             .Validate(o => o.Monitoring.MaxRowsPerDay >= 1_000,
                 "ControlPlane:Monitoring:MaxRowsPerDay must be at least 1000: a smaller sample would judge drift on too few rows.")
+            .Validate(o => o.Monitoring.FleetMinTenants >= 2 && o.Monitoring.FleetShare is > 0 and <= 1,
+                "ControlPlane:Monitoring:FleetMinTenants must be at least 2 and FleetShare above 0 and at most 1: a fleet-wide shift is several tenants.")
             .Validate(o => o.Egress.Allow.All(e => Security.EgressPolicy.CheckEntry(e) is null),
                 $"{Security.EgressPolicy.AllowSetting} has an entry that is not an address, a CIDR network (10.0.0.0/8), a host name or a '*.suffix'.")
             .ValidateOnStart();
@@ -91,6 +93,7 @@ public static class DependencyInjection
         services.AddSingleton<Monitoring.Health.HealthQueries>();
         services.AddScoped<Monitoring.DriftCheck.DriftSamples>();
         services.AddSingleton<Monitoring.DriftCheck.DriftHealthUpdater>();
+        services.AddSingleton<Monitoring.Fleet.FleetDrift>();
         services.AddScoped<Monitoring.DriftCheck.DriftChecks>();
         services.AddScoped<Monitoring.DriftCheck.DriftQueries>();
         services.AddSingleton<WriteHealthCheck>();

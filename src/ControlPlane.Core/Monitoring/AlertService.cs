@@ -16,26 +16,145 @@ public sealed class AlertService(IDbContextFactory<ControlPlaneDbContext> dbs, N
 
     /// <summary>
     /// Stores the notification, pushes it live to connected browsers (this node and the others), and queues a delivery
-    /// for every enabled webhook endpoint subscribed to the kind. Never waits for a webhook.
+    /// for every enabled webhook endpoint subscribed to the kind. Never waits for a webhook. With a
+    /// <see cref="AlertRequest.Key"/> whose alert is still unresolved, that alert is raised again instead (see
+    /// <see cref="RepeatAsync"/>); the unique open key settles two nodes opening it at once.
     /// </summary>
     public async Task<Notification> RaiseAsync(AlertRequest alert, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(alert.Kind);
         ArgumentException.ThrowIfNullOrWhiteSpace(alert.Title);
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var notification = await NewNotificationAsync(db, alert, ct);
-        var endpoints = await db.WebhookEndpoints.Where(e => e.Enabled).ToListAsync(ct);
-        var deliveries = Queue(db, notification, endpoints.Where(e => e.Wants(alert.Kind)));
-        await db.SaveChangesAsync(ct);
-
-        events.Publish(new NotificationEvent(NotificationEvent.Raised, notification.Id));
-        if (deliveries > 0)
+        if (alert.Key is { } key)
         {
-            events.Publish(new NotificationEvent(NotificationEvent.Delivery, null));
-            wakeUp.Signal();
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(key.Length, 300, nameof(alert));
+            if (await RepeatAsync(alert, key, ct) is { } repeated)
+            {
+                return repeated;
+            }
+
+            try
+            {
+                return await OpenAsync(alert, ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Another node opened it between the two statements: raise it again on theirs.
+                return await RepeatAsync(alert, key, ct) ?? throw new InvalidOperationException($"The alert '{key}' could neither be opened nor found open.");
+            }
         }
 
+        return await OpenAsync(alert, ct);
+    }
+
+    private async Task<Notification> OpenAsync(AlertRequest alert, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var notification = await NewNotificationAsync(db, alert, ct);
+        var deliveries = await QueueForSubscribersAsync(db, notification.Id, alert.Kind, notification.CreatedAt, ct);
+        await db.SaveChangesAsync(ct);
+        Announce(NotificationEvent.Raised, notification.Id, deliveries);
         return notification;
+    }
+
+    /// <summary>
+    /// The condition of an unresolved alert was raised again: the alert counts it and takes the new title, message and
+    /// data (the figures of now), keeping its read, acknowledged and snoozed state — unless the severity rises, which
+    /// makes it unread and sends it to the webhooks again. Null when no alert with the key is open.
+    /// </summary>
+    private async Task<Notification?> RepeatAsync(AlertRequest alert, string key, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var open = await db.Notifications.FirstOrDefaultAsync(n => n.OpenKey == key, ct);
+        if (open is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var rises = alert.Severity > open.Severity;
+        var severity = rises ? alert.Severity : open.Severity;
+        var title = TextLimits.Clip(alert.Title, 200);
+        var message = TextLimits.Clip(alert.Message ?? "", 4000);
+        var data = alert.Data is null ? null : JsonSerializer.Serialize(alert.Data, Json);
+        var updated = await db.Notifications.Where(n => n.Id == open.Id && n.OpenKey == key).ExecuteUpdateAsync(s => s
+            .SetProperty(n => n.Occurrences, n => n.Occurrences + 1).SetProperty(n => n.LastRaisedAt, now)
+            .SetProperty(n => n.Title, title).SetProperty(n => n.Message, message).SetProperty(n => n.DataJson, data)
+            .SetProperty(n => n.Severity, severity)
+            .SetProperty(n => n.ReadAt, n => rises ? null : n.ReadAt), ct);
+        if (updated == 0)
+        {
+            return null; // resolved in between: the caller opens a new one
+        }
+
+        var deliveries = 0;
+        if (rises)
+        {
+            deliveries = await QueueForSubscribersAsync(db, open.Id, alert.Kind, now, ct);
+            await db.SaveChangesAsync(ct);
+        }
+
+        Announce(rises ? NotificationEvent.Raised : NotificationEvent.Changed, open.Id, deliveries);
+        return await db.Notifications.AsNoTracking().FirstAsync(n => n.Id == open.Id, ct);
+    }
+
+    /// <summary>
+    /// The conditions cleared: their open alerts are resolved ("condition cleared", with the note), and the alerts folded
+    /// under them that are still open come back to the top of the list. Returns how many were resolved.
+    /// </summary>
+    public async Task<int> ResolveAsync(IReadOnlyCollection<string> keys, string note, CancellationToken ct = default)
+    {
+        if (keys.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var list = keys.ToList();
+        var ids = await db.Notifications.Where(n => n.OpenKey != null && list.Contains(n.OpenKey)).Select(n => n.Id).ToListAsync(ct);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        note = TextLimits.Clip(note, 1000);
+        var resolved = await db.Notifications.Where(n => ids.Contains(n.Id) && n.OpenKey != null).ExecuteUpdateAsync(s => s
+            .SetProperty(n => n.ResolvedAt, now).SetProperty(n => n.ResolvedBy, ConditionCleared).SetProperty(n => n.ResolvedNote, note)
+            .SetProperty(n => n.OpenKey, (string?)null), ct);
+        await db.Notifications.Where(n => n.GroupId != null && ids.Contains(n.GroupId.Value) && n.ResolvedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.GroupId, (Guid?)null), ct);
+        if (resolved > 0)
+        {
+            events.Publish(new NotificationEvent(NotificationEvent.Changed, null));
+        }
+
+        return resolved;
+    }
+
+    /// <summary>Who resolved an alert whose condition cleared by itself.</summary>
+    public const string ConditionCleared = "condition cleared";
+
+    /// <summary>
+    /// Folds the open alerts with these keys under <paramref name="groupId"/> (a tenant's drift alert under its use case's
+    /// fleet-wide one): they leave the bell and the top of the list and are shown as the group's members.
+    /// </summary>
+    public async Task<int> GroupAsync(Guid groupId, IReadOnlyCollection<string> keys, CancellationToken ct = default)
+    {
+        if (keys.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var list = keys.ToList();
+        var grouped = await db.Notifications.Where(n => n.OpenKey != null && list.Contains(n.OpenKey) && n.GroupId == null && n.Id != groupId)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.GroupId, groupId), ct);
+        if (grouped > 0)
+        {
+            events.Publish(new NotificationEvent(NotificationEvent.Changed, groupId));
+        }
+
+        return grouped;
     }
 
     /// <summary>A test event for one endpoint only, whatever it subscribes to; stored already read so it does not ring the bell.</summary>
@@ -45,7 +164,7 @@ public sealed class AlertService(IDbContextFactory<ControlPlaneDbContext> dbs, N
         var notification = await NewNotificationAsync(db, new AlertRequest(AlertKinds.Test, AlertSeverity.Info,
             $"Test event for webhook '{endpoint.Name}'", $"Sent by {actor} to check the endpoint.", Data: new { endpoint = endpoint.Id }), ct);
         notification.ReadAt = notification.CreatedAt;
-        Queue(db, notification, [endpoint]);
+        Queue(db, notification.Id, notification.CreatedAt, [endpoint]);
         await db.SaveChangesAsync(ct);
         events.Publish(new NotificationEvent(NotificationEvent.Delivery, null));
         wakeUp.Signal();
@@ -72,16 +191,35 @@ public sealed class AlertService(IDbContextFactory<ControlPlaneDbContext> dbs, N
             TenantId = tenantId,
             TenantSlug = tenantSlug,
             EnrollmentId = alert.EnrollmentId,
-            UseCaseKey = enrollment?.Key,
+            UseCaseKey = enrollment?.Key ?? alert.UseCase,
             Link = alert.Link,
             DataJson = alert.Data is null ? null : JsonSerializer.Serialize(alert.Data, Json),
             CreatedAt = time.GetUtcNow().UtcDateTime,
+            Key = alert.Key,
+            OpenKey = alert.Key,
         };
+        notification.LastRaisedAt = notification.CreatedAt;
         db.Notifications.Add(notification);
         return notification;
     }
 
-    private int Queue(ControlPlaneDbContext db, Notification notification, IEnumerable<WebhookEndpoint> endpoints)
+    private static async Task<int> QueueForSubscribersAsync(ControlPlaneDbContext db, Guid notificationId, string kind, DateTime at, CancellationToken ct)
+    {
+        var endpoints = await db.WebhookEndpoints.Where(e => e.Enabled).ToListAsync(ct);
+        return Queue(db, notificationId, at, endpoints.Where(e => e.Wants(kind)));
+    }
+
+    private void Announce(string kind, Guid id, int deliveries)
+    {
+        events.Publish(new NotificationEvent(kind, id));
+        if (deliveries > 0)
+        {
+            events.Publish(new NotificationEvent(NotificationEvent.Delivery, null));
+            wakeUp.Signal();
+        }
+    }
+
+    private static int Queue(ControlPlaneDbContext db, Guid notificationId, DateTime at, IEnumerable<WebhookEndpoint> endpoints)
     {
         var count = 0;
         foreach (var endpoint in endpoints)
@@ -90,10 +228,10 @@ public sealed class AlertService(IDbContextFactory<ControlPlaneDbContext> dbs, N
             {
                 Id = Guid.NewGuid(),
                 EndpointId = endpoint.Id,
-                NotificationId = notification.Id,
+                NotificationId = notificationId,
                 Status = DeliveryStatus.Pending,
-                NextAttemptAt = notification.CreatedAt,
-                CreatedAt = notification.CreatedAt,
+                NextAttemptAt = at,
+                CreatedAt = at,
             });
             count++;
         }

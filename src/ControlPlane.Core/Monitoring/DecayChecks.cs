@@ -70,6 +70,11 @@ public sealed class DecayChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Al
         var (status, note, headline) = DecayWindows.Health(enrollment.TaskType, windows, end);
         var raised = await UpdateHealthAsync(db, enrollmentId, status, note, now, ct);
         await verdicts.UpdateAsync(enrollmentId, ct);
+        if (status == "ok")
+        {
+            await alerts.ResolveAsync([AlertKeys.Decay(enrollmentId)], $"The model performs as tested again: {note}.", ct);
+        }
+
         if (raised && headline is not null)
         {
             await alerts.RaiseAsync(new AlertRequest(AlertKinds.Decay, AlertSeverity.Warning,
@@ -78,7 +83,7 @@ public sealed class DecayChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Al
                     $"The {headline.Kind} {note} (window {headline.WindowStart:yyyy-MM-dd} to {headline.Day:yyyy-MM-dd}, {headline.Rows} rows), "
                     + $"{DecayJudge.Loss(headline.Value ?? 0, headline.Expected, headline.HigherIsBetter):P0} worse; the alert share is {settings.DecayAlert:P0}."),
                 EnrollmentId: enrollmentId, Link: $"/tenants/{enrollment.Tenant}/use-cases/{enrollment.UseCase}/monitoring",
-                Data: new { headline.Metric, headline.Kind, headline.Value, headline.Expected, headline.Day, headline.Rows }), ct);
+                Data: new { headline.Metric, headline.Kind, headline.Value, headline.Expected, headline.Day, headline.Rows }, Key: AlertKeys.Decay(enrollmentId)), ct);
         }
 
         return new DecayCheckResult(status, note, windows.Select(w => w.Day).Distinct().Count(), raised);

@@ -226,6 +226,12 @@ public sealed class EnrollmentHealth
     public string? DriftNote { get; set; }
     public DateTime? DriftDay { get; set; }
 
+    /// <summary>The inputs drifting in the newest window, comma-separated, worst first (null: none) — what fleet-wide shifts are found by.</summary>
+    public string? DriftFeatures { get; set; }
+
+    /// <summary>The first window of the current run of changed windows (null when the newest is fine).</summary>
+    public DateTime? DriftSince { get; set; }
+
     /// <summary>ok, warning, decay, no_data (or null).</summary>
     public string? Decay { get; set; }
     public string? DecayNote { get; set; }

@@ -9,6 +9,9 @@ public sealed record NotificationEvent(string Kind, Guid? Id)
     public const string Raised = "raised";
     public const string Read = "read";
 
+    /// <summary>An alert was acknowledged, snoozed, resolved, grouped or raised again.</summary>
+    public const string Changed = "changed";
+
     /// <summary>An enrollment's health verdict changed.</summary>
     public const string Health = "health";
 
@@ -16,7 +19,7 @@ public sealed record NotificationEvent(string Kind, Guid? Id)
     public const string Delivery = "delivery";
 
     /// <summary>Whether this changes the notifications (the bell, the list) rather than a page of its own.</summary>
-    public bool IsNotification => Kind is Raised or Read;
+    public bool IsNotification => Kind is Raised or Read or Changed;
 }
 
 /// <summary>

@@ -16,4 +16,14 @@ public sealed class MonitoringOptions
     /// tests on 50,000 rows find what the whole day would show.
     /// </summary>
     public int MaxRowsPerDay { get; set; } = 50_000;
+
+    /// <summary>
+    /// A fleet-wide shift (decision 0046): at least this many tenants of a use case drift on the same input in their
+    /// newest windows ...
+    /// </summary>
+    public int FleetMinTenants { get; set; } = 3;
+
+    /// <summary>... and they are at least this share of the use case's tenants whose drift was judged. One use-case alert
+    /// then stands for all of them instead of one per tenant.</summary>
+    public double FleetShare { get; set; } = 0.1;
 }

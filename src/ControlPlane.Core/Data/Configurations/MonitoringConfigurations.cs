@@ -14,10 +14,18 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.TenantSlug).HasMaxLength(48);
         builder.Property(n => n.UseCaseKey).HasMaxLength(48);
         builder.Property(n => n.Link).HasMaxLength(500);
+        builder.Property(n => n.Key).HasMaxLength(300);
+        builder.Property(n => n.OpenKey).HasMaxLength(300);
+        builder.Property(n => n.AcknowledgedBy).HasMaxLength(256);
+        builder.Property(n => n.SnoozedBy).HasMaxLength(256);
+        builder.Property(n => n.ResolvedBy).HasMaxLength(256);
+        builder.Property(n => n.ResolvedNote).HasMaxLength(1000);
 
-        // The list is read newest first, the bell counts the unread.
+        // The list is read newest first, the bell counts the unread; one unresolved alert per key; a group's members by their group.
         builder.HasIndex(n => n.CreatedAt);
         builder.HasIndex(n => n.ReadAt);
+        builder.HasIndex(n => n.OpenKey).IsUnique();
+        builder.HasIndex(n => n.GroupId);
     }
 }
 
@@ -132,6 +140,7 @@ internal sealed class EnrollmentHealthConfiguration : IEntityTypeConfiguration<E
         builder.HasKey(h => h.EnrollmentId);
         builder.Property(h => h.Drift).HasMaxLength(16);
         builder.Property(h => h.DriftNote).HasMaxLength(300);
+        builder.Property(h => h.DriftFeatures).HasMaxLength(400);
         builder.Property(h => h.Decay).HasMaxLength(16);
         builder.Property(h => h.DecayNote).HasMaxLength(300);
         builder.Property(h => h.Sla).HasMaxLength(16);

@@ -72,7 +72,7 @@ public sealed class HealthVerdictService(
                 .SetProperty(h => h.VerdictAt, now), ct);
         }
 
-        await AlertAsync(db, enrollmentId, target.Tenant, target.UseCase, verdict, row?.AlertedVerdict, ct);
+        await AlertAsync(db, enrollmentId, target.Tenant, target.UseCase, target.UseCaseId, row?.DriftFeatures, verdict, row?.AlertedVerdict, ct);
         if (changed)
         {
             await SetGaugesAsync(db, target.UseCase, target.UseCaseId, ct);
@@ -83,11 +83,14 @@ public sealed class HealthVerdictService(
     }
 
     /// <summary>
-    /// The episode's alert: raised by the one call whose conditional UPDATE moves <see cref="EnrollmentHealth.AlertedVerdict"/>
-    /// up to this verdict (so two nodes alert once); cleared when the verdict is healthy or without data again.
+    /// The episode's alert (<see cref="AlertKeys.Health"/>): raised by the one call whose conditional UPDATE moves
+    /// <see cref="EnrollmentHealth.AlertedVerdict"/> up to this verdict (so two nodes alert once; a worse verdict raises
+    /// the same alert again, more severe); resolved when the verdict is healthy or without data again. Not raised when the
+    /// enrollment drifts on nothing but inputs its use case's open fleet-wide alerts name (<see cref="Fleet.FleetDrift"/>):
+    /// that alert stands for it.
     /// </summary>
-    private async Task AlertAsync(
-        ControlPlaneDbContext db, Guid enrollmentId, string tenant, string useCase, HealthVerdict verdict, string? alerted, CancellationToken ct)
+    private async Task AlertAsync(ControlPlaneDbContext db, Guid enrollmentId, string tenant, string useCase, Guid useCaseId, string? driftFeatures,
+        HealthVerdict verdict, string? alerted, CancellationToken ct)
     {
         if (Verdicts.Rank(verdict.Verdict) <= Verdicts.Rank(Verdicts.Healthy))
         {
@@ -95,6 +98,7 @@ public sealed class HealthVerdictService(
             {
                 await db.EnrollmentHealth.Where(h => h.EnrollmentId == enrollmentId && h.AlertedVerdict != null)
                     .ExecuteUpdateAsync(s => s.SetProperty(h => h.AlertedVerdict, (string?)null), ct);
+                await alerts.ResolveAsync([AlertKeys.Health(enrollmentId)], $"The verdict is {Verdicts.Word(verdict.Verdict).ToLowerInvariant()} again: {verdict.Reason}", ct);
             }
 
             return;
@@ -117,12 +121,21 @@ public sealed class HealthVerdictService(
         }
 
         var drift = own.Any(e => e.Aspect == "drift");
+        if (own.All(e => e.Aspect == "drift") && driftFeatures is not null)
+        {
+            var fleetKeys = driftFeatures.Split(',').Select(f => AlertKeys.FleetDrift(useCaseId, f)).ToList();
+            if (await db.Notifications.CountAsync(n => n.OpenKey != null && fleetKeys.Contains(n.OpenKey), ct) == fleetKeys.Count)
+            {
+                return; // every input it drifts on drifts fleet-wide: the use case's alert names this tenant
+            }
+        }
+
         await alerts.RaiseAsync(new AlertRequest(drift ? AlertKinds.Drift : AlertKinds.Sla,
             verdict.Verdict == Verdicts.Failing ? AlertSeverity.Critical : AlertSeverity.Warning,
             $"{Verdicts.Word(verdict.Verdict)}: {tenant} / {useCase}",
             string.Join(" · ", own.Select(e => e.Text)) + ".",
             EnrollmentId: enrollmentId, Link: Sla.MonitoringLinks.Enrollment(tenant, useCase),
-            Data: new { verdict = verdict.Verdict, reason = verdict.Reason, evidence = verdict.Evidence }), ct);
+            Data: new { verdict = verdict.Verdict, reason = verdict.Reason, evidence = verdict.Evidence }, Key: AlertKeys.Health(enrollmentId)), ct);
     }
 
     private async Task SetGaugesAsync(ControlPlaneDbContext db, string useCase, Guid useCaseId, CancellationToken ct)

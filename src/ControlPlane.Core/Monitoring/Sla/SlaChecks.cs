@@ -58,6 +58,8 @@ public sealed class SlaChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Aler
         var newMisses = await StoreAsync(db, enrollmentId, dayStart, verdicts, now, ct);
         await SlaHealth.UpsertAsync(db, enrollmentId, verdicts, now, ct);
         await healthVerdicts.UpdateAsync(enrollmentId, ct);
+        await alerts.ResolveAsync(verdicts.Where(v => v.Met).Select(v => AlertKeys.Sla(enrollmentId, v.Kind)).ToList(),
+            $"Met again on {day:yyyy-MM-dd}.", ct);
         foreach (var miss in newMisses)
         {
             await RaiseAsync(db, enrollmentId, day, miss, ct);
@@ -143,6 +145,7 @@ public sealed class SlaChecks(IDbContextFactory<ControlPlaneDbContext> dbs, Aler
             $"{miss.Note} on {day:yyyy-MM-dd}.",
             EnrollmentId: enrollmentId,
             Link: MonitoringLinks.Enrollment(names.Slug, names.Key),
-            Data: new { kind = miss.Kind, day = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), measured = miss.Measured, limit = miss.Limit }), ct);
+            Data: new { kind = miss.Kind, day = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), measured = miss.Measured, limit = miss.Limit },
+            Key: AlertKeys.Sla(enrollmentId, miss.Kind)), ct);
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Components;
 namespace ControlPlane.Web.Components.Notifications;
 
 /// <summary>
-/// The bell in the app bar: unread count and the latest notifications, re-read whenever one is raised or read on any node
+/// The bell in the app bar: unread count and the latest unresolved alerts (a group as one, with its member count), re-read whenever one is raised or read on any node
 /// (through <see cref="NotificationEvents"/>, in-process on this circuit), at most four times a second.
 /// </summary>
 public sealed partial class NotificationBell
@@ -34,7 +34,7 @@ public sealed partial class NotificationBell
     {
         var only = await Scope.SlugsAsync();
         _unread = await Notifications.UnreadCountAsync(onlyTenants: only);
-        _latest = await Notifications.ListAsync(new NotificationFilter(Take: Latest, OnlyTenants: only));
+        _latest = await Notifications.ListAsync(new NotificationFilter(Take: Latest, OnlyTenants: only, State: NotificationFilter.Active));
     }
 
     private async Task ReloadAndRenderAsync()
