@@ -94,6 +94,7 @@ public static class DependencyInjection
         services.AddScoped<Monitoring.DriftCheck.DriftSamples>();
         services.AddSingleton<Monitoring.DriftCheck.DriftHealthUpdater>();
         services.AddSingleton<Monitoring.Fleet.FleetDrift>();
+        services.AddScoped<Monitoring.Periods.PeriodDrift>();
         services.AddScoped<Monitoring.DriftCheck.DriftChecks>();
         services.AddScoped<Monitoring.DriftCheck.DriftQueries>();
         services.AddSingleton<WriteHealthCheck>();

@@ -284,6 +284,58 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.ToTable("FeatureRuleVersions");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftDayCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Counts")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Missing")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ModelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Seen")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnrollmentId", "Source", "Day", "Feature")
+                        .IsUnique();
+
+                    b.ToTable("DriftDayCounts");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftFeatureResult", b =>
                 {
                     b.Property<long>("Id")
@@ -2310,6 +2362,15 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Enrollment");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftDayCount", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ControlPlane.Core.Monitoring.DriftFeatureResult", b =>

@@ -59,6 +59,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<SlaResult> SlaResults => Set<SlaResult>();
     public DbSet<PredictLatencyDay> PredictLatencyDays => Set<PredictLatencyDay>();
     public DbSet<EnrollmentHealth> EnrollmentHealth => Set<EnrollmentHealth>();
+    public DbSet<DriftDayCount> DriftDayCounts => Set<DriftDayCount>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

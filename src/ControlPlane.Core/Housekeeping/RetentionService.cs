@@ -58,6 +58,7 @@ public sealed class RetentionService(IDbContextFactory<ControlPlaneDbContext> db
             _ => await PerEnrollmentAsync(async (db, id) =>
                 // A drift window's feature rows go with it (ON DELETE CASCADE).
                 (long)await db.DriftWindows.Where(w => w.EnrollmentId == id && w.Day < before).ExecuteDeleteAsync(ct)
+                + await db.DriftDayCounts.Where(d => d.EnrollmentId == id && d.Day < before).ExecuteDeleteAsync(ct)
                 + await db.PerformanceWindows.Where(w => w.EnrollmentId == id && w.Day < before).ExecuteDeleteAsync(ct)
                 + await db.SlaResults.Where(r => r.EnrollmentId == id && r.Day < before).ExecuteDeleteAsync(ct)
                 + await db.PredictLatencyDays.Where(l => l.EnrollmentId == id && l.Day < before).ExecuteDeleteAsync(ct), progress, ct),

@@ -47,6 +47,40 @@ public sealed class EnrollmentMonitoring
 }
 
 /// <summary>
+/// One day of one monitored column of an enrollment's scored rows, counted into the bins of the baseline of the version
+/// that scored most of the day (decision 0047): any two periods compare by adding days. Written by every drift check
+/// for the days it reads (and on demand for older days); a new count of the same day replaces it.
+/// </summary>
+public sealed class DriftDayCount
+{
+    public long Id { get; set; }
+    public Guid EnrollmentId { get; set; }
+
+    /// <summary>One of <see cref="Predictions.PredictionSources"/> (batch or realtime).</summary>
+    public required string Source { get; set; }
+
+    /// <summary>The day (UTC midnight).</summary>
+    public DateTime Day { get; set; }
+
+    /// <summary>The version whose baseline's bins the day was counted into.</summary>
+    public Guid ModelVersionId { get; set; }
+
+    public required string Feature { get; set; }
+
+    /// <summary>Rows counted (a uniform sample of the day's rows when it had more than the cap) and of them missing.</summary>
+    public long Rows { get; set; }
+    public long Missing { get; set; }
+
+    /// <summary>The day's rows before sampling.</summary>
+    public int Seen { get; set; }
+
+    /// <summary>The counts per bin as a JSON array of integers.</summary>
+    public required string Counts { get; set; }
+
+    public DateTime CheckedAt { get; set; }
+}
+
+/// <summary>
 /// One drift check of one enrollment's scored data for one day and source: the window's rows (the day, widened back
 /// over earlier days up to <see cref="EnrollmentMonitoring.MaxWindowDays"/> when the day alone has too few rows), the
 /// version whose baselines it was compared with, and the dataset-level verdict. Its features are

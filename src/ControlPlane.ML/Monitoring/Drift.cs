@@ -9,7 +9,7 @@ namespace ControlPlane.ML.Monitoring;
 /// corrected for what sampling adds and judged by the lower end of its interval, and the features of one window are
 /// tested together (<see cref="Together"/>).
 /// </summary>
-public static class Drift
+public static partial class Drift
 {
     public const string OtherBin = "(other)";
     public const string UnseenBin = "(unseen)";
@@ -32,23 +32,9 @@ public static class Drift
             throw new ArgumentException($"baseline of '{baseline.Feature}' is a {baseline.Kind} baseline without categories", nameof(baseline));
         }
 
-        var categories = baseline.Categories.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).ToArray();
-        var index = new Dictionary<string, int>(categories.Length + (baseline.OtherNames?.Count ?? 0), StringComparer.Ordinal);
-        for (var i = 0; i < categories.Length; i++)
-        {
-            index[categories[i].Key] = i;
-        }
-
-        var other = categories.Length;
-        var unseen = other + 1;
-        foreach (var name in baseline.OtherNames ?? [])
-        {
-            index.TryAdd(name, other);
-        }
-
-        // Without the names of the rare training categories an unknown value may be one of them: count it as "other".
-        var unknown = baseline.OtherNames is null ? other : unseen;
-        var counts = new long[categories.Length + 2];
+        var (labels, index, baselineCounts, unknown) = CategoryBins(baseline);
+        var unseen = labels.Length - 1;
+        var counts = new long[labels.Length];
         var unseenValues = new Dictionary<string, long>(StringComparer.Ordinal);
         long rows = 0, missing = 0;
         foreach (var value in current)
@@ -72,8 +58,6 @@ public static class Drift
             }
         }
 
-        var labels = categories.Select(c => c.Key).Append(OtherBin).Append(UnseenBin).ToArray();
-        long[] baselineCounts = [.. categories.Select(c => c.Value), baseline.Other, 0];
         var examples = unseenValues.OrderByDescending(u => u.Value).ThenBy(u => u.Key, StringComparer.Ordinal)
             .Take(UnseenExampleCount).Select(u => u.Key).ToArray();
         var drift = Judge(baseline, rows, missing, labels, baselineCounts, counts, thresholds, "chi-square", () =>

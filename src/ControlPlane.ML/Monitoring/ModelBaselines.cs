@@ -115,6 +115,89 @@ public static class ModelBaselines
         return result;
     }
 
+    /// <summary>
+    /// Each monitored column of <paramref name="featurized"/> and the model's output counted into its baseline's bins, per
+    /// day — <paramref name="days"/> holds each day's row indices, <paramref name="scores"/> (or <paramref name="classes"/>
+    /// for multiclass) its outputs — so periods compare later by adding days (<see cref="Drift.Compare"/>). Every calendar
+    /// part is counted (whether a period covers its cycle is decided when periods are compared).
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyDictionary<string, BinCounts>> CountDays(
+        IReadOnlyList<FeatureBaseline> baselines, IDataView featurized, IReadOnlyList<FeatureValue> values,
+        IReadOnlyList<int[]> days, IReadOnlyList<double[]> scores, IReadOnlyList<IReadOnlyList<string?>?>? classes = null)
+    {
+        ArgumentNullException.ThrowIfNull(baselines);
+        ArgumentNullException.ThrowIfNull(days);
+        ArgumentNullException.ThrowIfNull(scores);
+        var wanted = baselines.Select(b => b.Feature).ToHashSet(StringComparer.Ordinal);
+        var columns = Columns(Read(featurized, Judged(values))).Where(c => wanted.Contains(c.Name)).ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var result = new List<IReadOnlyDictionary<string, BinCounts>>(days.Count);
+        for (var d = 0; d < days.Count; d++)
+        {
+            var counted = new Dictionary<string, BinCounts>(StringComparer.Ordinal);
+            foreach (var baseline in baselines)
+            {
+                if (baseline.Feature == Prediction)
+                {
+                    counted[Prediction] = baseline.Kind == BaselineKind.Category
+                        ? Drift.CountTexts(baseline, classes?[d] ?? [])
+                        : Drift.CountNumbers(baseline, scores[d]);
+                }
+                else if (columns.TryGetValue(baseline.Feature, out var column))
+                {
+                    counted[baseline.Feature] = baseline.Kind == BaselineKind.Number
+                        ? Drift.CountNumbers(baseline, Slice(column.Numbers, days[d]))
+                        : Drift.CountTexts(baseline, Slice(column.Texts!, days[d]));
+                }
+            }
+
+            result.Add(counted);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Two periods' counts (<see cref="CountDays"/>, added up) compared as a window is — or one period with the training
+    /// baseline when <paramref name="reference"/> is null — the inputs judged together, calendar parts only when both
+    /// periods span their cycle (<paramref name="spanDays"/>: the shorter of the two; training spans every cycle).
+    /// </summary>
+    public static IReadOnlyList<FeatureDrift> ComparePeriods(
+        IReadOnlyList<FeatureBaseline> baselines, IReadOnlyDictionary<string, BinCounts>? reference, IReadOnlyDictionary<string, BinCounts> analysis,
+        DriftThresholds thresholds, int spanDays)
+    {
+        ArgumentNullException.ThrowIfNull(baselines);
+        ArgumentNullException.ThrowIfNull(analysis);
+        var inputs = new List<FeatureDrift>();
+        FeatureDrift? prediction = null;
+        foreach (var baseline in baselines)
+        {
+            if (!analysis.TryGetValue(baseline.Feature, out var current)
+                || (reference is not null && !reference.ContainsKey(baseline.Feature))
+                || (baseline.CycleDays is { } cycle && !DatePartDrift.Covers(spanDays, cycle)))
+            {
+                continue;
+            }
+
+            var drift = Drift.Compare(baseline, reference?[baseline.Feature], current, thresholds);
+            if (baseline.Feature == Prediction)
+            {
+                prediction = drift with { Rule = "the model's output" };
+            }
+            else
+            {
+                inputs.Add(drift);
+            }
+        }
+
+        var judged = Drift.Together(inputs, thresholds).ToList();
+        if (prediction is not null)
+        {
+            judged.Add(prediction);
+        }
+
+        return judged;
+    }
+
     /// <summary>One monitored column: a feature's cleaned value, or a date-time's calendar part, with its rule in words.</summary>
     private sealed record MonitoredColumn(string Name, BaselineKind Kind, double[] Numbers, string?[]? Texts, string? Rule, int? CycleDays);
 

@@ -290,6 +290,25 @@ public sealed class TrainedModel
     }
 
     /// <summary>
+    /// The monitored columns of <paramref name="rows"/> (after this model's rules) and the stored outputs counted into the
+    /// baselines' bins per day (<see cref="Monitoring.ModelBaselines.CountDays"/>); empty without baselines. Calls on one model take turns.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, Monitoring.BinCounts>> DriftDayCounts(
+        RawTable rows, IReadOnlyList<int[]> days, IReadOnlyList<double[]> scores, IReadOnlyList<IReadOnlyList<string?>?>? classes = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (Report.Baselines.Count == 0 || Chain is not TransformerChain<ITransformer> chain)
+        {
+            return [];
+        }
+
+        lock (_contextGate)
+        {
+            return Monitoring.ModelBaselines.CountDays(Report.Baselines, chain.First().Transform(View(rows)), _input.FeatureValues ?? [], days, scores, classes);
+        }
+    }
+
+    /// <summary>
     /// Metrics of this model on rows with labels (e.g. a tenant's test split mapped onto the same columns); rows whose
     /// label is missing are left out, as in training. Calls on one model take turns.
     /// </summary>

@@ -24,6 +24,8 @@ public static class DriftApi
                 ApiResults.Ok(await health.GetAsync(tenant, useCase, ct), v => v))
             .WithName("GetHealth")
             .WithSummary("The enrollment's health verdict (healthy, watch, drift, decay, failing, no_data) with its reason, each aspect's evidence, and since when it holds — the same verdict every page shows.");
+        group.MapGet("/drift/compare", ComparePeriods).WithName("ComparePeriods")
+            .WithSummary("Compare an analysis period (analysisFrom, analysisTo) with a reference period (referenceFrom, referenceTo) or, without them, the training data; dates yyyy-MM-dd (UTC, both included, at most 366 days each), ?source=batch|realtime. Same statistics as a drift window; an empty answer says why.");
         group.MapPost("/drift-checks", StartDriftCheck).WithName("StartDriftCheck").RequireAuthorization(Policies.Analyze)
             .WithSummary("Check drift now ({\"source\": \"batch\"|\"realtime\"}, both when left out); 202 with the run.");
         return group;
@@ -41,6 +43,47 @@ public static class DriftApi
         }
 
         return ApiResults.Ok(await queries.GetAsync(tenant, useCase, source ?? PredictionSources.Batch, fromDay, toDay, ct), DriftResponse.From);
+    }
+
+    public static async Task<IResult> ComparePeriods(string tenant, string useCase, Core.Monitoring.Periods.PeriodDrift periods, CancellationToken ct,
+        string? source = null, string? referenceFrom = null, string? referenceTo = null, string? analysisFrom = null, string? analysisTo = null)
+    {
+        var errors = new ValidationErrors();
+        var analysis = Range(analysisFrom, analysisTo, "analysis", required: true, errors);
+        var reference = Range(referenceFrom, referenceTo, "reference", required: false, errors);
+        if (errors.Any)
+        {
+            return ApiResults.Problem(Result<object>.Invalid(errors));
+        }
+
+        return ApiResults.Ok(await periods.CompareAsync(tenant, useCase,
+            new Core.Monitoring.Periods.PeriodRequest(source ?? PredictionSources.Batch, reference, analysis!), ct), v => v);
+    }
+
+    private static Core.Monitoring.Periods.DayRange? Range(string? from, string? to, string name, bool required, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(from) && string.IsNullOrWhiteSpace(to))
+        {
+            if (required)
+            {
+                errors.Add($"{name}From", $"Give the {name} period as {name}From and {name}To (yyyy-MM-dd).");
+            }
+
+            return null;
+        }
+
+        var (first, last) = (Day(from, $"{name}From", errors), Day(to, $"{name}To", errors));
+        if (first is null || last is null)
+        {
+            if (string.IsNullOrWhiteSpace(from) || string.IsNullOrWhiteSpace(to))
+            {
+                errors.Add($"{name}From", $"Give both {name}From and {name}To, or neither{(required ? "" : " (to compare with the training data)")}.");
+            }
+
+            return null;
+        }
+
+        return new Core.Monitoring.Periods.DayRange(first.Value, last.Value);
     }
 
     public static async Task<IResult> StartDriftCheck(

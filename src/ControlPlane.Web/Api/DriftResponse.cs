@@ -7,14 +7,14 @@ namespace ControlPlane.Web.Api;
 public sealed record DriftResponse(
     string Tenant, string UseCase, string Source, DriftResponse.WindowBody? Latest, IReadOnlyList<DriftResponse.WindowBody> Windows,
     IReadOnlyList<DriftResponse.FeatureBody> Features, DriftResponse.FeatureBody? Prediction,
-    IReadOnlyList<PredictionDistributionPoint> PredictionOverTime, IReadOnlyList<LiveVersionMark> LiveVersions)
+    IReadOnlyList<PredictionDistributionPoint> PredictionOverTime, IReadOnlyList<LiveVersionMark> LiveVersions, string? Empty)
 {
     public static DriftResponse From(DriftReport report)
     {
         var windows = report.Windows.Select(w => new WindowBody(w.Day, w.WindowStart, w.Rows, w.Status, w.Version, w.PredictionStatus,
             w.DriftedFeatures, w.JudgedFeatures, w.CheckedAt)).ToArray();
         return new DriftResponse(report.Tenant, report.UseCase, report.Source, windows.LastOrDefault(), windows,
-            report.Features.Select(Feature).ToArray(), report.Prediction is { } p ? Feature(p) : null, report.PredictionOverTime, report.LiveVersions);
+            report.Features.Select(Feature).ToArray(), report.Prediction is { } p ? Feature(p) : null, report.PredictionOverTime, report.LiveVersions, report.Empty);
     }
 
     private static FeatureBody Feature(DriftFeatureRow row)

@@ -82,6 +82,20 @@ internal sealed class DriftWindowConfiguration : IEntityTypeConfiguration<DriftW
     }
 }
 
+internal sealed class DriftDayCountConfiguration : IEntityTypeConfiguration<DriftDayCount>
+{
+    public void Configure(EntityTypeBuilder<DriftDayCount> builder)
+    {
+        builder.Property(d => d.Source).HasMaxLength(16);
+        builder.Property(d => d.Feature).HasMaxLength(200);
+        builder.Property(d => d.Counts).HasMaxLength(20_000);
+        builder.HasOne<Tenants.Enrollment>().WithMany().HasForeignKey(d => d.EnrollmentId).OnDelete(DeleteBehavior.Cascade);
+
+        // One count per enrollment, source, day and column; a period is a range of days.
+        builder.HasIndex(d => new { d.EnrollmentId, d.Source, d.Day, d.Feature }).IsUnique();
+    }
+}
+
 internal sealed class DriftFeatureResultConfiguration : IEntityTypeConfiguration<DriftFeatureResult>
 {
     public void Configure(EntityTypeBuilder<DriftFeatureResult> builder)

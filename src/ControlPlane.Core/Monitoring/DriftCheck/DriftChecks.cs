@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
 using ControlPlane.Core.Predictions;
@@ -89,6 +90,7 @@ public sealed class DriftChecks(
             labels = await PredictionQueries.LabelsAsync(db, plan.Select(w => w.VersionId).Distinct(), ct);
         }
 
+        var dayCounts = new List<DriftDayCount>();
         foreach (var group in plan.GroupBy(w => w.VersionId))
         {
             var label = labels.GetValueOrDefault(group.Key, "a deleted version");
@@ -99,7 +101,8 @@ public sealed class DriftChecks(
                 continue;
             }
 
-            windows.AddRange(group.Select((w, i) => Window(target, source, w, results![i], thresholds, runId, checkedAt)));
+            windows.AddRange(group.Select((w, i) => Window(target, source, w, results!.Windows[i], thresholds, runId, checkedAt)));
+            dayCounts.AddRange(DayCounts(target.EnrollmentId, source, group.Key, group.Select(w => w.Day).ToList(), sample, results!.Days, checkedAt));
         }
 
         if (windows.Count == 0)
@@ -107,11 +110,75 @@ public sealed class DriftChecks(
             return Nothing(target, source, string.Join(" ", skipped), skipped);
         }
 
-        await StoreAsync(target.EnrollmentId, source, windows, ct);
+        await StoreAsync(target.EnrollmentId, source, windows, dayCounts, ct);
         var latest = windows.MaxBy(w => w.Day)!;
         await health.UpdateAsync(target, ct);
         return new DriftCheckResult(target.Tenant, target.UseCase, source, windows.Count, latest.Status, DriftHealthUpdater.NoteOf(latest), latest.Day,
             sample.Note, skipped);
+    }
+
+    /// <summary>
+    /// Counts the days in [<paramref name="from"/>, <paramref name="until"/>) into <see cref="DriftDayCount"/> rows,
+    /// however old, each with the baselines of the version that scored most of it — for comparing periods no check
+    /// covered (decision 0047). Stores no windows and changes no verdict. With <paramref name="binsOf"/>, every day is
+    /// counted into that version's bins instead (a period compared in another version's bins), and nothing is stored.
+    /// Returns the counts and why some days were not counted.
+    /// </summary>
+    public async Task<(IReadOnlyList<DriftDayCount> Counts, IReadOnlyList<string> Skipped)> CountDaysAsync(
+        DriftTarget target, string source, DateTime from, DateTime until, Guid? binsOf, CancellationToken ct)
+    {
+        var sample = source == PredictionSources.Batch
+            ? await samples.BatchRangeAsync(target, from, until, ct)
+            : await samples.RealtimeRangeAsync(target, from, until, ct);
+        var days = sample.Days.Where(d => d.Value.Rows.Count > 0 && d.Value.Versions.Count > 0).OrderBy(d => d.Key)
+            .Select(d => new PlannedWindow(d.Key, d.Key, [.. d.Value.Rows], [.. d.Value.Scores], [.. d.Value.Labels],
+                binsOf ?? d.Value.Versions.MaxBy(v => v.Value).Key, d.Value.Seen))
+            .ToList();
+        if (days.Count == 0)
+        {
+            return ([], []);
+        }
+
+        Dictionary<Guid, string> labels;
+        MonitoringSettings settings;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            labels = await PredictionQueries.LabelsAsync(db, days.Select(w => w.VersionId).Distinct(), ct);
+            settings = MonitoringSettings.From(await db.EnrollmentMonitoring.AsNoTracking().FirstOrDefaultAsync(m => m.EnrollmentId == target.EnrollmentId, ct));
+        }
+
+        var counted = new List<DriftDayCount>();
+        var skipped = new List<string>();
+        var at = Common.Clock.UtcNow(time);
+        foreach (var group in days.GroupBy(w => w.VersionId))
+        {
+            var label = labels.GetValueOrDefault(group.Key, "a deleted version");
+            var (results, why) = await CompareAsync(target.EnrollmentId, group.Key, label, sample, group.ToList(), settings.DriftThresholds, ct);
+            if (why is not null)
+            {
+                skipped.Add($"{group.Count()} day(s) scored by {label}: {why}");
+                continue;
+            }
+
+            counted.AddRange(DayCounts(target.EnrollmentId, source, group.Key, group.Select(w => w.Day).ToList(), sample, results!.Days, at));
+        }
+
+        if (binsOf is not null)
+        {
+            return (counted, skipped);
+        }
+
+        var countedDays = counted.Select(c => c.Day).Distinct().ToList();
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.DriftDayCounts.Where(d => d.EnrollmentId == target.EnrollmentId && d.Source == source && countedDays.Contains(d.Day)).ExecuteDeleteAsync(ct);
+            db.DriftDayCounts.AddRange(counted);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        return (counted, skipped);
     }
 
     /// <summary>What a check must recompute: every day (<see cref="Days"/> null), the listed days, or nothing (<see cref="Unchanged"/>).</summary>
@@ -187,7 +254,10 @@ public sealed class DriftChecks(
         return new DriftCheckResult(target.Tenant, target.UseCase, source, 0, latest.Status, DriftHealthUpdater.NoteOf(latest), latest.Day, message, []);
     }
 
-    private async Task<(IReadOnlyList<IReadOnlyList<FeatureDrift>>? Results, string? Why)> CompareAsync(
+    /// <summary>A version's windows compared, and the end day of each counted on its own (<see cref="DriftDayCount"/>).</summary>
+    private sealed record Compared(IReadOnlyList<IReadOnlyList<FeatureDrift>> Windows, IReadOnlyList<IReadOnlyDictionary<string, BinCounts>> Days);
+
+    private async Task<(Compared? Results, string? Why)> CompareAsync(
         Guid enrollmentId, Guid versionId, string label, DriftSample sample, IReadOnlyList<PlannedWindow> windows, DriftThresholds thresholds,
         CancellationToken ct)
     {
@@ -210,7 +280,7 @@ public sealed class DriftChecks(
                     var rows = BatchScorer.Align(sample.Table, lease.InputColumns, lease.RequiredColumns, out var mappingError);
                     return rows is null
                         ? (null, $"the rows do not fit the mapping of {label}: {mappingError}")
-                        : Compare(lease.Model, label, lease.Map(rows).Table, windows, thresholds);
+                        : Compare(lease.Model, label, lease.Map(rows).Table, sample, windows, thresholds);
                 }
                 catch (ModelUnavailableException e)
                 {
@@ -230,11 +300,11 @@ public sealed class DriftChecks(
         }
 
         var aligned = BatchScorer.Align(sample.Table, model, out var error);
-        return aligned is null ? (null, $"the rows do not fit {label}: {error}") : Compare(model, label, aligned, windows, thresholds);
+        return aligned is null ? (null, $"the rows do not fit {label}: {error}") : Compare(model, label, aligned, sample, windows, thresholds);
     }
 
-    private static (IReadOnlyList<IReadOnlyList<FeatureDrift>>? Results, string? Why) Compare(
-        ML.Training.TrainedModel model, string label, ML.Rules.RawTable rows, IReadOnlyList<PlannedWindow> windows, DriftThresholds thresholds)
+    private static (Compared? Results, string? Why) Compare(
+        ML.Training.TrainedModel model, string label, ML.Rules.RawTable rows, DriftSample sample, IReadOnlyList<PlannedWindow> windows, DriftThresholds thresholds)
     {
         if (model.Report.Baselines.Count == 0)
         {
@@ -246,7 +316,26 @@ public sealed class DriftChecks(
             scores: multiclass ? null : windows.Select(w => w.Scores).ToArray(),
             classes: multiclass ? windows.Select(w => (IReadOnlyList<string?>?)w.Labels).ToArray() : null,
             spanDays: windows.Select(w => (int?)((w.Day - w.Start).Days + 1)).ToArray());
-        return (results, null);
+        var days = windows.Select(w => sample.Days[w.Day]).ToList();
+        var counts = model.DriftDayCounts(rows, days.Select(d => d.Rows.ToArray()).ToArray(), days.Select(d => d.Scores.ToArray()).ToArray(),
+            multiclass ? days.Select(d => (IReadOnlyList<string?>?)d.Labels).ToArray() : null);
+        return (new Compared(results, counts), null);
+    }
+
+    private static IEnumerable<DriftDayCount> DayCounts(Guid enrollmentId, string source, Guid versionId, IReadOnlyList<DateTime> days, DriftSample sample,
+        IReadOnlyList<IReadOnlyDictionary<string, BinCounts>> counts, DateTime at)
+    {
+        for (var i = 0; i < counts.Count; i++)
+        {
+            foreach (var (feature, c) in counts[i])
+            {
+                yield return new DriftDayCount
+                {
+                    EnrollmentId = enrollmentId, Source = source, Day = days[i], ModelVersionId = versionId, Feature = TextLimits.Clip(feature, 200),
+                    Rows = c.Rows, Missing = c.Missing, Seen = sample.Days[days[i]].Seen, Counts = JsonSerializer.Serialize(c.Counts), CheckedAt = at,
+                };
+            }
+        }
     }
 
     private static DriftWindow Window(
@@ -299,7 +388,7 @@ public sealed class DriftChecks(
             ? "warning" : "ok";
     }
 
-    private async Task StoreAsync(Guid enrollmentId, string source, List<DriftWindow> windows, CancellationToken ct)
+    private async Task StoreAsync(Guid enrollmentId, string source, List<DriftWindow> windows, List<DriftDayCount> dayCounts, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -307,7 +396,9 @@ public sealed class DriftChecks(
         var old = db.DriftWindows.Where(w => w.EnrollmentId == enrollmentId && w.Source == source && days.Contains(w.Day));
         await db.DriftFeatureResults.Where(f => old.Select(w => w.Id).Contains(f.WindowId)).ExecuteDeleteAsync(ct);
         await old.ExecuteDeleteAsync(ct);
+        await db.DriftDayCounts.Where(d => d.EnrollmentId == enrollmentId && d.Source == source && days.Contains(d.Day)).ExecuteDeleteAsync(ct);
         db.DriftWindows.AddRange(windows);
+        db.DriftDayCounts.AddRange(dayCounts);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }

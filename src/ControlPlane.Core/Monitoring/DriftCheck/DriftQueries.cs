@@ -65,7 +65,32 @@ public sealed class DriftQueries(IDbContextFactory<ControlPlaneDbContext> dbs)
             .ToArray();
         return Result<DriftReport>.Ok(new DriftReport(tenant, useCase, source, enrollment.TaskType, from, to, views,
             DriftFeatureRow.Ranked(rows.Where(r => r.Latest.Feature != ModelBaselines.Prediction)), prediction, output,
-            changes.Select(c => new LiveVersionMark(c.At, changeLabels.GetValueOrDefault(c.ToVersionId, "?"))).ToArray(), settings));
+            changes.Select(c => new LiveVersionMark(c.At, changeLabels.GetValueOrDefault(c.ToVersionId, "?"))).ToArray(), settings)
+        {
+            Empty = windows.Count > 0 ? null : await WhyEmptyAsync(db, enrollment.Id, source, from, to, ct),
+        });
+    }
+
+    /// <summary>Why a range has no windows: nothing checked yet, or where the stored windows are — and that any period compares on demand.</summary>
+    private static async Task<string> WhyEmptyAsync(ControlPlaneDbContext db, Guid enrollmentId, string source, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var stored = db.DriftWindows.AsNoTracking().Where(w => w.EnrollmentId == enrollmentId && w.Source == source);
+        var first = await stored.MinAsync(w => (DateTime?)w.Day, ct);
+        if (first is null)
+        {
+            return $"No {source} drift window has been checked yet: score rows (or run a drift check) first.";
+        }
+
+        var last = await stored.MaxAsync(w => (DateTime?)w.Day, ct);
+        var range = (from, to) switch
+        {
+            ({ } f, { } t) => $"from {f:yyyy-MM-dd} to {t:yyyy-MM-dd}",
+            ({ } f, null) => $"from {f:yyyy-MM-dd}",
+            (null, { } t) => $"up to {t:yyyy-MM-dd}",
+            _ => "",
+        };
+        return $"No {source} window ends {range}: the stored windows run from {first:yyyy-MM-dd} to {last:yyyy-MM-dd} (each check covers the "
+            + $"{DriftWindowPlan.Days} days up to the newest scored day). To compare any older period, use GET …/drift/compare.";
     }
 
     /// <summary>Each feature's result in the newest window that has it, with its PSI per window before as the trend.</summary>

@@ -9,6 +9,9 @@ public sealed record DriftReport(
     IReadOnlyList<DriftWindowView> Windows, IReadOnlyList<DriftFeatureRow> Features, DriftFeatureRow? Prediction,
     IReadOnlyList<PredictionDistributionPoint> PredictionOverTime, IReadOnlyList<LiveVersionMark> LiveVersions, MonitoringSettings Settings)
 {
+    /// <summary>Why there are no windows (none checked yet, or none in the asked range and where they are); null when there are.</summary>
+    public string? Empty { get; init; }
+
     public DriftWindowView? Latest => Windows.Count == 0 ? null : Windows[^1];
 }
 

@@ -29,7 +29,14 @@ public sealed class DriftSamples(
     /// The batch-scored rows of the checked days (from <paramref name="loadFrom"/> when given, else the whole range), with
     /// the dataset rows they scored.
     /// </summary>
-    public async Task<DriftSample> BatchAsync(DriftTarget target, int maxWindowDays, DateTime? loadFrom, CancellationToken ct)
+    public Task<DriftSample> BatchAsync(DriftTarget target, int maxWindowDays, DateTime? loadFrom, CancellationToken ct) =>
+        BatchAsync(target, newest => Later(DriftWindowPlan.FirstDay(newest, maxWindowDays), loadFrom), null, ct);
+
+    /// <summary>The batch-scored rows whose as-of time falls in [<paramref name="from"/>, <paramref name="until"/>), however old.</summary>
+    public Task<DriftSample> BatchRangeAsync(DriftTarget target, DateTime from, DateTime until, CancellationToken ct) =>
+        BatchAsync(target, _ => from, until, ct);
+
+    private async Task<DriftSample> BatchAsync(DriftTarget target, Func<DateTime, DateTime> firstOf, DateTime? until, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var partitions = await db.PredictionPartitions.AsNoTracking()
@@ -43,14 +50,25 @@ public sealed class DriftSamples(
             return DriftSample.Empty($"'{target.Tenant}' / '{target.UseCase}' has no batch predictions yet: run a batch score or a backfill first.");
         }
 
-        var first = Later(DriftWindowPlan.FirstDay(newest.Value, maxWindowDays), loadFrom);
+        var first = firstOf(newest.Value);
+        var predictions = db.Predictions.AsNoTracking().Where(p => ids.Contains(p.PartitionId) && p.AsOf >= first);
+        if (until is { } end)
+        {
+            predictions = predictions.Where(p => p.AsOf < end);
+        }
+
         var scored = new Dictionary<(DateTime Day, Guid Partition), BottomKSample<(Guid Version, double Score, string? Label)>>();
-        await foreach (var p in db.Predictions.AsNoTracking().Where(p => ids.Contains(p.PartitionId) && p.AsOf >= first)
+        await foreach (var p in predictions
             .Select(p => new { p.PartitionId, p.Row, p.AsOf, p.ModelVersionId, p.Score, p.Label }).AsAsyncEnumerable().WithCancellation(ct))
         {
             var key = (Day(p.AsOf), p.PartitionId);
             (scored.TryGetValue(key, out var sample) ? sample : scored[key] = new(Cap))
                 .Add((p.ModelVersionId, p.Score, p.Label), BottomKSample.Key(p.PartitionId, p.Row));
+        }
+
+        if (scored.Count == 0)
+        {
+            return DriftSample.Empty($"'{target.Tenant}' / '{target.UseCase}' has no batch predictions in the days read.");
         }
 
         // Per day the partition completed last among those with predictions that day.
@@ -117,7 +135,14 @@ public sealed class DriftSamples(
     }
 
     /// <summary>The logged real-time rows of the checked days (from <paramref name="loadFrom"/> when given, else the whole range).</summary>
-    public async Task<DriftSample> RealtimeAsync(DriftTarget target, int maxWindowDays, DateTime? loadFrom, CancellationToken ct)
+    public Task<DriftSample> RealtimeAsync(DriftTarget target, int maxWindowDays, DateTime? loadFrom, CancellationToken ct) =>
+        RealtimeAsync(target, newest => Later(DriftWindowPlan.FirstDay(newest, maxWindowDays), loadFrom), null, ct);
+
+    /// <summary>The logged real-time rows made in [<paramref name="from"/>, <paramref name="until"/>), however old.</summary>
+    public Task<DriftSample> RealtimeRangeAsync(DriftTarget target, DateTime from, DateTime until, CancellationToken ct) =>
+        RealtimeAsync(target, _ => from, until, ct);
+
+    private async Task<DriftSample> RealtimeAsync(DriftTarget target, Func<DateTime, DateTime> firstOf, DateTime? until, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var log = db.PredictionLog.AsNoTracking().Where(e => e.EnrollmentId == target.EnrollmentId && e.Source == PredictionSources.RealTime);
@@ -127,9 +152,15 @@ public sealed class DriftSamples(
             return DriftSample.Empty($"'{target.Tenant}' / '{target.UseCase}' has no logged real-time predictions yet.");
         }
 
-        var first = Later(DriftWindowPlan.FirstDay(newest.Value, maxWindowDays), loadFrom);
+        var first = firstOf(newest.Value);
+        var range = log.Where(e => e.At >= first);
+        if (until is { } end)
+        {
+            range = range.Where(e => e.At < end);
+        }
+
         var perDay = new Dictionary<DateTime, BottomKSample<LoggedRow>>();
-        await foreach (var e in log.Where(e => e.At >= first)
+        await foreach (var e in range
             .Select(e => new LoggedRow(e.Id, e.At, e.ModelVersionId, e.Score, e.Label, e.Inputs)).AsAsyncEnumerable().WithCancellation(ct))
         {
             var day = Day(e.At);
