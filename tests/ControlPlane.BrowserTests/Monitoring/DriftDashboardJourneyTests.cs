@@ -141,6 +141,40 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the monitoring page scrolls sideways at 1024 px");
         await page.ScreenshotAsync("48-monitoring-1024");
 
+        // Any two periods: the first fortnight the checks counted against the last, then training against the last, then a month nobody scored.
+        var days = await fixture.App.WithDbAsync(db => db.DriftDayCounts
+            .Where(d => d.EnrollmentId == db.Enrollments.Single(e => e.Tenant!.Slug == Tenant && e.UseCase!.Key == UseCase).Id && d.Source == "batch")
+            .Select(d => d.Day).Distinct().OrderBy(d => d).ToListAsync());
+        Assert.True(days.Count >= 60, $"{days.Count} days counted");
+        static string Day(DateTime d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await page.SetViewportSizeAsync(1440, 900);
+        await page.Locator("#period-reference-mode [data-mode='period']").ClickAsync();
+        await page.FillAsync("#reference-from", Day(days[0]));
+        await page.FillAsync("#reference-to", Day(days[13]));
+        await page.FillAsync("#analysis-from", Day(days[^14]));
+        await page.FillAsync("#analysis-to", Day(days[^1]));
+        await page.ClickAsync("#compare-periods");
+        var result = page.Locator("#period-result");
+        await Expect(result).ToHaveAttributeAsync("data-status", "drift", new() { Timeout = 60_000 });
+        var topPeriod = page.Locator("#period-features tbody tr").First;
+        await Expect(topPeriod).ToHaveAttributeAsync("data-status", "drift");
+        var drifting = await topPeriod.GetAttributeAsync("data-feature");
+        await Expect(page.Locator($"[data-period-chart='{drifting}'] [data-series='analysis']").First).ToBeVisibleAsync();
+        await Expect(page.Locator($"[data-period-chart='{drifting}']")).ToContainTextAsync("% of rows");
+        await page.ScreenshotAsync("51-compare-periods");
+
+        await page.Locator("#period-reference-mode [data-mode='training']").ClickAsync();
+        await page.ClickAsync("#compare-periods");
+        await Expect(result).ToContainTextAsync("against training of");
+        await page.FillAsync("#analysis-from", "2019-01-01");
+        await page.FillAsync("#analysis-to", "2019-01-31");
+        await page.ClickAsync("#compare-periods");
+        await Expect(page.Locator("#period-empty")).ToContainTextAsync("Nothing was batch-scored");
+        await Expect(page.Locator("#period-empty")).ToContainTextAsync("2019-01-01 to 2019-01-31");
+        await page.SetViewportSizeAsync(1024, 768);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the period comparison scrolls sideways at 1024 px");
+        await page.ScreenshotAsync("52-compare-periods-empty-1024");
+
         using var api = fixture.App.CreateAdminClient();
         var health = await (await api.GetAsync($"/api/v1/tenants/{Tenant}/use-cases/{UseCase}/health")).ReadNodeAsync();
         Assert.Equal(verdict, health["verdict"]!.GetValue<string>());
