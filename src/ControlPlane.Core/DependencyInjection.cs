@@ -95,6 +95,7 @@ public static class DependencyInjection
         services.AddSingleton<Monitoring.DriftCheck.DriftHealthUpdater>();
         services.AddSingleton<Monitoring.Fleet.FleetDrift>();
         services.AddScoped<Monitoring.Periods.PeriodDrift>();
+        services.AddSingleton<Monitoring.Causes.RootCauses>();
         services.AddScoped<Monitoring.DriftCheck.DriftChecks>();
         services.AddScoped<Monitoring.DriftCheck.DriftQueries>();
         services.AddSingleton<WriteHealthCheck>();

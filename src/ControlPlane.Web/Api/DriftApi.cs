@@ -24,6 +24,10 @@ public static class DriftApi
                 ApiResults.Ok(await health.GetAsync(tenant, useCase, ct), v => v))
             .WithName("GetHealth")
             .WithSummary("The enrollment's health verdict (healthy, watch, drift, decay, failing, no_data) with its reason, each aspect's evidence, and since when it holds — the same verdict every page shows.");
+        group.MapGet("/causes", async (string tenant, string useCase, Core.Monitoring.Causes.RootCauses causes, CancellationToken ct) =>
+                ApiResults.Ok(await causes.GetAsync(tenant, useCase, ct), v => v))
+            .WithName("GetRootCauses")
+            .WithSummary("Why the enrollment drifts or decays: candidate causes (fleet-wide shift, schema or source change, rules change, champion change, drifting inputs, labels) ranked with their evidence and links; empty when the verdict is healthy.");
         group.MapGet("/drift/compare", ComparePeriods).WithName("ComparePeriods")
             .WithSummary("Compare an analysis period (analysisFrom, analysisTo) with a reference period (referenceFrom, referenceTo) or, without them, the training data; dates yyyy-MM-dd (UTC, both included, at most 366 days each), ?source=batch|realtime. Same statistics as a drift window; an empty answer says why.");
         group.MapPost("/drift-checks", StartDriftCheck).WithName("StartDriftCheck").RequireAuthorization(Policies.Analyze)

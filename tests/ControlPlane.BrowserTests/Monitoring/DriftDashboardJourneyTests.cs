@@ -53,6 +53,11 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         await Expect(first.Locator("[data-drift-status]")).ToHaveAttributeAsync("data-drift-status", "drift");
         var top = await first.Locator("[data-feature]").GetAttributeAsync("data-feature");
         await Expect(first.Locator("[data-rule]")).ToContainTextAsync($"feature '{top}' (");
+        // The health panel ranks the likely causes: here the drifting inputs, the top one first, with the rule that made it.
+        var cause = page.Locator("#root-causes li").First;
+        await Expect(cause).ToHaveAttributeAsync("data-cause", "feature-drift");
+        await Expect(cause).ToContainTextAsync($"{top} drifts: PSI");
+        await Expect(cause).ToContainTextAsync($"From feature '{top}' (");
         await Expect(page.Locator("#selected-feature")).ToContainTextAsync($"{top}: training vs newest window");
         await Expect(page.Locator("#prediction-trend [data-series='median']")).ToBeVisibleAsync();
         Assert.True(await page.Locator("[data-window-status]").CountAsync() > 30);

@@ -11,7 +11,7 @@ namespace ControlPlane.Core.Monitoring.Health;
 /// misses raise their own alerts where they are found, with their figures (decision 0045).
 /// </summary>
 public sealed class HealthVerdictService(
-    IDbContextFactory<ControlPlaneDbContext> dbs, HealthGauges gauges, AlertService alerts, NotificationEvents events, TimeProvider time)
+    IDbContextFactory<ControlPlaneDbContext> dbs, HealthGauges gauges, AlertService alerts, NotificationEvents events, Causes.RootCauses causes, TimeProvider time)
 {
     public async Task<HealthVerdict> UpdateAsync(Guid enrollmentId, CancellationToken ct)
     {
@@ -130,12 +130,20 @@ public sealed class HealthVerdictService(
             }
         }
 
+        // The alert names the likeliest causes, as the monitoring page's panel ranks them.
+        var likely = (await causes.RankAsync(enrollmentId, ct)).Causes.Take(3).ToList();
+        var because = likely.Count == 0 ? "" : $" Likely cause: {likely[0].Title}{(likely.Count > 1 ? $" (then: {string.Join("; ", likely.Skip(1).Select(c => c.Title))})" : "")}.";
         await alerts.RaiseAsync(new AlertRequest(drift ? AlertKinds.Drift : AlertKinds.Sla,
             verdict.Verdict == Verdicts.Failing ? AlertSeverity.Critical : AlertSeverity.Warning,
             $"{Verdicts.Word(verdict.Verdict)}: {tenant} / {useCase}",
-            string.Join(" · ", own.Select(e => e.Text)) + ".",
+            string.Join(" · ", own.Select(e => e.Text)) + "." + because,
             EnrollmentId: enrollmentId, Link: Sla.MonitoringLinks.Enrollment(tenant, useCase),
-            Data: new { verdict = verdict.Verdict, reason = verdict.Reason, evidence = verdict.Evidence }, Key: AlertKeys.Health(enrollmentId)), ct);
+            Data: new
+            {
+                verdict = verdict.Verdict, reason = verdict.Reason, evidence = verdict.Evidence,
+                causes = likely.Select(c => new { c.Kind, c.Title, c.Evidence, c.Link, c.At }),
+            },
+            Key: AlertKeys.Health(enrollmentId)), ct);
     }
 
     private async Task SetGaugesAsync(ControlPlaneDbContext db, string useCase, Guid useCaseId, CancellationToken ct)
