@@ -96,6 +96,7 @@ public static class DependencyInjection
         services.AddSingleton<Monitoring.Fleet.FleetDrift>();
         services.AddScoped<Monitoring.Periods.PeriodDrift>();
         services.AddSingleton<Monitoring.Causes.RootCauses>();
+        services.AddSingleton<Monitoring.Fleet.CostValue>();
         services.AddScoped<Monitoring.DriftCheck.DriftChecks>();
         services.AddScoped<Monitoring.DriftCheck.DriftQueries>();
         services.AddSingleton<WriteHealthCheck>();

@@ -1746,6 +1746,9 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<double?>("TrainingCpuSeconds")
+                        .HasColumnType("double precision");
+
                     b.Property<TimeSpan>("TrainingDuration")
                         .HasColumnType("interval");
 

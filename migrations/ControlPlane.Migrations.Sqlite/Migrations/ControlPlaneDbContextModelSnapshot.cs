@@ -1727,6 +1727,9 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("TrainingCpuSeconds")
+                        .HasColumnType("REAL");
+
                     b.Property<TimeSpan>("TrainingDuration")
                         .HasColumnType("TEXT");
 

@@ -166,6 +166,7 @@ public sealed partial class ModelRegistry(
         HeadlineLow = report.Test.HeadlineInterval?.Low, HeadlineHigh = report.Test.HeadlineInterval?.High,
         LeakSuspected = report.Leakage?.Suspected == true,
         LibraryVersion = LibraryVersion, CodeVersion = Truncated(CodeVersion, 128), TrainingDuration = report.TrainingDuration,
+        TrainingCpuSeconds = report.TrainingCpu?.TotalSeconds,
         TriggeredBy = Truncated(actor, 256), RunId = runId, ArtifactPath = "", ArtifactSha256 = "",
         PredictionFingerprint = report.PredictionFingerprint, CreatedAt = Clock.UtcNow(time),
     };

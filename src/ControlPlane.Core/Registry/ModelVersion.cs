@@ -76,6 +76,9 @@ public sealed class ModelVersion
     public required string CodeVersion { get; set; }
 
     public TimeSpan TrainingDuration { get; set; }
+
+    /// <summary>CPU seconds the process spent while the training ran (<see cref="ML.Training.ModelReport.TrainingCpu"/>); null before it was measured.</summary>
+    public double? TrainingCpuSeconds { get; set; }
     public required string TriggeredBy { get; set; }
     public Guid? RunId { get; set; }
 

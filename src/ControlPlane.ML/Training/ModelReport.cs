@@ -77,6 +77,9 @@ public sealed record ModelReport
 
     public TimeSpan TrainingDuration { get; init; }
 
+    /// <summary>The process's CPU time while training ran (all cores; at most what the training cost); null in reports from before it was measured.</summary>
+    public TimeSpan? TrainingCpu { get; init; }
+
     /// <summary>SHA-256 over the test predictions: equal fingerprints mean identical predictions.</summary>
     public required string PredictionFingerprint { get; init; }
 

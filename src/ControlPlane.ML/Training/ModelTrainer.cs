@@ -25,7 +25,7 @@ public static class ModelTrainer
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(effective);
         Validate(settings);
-        var watch = Stopwatch.StartNew();
+        var watch = new TrainingClock();
         var ml = MlContextFactory.Create(settings.Seed);
         var rules = Compile(effective, task, data, ml, settings.Featurization);
         progress?.Invoke(2, "Splitting the rows");
@@ -65,7 +65,7 @@ public static class ModelTrainer
     /// is the same recipe fitted on every labelled row, the newest included.
     /// </summary>
     internal static TrainedModel Fit(MLContext ml, CompiledRules rules, TrainingSplit split, TrainingSettings settings,
-        Action<double, string>? progress, CancellationToken ct, Stopwatch watch, IReadOnlyList<Rival>? rivals = null, RawTable? servedRows = null)
+        Action<double, string>? progress, CancellationToken ct, TrainingClock watch, IReadOnlyList<Rival>? rivals = null, RawTable? servedRows = null)
     {
         var task = rules.Task;
         progress?.Invoke(5, "Fitting the feature rules on the training rows");
@@ -145,6 +145,7 @@ public static class ModelTrainer
             Importance = importance,
             Explanations = explanations,
             TrainingDuration = watch.Elapsed,
+            TrainingCpu = watch.Cpu,
             PredictionFingerprint = fingerprint,
             Baselines = baselines,
             Calibration = task == TaskType.Binary ? Monitoring.ProbabilityCalibration.Fit(testRows.Scores, testRows.Labels) : null,

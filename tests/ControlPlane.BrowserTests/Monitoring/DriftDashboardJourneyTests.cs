@@ -135,6 +135,22 @@ public sealed class DriftDashboardJourneyTests(BrowserFixture fixture) : IClassF
         await Expect(page.Locator("#verdict-counts")).ToContainTextAsync("drift");
         await page.ScreenshotAsync("46-drift-across-tenants");
 
+        // Cost and value per tenant: the tenant just retrained shows its training CPU and artifacts; sorting by CPU puts the
+        // costliest first either way round.
+        var costRow = page.Locator("#cost-value-table tbody tr", new() { Has = page.Locator($"td[data-tenant='{Tenant}']") });
+        await Expect(costRow).ToHaveCountAsync(1);
+        var cpu = double.Parse((await costRow.Locator("td[data-cpu]").GetAttributeAsync("data-cpu"))!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(cpu > 0, $"training CPU {cpu}");
+        await Expect(costRow.Locator("td[data-worth]")).ToHaveAttributeAsync("data-worth", "unknown"); // no pooled model to compare with
+        await Expect(page.Locator("#worth-counts")).ToContainTextAsync("not measured");
+        await page.Locator("#cost-value-table thead th", new() { HasText = "Training CPU-s" }).ClickAsync();
+        await page.Locator("#cost-value-table thead th", new() { HasText = "Training CPU-s" }).ClickAsync();
+        var sorted = await page.Locator("#cost-value-table tbody td[data-cpu]").EvaluateAllAsync<string[]>("cells => cells.map(c => c.getAttribute('data-cpu') || '')");
+        var values = sorted.Select(v => v.Length == 0 ? -1 : double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.True(values.SequenceEqual(values.OrderByDescending(v => v)) || values.SequenceEqual(values.Order()), string.Join(", ", values));
+        await page.Locator("#cost-value").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync("53-cost-value");
+
         // At 1024 px the verdict, its reason and the tenants' health still fit without a horizontal scroll.
         await page.SetViewportSizeAsync(1024, 768);
         await Expect(row).ToBeVisibleAsync();

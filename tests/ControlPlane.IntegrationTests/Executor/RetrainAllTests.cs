@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Net;
 using ControlPlane.Core.DemoData;
 using ControlPlane.Core.Pipelines;
@@ -130,6 +131,40 @@ public abstract class RetrainAllTests<TProvider>(RetrainFixture<TProvider> fixtu
         {
             Assert.Equal(byKey[p!["entityKey"]!.GetValue<string>()], p["probability"]!.GetValue<double>(), precision: 6);
         }
+
+        // Cost and value per tenant (issue 17 point 7): every tenant's training CPU and artifacts; the small tenant's kept
+        // and served predictions; the lift over the pool with its interval where a pool was there to compare with.
+        await Eventually.TrueAsync(async () => (await App.WithDbAsync(db => db.PredictLatencyDays.Where(l => db.Enrollments.Any(e => e.Id == l.EnrollmentId && e.Tenant!.Slug == small)).SumAsync(l => l.Count))) >= 2,
+            "the small tenant's requests counted by the latency recorder");
+        var costs = await (await admin.GetAsync($"/api/v1/use-cases/{UseCase}/cost-value")).ReadNodeAsync();
+        var tenants = costs["tenants"]!.AsArray().ToDictionary(t => t!["tenant"]!.GetValue<string>(), t => t!);
+        Assert.Equal(new[] { big, other, small, alone }.Order(), tenants.Keys.Order());
+        Assert.All(tenants.Values, t =>
+        {
+            Assert.True(t["trainingCpuSeconds"]!.GetValue<double>() > 0, t.ToJsonString());
+            Assert.True(t["artifactBytes"]!.GetValue<long>() > 0, t.ToJsonString());
+            Assert.Equal(1, t["ownVersions"]!.GetValue<int>());
+        });
+        Assert.Equal(rowCount, tenants[small]["batchRowsStored"]!.GetValue<long>());
+        Assert.True(tenants[small]["requestsServed30Days"]!.GetValue<long>() >= 2);
+        Assert.Equal("pooled v1", tenants[small]["serving"]!.GetValue<string>());
+        Assert.Equal(("unknown", (JsonNode?)null), (tenants[alone]["worth"]!.GetValue<string>(), tenants[alone]["lift"]));
+        Assert.Contains("No pooled model", tenants[alone]["worthReason"]!.GetValue<string>(), StringComparison.Ordinal);
+        foreach (var slug in new[] { big, other, small })
+        {
+            var t = tenants[slug];
+            Assert.Contains(t["worth"]!.GetValue<string>(), new[] { "yes", "no", "unknown" });
+            if (t["worth"]!.GetValue<string>() != "unknown")
+            {
+                var (lift, low, high) = (t["lift"]!.GetValue<double>(), t["liftLow"]!.GetValue<double>(), t["liftHigh"]!.GetValue<double>());
+                Assert.True(low <= lift && lift <= high, t.ToJsonString());
+                // Worth it exactly when the whole interval lies above zero.
+                Assert.Equal(low > 0, t["worth"]!.GetValue<string>() == "yes");
+            }
+        }
+
+        // The small tenant is served by the pool: its own model is not worth it.
+        Assert.NotEqual("yes", tenants[small]["worth"]!.GetValue<string>());
     }
 
     [Fact]

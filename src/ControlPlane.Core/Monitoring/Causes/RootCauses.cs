@@ -115,7 +115,7 @@ public sealed class RootCauses(IDbContextFactory<ControlPlaneDbContext> dbs, Tim
             return new Cause(CauseKinds.FeatureDrift,
                 output ? $"The model's output {f.Status}s: {psi}{interval}" : $"{f.Feature} {f.Status}s: {psi}{interval}",
                 $"{(f.Rule is null ? "" : $"From {f.Rule}. ")}{f.Reason} (the {newest.Source} window of {newest.Day:yyyy-MM-dd}).",
-                links.Monitoring, Utc(newest.Day), (f.Status == "drift" ? 0.5 : 0.3) + strength - (output ? 0.1 : 0));
+                links.Monitoring, Utc(newest.Day), (f.Status == "drift" ? 0.5 : 0.3) + strength - (output ? 0.25 : 0)); // the output follows its inputs: below any drifting input
         }).ToList();
     }
 

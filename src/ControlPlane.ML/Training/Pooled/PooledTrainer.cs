@@ -26,7 +26,7 @@ public static class PooledTrainer
             throw new TrainingException("A pooled model needs at least one tenant's data.");
         }
 
-        var watch = Stopwatch.StartNew();
+        var watch = new TrainingClock();
         settings = settings with { KeepHoldout = true };
         var ml = MlContextFactory.Create(settings.Seed);
         var rules = ModelTrainer.Compile(CanonicalTable.Rules(defaults), defaults.Task, canonicalTables[0], ml, settings.Featurization);
