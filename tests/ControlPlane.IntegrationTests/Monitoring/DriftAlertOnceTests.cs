@@ -65,21 +65,8 @@ public abstract class DriftAlertOnceTests<TProvider>(AppFixture<TProvider> fixtu
         Assert.Equal(("drift", 2), ((await HealthAsync()).Verdict, await AlertsAsync()));
     }
 
-    private Task WindowAsync(DriftTarget target, int day, string status) => App.WithDbAsync(db =>
-    {
-        var at = new DateTime(2026, 11, day, 0, 0, 0, DateTimeKind.Utc);
-        var window = new DriftWindow
-        {
-            Id = Guid.NewGuid(), EnrollmentId = target.EnrollmentId, Source = "batch", Day = at, WindowStart = at, Rows = 500,
-            ModelVersionId = Guid.NewGuid(), Status = status, DriftedFeatures = status == "drift" ? 1 : 0, JudgedFeatures = 1, CheckedAt = DateTime.UtcNow,
-        };
-        window.Features.Add(new DriftFeatureResult
-        {
-            EnrollmentId = target.EnrollmentId, Feature = "seats", Kind = "number", Status = status, Psi = status == "ok" ? 0.01 : 0.41, Test = "ks", Rows = 500,
-        });
-        db.DriftWindows.Add(window);
-        return db.SaveChangesAsync();
-    });
+    private Task WindowAsync(DriftTarget target, int day, string status) => MonitoringRows.WindowAsync(App, target.EnrollmentId, day,
+        new DriftFeatureResult { Feature = "seats", Kind = "number", Status = status, Psi = status == "ok" ? 0.01 : 0.41, Test = "ks" });
 }
 
 public sealed class DriftAlertOnceTestsOnSqlite(AppFixture<Sqlite> fixture) : DriftAlertOnceTests<Sqlite>(fixture);

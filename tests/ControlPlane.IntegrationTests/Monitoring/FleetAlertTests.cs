@@ -181,28 +181,8 @@ public abstract class FleetAlertTests<TProvider>(AppFixture<TProvider> fixture) 
         Assert.Equal(0, await alerts.ResolveAsync([key], "cleared"));
     }
 
-    private Task WindowAsync(DriftTarget target, int day, params (string Feature, string Status)[] features) => App.WithDbAsync(db =>
-    {
-        var at = new DateTime(2026, 11, day, 0, 0, 0, DateTimeKind.Utc);
-        var status = features.Any(f => f.Status == "drift") ? "drift" : "ok";
-        var window = new DriftWindow
-        {
-            Id = Guid.NewGuid(), EnrollmentId = target.EnrollmentId, Source = "batch", Day = at, WindowStart = at, Rows = 500,
-            ModelVersionId = Guid.NewGuid(), Status = status, DriftedFeatures = features.Count(f => f.Status == "drift"), JudgedFeatures = features.Length,
-            CheckedAt = DateTime.UtcNow,
-        };
-        foreach (var (feature, featureStatus) in features)
-        {
-            window.Features.Add(new DriftFeatureResult
-            {
-                EnrollmentId = target.EnrollmentId, Feature = feature, Kind = "category", Status = featureStatus,
-                Psi = featureStatus == "drift" ? 0.6 : 0.01, Test = "chi2", Rows = 500,
-            });
-        }
-
-        db.DriftWindows.Add(window);
-        return db.SaveChangesAsync();
-    });
+    private Task WindowAsync(DriftTarget target, int day, params (string Feature, string Status)[] features) => MonitoringRows.WindowAsync(App, target.EnrollmentId, day,
+        [.. features.Select(f => new DriftFeatureResult { Feature = f.Feature, Kind = "category", Status = f.Status, Psi = f.Status == "drift" ? 0.6 : 0.01, Test = "chi2" })]);
 }
 
 public sealed class FleetAlertTestsOnSqlite(AppFixture<Sqlite> fixture) : FleetAlertTests<Sqlite>(fixture);

@@ -42,6 +42,30 @@ internal static class MonitoringRows
             return await db.SaveChangesAsync();
         });
 
+    /// <summary>
+    /// A stored batch drift window ending on 2026-11-{day} with these feature results, as a check would write it: drift
+    /// when a feature drifts, warning when one warns, ok otherwise.
+    /// </summary>
+    public static Task<int> WindowAsync(ControlPlaneApp app, Guid enrollmentId, int day, params DriftFeatureResult[] features) => app.WithDbAsync(db =>
+    {
+        var at = new DateTime(2026, 11, day, 0, 0, 0, DateTimeKind.Utc);
+        var status = features.Any(f => f.Status == "drift") ? "drift" : features.Any(f => f.Status == "warning") ? "warning" : "ok";
+        var window = new DriftWindow
+        {
+            Id = Guid.NewGuid(), EnrollmentId = enrollmentId, Source = "batch", Day = at, WindowStart = at, Rows = 500, ModelVersionId = Guid.NewGuid(),
+            Status = status, DriftedFeatures = features.Count(f => f.Status == "drift"), JudgedFeatures = features.Length, CheckedAt = DateTime.UtcNow,
+        };
+        foreach (var feature in features)
+        {
+            feature.EnrollmentId = enrollmentId;
+            feature.Rows = 500;
+            window.Features.Add(feature);
+        }
+
+        db.DriftWindows.Add(window);
+        return db.SaveChangesAsync();
+    });
+
     /// <summary>GET .../drift of one source, asserting 200.</summary>
     public static async Task<System.Text.Json.Nodes.JsonNode> DriftAsync(HttpClient admin, string slug, string useCase, string source = "batch")
     {

@@ -135,22 +135,11 @@ public abstract class RootCauseTests<TProvider>(RetrainFixture<TProvider> fixtur
 
     private static int Index(JsonArray causes, string kind) => causes.Select((c, i) => (c, i)).First(x => x.c!["kind"]!.GetValue<string>() == kind).i;
 
-    private Task WindowAsync(DriftTarget target, int day, string status) => App.WithDbAsync(db =>
+    private Task WindowAsync(DriftTarget target, int day, string status) => MonitoringRows.WindowAsync(App, target.EnrollmentId, day, new DriftFeatureResult
     {
-        var at = new DateTime(2026, 11, day, 0, 0, 0, DateTimeKind.Utc);
-        var window = new DriftWindow
-        {
-            Id = Guid.NewGuid(), EnrollmentId = target.EnrollmentId, Source = "batch", Day = at, WindowStart = at, Rows = 500,
-            ModelVersionId = Guid.NewGuid(), Status = status, DriftedFeatures = status == "drift" ? 1 : 0, JudgedFeatures = 1, CheckedAt = DateTime.UtcNow,
-        };
-        window.Features.Add(new DriftFeatureResult
-        {
-            EnrollmentId = target.EnrollmentId, Feature = "seats", Kind = "number", Status = status, Psi = status == "ok" ? 0.01 : 0.41,
-            PsiLow = status == "ok" ? 0 : 0.30, PsiHigh = status == "ok" ? 0.03 : 0.52, Test = "ks", Rows = 500,
-            Rule = "feature 'seats' (number, column 'Seats')", Reason = status == "ok" ? null : "PSI 0.410 (90% interval 0.300–0.520) of the distribution is above 0.2",
-        });
-        db.DriftWindows.Add(window);
-        return db.SaveChangesAsync();
+        Feature = "seats", Kind = "number", Status = status, Psi = status == "ok" ? 0.01 : 0.41, PsiLow = status == "ok" ? 0 : 0.30,
+        PsiHigh = status == "ok" ? 0.03 : 0.52, Test = "ks", Rule = "feature 'seats' (number, column 'Seats')",
+        Reason = status == "ok" ? null : "PSI 0.410 (90% interval 0.300–0.520) of the distribution is above 0.2",
     });
 
     /// <summary>400 accounts: seats and the outcome, with a plan column or, instead, a region.</summary>
