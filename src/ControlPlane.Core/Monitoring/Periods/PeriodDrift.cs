@@ -197,10 +197,30 @@ public sealed class PeriodDrift(
             return stored;
         }
 
-        var (counts, skipped) = await checks.CountDaysAsync(target, source, missing.Min(), missing.Max().AddDays(1), null, ct);
-        notes.AddRange(skipped);
+        var counts = await CountAsync(target, source, missing.Min(), missing.Max().AddDays(1), null, notes, ct);
         return counts.Count == 0 ? stored : await Stored(db, target.EnrollmentId, source, from, until).ToListAsync(ct);
     }
+
+    /// <summary>
+    /// Counts days from their rows <see cref="SliceDays"/> at a time, so a year asked for holds no more rows at once than
+    /// a drift check does (a slice's days, each at most the per-day cap).
+    /// </summary>
+    private async Task<List<DriftDayCount>> CountAsync(DriftTarget target, string source, DateTime from, DateTime until, Guid? binsOf, List<string> notes, CancellationToken ct)
+    {
+        var counted = new List<DriftDayCount>();
+        for (var start = from; start < until; start = start.AddDays(SliceDays))
+        {
+            var end = start.AddDays(SliceDays) < until ? start.AddDays(SliceDays) : until;
+            var (counts, skipped) = await checks.CountDaysAsync(target, source, start, end, binsOf, ct);
+            counted.AddRange(counts);
+            notes.AddRange(skipped.Where(n => !notes.Contains(n)));
+        }
+
+        return counted;
+    }
+
+    /// <summary>Days counted from their rows at once.</summary>
+    public const int SliceDays = 30;
 
     private static IQueryable<DriftDayCount> Stored(ControlPlaneDbContext db, Guid enrollmentId, string source, DateTime from, DateTime until) =>
         db.DriftDayCounts.AsNoTracking().Where(d => d.EnrollmentId == enrollmentId && d.Source == source && d.Day >= from && d.Day < until);
@@ -215,8 +235,7 @@ public sealed class PeriodDrift(
             return days;
         }
 
-        var (counts, skipped) = await checks.CountDaysAsync(target, source, other[0], other[^1].AddDays(1), versionId, ct);
-        notes.AddRange(skipped);
+        var counts = await CountAsync(target, source, other[0], other[^1].AddDays(1), versionId, notes, ct);
         var recounted = counts.Where(c => other.Contains(c.Day)).ToList();
         notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"{recounted.Select(c => c.Day).Distinct().Count()} of the {side} period's days were scored by another version and were read again in the bins of {label}."));
