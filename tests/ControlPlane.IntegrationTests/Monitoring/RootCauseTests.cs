@@ -16,7 +16,7 @@ namespace ControlPlane.IntegrationTests.Monitoring;
 
 /// <summary>
 /// The root-cause panel (issue 17 point 6) names each injected cause: a drifting input with its rule, then in turn a
-/// dataset whose columns changed, a rules version, a fleet-wide shift of the use case, too few labels, and a new
+/// dataset whose columns changed and that came from another source, a rules version, a fleet-wide shift of the use case, too few labels, and a new
 /// champion — each ranked where an analyst would look first — through GET …/causes and in the drift alert; a healthy
 /// enrollment has none.
 /// </summary>
@@ -66,6 +66,12 @@ public abstract class RootCauseTests<TProvider>(RetrainFixture<TProvider> fixtur
         Assert.Equal(("schema-change", "Columns changed in dataset v2"), (first["kind"]!.GetValue<string>(), first["title"]!.GetValue<string>()));
         Assert.Contains("added: Region; removed: Plan", first["evidence"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal($"/tenants/{slug}/use-cases/{UseCase}", first["link"]!.GetValue<string>());
+
+        // The same version as pulled by a SQL source (as a source switched from uploads would store it): the source change is named too.
+        await App.WithDbAsync(db => db.DatasetVersions.Where(v => v.EnrollmentId == target.EnrollmentId && v.Number == 2)
+            .ExecuteUpdateAsync(u => u.SetProperty(v => v.SourceKind, Core.Datasets.DatasetSourceKinds.Sql)));
+        var source = (await CausesAsync(admin, slug))["causes"]!.AsArray().Single(c => c!["kind"]!.GetValue<string>() == "source-change")!;
+        Assert.Equal("Data comes from sql since dataset v2 (was upload)", source["title"]!.GetValue<string>());
 
         // 3. Rules saved since the champion's: named, after the schema change.
         await RetrainTenants.SaveRulesAsync(App, slug, UseCase, rules with { Features = [.. rules.Features, new FeatureRule { Name = "region", Source = "Region" }] });
