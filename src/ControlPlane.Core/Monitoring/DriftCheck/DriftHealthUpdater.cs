@@ -75,7 +75,7 @@ public sealed class DriftHealthUpdater(
         return kept.Count == 0 ? null : string.Join(',', kept);
     }
 
-    /// <summary>The day the current run of changed (warning or drift) windows began; null when the newest is fine.</summary>
+    /// <summary>The day the current run of changed (warning or drift) windows began, among the newest windows the aspect reads; null when the newest is fine.</summary>
     private static DateTime? SinceOf(IReadOnlyList<DriftWindow> newest)
     {
         var flagged = newest.TakeWhile(w => w.Status is "drift" or "warning").ToList();
