@@ -36,9 +36,13 @@ internal static class ColumnChecks
         foreach (var (column, roles) in input.Mapped.All)
         {
             if (input.Column(column) is not { Count: > 0 } profile || profile.NullRate <= warn) continue;
-            var blocking = profile.NullRate > block;
-            issues.Add(new(ValidationCodes.Nulls, blocking ? ValidationSeverity.Blocking : ValidationSeverity.Warning, column,
-                $"Column '{column}' ({roles}) is {Figures.Percent(profile.NullRate)} empty; the limit is {Figures.Percent(blocking ? block : warn)}."));
+            var over = profile.NullRate > block;
+            var imputed = over ? input.Mapped.Imputed(column) : null;
+            issues.Add(new(ValidationCodes.Nulls, over && imputed is null ? ValidationSeverity.Blocking : ValidationSeverity.Warning, column,
+                imputed is not null
+                    ? $"Column '{column}' ({roles}) is {Figures.Percent(profile.NullRate)} empty, above the {Figures.Percent(block)} limit, but the rules fill its empty cells ({imputed}): a warning, not a block."
+                    : $"Column '{column}' ({roles}) is {Figures.Percent(profile.NullRate)} empty; the limit is {Figures.Percent(over ? block : warn)}."
+                      + (over && roles.StartsWith("feature ", StringComparison.Ordinal) ? " State an imputation for the feature in its rules to train on it anyway." : "")));
         }
         return new(ValidationCodes.Nulls, issues, $"No column the rules read is more than {Figures.Percent(warn)} empty.");
     }

@@ -10,6 +10,9 @@ public sealed class MappedColumns
 {
     private readonly List<(string Column, List<string> Roles)> _columns = [];
 
+    /// <summary>Per column, the imputation of each feature reading it (null: the feature states none); a column no feature reads is absent.</summary>
+    private readonly Dictionary<string, List<ImputeRule?>> _imputedBy = new(StringComparer.Ordinal);
+
     private MappedColumns() { }
 
     public IEnumerable<(string Column, string Roles)> All => _columns.Select(c => (c.Column, string.Join(", ", c.Roles)));
@@ -22,6 +25,22 @@ public sealed class MappedColumns
     public string? LabelSource { get; private init; }
 
     public string Roles(string column) => string.Join(", ", _columns.First(c => c.Column == column).Roles);
+
+    /// <summary>
+    /// How the rules fill a column's empty cells when only features read it and each states an imputation (decision
+    /// 0050): their strategies in words ("mean", "constant 0"); null when the key, time or label reads it, or a feature
+    /// reading it states none.
+    /// </summary>
+    public string? Imputed(string column)
+    {
+        var roles = _columns.FirstOrDefault(c => c.Column == column).Roles ?? [];
+        if (!_imputedBy.TryGetValue(column, out var rules) || rules.Any(r => r is null) || roles.Any(r => !r.StartsWith("feature ", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        return string.Join(", ", rules.Select(r => r!.Strategy == ImputeStrategy.Constant ? $"constant {r.Value}" : r.Strategy.ToString().ToLowerInvariant()).Distinct());
+    }
 
     public static MappedColumns From(RuleSet rules)
     {
@@ -48,12 +67,18 @@ public sealed class MappedColumns
             if (feature.Expression is { } expression)
             {
                 foreach (var input in ExpressionInputs.Of(expression, feature.Inputs).Where(n => !earlier.Contains(n)))
-                    mapped.Add(input, $"feature {feature.Name}");
+                    mapped.AddFeature(input, feature);
             }
-            else mapped.Add(feature.Source ?? feature.Name, $"feature {feature.Name}");
+            else mapped.AddFeature(feature.Source ?? feature.Name, feature);
             earlier.Add(feature.Name);
         }
         return mapped;
+    }
+
+    private void AddFeature(string column, FeatureRule feature)
+    {
+        Add(column, $"feature {feature.Name}");
+        (_imputedBy.TryGetValue(column, out var list) ? list : _imputedBy[column] = []).Add(feature.Impute);
     }
 
     private void Add(string? column, string role)

@@ -182,8 +182,27 @@ public class DatasetValidatorTests
 
         var nulls = report.Issues.Where(i => i.Code == ValidationCodes.Nulls).ToArray();
         Assert.True(nulls.Length == 2, report.ToText());
-        Assert.Equal((ValidationSeverity.Blocking, "Column 'Mrr Cents' (feature monthly_spend) is 62.0 % empty; the limit is 50.0 %."), (nulls[0].Severity, nulls[0].Message));
+        Assert.Equal((ValidationSeverity.Blocking, "Column 'Mrr Cents' (feature monthly_spend) is 62.0 % empty; the limit is 50.0 %. State an imputation for the feature in its rules to train on it anyway."), (nulls[0].Severity, nulls[0].Message));
         Assert.Equal((ValidationSeverity.Warning, "Column 'Plan' (feature plan) is 30.0 % empty; the limit is 20.0 %."), (nulls[1].Severity, nulls[1].Message));
+    }
+
+    [Fact]
+    public async Task A_column_the_rules_impute_warns_instead_of_blocking_unless_something_else_reads_it()
+    {
+        var rows = Enumerable.Range(0, 50).Select(i => Row($"k{i}", "2024-01-01", i % 2 == 0 ? "yes" : "no", i < 31 ? null : "3", "a")).ToArray();
+        var imputed = ValidationTables.Rules() with
+        {
+            Features = [new FeatureRule { Name = "monthly_spend", Source = "Mrr Cents", Impute = new ImputeRule { Strategy = ImputeStrategy.Constant, Value = "0" } }],
+        };
+        var nulls = (await ValidateAsync(["id", "at", "y", "Mrr Cents", "Plan"], rows, imputed, TaskType.Binary)).Issues.Single(i => i.Code == ValidationCodes.Nulls);
+        Assert.Equal((ValidationSeverity.Warning,
+                "Column 'Mrr Cents' (feature monthly_spend) is 62.0 % empty, above the 50.0 % limit, but the rules fill its empty cells (constant 0): a warning, not a block."),
+            (nulls.Severity, nulls.Message));
+
+        // A second feature reading the same column without an imputation keeps the block.
+        var mixed = imputed with { Features = [.. imputed.Features, new FeatureRule { Name = "spend_again", Source = "Mrr Cents" }] };
+        var blocked = (await ValidateAsync(["id", "at", "y", "Mrr Cents", "Plan"], rows, mixed, TaskType.Binary)).Issues.Single(i => i.Code == ValidationCodes.Nulls);
+        Assert.Equal(ValidationSeverity.Blocking, blocked.Severity);
     }
 
     [Fact]
