@@ -16,7 +16,8 @@ public sealed record DriftFeatureRow(FeatureDrift Latest, IReadOnlyList<DriftPoi
         rows.OrderBy(r => Rank(r.Latest.Status)).ThenByDescending(r => r.Latest.Psi ?? double.MinValue)
             .ThenBy(r => r.Latest.Feature, StringComparer.Ordinal).ToArray();
 
-    private static int Rank(DriftStatus status) => status switch
+    /// <summary>The order statuses are listed in: drift, warning, ok, skipped, no data.</summary>
+    public static int Rank(DriftStatus status) => status switch
     {
         DriftStatus.Drift => 0,
         DriftStatus.Warning => 1,

@@ -52,7 +52,7 @@ public sealed class RootCauses(IDbContextFactory<ControlPlaneDbContext> dbs, Tim
             .Select(e => new { Tenant = e.Tenant!.Slug, UseCase = e.UseCase!.Key, e.UseCaseId }).FirstAsync(ct);
         var health = await db.EnrollmentHealth.AsNoTracking().FirstOrDefaultAsync(h => h.EnrollmentId == enrollmentId, ct);
         var verdict = Verdicts.Of(health?.Verdict);
-        var since = Utc(health?.DriftSince ?? health?.VerdictSince);
+        var since = Clock.Utc(health?.DriftSince ?? health?.VerdictSince);
         if (verdict is Verdicts.Healthy or Verdicts.NoData)
         {
             return new RootCauseReport(target.Tenant, target.UseCase, verdict, since, []);
@@ -93,7 +93,7 @@ public sealed class RootCauses(IDbContextFactory<ControlPlaneDbContext> dbs, Tim
         var open = await db.Notifications.AsNoTracking().Where(n => n.OpenKey != null && keys.Contains(n.OpenKey))
             .Select(n => new { n.Title, n.Message, n.CreatedAt }).ToListAsync(ct);
         return open.Select(n => new Cause(CauseKinds.FleetShift, n.Title.Replace("Fleet drift: ", "Fleet-wide shift: ", StringComparison.Ordinal),
-            n.Message, Sla.MonitoringLinks.UseCase(useCase), Utc(n.CreatedAt), 0.95));
+            n.Message, Sla.MonitoringLinks.UseCase(useCase), Clock.Utc(n.CreatedAt), 0.95));
     }
 
     /// <summary>The inputs and output changed in the newest window of each source, with the rule that made each.</summary>
@@ -115,7 +115,7 @@ public sealed class RootCauses(IDbContextFactory<ControlPlaneDbContext> dbs, Tim
             return new Cause(CauseKinds.FeatureDrift,
                 output ? $"The model's output {f.Status}s: {psi}{interval}" : $"{f.Feature} {f.Status}s: {psi}{interval}",
                 $"{(f.Rule is null ? "" : $"From {f.Rule}. ")}{f.Reason} (the {newest.Source} window of {newest.Day:yyyy-MM-dd}).",
-                links.Monitoring, Utc(newest.Day), (f.Status == "drift" ? 0.5 : 0.3) + strength - (output ? 0.25 : 0)); // the output follows its inputs: below any drifting input
+                links.Monitoring, Clock.Utc(newest.Day), (f.Status == "drift" ? 0.5 : 0.3) + strength - (output ? 0.25 : 0)); // the output follows its inputs: below any drifting input
         }).ToList();
     }
 
@@ -135,7 +135,7 @@ public sealed class RootCauses(IDbContextFactory<ControlPlaneDbContext> dbs, Tim
         var source = baseline.SourceKind;
         foreach (var version in versions.Where(v => v.Number > baseline.Number))
         {
-            var at = Utc(version.CreatedAt)!.Value;
+            var at = Clock.Utc(version.CreatedAt)!.Value;
             var columns = Columns(version.SchemaJson);
             var added = columns.Keys.Except(before.Keys).Order(StringComparer.Ordinal).ToList();
             var removed = before.Keys.Except(columns.Keys).Order(StringComparer.Ordinal).ToList();
@@ -170,7 +170,7 @@ public sealed class RootCauses(IDbContextFactory<ControlPlaneDbContext> dbs, Tim
             .Select(r => new { r.Number, r.CreatedAt, r.CreatedBy, r.Comment }).ToListAsync(ct);
         return saved.Select(r =>
         {
-            var at = Utc(r.CreatedAt)!.Value;
+            var at = Clock.Utc(r.CreatedAt)!.Value;
             return new Cause(CauseKinds.RulesChange, $"Rules v{r.Number} saved {at:yyyy-MM-dd}",
                 $"Saved by {r.CreatedBy}{(string.IsNullOrWhiteSpace(r.Comment) ? "" : $" (\"{r.Comment}\")")}; the champion was trained with "
                 + $"{(trainedWith == 0 ? "the use case's defaults" : $"v{trainedWith}")}, so it reads its rows the old way until it is retrained — a retrain on the new rules may be what is missing, or the new rules are wrong.",
@@ -188,7 +188,7 @@ public sealed class RootCauses(IDbContextFactory<ControlPlaneDbContext> dbs, Tim
             .ToListAsync(ct);
         return changes.Select(c =>
         {
-            var at = Utc(c.At)!.Value;
+            var at = Clock.Utc(c.At)!.Value;
             return new Cause(CauseKinds.ModelChange, $"v{c.To} became champion {at:yyyy-MM-dd}{(c.From is { } f ? $" (was v{f})" : "")}",
                 $"{(c.Automatic ? "Promoted by the gate" : $"By {c.Actor}")}: {c.Reason}. A new model scores differently; its output is compared with its own test scores.",
                 links.Models, at, Near(at, episode, 0.8, 0.4));
@@ -219,7 +219,7 @@ public sealed class RootCauses(IDbContextFactory<ControlPlaneDbContext> dbs, Tim
         return [new Cause(CauseKinds.Labels, string.Create(CultureInfo.InvariantCulture, $"Too few labels: {newest.Rows} in the newest window"),
             string.Create(CultureInfo.InvariantCulture,
                 $"The realized window ending {newest.Day:yyyy-MM-dd} has {newest.Rows} labelled rows; judging performance needs {settings.DecayMinLabels}. Labels arrive late or rarely, so a decay verdict rests on few rows or on the estimate."),
-            links.Performance, Utc(newest.Day), decaying ? 0.7 : 0.35)];
+            links.Performance, Clock.Utc(newest.Day), decaying ? 0.7 : 0.35)];
     }
 
     private static Dictionary<string, ML.FeatureType> Columns(string schemaJson)
@@ -237,8 +237,6 @@ public sealed class RootCauses(IDbContextFactory<ControlPlaneDbContext> dbs, Tim
 
     /// <summary><paramref name="near"/> when the change happened within <see cref="Lead"/> before the episode began or during it, else <paramref name="far"/>.</summary>
     private static double Near(DateTime at, DateTime episode, double near, double far) => at >= episode - Lead ? near : far;
-
-    private static DateTime? Utc(DateTime? at) => at is { } a ? DateTime.SpecifyKind(a, DateTimeKind.Utc) : null;
 
     private sealed record Links(string Tenant, string UseCase)
     {

@@ -406,5 +406,6 @@ public sealed class DriftChecks(
     private static DriftCheckResult Nothing(DriftTarget target, string source, string message, IReadOnlyList<string>? skipped = null) =>
         new(target.Tenant, target.UseCase, source, 0, null, null, null, message, skipped ?? []);
 
-    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+    /// <summary>A figure as stored and returned: null when it is not a finite number.</summary>
+    internal static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 }

@@ -177,14 +177,7 @@ public sealed class DriftHealthUpdater(
         _ => 0,
     };
 
-    private static int FeatureRank(string status) => DriftStatusText.Parse(status) switch
-    {
-        DriftStatus.Drift => 0,
-        DriftStatus.Warning => 1,
-        DriftStatus.Ok => 2,
-        DriftStatus.Skipped => 3,
-        _ => 4,
-    };
+    private static int FeatureRank(string status) => DriftFeatureRow.Rank(DriftStatusText.Parse(status));
 }
 
 /// <summary>One source's drift aspect: its status (<see cref="DriftHealthUpdater.Ok"/>, ...), why, and the newest window's day.</summary>

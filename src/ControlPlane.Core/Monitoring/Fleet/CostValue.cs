@@ -59,7 +59,7 @@ public sealed class CostValue(IDbContextFactory<ControlPlaneDbContext> dbs, Time
 
         var ids = enrollments.Select(e => e.Id).ToList();
         var versions = await db.ModelVersions.AsNoTracking().Where(v => v.EnrollmentId != null && ids.Contains(v.EnrollmentId.Value) && v.Kind == ModelVersionKinds.Own)
-            .Select(v => new { EnrollmentId = v.EnrollmentId!.Value, v.Number, v.TrainingCpuSeconds, v.ArtifactSize, v.PooledVersionId, v.ServingReason })
+            .Select(v => new { v.Id, EnrollmentId = v.EnrollmentId!.Value, v.Number, v.TrainingCpuSeconds, v.ArtifactSize, v.PooledVersionId, v.ServingReason })
             .ToListAsync(ct);
         var champions = await db.ModelAliases.AsNoTracking().Where(a => ids.Contains(a.EnrollmentId) && a.Name == AliasNames.Champion)
             .Select(a => new { a.EnrollmentId, a.ModelVersion!.Kind, a.ModelVersion.Number }).ToListAsync(ct);
@@ -74,15 +74,12 @@ public sealed class CostValue(IDbContextFactory<ControlPlaneDbContext> dbs, Time
         // The newest own version compared with a pooled model, and its report's comparison (one report per tenant).
         var compared = versions.Where(v => v.PooledVersionId is not null).GroupBy(v => v.EnrollmentId).Select(g => g.MaxBy(v => v.Number)!)
             .ToDictionary(v => v.EnrollmentId);
-        var wanted = compared.Values.Select(v => (v.EnrollmentId, v.Number)).ToList();
         var reports = new Dictionary<Guid, (ModelReport Report, Guid Pooled)>();
-        foreach (var chunk in wanted.Chunk(200))
+        foreach (var chunk in compared.Values.Select(v => v.Id).Chunk(200))
         {
-            var enrollmentIds = chunk.Select(c => c.EnrollmentId).ToList();
-            var rows = await db.ModelVersions.AsNoTracking()
-                .Where(v => v.EnrollmentId != null && enrollmentIds.Contains(v.EnrollmentId.Value) && v.Kind == ModelVersionKinds.Own && v.PooledVersionId != null)
-                .Select(v => new { EnrollmentId = v.EnrollmentId!.Value, v.Number, v.ReportJson, Pooled = v.PooledVersionId!.Value }).ToListAsync(ct);
-            foreach (var row in rows.Where(r => compared[r.EnrollmentId].Number == r.Number))
+            var versionIds = chunk.ToList();
+            foreach (var row in await db.ModelVersions.AsNoTracking().Where(v => versionIds.Contains(v.Id))
+                         .Select(v => new { EnrollmentId = v.EnrollmentId!.Value, v.ReportJson, Pooled = v.PooledVersionId!.Value }).ToListAsync(ct))
             {
                 reports[row.EnrollmentId] = (ModelReportJson.Read(row.ReportJson), row.Pooled);
             }

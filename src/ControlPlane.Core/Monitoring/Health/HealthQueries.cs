@@ -25,8 +25,6 @@ public sealed class HealthQueries(IDbContextFactory<ControlPlaneDbContext> dbs)
         var row = await db.EnrollmentHealth.AsNoTracking().FirstOrDefaultAsync(h => h.EnrollmentId == id, ct);
         var verdict = HealthVerdict.Stored(row?.Verdict, row?.VerdictReason, row?.VerdictEvidence);
         return Result<EnrollmentVerdict>.Ok(new EnrollmentVerdict(tenant, useCase, verdict.Verdict, Verdicts.Word(verdict.Verdict), verdict.Reason,
-            verdict.Evidence, Utc(row?.VerdictSince), Utc(row?.VerdictAt)));
+            verdict.Evidence, Clock.Utc(row?.VerdictSince), Clock.Utc(row?.VerdictAt)));
     }
-
-    private static DateTime? Utc(DateTime? at) => at is { } a ? DateTime.SpecifyKind(a, DateTimeKind.Utc) : null;
 }

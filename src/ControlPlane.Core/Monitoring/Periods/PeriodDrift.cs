@@ -132,9 +132,9 @@ public sealed class PeriodDrift(
         }
 
         var features = compared
-            .OrderBy(f => f.Feature == ModelBaselines.Prediction ? 1 : 0).ThenBy(f => Rank(f.Status)).ThenByDescending(f => f.Psi ?? double.MinValue)
-            .Select(f => new PeriodFeature(f.Feature, f.Kind.ToString().ToLowerInvariant(), f.Rule, DriftStatusText.Of(f.Status), Finite(f.Psi),
-                Finite(f.Estimate?.Low), Finite(f.Estimate?.High), f.Test, Finite(f.Statistic), Finite(f.PValue), Finite(f.AdjustedPValue), f.Rows, f.Missing,
+            .OrderBy(f => f.Feature == ModelBaselines.Prediction ? 1 : 0).ThenBy(f => DriftFeatureRow.Rank(f.Status)).ThenByDescending(f => f.Psi ?? double.MinValue)
+            .Select(f => new PeriodFeature(f.Feature, f.Kind.ToString().ToLowerInvariant(), f.Rule, DriftStatusText.Of(f.Status), DriftChecks.Finite(f.Psi),
+                DriftChecks.Finite(f.Estimate?.Low), DriftChecks.Finite(f.Estimate?.High), f.Test, DriftChecks.Finite(f.Statistic), DriftChecks.Finite(f.PValue), DriftChecks.Finite(f.AdjustedPValue), f.Rows, f.Missing,
                 f.Reason, f.Bins, f.BaselineShares, f.CurrentShares))
             .ToList();
         return Result<PeriodComparison>.Ok(new PeriodComparison(target.Tenant, target.UseCase, request.Source,
@@ -288,14 +288,4 @@ public sealed class PeriodDrift(
 
     private static (DateTime From, DateTime Until) Bounds(DayRange range) =>
         (range.From.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), range.To.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
-
-    private static int Rank(DriftStatus status) => status switch
-    {
-        DriftStatus.Drift => 0,
-        DriftStatus.Warning => 1,
-        DriftStatus.Ok => 2,
-        _ => 3,
-    };
-
-    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 }
