@@ -66,6 +66,7 @@ public static class DependencyInjection
         services.AddScoped<UploadService>();
         services.AddScoped<DatasetService>();
         services.AddScoped<DatasetValidationService>();
+        services.AddScoped<ValidationPolicyService>();
         services.AddScoped<DatasetIngestService>();
         services.AddScoped<DataSourceService>();
         services.AddScoped<FeatureRuleService>();

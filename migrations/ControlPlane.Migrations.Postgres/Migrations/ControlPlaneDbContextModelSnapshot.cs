@@ -247,6 +247,32 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.ToTable("DataSources");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Datasets.Validation.EnrollmentValidation", b =>
+                {
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("NullRateBlocking")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("EnrollmentId");
+
+                    b.ToTable("EnrollmentValidation");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.FeatureRules.FeatureRuleVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2354,6 +2380,15 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Enrollment");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Datasets.Validation.EnrollmentValidation", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithOne()
+                        .HasForeignKey("ControlPlane.Core.Datasets.Validation.EnrollmentValidation", "EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ControlPlane.Core.FeatureRules.FeatureRuleVersion", b =>

@@ -242,6 +242,32 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.ToTable("DataSources");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Datasets.Validation.EnrollmentValidation", b =>
+                {
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("NullRateBlocking")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EnrollmentId");
+
+                    b.ToTable("EnrollmentValidation");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.FeatureRules.FeatureRuleVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2329,6 +2355,15 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Enrollment");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Datasets.Validation.EnrollmentValidation", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithOne()
+                        .HasForeignKey("ControlPlane.Core.Datasets.Validation.EnrollmentValidation", "EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ControlPlane.Core.FeatureRules.FeatureRuleVersion", b =>

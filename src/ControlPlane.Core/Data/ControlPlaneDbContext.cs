@@ -60,6 +60,7 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<PredictLatencyDay> PredictLatencyDays => Set<PredictLatencyDay>();
     public DbSet<EnrollmentHealth> EnrollmentHealth => Set<EnrollmentHealth>();
     public DbSet<DriftDayCount> DriftDayCounts => Set<DriftDayCount>();
+    public DbSet<Datasets.Validation.EnrollmentValidation> EnrollmentValidation => Set<Datasets.Validation.EnrollmentValidation>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -157,6 +157,15 @@ public sealed class ValidationOptions
     /// <summary>How many duplicate keys a report quotes as examples.</summary>
     [Range(1, 100)]
     public int MaxExamples { get; set; } = 5;
+
+    /// <summary>A copy with an enrollment's own emptiness limit; the warning level never rises above it.</summary>
+    public ValidationOptions WithNullRateBlocking(double limit)
+    {
+        var copy = (ValidationOptions)MemberwiseClone();
+        copy.NullRateBlocking = limit;
+        copy.NullRateWarning = Math.Min(NullRateWarning, limit);
+        return copy;
+    }
 }
 
 /// <summary>Real-time serving: the in-process cache of loaded models.</summary>

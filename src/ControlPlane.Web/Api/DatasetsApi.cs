@@ -33,8 +33,28 @@ public static class DatasetsApi
         group.MapGet("/{number:int}", GetDatasetVersion).WithName("GetDatasetVersion").WithSummary("One version with its schema, profile and validation report.");
         group.MapPost("/{number:int}/validate", ValidateDatasetVersion).WithName("ValidateDatasetVersion").RequireAuthorization(Policies.Analyze)
             .WithSummary("Validate the version again against the current feature rules and store the new report.");
+
+        var policy = api.MapGroup("/tenants/{tenant}/use-cases/{useCase}/validation-policy").WithTags("Datasets");
+        policy.MapGet("", GetValidationPolicy).WithName("GetValidationPolicy")
+            .WithSummary("The emptiness limit the enrollment's dataset versions are judged by: its own with the reason, or the server's.");
+        policy.MapPut("", SaveValidationPolicy).WithName("SaveValidationPolicy").RequireAuthorization(Policies.Analyze)
+            .WithSummary("Set the enrollment's own emptiness limit ({\"nullRateBlocking\": 0.8, \"reason\": \"...\"}; a share, with a reason of at least " +
+                "10 characters) or go back to the server's (nullRateBlocking null). The newest dataset version is validated again at once; " +
+                "the answer carries its report.");
         return group;
     }
+
+    /// <summary>The body of a validation-policy PUT: a share 0.01–1 and why, or null to use the server's limit again.</summary>
+    public sealed record ValidationPolicyRequest(double? NullRateBlocking, string? Reason);
+
+    public static async Task<IResult> GetValidationPolicy(string tenant, string useCase, ValidationPolicyService policies, CancellationToken ct) =>
+        ApiResults.Ok(await policies.GetAsync(tenant, useCase, ct), v => v);
+
+    public static async Task<IResult> SaveValidationPolicy(
+        string tenant, string useCase, ValidationPolicyRequest? body, ValidationPolicyService policies, ClaimsPrincipal user, CancellationToken ct) =>
+        body is null
+            ? ApiResults.Problem(Result<ValidationPolicySaved>.Invalid("json", "Send a JSON object: {\"nullRateBlocking\": 0.8, \"reason\": \"why\"}, or nullRateBlocking null for the server's limit."))
+            : ApiResults.Ok(await policies.SaveAsync(tenant, useCase, body.NullRateBlocking, body.Reason, user.Actor(), ct), v => v);
 
     /// <summary>Streams the file part straight into <see cref="DatasetService"/>: the upload is never buffered whole.</summary>
     public static async Task<IResult> UploadDataset(

@@ -1,3 +1,4 @@
+using ControlPlane.Core.Datasets.Validation;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
@@ -46,12 +47,15 @@ public static class RulesApi
         ApiResults.Ok(await rules.ListVersionsAsync(tenant, useCase, ct), v => v);
 
     public static async Task<IResult> SaveRules(
-        string tenant, string useCase, string? comment, HttpRequest request, FeatureRuleService rules, ClaimsPrincipal user, CancellationToken ct)
+        string tenant, string useCase, string? comment, HttpRequest request, FeatureRuleService rules, DatasetValidationService validation,
+        ClaimsPrincipal user, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, ct);
-        return body is null
-            ? TooLarge()
-            : ApiResults.Ok(await rules.SaveAsync(tenant, useCase, body, comment ?? "", user.Actor(), ct), RulesResponse.From);
+        if (body is null) return TooLarge();
+        var saved = await rules.SaveAsync(tenant, useCase, body, comment ?? "", user.Actor(), ct);
+        if (!saved.IsOk) return ApiResults.Problem(saved);
+        var report = await validation.RevalidateLatestAsync(tenant, useCase, saved.Value!.Number, ct);
+        return TypedResults.Ok(RulesResponse.From(saved.Value) with { Revalidated = report is null ? null : new(report.DatasetVersion, report.Outcome) });
     }
 
     public static async Task<IResult> PreviewRules(
@@ -102,10 +106,17 @@ public static class RulesApi
 }
 
 /// <summary>A rules version as the API shows it: overrides and effective rules in the rules' own JSON form (camelCase).</summary>
+/// <summary>A dataset version validated again after a rules save, and its outcome now (passed, warnings, blocked).</summary>
+public sealed record RevalidatedVersion(int DatasetVersion, string Outcome);
+
 public sealed record RulesResponse(
     string Tenant, string UseCase, TaskType Task, int Number, string Comment, DateTime? CreatedAt, string? CreatedBy,
     JsonElement Overrides, JsonElement Effective)
 {
+    /// <summary>After a save: the newest dataset version, validated again because its report was by other rules; null when it needed nothing.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public RevalidatedVersion? Revalidated { get; init; }
+
     public static RulesResponse From(RuleSetView view) => new(
         view.Tenant, view.UseCase, view.Task, view.Number, view.Comment, view.CreatedAt, view.CreatedBy,
         Json(view.Overrides), Json(view.Effective));

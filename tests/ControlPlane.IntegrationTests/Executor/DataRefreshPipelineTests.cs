@@ -82,7 +82,7 @@ public abstract class DataRefreshPipelineTests<TProvider>(ExecutorFixture<TProvi
         var version = await App.WithDbAsync(db => db.DatasetVersions.SingleAsync(v => v.Enrollment!.Tenant!.Slug == slug));
         Assert.Equal(ValidationOutcomes.Warnings, version.ValidationOutcome);
         var issues = System.Text.Json.Nodes.JsonNode.Parse(version.ValidationJson!)!["issues"]!.AsArray();
-        Assert.Equal("Column 'Seats' (feature seats) is 33.3 % empty; the limit is 20.0 %.", Assert.Single(issues)!["message"]!.GetValue<string>());
+        Assert.Equal("Column 'Seats' (feature seats) is 33.3 % empty; above 20.0 % a column warns, above 50.0 % it blocks.", Assert.Single(issues)!["message"]!.GetValue<string>());
     }
 
     [Fact]

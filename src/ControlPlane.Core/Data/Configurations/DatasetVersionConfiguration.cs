@@ -1,4 +1,5 @@
 using ControlPlane.Core.Datasets;
+using ControlPlane.Core.Datasets.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -21,5 +22,16 @@ internal sealed class DatasetVersionConfiguration : IEntityTypeConfiguration<Dat
 
         // Unique too: two concurrent uploads of the same bytes must end as one version, not two.
         builder.HasIndex(v => new { v.EnrollmentId, v.Sha256 }).IsUnique();
+    }
+}
+
+internal sealed class EnrollmentValidationConfiguration : IEntityTypeConfiguration<EnrollmentValidation>
+{
+    public void Configure(EntityTypeBuilder<EnrollmentValidation> builder)
+    {
+        builder.HasKey(v => v.EnrollmentId);
+        builder.Property(v => v.Reason).HasMaxLength(ValidationPolicyService.MaxReasonLength);
+        builder.Property(v => v.UpdatedBy).HasMaxLength(256);
+        builder.HasOne<Tenants.Enrollment>().WithOne().HasForeignKey<EnrollmentValidation>(v => v.EnrollmentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -32,19 +32,26 @@ internal static class ColumnChecks
     public static CheckResult NullRates(ValidationInput input)
     {
         var (warn, block) = (input.Options.NullRateWarning, input.Options.NullRateBlocking);
+        var limit = input.OwnLimitReason is { } reason
+            ? $"the {Figures.Percent(block)} limit set for this enrollment ({reason})"
+            : $"the {Figures.Percent(block)} limit";
         var issues = new List<ValidationIssue>();
         foreach (var (column, roles) in input.Mapped.All)
         {
             if (input.Column(column) is not { Count: > 0 } profile || profile.NullRate <= warn) continue;
             var over = profile.NullRate > block;
             var imputed = over ? input.Mapped.Imputed(column) : null;
+            var empty = $"Column '{column}' ({roles}) is {Figures.Percent(profile.NullRate)} empty";
             issues.Add(new(ValidationCodes.Nulls, over && imputed is null ? ValidationSeverity.Blocking : ValidationSeverity.Warning, column,
-                imputed is not null
-                    ? $"Column '{column}' ({roles}) is {Figures.Percent(profile.NullRate)} empty, above the {Figures.Percent(block)} limit, but the rules fill its empty cells ({imputed}): a warning, not a block."
-                    : $"Column '{column}' ({roles}) is {Figures.Percent(profile.NullRate)} empty; the limit is {Figures.Percent(over ? block : warn)}."
-                      + (over && roles.StartsWith("feature ", StringComparison.Ordinal) ? " State an imputation for the feature in its rules to train on it anyway." : "")));
+                imputed is not null ? $"{empty}, above {limit}, but the rules fill its empty cells ({imputed}): a warning, not a block."
+                : over ? $"{empty}, above {limit}."
+                  + (roles.StartsWith("feature ", StringComparison.Ordinal) ? " State an imputation for the feature in its rules to train on it anyway." : "")
+                : $"{empty}; above {Figures.Percent(warn)} a column warns, above {Figures.Percent(block)} it blocks"
+                  + (input.OwnLimitReason is { } why ? $" (the limit set for this enrollment: {why})." : ".")));
         }
-        return new(ValidationCodes.Nulls, issues, $"No column the rules read is more than {Figures.Percent(warn)} empty.");
+        var passed = $"No column the rules read is more than {Figures.Percent(warn)} empty"
+            + (input.OwnLimitReason is null ? "." : $"; {limit} blocks.");
+        return new(ValidationCodes.Nulls, issues, passed);
     }
 
     /// <summary>Cells present but not fitting the column's type; the event time has a check of its own.</summary>

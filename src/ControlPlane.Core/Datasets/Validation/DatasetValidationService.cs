@@ -64,8 +64,38 @@ public sealed class DatasetValidationService(
         RuleSetView view, int number, TableProfile profile, Func<IReadOnlyCollection<string>, Task<ML.Rules.RawTable>> readRows)
     {
         var mapped = MappedColumns.From(view.Effective);
+        var own = await OwnLimitAsync(view.Tenant, view.UseCase);
         var rows = await readRows(DatasetValidator.RowColumns(mapped));
-        var input = new ValidationInput(view.Effective, view.Task, profile, rows, options.Value.Validation);
+        var limits = own is null ? options.Value.Validation : options.Value.Validation.WithNullRateBlocking(own.NullRateBlocking);
+        var input = new ValidationInput(view.Effective, view.Task, profile, rows, limits) { OwnLimitReason = own?.Reason };
         return DatasetValidator.Validate(input, number, view.Number, Clock.UtcNow(time));
+    }
+
+    /// <summary>
+    /// After rules are saved: the newest version judged again when its report is by other rules (an upload made before
+    /// the tenant mapped its columns was judged by the defaults and would stay blocked). Null when there is no version
+    /// or its report is already by <paramref name="rulesVersion"/>.
+    /// </summary>
+    public async Task<ValidationReport?> RevalidateLatestAsync(string tenantSlug, string useCase, int rulesVersion, CancellationToken ct = default)
+    {
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            var latest = await db.DatasetVersions.AsNoTracking()
+                .Where(v => v.Enrollment!.Tenant!.Slug == tenantSlug && v.Enrollment.UseCase!.Key == useCase)
+                .OrderByDescending(v => v.Number).Select(v => new { v.ValidationJson }).FirstOrDefaultAsync(ct);
+            if (latest is null) return null;
+            var stored = string.IsNullOrEmpty(latest.ValidationJson) ? null : JsonSerializer.Deserialize<ValidationReport>(latest.ValidationJson, DatasetService.JsonOptions);
+            if (stored?.RulesVersion == rulesVersion) return null;
+        }
+        var result = await ValidateAsync(tenantSlug, useCase, ct: ct);
+        return result.IsOk ? result.Value : null;
+    }
+
+    private async Task<EnrollmentValidation?> OwnLimitAsync(string tenantSlug, string useCase)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        return await db.EnrollmentValidation.AsNoTracking()
+            .Where(v => db.Enrollments.Any(e => e.Id == v.EnrollmentId && e.Tenant!.Slug == tenantSlug && e.UseCase!.Key == useCase))
+            .FirstOrDefaultAsync();
     }
 }

@@ -13,6 +13,9 @@ public sealed record ValidationInput(RuleSet Rules, TaskType Task, TableProfile 
 {
     public MappedColumns Mapped { get; } = MappedColumns.From(Rules);
 
+    /// <summary>Why the enrollment has its own emptiness limit (<see cref="ValidationOptions.NullRateBlocking"/>); null: the server's.</summary>
+    public string? OwnLimitReason { get; init; }
+
     public ColumnProfile? Column(string name) => Profile.Columns.FirstOrDefault(c => c.Name == name);
 
     public RawTableColumn? RowsOf(string name) => Rows.Columns.FirstOrDefault(c => c.Name == name);

@@ -35,7 +35,10 @@ public partial class RulesPage
             _errors = RuleErrorIndex.None;
             _comment = null;
             await LoadVersionsAsync();
-            Snackbar.Add(_view.Number == before ? $"No changes: version {before} kept." : $"Saved version {_view.Number}.", Severity.Success);
+            var report = await Validation.RevalidateLatestAsync(Slug, UseCase, _view.Number);
+            var again = report is null ? "" : $" Dataset v{report.DatasetVersion} validated again by them: {report.Outcome}.";
+            Snackbar.Add((_view.Number == before ? $"No changes: version {before} kept." : $"Saved version {_view.Number}.") + again,
+                report?.IsBlocked == true ? Severity.Warning : Severity.Success);
         }
         finally
         {

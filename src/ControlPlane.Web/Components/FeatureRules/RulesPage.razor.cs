@@ -1,3 +1,4 @@
+using ControlPlane.Core.Datasets.Validation;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Datasets;
 using ControlPlane.Core.FeatureRules;
@@ -55,6 +56,8 @@ public partial class RulesPage : IDisposable
     [Inject] private FeatureRuleService Rules { get; set; } = default!;
 
     [Inject] private DatasetService Datasets { get; set; } = default!;
+
+    [Inject] private DatasetValidationService Validation { get; set; } = default!;
 
     [Inject] private IAuthorizationService Authorization { get; set; } = default!;
 

@@ -182,8 +182,30 @@ public class DatasetValidatorTests
 
         var nulls = report.Issues.Where(i => i.Code == ValidationCodes.Nulls).ToArray();
         Assert.True(nulls.Length == 2, report.ToText());
-        Assert.Equal((ValidationSeverity.Blocking, "Column 'Mrr Cents' (feature monthly_spend) is 62.0 % empty; the limit is 50.0 %. State an imputation for the feature in its rules to train on it anyway."), (nulls[0].Severity, nulls[0].Message));
-        Assert.Equal((ValidationSeverity.Warning, "Column 'Plan' (feature plan) is 30.0 % empty; the limit is 20.0 %."), (nulls[1].Severity, nulls[1].Message));
+        Assert.Equal((ValidationSeverity.Blocking, "Column 'Mrr Cents' (feature monthly_spend) is 62.0 % empty, above the 50.0 % limit. State an imputation for the feature in its rules to train on it anyway."), (nulls[0].Severity, nulls[0].Message));
+        Assert.Equal((ValidationSeverity.Warning, "Column 'Plan' (feature plan) is 30.0 % empty; above 20.0 % a column warns, above 50.0 % it blocks."), (nulls[1].Severity, nulls[1].Message));
+    }
+
+    [Fact]
+    public async Task An_enrollment_limit_judges_emptiness_and_every_message_gives_its_reason()
+    {
+        var rows = Enumerable.Range(0, 50).Select(i => Row($"k{i}", "2024-01-01", i % 2 == 0 ? "yes" : "no",
+            i < 31 ? null : "3", i < 45 ? null : "a")).ToArray();
+        var rules = ValidationTables.Rules() with { Features = [new FeatureRule { Name = "monthly_spend", Source = "Mrr Cents" }, new FeatureRule { Name = "plan", Source = "Plan" }] };
+        var own = new ValidationOptions { MinRows = 1 }.WithNullRateBlocking(0.8);
+        const string Reason = "the old CRM left spend empty before 2024";
+
+        var report = await ValidationTables.ValidateAsync(["id", "at", "y", "Mrr Cents", "Plan"], rows, rules, TaskType.Binary, own, ownLimitReason: Reason);
+
+        var nulls = report.Issues.Where(i => i.Code == ValidationCodes.Nulls).ToDictionary(i => i.Column!);
+        Assert.Equal((ValidationSeverity.Warning, $"Column 'Mrr Cents' (feature monthly_spend) is 62.0 % empty; above 20.0 % a column warns, above 80.0 % it blocks (the limit set for this enrollment: {Reason})."),
+            (nulls["Mrr Cents"].Severity, nulls["Mrr Cents"].Message));
+        Assert.Equal((ValidationSeverity.Blocking, $"Column 'Plan' (feature plan) is 90.0 % empty, above the 80.0 % limit set for this enrollment ({Reason}). " +
+            "State an imputation for the feature in its rules to train on it anyway."), (nulls["Plan"].Severity, nulls["Plan"].Message));
+
+        // A limit below the warning level pulls the warning down with it: nothing above the limit passes silently.
+        var strict = new ValidationOptions { MinRows = 1 }.WithNullRateBlocking(0.1);
+        Assert.Equal((0.1, 0.1), (strict.NullRateWarning, strict.NullRateBlocking));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ internal static class ValidationTables
 {
     public static async Task<ValidationReport> ValidateAsync(
         IReadOnlyList<string> header, IReadOnlyList<string?[]> rows, RuleSet rules, TaskType task,
-        ValidationOptions? options = null, IReadOnlyDictionary<string, FeatureType>? types = null)
+        ValidationOptions? options = null, IReadOnlyDictionary<string, FeatureType>? types = null, string? ownLimitReason = null)
     {
         var profile = await ColumnProfiler.ProfileAsync(new ListTableReader(header, rows), types);
         using var snapshot = new MemoryStream();
@@ -22,7 +22,7 @@ internal static class ValidationTables
         var mapped = MappedColumns.From(rules);
         snapshot.Position = 0;
         var table = await SnapshotReader.ReadAsync(snapshot, DatasetValidator.RowColumns(mapped), null);
-        var input = new ValidationInput(rules, task, profile, table, options ?? new ValidationOptions { MinRows = 1 });
+        var input = new ValidationInput(rules, task, profile, table, options ?? new ValidationOptions { MinRows = 1 }) { OwnLimitReason = ownLimitReason };
         return DatasetValidator.Validate(input, 1, 0, new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc));
     }
 
