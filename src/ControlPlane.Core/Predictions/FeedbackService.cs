@@ -166,9 +166,9 @@ public sealed class FeedbackService(IDbContextFactory<ControlPlaneDbContext> dbs
         return replaced;
     }
 
-    /// <summary>Outcomes that occurred in [from, to), newest first, each with the prediction it answers (null when none is known).</summary>
+    /// <summary>Outcomes that occurred in <paramref name="range"/>, newest first, each with the prediction it answers (null when none is known).</summary>
     public async Task<Result<PagedResult<OutcomeView>>> JoinAsync(
-        string tenant, string useCase, DateTime? from = null, DateTime? to = null, int page = 1, int pageSize = 100, CancellationToken ct = default)
+        string tenant, string useCase, TimeRange range = default, int page = 1, int pageSize = 100, CancellationToken ct = default)
     {
         if (page < 1) return Result<PagedResult<OutcomeView>>.Invalid("page", $"page starts at 1; it was {page}.");
         if (pageSize is < 1 or > PredictionQueries.MaxPageSize) return Result<PagedResult<OutcomeView>>.Invalid("pageSize", $"pageSize must be between 1 and {PredictionQueries.MaxPageSize}; it was {pageSize}.");
@@ -178,8 +178,8 @@ public sealed class FeedbackService(IDbContextFactory<ControlPlaneDbContext> dbs
         if (enrollment is null) return Result<PagedResult<OutcomeView>>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
 
         var query = db.Outcomes.AsNoTracking().Where(o => o.EnrollmentId == enrollment);
-        if (from is { } f) query = query.Where(o => o.OccurredAt >= f);
-        if (to is { } t) query = query.Where(o => o.OccurredAt < t);
+        if (range.From is { } f) query = query.Where(o => o.OccurredAt >= f);
+        if (range.Until is { } u) query = query.Where(o => o.OccurredAt < u);
         var total = await query.CountAsync(ct);
         var outcomes = await query.OrderByDescending(o => o.OccurredAt).ThenByDescending(o => o.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         if (outcomes.Count == 0) return Result<PagedResult<OutcomeView>>.Ok(new PagedResult<OutcomeView>([], total, page, pageSize));

@@ -10,7 +10,8 @@ namespace ControlPlane.Core.Predictions;
 public sealed record PredictionView(string? EntityKey, DateTime AsOf, string Model, double Score, string? Label, string? ClassScores);
 
 /// <summary>Which current predictions: as-of time in [<see cref="From"/>, <see cref="To"/>), optionally only those a run wrote.</summary>
-public sealed record PredictionFilter(DateTime? From = null, DateTime? To = null, Guid? RunId = null);
+/// <summary>Which predictions: as-of time in <see cref="Range"/> (see <see cref="TimeRange"/>), and optionally only one run's.</summary>
+public sealed record PredictionFilter(TimeRange Range = default, Guid? RunId = null);
 
 /// <summary>A partition's progress and outcome.</summary>
 public sealed record PartitionView(
@@ -111,8 +112,8 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
         foreach (var partition in partitions)
         {
             var rows = db.Predictions.AsNoTracking().Where(p => p.PartitionId == partition);
-            if (filter.From is { } from) rows = rows.Where(p => p.AsOf >= from);
-            if (filter.To is { } to) rows = rows.Where(p => p.AsOf < to);
+            if (filter.Range.From is { } from) rows = rows.Where(p => p.AsOf >= from);
+            if (filter.Range.Until is { } until) rows = rows.Where(p => p.AsOf < until);
             await foreach (var row in rows.OrderBy(p => p.Row).AsAsyncEnumerable().WithCancellation(ct))
             {
                 yield return View(row, labels);
@@ -125,13 +126,13 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
         var partitions = db.PredictionPartitions.Where(p => p.EnrollmentId == enrollment && p.State == PartitionStates.Done
             && (filter.RunId == null || p.RunId == filter.RunId)).Select(p => p.Id);
         var rows = db.Predictions.AsNoTracking().Where(p => partitions.Contains(p.PartitionId));
-        if (filter.From is { } from) rows = rows.Where(p => p.AsOf >= from);
-        if (filter.To is { } to) rows = rows.Where(p => p.AsOf < to);
+        if (filter.Range.From is { } from) rows = rows.Where(p => p.AsOf >= from);
+        if (filter.Range.Until is { } until) rows = rows.Where(p => p.AsOf < until);
         return rows;
     }
 
     private static string? Check(PredictionFilter filter) =>
-        filter is { From: { } from, To: { } to } && to <= from ? $"to ({to:O}) must be after from ({from:O})." : null;
+        filter.Range is { From: { } from, Until: { } until } && until <= from ? $"to ({until:O}) must not be before from ({from:O})." : null;
 
     /// <summary>How predictions name the version that scored them: "own v3", "pooled v1".</summary>
     internal static string Label(string kind, int number) => $"{kind} v{number}";

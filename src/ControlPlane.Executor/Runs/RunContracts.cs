@@ -27,8 +27,8 @@ public sealed record RunQuery
     public string? UseCase { get; init; }
     public string? Pipeline { get; init; }
     public RunState? State { get; init; }
-    public DateTime? From { get; init; }
-    public DateTime? To { get; init; }
+    /// <summary>Runs created in this range (see <see cref="Core.Common.TimeRange"/>: both ends included).</summary>
+    public Core.Common.TimeRange Created { get; init; }
     public Guid? ParentRunId { get; init; }
 
     /// <summary>Only runs of these tenants (a scoped caller's); runs of no tenant are left out. Null: no limit.</summary>

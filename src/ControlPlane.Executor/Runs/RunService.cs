@@ -141,14 +141,14 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
             runs = runs.Where(r => r.State == state);
         }
 
-        if (query.From is { } from)
+        if (query.Created.From is { } from)
         {
             runs = runs.Where(r => r.CreatedAt >= from);
         }
 
-        if (query.To is { } to)
+        if (query.Created.Until is { } until)
         {
-            runs = runs.Where(r => r.CreatedAt < to);
+            runs = runs.Where(r => r.CreatedAt < until);
         }
 
         if (query.ParentRunId is { } parent)

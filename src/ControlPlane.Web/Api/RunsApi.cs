@@ -32,22 +32,24 @@ public static class RunsApi
 
     public static async Task<IResult> QueryRuns(
         RunService runs, ControlPlane.Core.Security.TenantAccess access, ClaimsPrincipal user, string? tenant, string? useCase, string? pipeline,
-        RunState? state, DateTime? from, DateTime? to, int? page, int? pageSize, CancellationToken ct)
+        RunState? state, string? from, string? to, int? page, int? pageSize, CancellationToken ct)
     {
         if (pageSize is < 1 or > RunQuery.MaxPageSize)
         {
             return ApiResults.Problem(Result<object>.Invalid(nameof(pageSize), $"pageSize must be between 1 and {RunQuery.MaxPageSize}."));
         }
 
-        if (from is { } f && to is { } t && t <= f)
+        var errors = new ValidationErrors();
+        var created = TimeRange.Parse(from, to, errors);
+        if (errors.Any)
         {
-            return ApiResults.Problem(Result<object>.Invalid(nameof(to), "to must be later than from."));
+            return ApiResults.Problem(Result<object>.Invalid(errors));
         }
 
         var query = new RunQuery
         {
             Tenant = tenant, UseCase = useCase, Pipeline = pipeline, State = state,
-            From = from?.ToUniversalTime(), To = to?.ToUniversalTime(), Page = page ?? 0, PageSize = pageSize ?? 50,
+            Created = created, Page = page ?? 0, PageSize = pageSize ?? 50,
             OnlyTenants = await access.SlugsAsync(ControlPlane.Core.Security.TenantScope.Of(user), ct),
         };
         return TypedResults.Ok(await runs.QueryAsync(query, ct));

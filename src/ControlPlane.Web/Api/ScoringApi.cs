@@ -25,9 +25,9 @@ public static class ScoringApi
         group.MapGet("/backfills", ListBackfills).WithName("ListBackfills").WithSummary("The enrollment's backfills with the state of each day, newest first.");
         group.MapGet("/backfills/{runId:guid}", GetBackfill).WithName("GetBackfill").WithSummary("One backfill, by the run that makes it, with the state of each day.");
         group.MapGet("/predictions", GetPredictions).WithName("GetPredictions")
-            .WithSummary("Current predictions with as-of time in [from, to) (ISO 8601), optionally only a run's; ?format=json (pages), csv or parquet (all rows).");
+            .WithSummary("Current predictions with as-of time from–to (" + TimeRange.Convention + "), optionally only a run's; ?format=json (pages), csv or parquet (all rows).");
         group.MapGet("/feedback", GetFeedback).WithName("GetFeedback")
-            .WithSummary("Outcomes that occurred in [from, to), newest first, each with the prediction it answers.");
+            .WithSummary("Outcomes that occurred from–to (" + TimeRange.Convention + "), newest first, each with the prediction it answers.");
         return group;
     }
 
@@ -58,9 +58,11 @@ public static class ScoringApi
 
     public static async Task<IResult> GetPredictions(
         string tenant, string useCase, PredictionQueries queries, HttpContext http, CancellationToken ct,
-        DateTime? from = null, DateTime? to = null, Guid? runId = null, string format = "json", int page = 1, int pageSize = 100)
+        string? from = null, string? to = null, Guid? runId = null, string format = "json", int page = 1, int pageSize = 100)
     {
-        var filter = new PredictionFilter(Utc(from), Utc(to), runId);
+        var errors = new ValidationErrors();
+        var filter = new PredictionFilter(TimeRange.Parse(from, to, errors), runId);
+        if (errors.Any) return ApiResults.Problem(Result<object>.Invalid(errors));
         return format.ToLowerInvariant() switch
         {
             "json" => ApiResults.Ok(await queries.PageAsync(tenant, useCase, filter, page, pageSize, ct), p => p),
@@ -70,15 +72,24 @@ public static class ScoringApi
     }
 
     public static async Task<IResult> GetFeedback(
-        string tenant, string useCase, FeedbackService feedback, CancellationToken ct, DateTime? from = null, DateTime? to = null, int page = 1, int pageSize = 100) =>
-        ApiResults.Ok(await feedback.JoinAsync(tenant, useCase, Utc(from), Utc(to), page, pageSize, ct), p => p);
+        string tenant, string useCase, FeedbackService feedback, CancellationToken ct, string? from = null, string? to = null, int page = 1, int pageSize = 100)
+    {
+        var errors = new ValidationErrors();
+        var range = TimeRange.Parse(from, to, errors);
+        return errors.Any
+            ? ApiResults.Problem(Result<object>.Invalid(errors))
+            : ApiResults.Ok(await feedback.JoinAsync(tenant, useCase, range, page, pageSize, ct), p => p);
+    }
 
     public static async Task<IResult> Download(
         string tenant, string useCase, string format, PredictionQueries queries, HttpContext http, CancellationToken ct,
-        DateTime? from = null, DateTime? to = null, Guid? runId = null) =>
-        format is "csv" or "parquet"
-            ? await FileAsync(tenant, useCase, new PredictionFilter(Utc(from), Utc(to), runId), format, queries, http, ct)
-            : ApiResults.NotFound($"Predictions download as csv or parquet; '{format}' is neither.");
+        string? from = null, string? to = null, Guid? runId = null)
+    {
+        if (format is not ("csv" or "parquet")) return ApiResults.NotFound($"Predictions download as csv or parquet; '{format}' is neither.");
+        var errors = new ValidationErrors();
+        var range = TimeRange.Parse(from, to, errors);
+        return errors.Any ? ApiResults.Problem(Result<object>.Invalid(errors)) : await FileAsync(tenant, useCase, new PredictionFilter(range, runId), format, queries, http, ct);
+    }
 
     private static async Task<IResult> FileAsync(
         string tenant, string useCase, PredictionFilter filter, string format, PredictionQueries queries, HttpContext http, CancellationToken ct)
@@ -97,11 +108,5 @@ public static class ScoringApi
         }, format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet", name);
     }
 
-    private static DateTime? Utc(DateTime? value) => value is not { } v ? null : v.Kind switch
-    {
-        DateTimeKind.Utc => v,
-        DateTimeKind.Local => v.ToUniversalTime(),
-        _ => DateTime.SpecifyKind(v, DateTimeKind.Utc),
-    };
 
 }

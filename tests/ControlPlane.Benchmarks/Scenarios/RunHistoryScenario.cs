@@ -61,7 +61,7 @@ public sealed class RunHistoryScenario : IScenario
             ("newest 50", new RunQuery()),
             ("tenant filter", new RunQuery { Tenant = "tenant-0042" }),
             ("pipeline + state", new RunQuery { Pipeline = "backfill", State = RunState.Failed }),
-            ("use case + time window", new RunQuery { UseCase = "churn-risk", From = since, To = since.AddDays(14) }),
+            ("use case + time window", new RunQuery { UseCase = "churn-risk", Created = new ControlPlane.Core.Common.TimeRange(since, since.AddDays(14)) }),
             ("page 400 of 50", new RunQuery { Page = 400 }),
         };
         foreach (var (name, query) in operations)

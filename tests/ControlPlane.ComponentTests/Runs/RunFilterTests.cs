@@ -10,9 +10,10 @@ public sealed class RunFilterTests
     {
         var query = new RunFilter(From: new DateTime(2026, 11, 2, 15, 30, 0), To: new DateTime(2026, 11, 26)).ToQuery(2, 50);
 
-        Assert.Equal(new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc), query.From);
-        Assert.Equal(DateTimeKind.Utc, query.From!.Value.Kind);
-        Assert.Equal(new DateTime(2026, 11, 27, 0, 0, 0, DateTimeKind.Utc), query.To);
+        Assert.Equal(new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc), query.Created.From);
+        Assert.Equal(DateTimeKind.Utc, query.Created.From!.Value.Kind);
+        Assert.Equal(new DateTime(2026, 11, 27, 0, 0, 0, DateTimeKind.Utc), query.Created.Until);
+        Assert.True(query.Created.Contains(new DateTime(2026, 11, 26, 23, 59, 59, DateTimeKind.Utc)));
         Assert.Equal((2, 50), (query.Page, query.PageSize));
     }
 

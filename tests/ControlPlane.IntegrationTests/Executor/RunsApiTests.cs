@@ -123,10 +123,14 @@ public abstract class RunsApiTests<TProvider>(ExecutorFixture<TProvider> fixture
         Assert.Equal([bRuns[1]], (await QueryAsync(client, $"tenant={b}&pipeline={TestPipelines.Diamond}")).Items.Select(r => r.Id));
         Assert.Empty((await QueryAsync(client, $"tenant={b}&state=Cancelled")).Items);
 
-        // Time: runs created at or after the third of A's runs, and before it.
-        var third = finished[aRuns[2]].CreatedAt.ToString("O", CultureInfo.InvariantCulture);
+        // Time: both ends included (decision 0051) — runs created at or after the third of A's runs, at or before it, at it.
+        var thirdAt = finished[aRuns[2]].CreatedAt;
+        var third = thirdAt.ToString("O", CultureInfo.InvariantCulture);
         Assert.Equal([aRuns[3], aRuns[2]], (await QueryAsync(client, $"tenant={a}&from={Uri.EscapeDataString(third)}")).Items.Select(r => r.Id));
-        Assert.Equal([aRuns[1], aRuns[0]], (await QueryAsync(client, $"tenant={a}&to={Uri.EscapeDataString(third)}")).Items.Select(r => r.Id));
+        Assert.Equal([aRuns[2], aRuns[1], aRuns[0]], (await QueryAsync(client, $"tenant={a}&to={Uri.EscapeDataString(third)}")).Items.Select(r => r.Id));
+        Assert.Equal([aRuns[2]], (await QueryAsync(client, $"tenant={a}&from={Uri.EscapeDataString(third)}&to={Uri.EscapeDataString(third)}")).Items.Select(r => r.Id));
+        var today = thirdAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Assert.Equal(4, (await QueryAsync(client, $"tenant={a}&from={today}&to={today}")).TotalCount);
 
         var page0 = await QueryAsync(client, $"tenant={a}&pageSize=3&page=0");
         var page1 = await QueryAsync(client, $"tenant={a}&pageSize=3&page=1");
@@ -138,9 +142,13 @@ public abstract class RunsApiTests<TProvider>(ExecutorFixture<TProvider> fixture
         var badPage = await client.GetAsync("/api/v1/runs?pageSize=0");
         Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
         Assert.NotEmpty((await badPage.ReadNodeAsync()).FieldErrors("pageSize"));
-        var backwards = await client.GetAsync($"/api/v1/runs?from={Uri.EscapeDataString(third)}&to={Uri.EscapeDataString(third)}");
+        var before = thirdAt.AddSeconds(-1).ToString("O", CultureInfo.InvariantCulture);
+        var backwards = await client.GetAsync($"/api/v1/runs?from={Uri.EscapeDataString(third)}&to={Uri.EscapeDataString(before)}");
         Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
-        Assert.NotEmpty((await backwards.ReadNodeAsync()).FieldErrors("to"));
+        Assert.Contains("is before from", (await backwards.ReadNodeAsync()).FieldErrors("to").Single(), StringComparison.Ordinal);
+        var garbled = await client.GetAsync("/api/v1/runs?from=last-tuesday");
+        Assert.Equal(HttpStatusCode.BadRequest, garbled.StatusCode);
+        Assert.Contains("a day (yyyy-MM-dd) or a date-time", (await garbled.ReadNodeAsync()).FieldErrors("from").Single(), StringComparison.Ordinal);
     }
 
     [Fact]

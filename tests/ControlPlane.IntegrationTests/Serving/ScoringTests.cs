@@ -136,6 +136,12 @@ public abstract class ScoringTests<TProvider>(RetrainFixture<TProvider> fixture)
             Assert.Equal("own v1", outcome["prediction"]!["model"]!.GetValue<string>());
         }
 
+        // Both ends of a range are included (decision 0051): the day an outcome occurred finds it.
+        var occurred = predictions[0]!["asOf"]!.GetValue<DateTime>().ToUniversalTime().AddDays(30);
+        var sameDay = predictions.Count(p => p!["asOf"]!.GetValue<DateTime>().ToUniversalTime().AddDays(30).Date == occurred.Date);
+        var onTheDay = await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/feedback?from={occurred:yyyy-MM-dd}&to={occurred:yyyy-MM-dd}")).ReadNodeAsync();
+        Assert.Equal(sameDay, onTheDay["totalCount"]!.GetValue<int>());
+
         var unanswered = joined.Single(o => o!["entityKey"]!.GetValue<string>() == "never-scored")!;
         Assert.Equal("false", unanswered["label"]!.GetValue<string>());
         Assert.Null(unanswered["prediction"]);
@@ -206,6 +212,21 @@ public abstract class ScoringTests<TProvider>(RetrainFixture<TProvider> fixture)
         Assert.Equal(times.Count, current.Count);
         Assert.All(current, r => Assert.Equal("own v1", r["model"]!.GetValue<string>()));
         Assert.Equal(current.Count, current.Select(r => (r["entityKey"]!.GetValue<string>(), r["asOf"]!.GetValue<DateTime>())).Distinct().Count());
+
+        // One meaning for a range (decision 0051): the backfill's from–to read back as predictions from–to is every row,
+        // the last day alone is its rows (to is included), and the download of that range holds as many.
+        var predictions = $"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions";
+        Assert.Equal(times.Count, await CountAsync(admin, $"{predictions}?from={body.from}&to={body.to}&pageSize=1"));
+        var lastDay = times.Count(t => t.Date == to.Date);
+        Assert.True(lastDay > 0);
+        Assert.Equal(lastDay, await CountAsync(admin, $"{predictions}?from={body.to}&to={body.to}&pageSize=1"));
+        var lastDayCsv = await admin.GetStringAsync($"{predictions}?from={body.to}&to={body.to}&format=csv");
+        Assert.Equal(lastDay + 1, lastDayCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var lastTime = times.Max().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(times.Count(t => t == times.Max()), await CountAsync(admin, $"{predictions}?from={Uri.EscapeDataString(lastTime)}&to={Uri.EscapeDataString(lastTime)}&pageSize=1"));
+        var backwards = await admin.GetAsync($"{predictions}?from={body.to}&to={body.from}");
+        Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
+        Assert.NotEmpty((await backwards.ReadNodeAsync()).FieldErrors("to"));
         Assert.Equal(0, (await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?runId={runId}")).ReadNodeAsync())["totalCount"]!.GetValue<int>());
     }
 
@@ -311,6 +332,13 @@ public abstract class ScoringTests<TProvider>(RetrainFixture<TProvider> fixture)
             rows.AddRange(items.Select(i => i!));
             if (items.Count < 1000) return rows;
         }
+    }
+
+    private static async Task<long> CountAsync(HttpClient admin, string url)
+    {
+        var response = await admin.GetAsync(url);
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.ReadNodeAsync())["totalCount"]!.GetValue<long>();
     }
 
     private static async Task<Guid> StartAsync(HttpClient admin, string url, object body)

@@ -14,8 +14,7 @@ public sealed record RunFilter(string? Tenant = null, string? UseCase = null, st
     public RunQuery ToQuery(int page, int pageSize) => new()
     {
         Tenant = Tenant, UseCase = UseCase, Pipeline = Pipeline, State = State,
-        From = From is { } from ? DateTime.SpecifyKind(from.Date, DateTimeKind.Utc) : null,
-        To = To is { } to ? DateTime.SpecifyKind(to.Date.AddDays(1), DateTimeKind.Utc) : null,
+        Created = Core.Common.TimeRange.Days(From is { } from ? DateOnly.FromDateTime(from) : null, To is { } to ? DateOnly.FromDateTime(to) : null),
         TopLevelOnly = string.IsNullOrEmpty(Tenant),
         Page = page, PageSize = pageSize,
     };
