@@ -131,6 +131,7 @@ public static class DependencyInjection
 
         app.MapPredictApi();
         app.MapPredictionDownloads();
+        app.MapTemplateDownloads();
         var api = app.MapGroup("/api/v1").DisableAntiforgery().RequireAuthorization(Policies.Read);
         api.MapTenantsApi();
         api.MapUseCasesApi();

@@ -126,7 +126,7 @@ public sealed class AttemptRunner(
         {
             await progress.FlushAsync();
             log.LogError(ex, "Attempt {Attempt} failed", attempt.Number);
-            return (AttemptState.Failed, $"{ex.GetType().Name}: {ex.Message}");
+            return (AttemptState.Failed, ex is TaskFailure ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 

@@ -60,7 +60,7 @@ public static class DataTasks
 
         if (report.IsBlocked)
         {
-            throw new DatasetBlockedException(report);
+            throw new DatasetBlockedException(report, tenant, useCase);
         }
 
         ctx.Log.LogInformation("{Report}", report.ToText());
@@ -75,8 +75,25 @@ public static class DataTasks
     internal static string Actor(TaskContext ctx) => $"run {ctx.RunId:N}";
 }
 
-/// <summary>A dataset version validation blocked: the message is the readable report.</summary>
-public sealed class DatasetBlockedException(ValidationReport report) : Exception(report.ToText())
+/// <summary>
+/// A dataset version validation blocked: the message says so, names the first problems and where to fix them (the
+/// feature rules, or a corrected upload); the whole report stays on the version's data page.
+/// </summary>
+public sealed class DatasetBlockedException(ValidationReport report, string tenant, string useCase) : Engine.TaskFailure(Describe(report, tenant, useCase))
 {
+    private const int ShownProblems = 3;
+
     public ValidationReport Report { get; } = report;
+
+    private static string Describe(ValidationReport report, string tenant, string useCase)
+    {
+        var blocking = report.Issues.Where(i => i.Severity == ValidationSeverity.Blocking).ToArray();
+        var text = new System.Text.StringBuilder()
+            .Append($"Training needs a dataset version that passes validation; version {report.DatasetVersion} is blocked by ")
+            .Append(blocking.Length == 1 ? "1 problem" : $"{blocking.Length} problems").Append($" under {report.RulesName}:");
+        foreach (var issue in blocking.Take(ShownProblems)) text.Append("\n• ").Append(issue.Message);
+        if (blocking.Length > ShownProblems) text.Append($"\n• … and {blocking.Length - ShownProblems} more.");
+        return text.Append($"\nFix the mapping in the feature rules (/tenants/{tenant}/use-cases/{useCase}/rules) or upload a corrected file; ")
+            .Append($"the whole report is on the data page (/tenants/{tenant}/use-cases/{useCase}/data). Then retrain.").ToString();
+    }
 }

@@ -61,8 +61,11 @@ public abstract class DataRefreshPipelineTests<TProvider>(ExecutorFixture<TProvi
         Assert.Equal(TaskState.Succeeded, run.Task(DataTasks.Ingest).State);
         var validate = run.Task(DataTasks.Validate);
         Assert.Equal(TaskState.Failed, validate.State);
-        Assert.Contains("Dataset version 1 (153 rows) checked against rules version 1: blocked by 1 problem.", validate.Error);
-        Assert.Contains("BLOCKING 3 (entity key, event time) pairs appear more than once (3 extra rows), e.g. 'a0' at 2026-01-01 00:00:00 (2 rows)", validate.Error);
+        // In words, without an exception's name, with where to fix it.
+        Assert.StartsWith("Training needs a dataset version that passes validation; version 1 is blocked by 1 problem under rules version 1:", validate.Error);
+        Assert.Contains("\n• 3 (entity key, event time) pairs appear more than once (3 extra rows), e.g. 'a0' at 2026-01-01 00:00:00 (2 rows)", validate.Error);
+        Assert.Contains($"feature rules (/tenants/{slug}/use-cases/{UseCase}/rules)", validate.Error);
+        Assert.DoesNotContain("Exception", validate.Error);
         var version = await App.WithDbAsync(db => db.DatasetVersions.SingleAsync(v => v.Enrollment!.Tenant!.Slug == slug));
         Assert.Equal(ValidationOutcomes.Blocked, version.ValidationOutcome);
     }
