@@ -62,69 +62,35 @@ public sealed class OnboardWizardTests : CoreTestContext
     }
 
     [Fact]
-    public void A_data_file_of_the_wrong_type_is_refused_at_the_file_step()
-    {
-        var cut = Render<OnboardWizard>();
-        GoToUseCases(cut, "Acme", "acme-files");
-        cut.Find("[data-use-case='churn-risk'] input").Change(true);
-        cut.Find("#wizard-next").Click();
-
-        FileInput(cut).UploadFiles(InputFileContent.CreateFromText("a,b\n1,2\n", "accounts.xlsx"));
-        cut.Find("#wizard-next").Click();
-
-        Assert.Contains("must be a .csv or .parquet file", cut.Find("#file-error").TextContent, StringComparison.Ordinal);
-        Assert.Empty(cut.FindAll("#review"));
-    }
-
-    [Fact]
-    public void A_data_file_over_the_size_limit_is_refused_with_the_limit()
-    {
-        var cut = Render<OnboardWizard>();
-        GoToUseCases(cut, "Acme", "acme-big");
-        cut.Find("[data-use-case='lead-scoring'] input").Change(true);
-        cut.Find("#wizard-next").Click();
-
-        FileInput(cut).UploadFiles(InputFileContent.CreateFromText(new string('x', 2000), "leads.csv"));
-        cut.Find("#wizard-next").Click();
-
-        Assert.Contains("the limit is 1,000 bytes", cut.Find("#file-error").TextContent, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Completing_the_wizard_creates_the_tenant_and_shows_its_key_once()
+    public async Task Creating_shows_the_key_once_and_goes_on_to_the_expected_columns_and_their_template()
     {
         var cut = Render<OnboardWizard>();
         GoToUseCases(cut, "Globex", "globex");
         cut.Find("[data-use-case='ticket-routing'] input").Change(true);
         cut.Find("#wizard-next").Click();
-        FileInput(cut).UploadFiles(InputFileContent.CreateFromText("ticket_id,subject\nT-1,Refund\n", "tickets.csv"));
-        // The file is copied to the server asynchronously; Next is enabled again once the copy is done.
-        cut.WaitForAssertion(() =>
-        {
-            Assert.NotEmpty(cut.FindAll("#chosen-file"));
-            Assert.Empty(cut.FindAll("#upload-progress"));
-            Assert.False(cut.Find("#wizard-next").HasAttribute("disabled"));
-        });
-        cut.Find("#wizard-next").Click();
-        Assert.Contains("tickets.csv for ticket-routing", cut.Find("#review").TextContent, StringComparison.Ordinal);
+        Assert.Contains("ticket-routing", cut.Find("#review").TextContent, StringComparison.Ordinal);
 
         await cut.Find("#wizard-create").ClickAsync(new());
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#onboard-result")));
         var key = cut.Find("#api-key").GetAttribute("value")!;
         Assert.StartsWith("cpk_", key, StringComparison.Ordinal);
-        await using var db = await Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync();
-        var tenant = await db.Tenants.Include(t => t.Enrollments).Include(t => t.ApiKeys).SingleAsync(t => t.Slug == "globex");
-        Assert.Single(tenant.Enrollments);
-        Assert.NotEqual(key, Assert.Single(tenant.ApiKeys).Hash);
-        Assert.Equal(1, await db.DataUploads.CountAsync());
-    }
+        Assert.True(cut.Find("#wizard-back").HasAttribute("disabled"));
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<ControlPlaneDbContext>>().CreateDbContextAsync())
+        {
+            var tenant = await db.Tenants.Include(t => t.Enrollments).Include(t => t.ApiKeys).SingleAsync(t => t.Slug == "globex");
+            Assert.Single(tenant.Enrollments);
+            Assert.NotEqual(key, Assert.Single(tenant.ApiKeys).Hash);
+        }
 
-    private static IRenderedComponent<InputFile> FileInput(IRenderedComponent<OnboardWizard> cut)
-    {
-        // The file picker is enabled once the chosen use case has re-rendered the step.
-        cut.WaitForAssertion(() => Assert.NotNull(cut.FindComponent<InputFile>()));
-        return cut.FindComponent<InputFile>();
+        cut.Find("#wizard-next").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#expected-columns")));
+        Assert.Equal("/downloads/use-cases/ticket-routing/template.csv", cut.Find("#download-template").GetAttribute("href"));
+        var expected = cut.FindAll("#expected-columns-table tbody tr").Select(r => r.GetAttribute("data-column")!).ToArray();
+        Assert.Equal(["ticket_id", "opened_at", "queue", "subject", "body", "channel", "customer_tier", "product_area", "attachments"], expected);
+        // Next waits for the data: no version yet.
+        Assert.True(cut.Find("#wizard-next").HasAttribute("disabled"));
+        Assert.Empty(cut.FindAll("#api-key"));
     }
 
     private static void GoToUseCases(IRenderedComponent<OnboardWizard> cut, string name, string slug)

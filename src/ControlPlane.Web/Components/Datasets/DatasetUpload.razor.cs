@@ -41,7 +41,12 @@ public partial class DatasetUpload
 
     private double Percent => _file is { Size: > 0 } f ? 100.0 * _uploaded / f.Size : 0;
 
-    private static string Bytes(long bytes) => OnboardWizard.Bytes(bytes);
+    private static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KB",
+        _ => $"{bytes / (1024.0 * 1024):0.#} MB",
+    };
 
     private async Task OnFileChosenAsync(IBrowserFile? file)
     {

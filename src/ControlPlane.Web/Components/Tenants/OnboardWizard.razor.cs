@@ -1,35 +1,63 @@
 using ControlPlane.Core.Common;
+using ControlPlane.Core.Datasets;
+using ControlPlane.Core.Datasets.Validation;
+using ControlPlane.Executor.Runs;
 using ControlPlane.Core.Tenants;
 using ControlPlane.Core.UseCases;
 using ControlPlane.Web.Auth;
-using ControlPlane.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Forms;
 
 namespace ControlPlane.Web.Components.Tenants;
 
 /// <summary>
-/// The onboarding wizard: tenant → use cases → first data file → review. Each step is checked before the next one opens,
-/// with the message at the field; the final check is the service's own, so the UI and the API reject the same input.
+/// The onboarding wizard, from nothing to a first model (issue 18): tenant → use cases → create (the API key, once) →
+/// first data (the use case's expected columns and template; the file becomes dataset version 1 at once) → map columns
+/// (confident matches set, the rest the analyst's) → check (the validation report by those rules) → first retrain, with
+/// a link to its live run. Each step is checked before the next one opens, with the message at the field; the checks are
+/// the services' own, so the UI and the API reject the same input.
 /// </summary>
 public partial class OnboardWizard
 {
-    internal static readonly string[] StepTitles = ["Tenant", "Use cases", "First data", "Review"];
+    internal static readonly string[] StepTitles = ["Tenant", "Use cases", "Create", "First data", "Map columns", "Check", "First model"];
 
     private readonly OnboardModel _model = new();
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
     private IReadOnlyList<UseCaseSummary> _useCases = [];
     private int _step;
     private bool _busy;
-    private long _uploaded;
     private string? _summaryError;
     private TenantCreated? _created;
+    private List<UseCaseSummary> _enrolled = [];
+    private string? _dataUseCase;
+    private CreatedDatasetVersion? _uploaded;
+    private int? _datasetVersion;
+    private int _rulesVersion;
+    private ValidationReport? _report;
+    private RunSummary? _run;
+    private WizardMapping? _mapping;
 
     [CascadingParameter]
     private Task<AuthenticationState>? AuthState { get; set; }
 
-    private double UploadPercent => _model.File is { Size: > 0 } f ? 100.0 * _uploaded / f.Size : 0;
+    private UseCaseSummary? DataUseCase => _enrolled.FirstOrDefault(u => u.Key == _dataUseCase);
+
+    private string RulesUrl => $"/tenants/{_created?.Tenant.Slug}/use-cases/{_dataUseCase}/rules";
+
+    private string DataUrl => $"/tenants/{_created?.Tenant.Slug}/use-cases/{_dataUseCase}/data";
+
+    private string TimeRangeText => _uploaded?.Version is { TimeFrom: { } from, TimeTo: { } to } ? $", {from:yyyy-MM-dd} to {to:yyyy-MM-dd}" : "";
+
+    /// <summary>Before the tenant exists any step may be revisited; after, only the steps about its data.</summary>
+    private bool CanGoBack => !_busy && _step > 0 && (_created is null || _step > 3) && _run is null;
+
+    private bool CanGoOn => _step switch
+    {
+        2 => _created is not null && _enrolled.Count > 0,
+        3 => _datasetVersion is not null,
+        5 => _report is { IsBlocked: false },
+        _ => true,
+    };
 
     protected override async Task OnInitializedAsync()
     {
@@ -58,88 +86,46 @@ public partial class OnboardWizard
 
     private void ToggleUseCase(string key, bool selected)
     {
-        if (selected)
-        {
-            _model.UseCases.Add(key);
-        }
-        else
-        {
-            _model.UseCases.Remove(key);
-            if (_model.FileUseCase == key)
-            {
-                _model.FileUseCase = null;
-            }
-        }
+        if (selected) _model.UseCases.Add(key);
+        else _model.UseCases.Remove(key);
     }
 
-    private async Task OnFileChosen(IBrowserFile? file)
+    private void OnDataUseCaseChanged(string? key) => _dataUseCase = key;
+
+    private void OnUploadedAsync(CreatedDatasetVersion created)
     {
-        ClearFile();
-        _errors.Remove("File");
-        _model.File = file;
-        if (_model.FileUseCase is null && _model.UseCases.Count == 1)
-        {
-            _model.FileUseCase = _model.UseCases.First();
-        }
-
-        if (file is null)
-        {
-            return;
-        }
-
-        if (FileProblem(file) is { } problem)
-        {
-            _errors["File"] = problem;
-            return;
-        }
-
-        // Copy the file to the server while its input still exists; the browser's handle dies with the step.
-        _busy = true;
-        _uploaded = 0;
-        try
-        {
-            _model.StagedPath = await BrowserFileStaging.StageAsync(
-                file, "cp-onboard", Options.Value.Uploads.MaxBytes, read => _uploaded = read, () => InvokeAsync(StateHasChanged));
-        }
-        catch (IOException ex)
-        {
-            _errors["File"] = $"Reading '{file.Name}' failed: {ex.Message}";
-        }
-        finally
-        {
-            _busy = false;
-        }
+        _uploaded = created;
+        _datasetVersion = created.Version.Number;
     }
-
-    private void ClearFile()
-    {
-        if (_model.StagedPath is { } path)
-        {
-            File.Delete(path);
-        }
-
-        _model.StagedPath = null;
-        _model.File = null;
-    }
-
-    public void Dispose() => ClearFile();
 
     private void Back()
     {
         _errors.Clear();
+        _summaryError = null;
         _step = Math.Max(0, _step - 1);
     }
 
     private async Task NextAsync()
     {
         _errors.Clear();
+        _summaryError = null;
         if (_step == 0)
         {
             await ValidateTenantStepAsync();
         }
-        else if (_step == 2)
+        else if (_step == 4)
         {
-            ValidateFileStep();
+            _busy = true;
+            try
+            {
+                _report = _mapping is null ? null : await _mapping.SaveAsync();
+                if (_report is null) return;
+                _rulesVersion = _report.RulesVersion;
+            }
+            finally
+            {
+                _busy = false;
+            }
         }
 
         if (_errors.Count == 0)
@@ -165,45 +151,6 @@ public partial class OnboardWizard
         }
     }
 
-    private void ValidateFileStep()
-    {
-        if (_model.File is null)
-        {
-            return;
-        }
-
-        if (string.IsNullOrEmpty(_model.FileUseCase))
-        {
-            _errors["FileUseCase"] = "Choose the use case this data file is for.";
-            return;
-        }
-
-        var problem = TenantValidation.UploadProblem(
-            new InitialUpload(_model.FileUseCase, _model.File.Name, Stream.Null), _model.UseCases, Options.Value.Uploads.MaxBytes)
-            ?? FileProblem(_model.File);
-        if (problem is not null)
-        {
-            _errors["File"] = problem;
-        }
-        else if (_model.StagedPath is null)
-        {
-            _errors["File"] = $"File '{_model.File.Name}' has not finished uploading; choose it again.";
-        }
-    }
-
-    private string? FileProblem(IBrowserFile file)
-    {
-        var max = Options.Value.Uploads.MaxBytes;
-        if (!TenantValidation.AllowedUploadExtensions.Contains(Path.GetExtension(file.Name).ToLowerInvariant()))
-        {
-            return $"File '{file.Name}' must be a .csv or .parquet file.";
-        }
-
-        return file.Size > max ? $"File '{file.Name}' is {file.Size:N0} bytes; the limit is {max:N0} bytes."
-            : file.Size == 0 ? $"File '{file.Name}' is empty."
-            : null;
-    }
-
     private async Task CreateAsync()
     {
         _busy = true;
@@ -212,21 +159,12 @@ public partial class OnboardWizard
         var actor = await AuthState.ActorAsync();
         try
         {
-            Result<TenantCreated> result;
-            if (_model.File is { } file && _model.StagedPath is { } staged && _model.FileUseCase is { } useCase)
-            {
-                await using var stream = File.OpenRead(staged);
-                result = await Tenants.CreateAsync(Request(), actor, new InitialUpload(useCase, file.Name, stream));
-            }
-            else
-            {
-                result = await Tenants.CreateAsync(Request(), actor);
-            }
-
+            var result = await Tenants.CreateAsync(Request(), actor);
             if (result.IsOk)
             {
-                ClearFile();
                 _created = result.Value;
+                _enrolled = _useCases.Where(u => _model.UseCases.Contains(u.Key)).OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
+                _dataUseCase = _enrolled.FirstOrDefault()?.Key;
                 Snackbar.Add($"Tenant {result.Value!.Tenant.Name} onboarded.", MudBlazor.Severity.Success);
                 return;
             }
@@ -251,21 +189,29 @@ public partial class OnboardWizard
         {
             "Name" or "Slug" or "Region" => 0,
             "UseCases" => 1,
-            "File" or "FileUseCase" => 2,
-            _ => 3,
+            _ => 2,
         });
-        _summaryError = _step == 3 ? result.Message : null;
+        _summaryError = _step == 2 ? result.Message : null;
+    }
+
+    private async Task StartRetrainAsync()
+    {
+        _busy = true;
+        _summaryError = null;
+        try
+        {
+            var started = await Retrains.StartAsync(_created!.Tenant.Slug, _dataUseCase!, "onboarding", await AuthState.ActorAsync());
+            if (started.IsOk) _run = started.Value;
+            else _summaryError = started.Message ?? string.Join(" ", started.Errors.SelectMany(e => e.Value));
+        }
+        finally
+        {
+            _busy = false;
+        }
     }
 
     private CreateTenantRequest Request() => new()
     {
         Name = _model.Name, Slug = _model.Slug, Region = _model.Region, UseCases = _model.UseCases.Order().ToList(),
-    };
-
-    internal static string Bytes(long bytes) => bytes switch
-    {
-        < 1024 => $"{bytes} B",
-        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KB",
-        _ => $"{bytes / (1024.0 * 1024):0.#} MB",
     };
 }
