@@ -94,6 +94,6 @@ public sealed class DatasetBlockedException(ValidationReport report, string tena
         foreach (var issue in blocking.Take(ShownProblems)) text.Append("\n• ").Append(issue.Message);
         if (blocking.Length > ShownProblems) text.Append($"\n• … and {blocking.Length - ShownProblems} more.");
         return text.Append($"\nFix the mapping in the feature rules (/tenants/{tenant}/use-cases/{useCase}/rules) or upload a corrected file; ")
-            .Append($"the whole report is on the data page (/tenants/{tenant}/use-cases/{useCase}/data). Then retrain.").ToString();
+            .Append($"the whole report is on the data page (/tenants/{tenant}/use-cases/{useCase}). Then retrain.").ToString();
     }
 }

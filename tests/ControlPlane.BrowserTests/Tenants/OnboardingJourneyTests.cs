@@ -38,17 +38,8 @@ public sealed class OnboardingJourneyTests(BrowserFixture fixture) : IClassFixtu
         await page.Locator("[data-use-case='churn-risk']").GetByText("Churn risk (Binary)").ClickAsync();
         await page.ClickAsync("#wizard-next");
 
-        // Step 3: a first data file.
-        await page.ChooseFileAsync(page.Locator("input[type=file]"), new FilePayload
-        {
-            Name = "accounts.csv", MimeType = "text/csv",
-            Buffer = "account_id,seats,churned\nA-1,10,false\nA-2,3,true\n"u8.ToArray(),
-        }, page.Locator("#chosen-file"));
-        await Expect(page.Locator("#chosen-file")).ToContainTextAsync("accounts.csv");
-        await page.ClickAsync("#wizard-next");
-
-        // Step 4: review and create.
-        await Expect(page.Locator("#review")).ToContainTextAsync("accounts.csv for churn-risk");
+        // Step 3: review and create.
+        await Expect(page.Locator("#review")).ToContainTextAsync("churn-risk");
         await page.ScreenshotAsync("03-wizard-review");
         await page.ClickAsync("#wizard-create");
         try
@@ -81,12 +72,14 @@ public sealed class OnboardingJourneyTests(BrowserFixture fixture) : IClassFixtu
         await Expect(page.Locator("#tenants-grid")).ToContainTextAsync("Initech Europe");
         await page.ScreenshotAsync("05-tenants-list");
 
-        // The home matrix shows its enrollment with the data file.
+        // The home matrix shows its enrollment, with no data yet: the cell leads to where data is added.
         await page.GotoAsync("/");
         await page.WaitForInteractiveAsync();
         var row = page.Locator("#home-matrix tr[data-tenant='initech-europe']");
         await Expect(row).ToBeVisibleAsync();
-        await Expect(row.Locator("td[data-use-case='churn-risk']")).ToContainTextAsync("1 file");
+        await Expect(row.Locator("td[data-use-case='churn-risk']")).ToContainTextAsync("no data");
+        Assert.EndsWith("/tenants/initech-europe/use-cases/churn-risk",
+            await row.Locator("td[data-use-case='churn-risk'] a[data-next]").GetAttributeAsync("href"), StringComparison.Ordinal);
         await page.ScreenshotAsync("06-home-matrix");
 
         // Shown once: the tenant page lists the key by prefix only.

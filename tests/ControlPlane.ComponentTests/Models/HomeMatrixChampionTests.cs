@@ -27,7 +27,10 @@ public sealed class HomeMatrixChampionTests : ModelsTestContext
 
         var beta = cut.Find("tr[data-tenant='beta-home'] td[data-use-case='churn-risk'] [data-champion]");
         Assert.Equal("none", beta.GetAttribute("data-champion"));
-        Assert.Contains("no model yet", beta.TextContent, StringComparison.Ordinal);
+        // Data but no model: the cell leads to the data page, where its validation and Retrain are.
+        var next = beta.QuerySelector("a[data-next]")!;
+        Assert.Equal(("train", "/tenants/beta-home/use-cases/churn-risk"), (next.GetAttribute("data-next"), next.GetAttribute("href")));
+        Assert.Contains("no model yet — train it", next.TextContent, StringComparison.Ordinal);
     }
 
     [Theory]

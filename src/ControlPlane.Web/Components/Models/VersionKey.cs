@@ -42,6 +42,11 @@ public static class ModelLinks
 {
     public static string Models(string tenant, string useCase) => $"/tenants/{tenant}/use-cases/{useCase}/models";
 
+    /// <summary>The enrollment's data page: dataset versions, validation, upload and Retrain.</summary>
+    public static string Data(string tenant, string useCase) => $"/tenants/{tenant}/use-cases/{useCase}";
+
+    public static string Rules(string tenant, string useCase) => $"/tenants/{tenant}/use-cases/{useCase}/rules";
+
     public static string Compare(IEnumerable<VersionKey> keys) =>
         "/models/compare?" + string.Join('&', keys.Select(k => "v=" + Uri.EscapeDataString(k.ToString())));
 }

@@ -42,9 +42,9 @@ public partial class OnboardWizard
 
     private UseCaseSummary? DataUseCase => _enrolled.FirstOrDefault(u => u.Key == _dataUseCase);
 
-    private string RulesUrl => $"/tenants/{_created?.Tenant.Slug}/use-cases/{_dataUseCase}/rules";
+    private string RulesUrl => Models.ModelLinks.Rules(_created?.Tenant.Slug ?? "", _dataUseCase ?? "");
 
-    private string DataUrl => $"/tenants/{_created?.Tenant.Slug}/use-cases/{_dataUseCase}/data";
+    private string DataUrl => Models.ModelLinks.Data(_created?.Tenant.Slug ?? "", _dataUseCase ?? "");
 
     private string TimeRangeText => _uploaded?.Version is { TimeFrom: { } from, TimeTo: { } to } ? $", {from:yyyy-MM-dd} to {to:yyyy-MM-dd}" : "";
 
