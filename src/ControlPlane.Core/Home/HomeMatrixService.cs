@@ -28,7 +28,8 @@ public sealed record MatrixChampion(int Number, bool Pooled, DateTime TrainedAt,
 
 public sealed record MatrixRow(string Slug, string Name, string Region, IReadOnlyDictionary<string, MatrixCell> Cells);
 
-public sealed record HomeMatrix(IReadOnlyList<MatrixColumn> Columns, PagedResult<MatrixRow> Rows);
+/// <param name="HealthCounts">Enrollments per verdict (every verdict listed, zeros too) over all the filtered tenants, not only the page's.</param>
+public sealed record HomeMatrix(IReadOnlyList<MatrixColumn> Columns, PagedResult<MatrixRow> Rows, IReadOnlyDictionary<string, int> HealthCounts);
 
 /// <summary>
 /// The tenant × use-case matrix of the home page, paged over tenants in the database: one query for the page's tenants,
@@ -72,7 +73,22 @@ public sealed class HomeMatrixService(IDbContextFactory<ControlPlaneDbContext> d
 
         var rows = page.Items.Select(t => new MatrixRow(t.Slug, t.Name, t.Region,
             byTenant.TryGetValue(t.Slug, out var c) ? c : new Dictionary<string, MatrixCell>())).ToList();
-        return new HomeMatrix(columns, new PagedResult<MatrixRow>(rows, page.TotalCount, page.Page, page.PageSize));
+        return new HomeMatrix(columns, new PagedResult<MatrixRow>(rows, page.TotalCount, page.Page, page.PageSize), await HealthCountsAsync(db, query, ct));
+    }
+
+    /// <summary>Enrollments of the filtered tenants per verdict, grouped in the database; those never judged count as no data.</summary>
+    private static async Task<IReadOnlyDictionary<string, int>> HealthCountsAsync(ControlPlaneDbContext db, TenantQuery query, CancellationToken ct)
+    {
+        var tenants = TenantListQuery.Filter(db, query).Select(t => t.Id);
+        var enrollments = db.Enrollments.Where(e => tenants.Contains(e.TenantId)
+            && (query.UseCase == null || query.UseCase == "" || e.UseCase!.Key == query.UseCase));
+        var total = await enrollments.CountAsync(ct);
+        var judged = await db.EnrollmentHealth.Where(h => enrollments.Any(e => e.Id == h.EnrollmentId))
+            .GroupBy(h => h.Verdict).Select(g => new { Verdict = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var counts = Monitoring.Health.Verdicts.All.ToDictionary(v => v, _ => 0, StringComparer.Ordinal);
+        foreach (var row in judged.Where(r => Monitoring.Health.Verdicts.Rank(r.Verdict) > 0)) counts[row.Verdict!] += row.Count;
+        counts[Monitoring.Health.Verdicts.NoData] = total - counts.Where(c => c.Key != Monitoring.Health.Verdicts.NoData).Sum(c => c.Value);
+        return counts;
     }
 
     private sealed record HealthRow(Guid EnrollmentId, string? Verdict, string? Reason, string? Evidence);

@@ -37,6 +37,9 @@ public enum TenantSort
     Region,
     CreatedAt,
     Enrollments,
+
+    /// <summary>By the worst health verdict among the tenant's enrollments (of the filtered use case); descending puts failing first.</summary>
+    Health,
 }
 
 public sealed record TenantQuery

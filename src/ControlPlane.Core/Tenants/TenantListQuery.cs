@@ -17,7 +17,7 @@ internal static class TenantListQuery
         var tenants = Filter(db, query);
 
         var total = await tenants.CountAsync(ct);
-        var rows = await Sort(tenants, query).Skip(page * pageSize).Take(pageSize)
+        var rows = await Sort(db, tenants, query).Skip(page * pageSize).Take(pageSize)
             .Select(t => new { t.Id, t.Slug, t.Name, t.Region, t.CreatedAt }).ToListAsync(ct);
 
         // Counted for the page's tenants only: a count in the page query's projection would be evaluated
@@ -57,8 +57,9 @@ internal static class TenantListQuery
         return tenants;
     }
 
-    private static IQueryable<Tenant> Sort(IQueryable<Tenant> rows, TenantQuery q) => (q.SortBy, q.Descending) switch
+    private static IQueryable<Tenant> Sort(ControlPlaneDbContext db, IQueryable<Tenant> rows, TenantQuery q) => (q.SortBy, q.Descending) switch
     {
+        (TenantSort.Health, var worstFirst) => ByHealth(db, rows, q.UseCase, worstFirst),
         (TenantSort.Slug, false) => rows.OrderBy(t => t.Slug),
         (TenantSort.Slug, true) => rows.OrderByDescending(t => t.Slug),
         (TenantSort.Region, false) => rows.OrderBy(t => t.Region).ThenBy(t => t.Slug),
@@ -70,4 +71,23 @@ internal static class TenantListQuery
         (_, false) => rows.OrderBy(t => t.Name).ThenBy(t => t.Slug),
         (_, true) => rows.OrderByDescending(t => t.Name).ThenBy(t => t.Slug),
     };
+
+    /// <summary>
+    /// Tenants by their worst stored verdict (<see cref="Monitoring.Health.Verdicts.Rank"/>: failing 5 … healthy 1, no
+    /// data 0), computed in the database; ties by name.
+    /// </summary>
+    private static IQueryable<Tenant> ByHealth(ControlPlaneDbContext db, IQueryable<Tenant> rows, string? useCase, bool worstFirst)
+    {
+        var ranked = rows.Select(t => new
+        {
+            Tenant = t,
+            Worst = db.EnrollmentHealth
+                .Where(h => t.Enrollments.Any(e => e.Id == h.EnrollmentId && (useCase == null || useCase == "" || e.UseCase!.Key == useCase)))
+                .Max(h => (int?)(h.Verdict == Monitoring.Health.Verdicts.Failing ? 5 : h.Verdict == Monitoring.Health.Verdicts.Decay ? 4
+                    : h.Verdict == Monitoring.Health.Verdicts.Drift ? 3 : h.Verdict == Monitoring.Health.Verdicts.Watch ? 2
+                    : h.Verdict == Monitoring.Health.Verdicts.Healthy ? 1 : 0)) ?? 0,
+        });
+        return (worstFirst ? ranked.OrderByDescending(r => r.Worst) : ranked.OrderBy(r => r.Worst)).ThenBy(r => r.Tenant.Name).ThenBy(r => r.Tenant.Slug)
+            .Select(r => r.Tenant);
+    }
 }

@@ -76,7 +76,7 @@ public sealed class HomeMatrixScenario : IScenario
                 rows.AddRange(last.Rows.Items);
             }
 
-            return new HomeMatrix(last!.Columns, new Core.Common.PagedResult<MatrixRow>(rows, last.Rows.TotalCount, 0, rows.Count));
+            return new HomeMatrix(last!.Columns, new Core.Common.PagedResult<MatrixRow>(rows, last.Rows.TotalCount, 0, rows.Count), last.HealthCounts);
         }
 
         var whole = await All();
