@@ -22,6 +22,13 @@ public sealed class PipelineRun
     public DateTime? DeadlineAt { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>
+    /// What a run that succeeded wants read anyway (a backfill that scored no row, and why): "succeeded with a warning",
+    /// never silently green. Set by its tasks through <c>RunService.WarnAsync</c>.
+    /// </summary>
+    public string? Warning { get; set; }
+
     public string ParametersJson { get; set; } = "{}";
     public int TaskCount { get; set; }
     public int TasksFinished { get; set; }

@@ -31,6 +31,17 @@ public sealed record BackfillView(
 /// <summary>An enrollment's batch scores and backfills, newest first.</summary>
 public sealed record ScoringOverview(IReadOnlyList<PartitionView> Batches, IReadOnlyList<BackfillView> Backfills, long CurrentPredictions);
 
+/// <summary>
+/// What "Score now" would score, said before it starts: the newest dataset version that passed validation (rows and the
+/// days they span) and the champion that scores it; <see cref="Problem"/> says why nothing can be scored yet.
+/// </summary>
+public sealed record ScoringPlan(int? DatasetVersion, string? FileName, long Rows, DateTime? From, DateTime? To, string? Model, DateTime? ModelTrainedAt, string? Problem)
+{
+    public string Text => Problem ?? $"Dataset version {DatasetVersion} ({FileName}: {Rows:N0} rows" +
+        (From is { } f && To is { } t ? $", {f:yyyy-MM-dd} to {t:yyyy-MM-dd})" : ")") +
+        $" scored by the champion, {Model}{(ModelTrainedAt is { } at ? $" (trained {at:yyyy-MM-dd})" : "")}.";
+}
+
 /// <summary>Reads predictions and their partitions: the current ones only (a replaced partition's rows are gone).</summary>
 public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> dbs)
 {
@@ -58,6 +69,23 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
             datasets.GetValueOrDefault(b.DatasetVersionId), b.CreatedBy, b.CreatedAt,
             days.Where(d => d.BackfillId == b.Id).OrderBy(d => d.Day).Select(View).ToArray())).ToArray();
         return Result<ScoringOverview>.Ok(new ScoringOverview(batchRows.Select(View).ToArray(), views, current));
+    }
+
+    public async Task<Result<ScoringPlan>> PlanAsync(string tenant, string useCase, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var enrollment = await Tenants.Enrollment.FindIdAsync(db, tenant, useCase, ct);
+        if (enrollment is null) return Result<ScoringPlan>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
+        var data = await db.DatasetVersions.AsNoTracking()
+            .Where(v => v.EnrollmentId == enrollment && v.ValidationOutcome != Datasets.ValidationOutcomes.Blocked)
+            .OrderByDescending(v => v.Number).Select(v => new { v.Number, v.FileName, v.RowCount, v.TimeFrom, v.TimeTo }).FirstOrDefaultAsync(ct);
+        var champion = await db.ModelAliases.AsNoTracking().Where(a => a.EnrollmentId == enrollment && a.Name == Registry.AliasNames.Champion)
+            .Select(a => new { a.ModelVersionId, a.ModelVersion!.CreatedAt }).FirstOrDefaultAsync(ct);
+        var model = champion is null ? null : (await LabelsAsync(db, [champion.ModelVersionId], ct)).GetValueOrDefault(champion.ModelVersionId);
+        var problem = data is null ? "No dataset version has passed validation yet: upload data (and fix what blocks it) first."
+            : champion is null ? "There is no champion yet: train a model (Retrain) and promote it first."
+            : null;
+        return Result<ScoringPlan>.Ok(new ScoringPlan(data?.Number, data?.FileName, data?.RowCount ?? 0, data?.TimeFrom, data?.TimeTo, model, champion?.CreatedAt, problem));
     }
 
     /// <summary>A backfill by its run; not found when the run made none (yet).</summary>

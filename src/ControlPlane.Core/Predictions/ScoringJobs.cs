@@ -134,6 +134,24 @@ public sealed class ScoringJobs(
         return backfill;
     }
 
+    /// <summary>
+    /// Null when the backfill scored rows; otherwise why none: the days' own notes (no row that day, no version champion
+    /// yet), counted — a backfill that writes nothing must say so instead of ending silently green.
+    /// </summary>
+    public async Task<string?> NothingScoredAsync(Backfill backfill, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var days = await db.PredictionPartitions.AsNoTracking().Where(p => p.BackfillId == backfill.Id)
+            .Select(p => new { p.RowCount, p.SkippedRows, p.Note }).ToListAsync(ct);
+        if (days.Sum(d => d.RowCount) > 0) return null;
+        var skipped = days.Sum(d => d.SkippedRows);
+        var span = $"{backfill.From:yyyy-MM-dd} to {backfill.To:yyyy-MM-dd}";
+        if (skipped == 0) return $"No row was scored: the data has no row with an event time from {span}.";
+        var why = days.Where(d => d.SkippedRows > 0 && d.Note is not null).Select(d => d.Note!).Select(n => n[(n.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim())
+            .Distinct().FirstOrDefault();
+        return $"No row was scored: {skipped:N0} rows from {span} were skipped ({why?.TrimEnd('.')}). Score them with a fixed version, or backtest the history.";
+    }
+
     /// <summary>The message for an enrollment whose rules map no event-time column (a backfill needs one).</summary>
     public static string NoEventTime(string tenant, string useCase) =>
         $"The feature rules of '{tenant}' / '{useCase}' map no event-time column of date-time type: a backfill needs each row's time to know which day it belongs to. Map the event time in the rules first.";

@@ -58,6 +58,12 @@ public static class ScoringPipelines
         var backfill = await jobs.BackfillAsync(ctx.RunId, tenant, useCase, request, actor,
             (percent, message) => ctx.ReportProgressAsync(percent, message), ctx.CancellationToken);
         ctx.Log.LogInformation("Backfill {Backfill} written", backfill.Id);
+        if (await jobs.NothingScoredAsync(backfill, ctx.CancellationToken) is { } warning)
+        {
+            ctx.Log.LogWarning("{Warning}", warning);
+            await ctx.Services.GetRequiredService<Runs.RunService>().WarnAsync(ctx.RunId, warning, ctx.CancellationToken);
+            await ctx.ReportProgressAsync(100, warning);
+        }
     }
 
     private static int? Number(TaskContext ctx, string name) =>

@@ -2,6 +2,7 @@ using ControlPlane.Core.Tenants;
 using System.Globalization;
 using ControlPlane.Core.Common;
 using ControlPlane.Core.Data;
+using ControlPlane.Core.Datasets;
 using ControlPlane.Core.FeatureRules;
 using ControlPlane.Core.Options;
 using ControlPlane.Core.Predictions;
@@ -52,6 +53,43 @@ public sealed class ScoringStarter(
             trigger, actor, ct);
     }
 
+    /// <summary>
+    /// A backfill that would score no row is refused before it starts, saying why: the range holds none of the data's
+    /// rows, or every row in it is older than the first champion (in "live at each date" mode).
+    /// </summary>
+    private static async Task<Result<RunSummary>?> NothingToScoreAsync(ControlPlaneDbContext db, Guid enrollment, BackfillStart start, CancellationToken ct)
+    {
+        var versions = db.DatasetVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollment);
+        var data = await (start.DatasetVersion is { } n ? versions.Where(v => v.Number == n)
+                : versions.Where(v => v.ValidationOutcome != ValidationOutcomes.Blocked).OrderByDescending(v => v.Number))
+            .Select(v => new { v.Number, v.TimeFrom, v.TimeTo }).FirstOrDefaultAsync(ct);
+        if (data is null)
+        {
+            return Result<RunSummary>.Conflict("datasetVersion", "No dataset version has passed validation: upload data (and fix what blocks it) before scoring its history.");
+        }
+
+        var (from, to) = (start.From!.Value.ToDateTime(TimeOnly.MinValue), start.To!.Value.ToDateTime(TimeOnly.MinValue));
+        if (data is { TimeFrom: { } first, TimeTo: { } last } && (to < first.Date || from > last.Date))
+        {
+            return Result<RunSummary>.Invalid("from",
+                $"Dataset version {data.Number} holds rows from {first:yyyy-MM-dd} to {last:yyyy-MM-dd}: {from:yyyy-MM-dd} to {to:yyyy-MM-dd} holds none of them.");
+        }
+
+        if (start.Version is null)
+        {
+            var firstChampion = await db.AliasChanges.AsNoTracking().Where(c => c.EnrollmentId == enrollment && c.Alias == AliasNames.Champion)
+                .OrderBy(c => c.At).Select(c => (DateTime?)c.At).FirstOrDefaultAsync(ct);
+            if (firstChampion is { } since && to < since.Date)
+            {
+                return Result<RunSummary>.Conflict("version",
+                    $"No version was champion before {since:yyyy-MM-dd}, and every day from {from:yyyy-MM-dd} to {to:yyyy-MM-dd} is earlier: no row would be scored. " +
+                    "Score the history with a fixed version (version), or backtest it: each day scored by a model trained only on the days before it.");
+            }
+        }
+
+        return null;
+    }
+
     public async Task<Result<RunSummary>> StartBackfillAsync(string tenant, string useCase, BackfillStart start, string trigger, string actor, CancellationToken ct = default)
     {
         var errors = new ValidationErrors();
@@ -97,6 +135,11 @@ public sealed class ScoringStarter(
             if (start.DatasetVersion is { } dataset && !await db.DatasetVersions.AnyAsync(v => v.EnrollmentId == id && v.Number == dataset, ct))
             {
                 return Result<RunSummary>.Invalid("datasetVersion", $"'{tenant}' / '{useCase}' has no dataset version {dataset}.");
+            }
+
+            if (await NothingToScoreAsync(db, id, start, ct) is { } nothing)
+            {
+                return nothing;
             }
         }
 

@@ -5,7 +5,7 @@ namespace ControlPlane.Executor.Runs;
 public sealed record RunSummary(
     Guid Id, string Pipeline, string? Tenant, string? UseCase, RunState State, string Trigger, string TriggeredBy,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, int TaskCount, int TasksFinished,
-    Guid? ParentRunId, int ChildCount, int ChildrenSucceeded, int ChildrenFailed, string? Error)
+    Guid? ParentRunId, int ChildCount, int ChildrenSucceeded, int ChildrenFailed, string? Error, string? Warning = null)
 {
     public TimeSpan? Duration => StartedAt is { } s ? (FinishedAt ?? DateTime.UtcNow) - s : null;
 }

@@ -220,5 +220,17 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
 
     internal static RunSummary ToSummary(PipelineRun r) => new(
         r.Id, r.Pipeline, r.TenantSlug, r.UseCase, r.State, r.Trigger, r.TriggeredBy, r.CreatedAt, r.StartedAt, r.FinishedAt,
-        r.TaskCount, r.TasksFinished, r.ParentRunId, r.ChildCount, r.ChildrenSucceeded, r.ChildrenFailed, r.Error);
+        r.TaskCount, r.TasksFinished, r.ParentRunId, r.ChildCount, r.ChildrenSucceeded, r.ChildrenFailed, r.Error, r.Warning);
+
+    /// <summary>Adds a line to the run's warning (kept whatever state it ends in), clipped to the column's length.</summary>
+    public async Task WarnAsync(Guid runId, string warning, CancellationToken ct = default)
+    {
+        // An update of the one column, outside the run row's optimistic concurrency: the engine updates the same row.
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var before = await db.PipelineRuns.Where(r => r.Id == runId).Select(r => r.Warning).FirstOrDefaultAsync(ct);
+        var text = Core.Common.TextLimits.Clip(before is null ? warning : $"{before}\n{warning}", MaxWarningLength);
+        await db.PipelineRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Warning, text), ct);
+    }
+
+    public const int MaxWarningLength = 2000;
 }

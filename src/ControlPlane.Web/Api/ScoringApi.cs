@@ -20,6 +20,9 @@ public static class ScoringApi
         group.MapPost("/batch-scores", StartBatchScore).WithName("StartBatchScore").RequireAuthorization(Policies.Analyze)
             .WithSummary("Score the latest valid dataset version (or {\"datasetVersion\": n}) with the champion into the predictions table.");
         group.MapGet("/batch-scores", ListBatchScores).WithName("ListBatchScores").WithSummary("The enrollment's batch scores, newest first.");
+        group.MapGet("/batch-scores/plan", async (string tenant, string useCase, PredictionQueries queries, CancellationToken ct) =>
+                ApiResults.Ok(await queries.PlanAsync(tenant, useCase, ct), p => p))
+            .WithName("PlanBatchScore").WithSummary("What a batch score started now would score: the dataset version (rows, days) and the champion; or why nothing can be scored yet.");
         group.MapPost("/backfills", StartBackfill).WithName("StartBackfill").RequireAuthorization(Policies.Analyze)
             .WithSummary("Score the days from–to (yyyy-MM-dd, UTC) of a dataset version, with a fixed \"version\" or, without it, the version that was champion at each row's time.");
         group.MapGet("/backfills", ListBackfills).WithName("ListBackfills").WithSummary("The enrollment's backfills with the state of each day, newest first.");

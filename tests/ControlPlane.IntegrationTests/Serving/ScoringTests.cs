@@ -32,8 +32,20 @@ public abstract class ScoringTests<TProvider>(RetrainFixture<TProvider> fixture)
     [Fact]
     public async Task A_batch_score_writes_one_prediction_per_row_as_the_model_scores_offline_and_a_second_one_replaces_it()
     {
+        // Before anything is trained the plan says why nothing can be scored.
+        using (var early = App.CreateAdminClient())
+        {
+            var bare = await RetrainTenants.CreateAsync(App, early, UseCase, "us", rows: 300, seed: 4, slug: "score-plan-untrained");
+            var none = await (await early.GetAsync($"/api/v1/tenants/{bare}/use-cases/{UseCase}/batch-scores/plan")).ReadNodeAsync();
+            Assert.StartsWith("No dataset version has passed validation yet", none["problem"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
         using var admin = App.CreateAdminClient();
         var slug = await TrainedTenantAsync(admin);
+        var plan = await (await admin.GetAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores/plan")).ReadNodeAsync();
+        Assert.Equal((1, 600L, "own v1"), (plan["datasetVersion"]!.GetValue<int>(), plan["rows"]!.GetValue<long>(), plan["model"]!.GetValue<string>()));
+        Assert.StartsWith("Dataset version 1 (", plan["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("600 rows", plan["text"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var first = await StartAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { });
         var run = await admin.WaitFinishedAsync(first, TimeSpan.FromMinutes(2));
@@ -293,6 +305,47 @@ public abstract class ScoringTests<TProvider>(RetrainFixture<TProvider> fixture)
         var noData = await admin.PostJsonAsync($"/api/v1/tenants/{slug}/use-cases/{UseCase}/batch-scores", new { datasetVersion = 7 });
         Assert.Equal(HttpStatusCode.BadRequest, noData.StatusCode);
         Assert.Contains("no dataset version 7", (await noData.ReadNodeAsync())["errors"]!["datasetVersion"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_backfill_that_would_score_nothing_is_refused_before_it_starts_and_one_that_scored_nothing_ends_with_the_reason()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await TrainedTenantAsync(admin);
+        var url = $"/api/v1/tenants/{slug}/use-cases/{UseCase}/backfills";
+        var (data, _) = await SnapshotAndChampionAsync(slug);
+        var times = EventTimes(data);
+        var (first, last) = (times.Min().Date, times.Max().Date);
+
+        // Days the data holds no row of: refused at from, naming where the rows are.
+        var before = await admin.PostJsonAsync(url, new { from = $"{first.AddDays(-40):yyyy-MM-dd}", to = $"{first.AddDays(-10):yyyy-MM-dd}", version = 1 });
+        Assert.Equal(HttpStatusCode.BadRequest, before.StatusCode);
+        Assert.Contains($"holds rows from {first:yyyy-MM-dd} to {last:yyyy-MM-dd}", (await before.ReadNodeAsync()).FieldErrors("from").Single(), StringComparison.Ordinal);
+
+        // "Live at each date" over history older than the first champion (trained just now): every row would be skipped.
+        var live = await admin.PostJsonAsync(url, new { from = $"{first:yyyy-MM-dd}", to = $"{last:yyyy-MM-dd}" });
+        Assert.Equal(HttpStatusCode.Conflict, live.StatusCode);
+        var refusal = (await live.ReadNodeAsync()).FieldErrors("version").Single();
+        Assert.Contains("no row would be scored", refusal, StringComparison.Ordinal);
+        Assert.Contains("backtest", refusal, StringComparison.Ordinal);
+        Assert.Equal(0, await App.WithDbAsync(db => db.Backfills.CountAsync(b => b.Enrollment!.Tenant!.Slug == slug)));
+
+        // The champion from the last second of the data's last day: the pre-check lets it through, every row is skipped,
+        // and the run says so instead of ending silently green.
+        await App.WithDbAsync(async db =>
+        {
+            var move = await db.AliasChanges.SingleAsync(c => c.Enrollment!.Tenant!.Slug == slug && c.Alias == AliasNames.Champion);
+            move.At = last.AddDays(1).AddTicks(-1);
+            return await db.SaveChangesAsync();
+        });
+        var runId = await StartAsync(admin, url, new { from = $"{last.AddDays(-2):yyyy-MM-dd}", to = $"{last:yyyy-MM-dd}" });
+        var run = await admin.WaitFinishedAsync(runId, TimeSpan.FromMinutes(3));
+        Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
+        var summary = await (await admin.GetAsync($"/api/v1/runs/{runId}")).ReadNodeAsync();
+        var warning = summary["run"]!["warning"]!.GetValue<string>();
+        Assert.StartsWith("No row was scored:", warning, StringComparison.Ordinal);
+        Assert.Contains($"no version was champion before {last:yyyy-MM-dd}", warning, StringComparison.Ordinal);
+        Assert.Contains($"{times.Count(t => t.Date >= last.AddDays(-2)):N0} rows", warning, StringComparison.Ordinal);
     }
 
     /// <summary>A fixed slug per test: the same generated data (and so a trainable one) at every run.</summary>

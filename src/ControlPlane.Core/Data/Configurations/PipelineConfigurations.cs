@@ -14,6 +14,7 @@ internal sealed class PipelineRunConfiguration : IEntityTypeConfiguration<Pipeli
         builder.Property(r => r.Trigger).HasMaxLength(32);
         builder.Property(r => r.TriggeredBy).HasMaxLength(256);
         builder.Property(r => r.Error).HasMaxLength(4000);
+        builder.Property(r => r.Warning).HasMaxLength(2000);
         builder.Property(r => r.Version).IsConcurrencyToken();
         builder.HasMany(r => r.Tasks).WithOne(t => t.Run).HasForeignKey(t => t.RunId).OnDelete(DeleteBehavior.Cascade);
 
