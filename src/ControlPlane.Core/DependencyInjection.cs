@@ -107,6 +107,7 @@ public static class DependencyInjection
         services.AddSingleton<BatchScorer>();
         services.AddSingleton<PredictionWriter>();
         services.AddScoped<ScoringJobs>();
+        services.AddScoped<Backtests>();
         services.AddSingleton<PredictionQueries>();
         services.AddSingleton<FeedbackService>();
         services.AddSingleton<DecayChecks>();

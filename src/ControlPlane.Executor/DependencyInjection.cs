@@ -34,6 +34,7 @@ public static class DependencyInjection
         services.AddSingleton(ReproducePipeline.Definition());
         services.AddSingleton(ScoringPipelines.BatchScoreDefinition());
         services.AddSingleton(ScoringPipelines.BackfillDefinition());
+        services.AddSingleton(ScoringPipelines.BacktestDefinition());
         services.AddSingleton(DriftPipelines.Definition());
         services.AddSingleton(MonitoringPipelines.Definition());
         services.AddSingleton(MonitoringPipelines.AllDefinition());

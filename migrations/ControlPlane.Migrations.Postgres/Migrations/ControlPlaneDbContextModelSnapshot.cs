@@ -1366,6 +1366,112 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.ToTable("Backfills");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Backtest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RetrainEveryDays")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("To")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId")
+                        .IsUnique();
+
+                    b.HasIndex("EnrollmentId", "CreatedAt");
+
+                    b.ToTable("Backtests");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.BacktestPeriod", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BacktestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("High")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool>("HigherIsBetter")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LabelledRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<double?>("Low")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("ScoredRows")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("To")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Trainer")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<int>("TrainingRows")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BacktestId", "Index")
+                        .IsUnique();
+
+                    b.ToTable("BacktestPeriods");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Predictions.Outcome", b =>
                 {
                     b.Property<long>("Id")
@@ -2530,6 +2636,24 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.Navigation("Enrollment");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Backtest", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.BacktestPeriod", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Predictions.Backtest", null)
+                        .WithMany("Periods")
+                        .HasForeignKey("BacktestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Predictions.Outcome", b =>
                 {
                     b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
@@ -2732,6 +2856,11 @@ namespace ControlPlane.Migrations.Postgres.Migrations
             modelBuilder.Entity("ControlPlane.Core.Pipelines.PipelineRun", b =>
                 {
                     b.Navigation("Tasks");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Backtest", b =>
+                {
+                    b.Navigation("Periods");
                 });
 
             modelBuilder.Entity("ControlPlane.Core.Tenants.Tenant", b =>

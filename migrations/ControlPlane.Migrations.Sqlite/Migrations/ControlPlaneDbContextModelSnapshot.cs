@@ -1351,6 +1351,112 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.ToTable("Backfills");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Backtest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DatasetVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EnrollmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RetrainEveryDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("To")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId")
+                        .IsUnique();
+
+                    b.HasIndex("EnrollmentId", "CreatedAt");
+
+                    b.ToTable("Backtests");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.BacktestPeriod", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BacktestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("High")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("HigherIsBetter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LabelledRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Low")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ScoredRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("To")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trainer")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TrainingRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BacktestId", "Index")
+                        .IsUnique();
+
+                    b.ToTable("BacktestPeriods");
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Predictions.Outcome", b =>
                 {
                     b.Property<long>("Id")
@@ -2505,6 +2611,24 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.Navigation("Enrollment");
                 });
 
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Backtest", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.BacktestPeriod", b =>
+                {
+                    b.HasOne("ControlPlane.Core.Predictions.Backtest", null)
+                        .WithMany("Periods")
+                        .HasForeignKey("BacktestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ControlPlane.Core.Predictions.Outcome", b =>
                 {
                     b.HasOne("ControlPlane.Core.Tenants.Enrollment", null)
@@ -2707,6 +2831,11 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ControlPlane.Core.Pipelines.PipelineRun", b =>
                 {
                     b.Navigation("Tasks");
+                });
+
+            modelBuilder.Entity("ControlPlane.Core.Predictions.Backtest", b =>
+                {
+                    b.Navigation("Periods");
                 });
 
             modelBuilder.Entity("ControlPlane.Core.Tenants.Tenant", b =>

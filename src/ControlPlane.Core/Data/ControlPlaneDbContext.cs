@@ -61,6 +61,8 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     public DbSet<EnrollmentHealth> EnrollmentHealth => Set<EnrollmentHealth>();
     public DbSet<DriftDayCount> DriftDayCounts => Set<DriftDayCount>();
     public DbSet<Datasets.Validation.EnrollmentValidation> EnrollmentValidation => Set<Datasets.Validation.EnrollmentValidation>();
+    public DbSet<Predictions.Backtest> Backtests => Set<Predictions.Backtest>();
+    public DbSet<Predictions.BacktestPeriod> BacktestPeriods => Set<Predictions.BacktestPeriod>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

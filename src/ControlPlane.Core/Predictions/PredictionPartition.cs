@@ -55,6 +55,9 @@ public static class PredictionKinds
 {
     public const string Batch = "batch";
     public const string Backfill = "backfill";
+
+    /// <summary>A walk-forward backtest's day: scored by a model trained only on the rows before its period (decision 0052).</summary>
+    public const string Backtest = "backtest";
 }
 
 public static class PartitionStates

@@ -7,11 +7,18 @@ namespace ControlPlane.Core.Predictions;
 
 /// <summary>One prediction as the API, the UI and downloads show it.</summary>
 /// <param name="Model">The version that scored it, e.g. "own v3".</param>
-public sealed record PredictionView(string? EntityKey, DateTime AsOf, string Model, double Score, string? Label, string? ClassScores);
+/// <param name="Kind">What wrote it: batch, backfill or backtest (<see cref="PredictionKinds"/>).</param>
+public sealed record PredictionView(string? EntityKey, DateTime AsOf, string Model, double Score, string? Label, string? ClassScores, string Kind = PredictionKinds.Batch);
 
-/// <summary>Which current predictions: as-of time in [<see cref="From"/>, <see cref="To"/>), optionally only those a run wrote.</summary>
-/// <summary>Which predictions: as-of time in <see cref="Range"/> (see <see cref="TimeRange"/>), and optionally only one run's.</summary>
-public sealed record PredictionFilter(TimeRange Range = default, Guid? RunId = null);
+/// <summary>
+/// Which predictions: as-of time in <see cref="Range"/> (see <see cref="TimeRange"/>), optionally only one run's, and of
+/// one <see cref="Kind"/>. Without a kind: the models that serve (batch scores and backfills), never a backtest's — its
+/// models were trained for the backtest only; ask for kind backtest (or its run) to read those.
+/// </summary>
+public sealed record PredictionFilter(TimeRange Range = default, Guid? RunId = null, string? Kind = null)
+{
+    public static readonly IReadOnlyList<string> Kinds = [PredictionKinds.Batch, PredictionKinds.Backfill, PredictionKinds.Backtest];
+}
 
 /// <summary>A partition's progress and outcome.</summary>
 public sealed record PartitionView(
@@ -114,7 +121,9 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
         var rows = await query.OrderBy(p => p.AsOf).ThenBy(p => p.PartitionId).ThenBy(p => p.Row)
             .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         var labels = await LabelsAsync(db, rows.Select(r => r.ModelVersionId), ct);
-        return Result<PagedResult<PredictionView>>.Ok(new PagedResult<PredictionView>(rows.Select(r => View(r, labels)).ToArray(), total, page, pageSize));
+        var partitionIds = rows.Select(r => r.PartitionId).Distinct().ToList();
+        var kinds = await db.PredictionPartitions.AsNoTracking().Where(p => partitionIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Kind, ct);
+        return Result<PagedResult<PredictionView>>.Ok(new PagedResult<PredictionView>(rows.Select(r => View(r, labels, kinds[r.PartitionId])).ToArray(), total, page, pageSize));
     }
 
     /// <summary>Every matching prediction, partition by partition, for downloads; null when the tenant is not enrolled.</summary>
@@ -131,32 +140,45 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
     private async IAsyncEnumerable<PredictionView> Stream(Guid enrollment, PredictionFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var partitions = await db.PredictionPartitions.AsNoTracking()
-            .Where(p => p.EnrollmentId == enrollment && p.State == PartitionStates.Done && (filter.RunId == null || p.RunId == filter.RunId))
-            .OrderBy(p => p.Day).ThenBy(p => p.CreatedAt).Select(p => p.Id).ToListAsync(ct);
+        var partitions = await Partitions(db, enrollment, filter)
+            .OrderBy(p => p.Day).ThenBy(p => p.CreatedAt).Select(p => new { p.Id, p.Kind }).ToListAsync(ct);
         // Every version that may have scored them, read before streaming (one open reader per connection).
         var labels = await db.ModelVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollment || v.Kind == Registry.ModelVersionKinds.Pooled)
             .Select(v => new { v.Id, v.Kind, v.Number }).ToDictionaryAsync(v => v.Id, v => Label(v.Kind, v.Number), ct);
+        foreach (var period in await db.BacktestPeriods.AsNoTracking().Where(p => db.Backtests.Any(b => b.Id == p.BacktestId && b.EnrollmentId == enrollment))
+                     .Select(p => new { p.Id, p.From }).ToListAsync(ct))
+        {
+            labels[period.Id] = Backtests.Label(period.From);
+        }
         foreach (var partition in partitions)
         {
-            var rows = db.Predictions.AsNoTracking().Where(p => p.PartitionId == partition);
+            var rows = db.Predictions.AsNoTracking().Where(p => p.PartitionId == partition.Id);
             if (filter.Range.From is { } from) rows = rows.Where(p => p.AsOf >= from);
             if (filter.Range.Until is { } until) rows = rows.Where(p => p.AsOf < until);
             await foreach (var row in rows.OrderBy(p => p.Row).AsAsyncEnumerable().WithCancellation(ct))
             {
-                yield return View(row, labels);
+                yield return View(row, labels, partition.Kind);
             }
         }
     }
 
     private static IQueryable<Prediction> Query(ControlPlaneDbContext db, Guid enrollment, PredictionFilter filter)
     {
-        var partitions = db.PredictionPartitions.Where(p => p.EnrollmentId == enrollment && p.State == PartitionStates.Done
-            && (filter.RunId == null || p.RunId == filter.RunId)).Select(p => p.Id);
+        var partitions = Partitions(db, enrollment, filter).Select(p => p.Id);
         var rows = db.Predictions.AsNoTracking().Where(p => partitions.Contains(p.PartitionId));
         if (filter.Range.From is { } from) rows = rows.Where(p => p.AsOf >= from);
         if (filter.Range.Until is { } until) rows = rows.Where(p => p.AsOf < until);
         return rows;
+    }
+
+    /// <summary>The current partitions the filter reads: of its run and kind; without either, not a backtest's.</summary>
+    private static IQueryable<PredictionPartition> Partitions(ControlPlaneDbContext db, Guid enrollment, PredictionFilter filter)
+    {
+        var partitions = db.PredictionPartitions.AsNoTracking().Where(p => p.EnrollmentId == enrollment && p.State == PartitionStates.Done);
+        if (filter.RunId is { } run) partitions = partitions.Where(p => p.RunId == run);
+        if (filter.Kind is { } kind) partitions = partitions.Where(p => p.Kind == kind);
+        else if (filter.RunId is null) partitions = partitions.Where(p => p.Kind != PredictionKinds.Backtest);
+        return partitions;
     }
 
     private static string? Check(PredictionFilter filter) =>
@@ -168,12 +190,19 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
     internal static async Task<Dictionary<Guid, string>> LabelsAsync(ControlPlaneDbContext db, IEnumerable<Guid> ids, CancellationToken ct)
     {
         var wanted = ids.Distinct().ToList();
-        return await db.ModelVersions.AsNoTracking().Where(v => wanted.Contains(v.Id))
+        var labels = await db.ModelVersions.AsNoTracking().Where(v => wanted.Contains(v.Id))
             .Select(v => new { v.Id, v.Kind, v.Number }).ToDictionaryAsync(v => v.Id, v => Label(v.Kind, v.Number), ct);
+        if (labels.Count == wanted.Count) return labels;
+        // A backtest's models are not registered: their predictions carry the period's id.
+        foreach (var period in await db.BacktestPeriods.AsNoTracking().Where(p => wanted.Contains(p.Id)).Select(p => new { p.Id, p.From }).ToListAsync(ct))
+        {
+            labels[period.Id] = Backtests.Label(period.From);
+        }
+        return labels;
     }
 
-    private static PredictionView View(Prediction p, IReadOnlyDictionary<Guid, string> labels) =>
-        new(p.EntityKey, p.AsOf, labels.GetValueOrDefault(p.ModelVersionId, "?"), p.Score, p.Label, p.ClassScores);
+    private static PredictionView View(Prediction p, IReadOnlyDictionary<Guid, string> labels, string kind) =>
+        new(p.EntityKey, p.AsOf, labels.GetValueOrDefault(p.ModelVersionId, "?"), p.Score, p.Label, p.ClassScores, kind);
 
     private static PartitionView View(PredictionPartition p) =>
         new(p.Id, p.Kind, p.Day, p.RunId, p.State, p.RowCount, p.SkippedRows, p.Models, p.Note, p.CreatedAt, p.StartedAt, p.CompletedAt);

@@ -301,7 +301,7 @@ public sealed class ScoringJobs(
         return (await PredictionQueries.LabelsAsync(db, [versionId], ct))[versionId];
     }
 
-    private async Task<ScoringInput> LoadAsync(string tenant, string useCase, int? datasetVersion, CancellationToken ct)
+    internal async Task<ScoringInput> LoadAsync(string tenant, string useCase, int? datasetVersion, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var enrollment = await db.Enrollments.AsNoTracking().Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase)

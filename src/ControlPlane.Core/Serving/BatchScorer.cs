@@ -141,6 +141,23 @@ public sealed class BatchScorer(ModelCache cache)
 
     private static int Parallelism => Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>
+    /// The rows scored by a model held in memory (a backtest's, never registered), in chunks numbered from 0; its
+    /// predictions carry <paramref name="modelId"/>.
+    /// </summary>
+    public static async IAsyncEnumerable<PredictionChunk> ScoreWithAsync(
+        TrainedModel model, Guid modelId, RawTable data, int[] rows, Func<int, DateTime> asOf, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var table = Align(data, model, out var problem) ?? throw new InvalidDataException($"The model cannot score this data: {problem}");
+        for (var start = 0; start < rows.Length; start += ChunkRows)
+        {
+            ct.ThrowIfCancellationRequested();
+            var part = rows.AsSpan(start, Math.Min(ChunkRows, rows.Length - start)).ToArray();
+            var first = start;
+            yield return await Task.Run(() => Score(model, table, part, modelId, asOf, first), ct);
+        }
+    }
+
     private static PredictionChunk Score(TrainedModel model, RawTable table, int[] rows, Guid versionId, Func<int, DateTime> asOf, int firstRow)
     {
         var whole = rows.Length == table.RowCount && rows.Length > 0 && rows[0] == 0 && rows[^1] == rows.Length - 1;

@@ -24,6 +24,9 @@ public static class ScoringPipelines
     public const string ToParameter = "to";
     public const string VersionParameter = "version";
     public const string ActorParameter = "requestedBy";
+    public const string Backtest = "backtest";
+    public const string BacktestTask = "walk-forward";
+    public const string RetrainEveryDaysParameter = "retrainEveryDays";
 
     public static PipelineDefinition BatchScoreDefinition() => Pipeline.Define(BatchScore, p => p
         .Describe("Scores the enrollment's latest valid dataset version (or a chosen one) with its champion and writes the predictions to the database.")
@@ -36,6 +39,25 @@ public static class ScoringPipelines
         .Task(BackfillTask, BackfillAsync).Pool("scoring").Timeout(TimeSpan.FromHours(12)).Retry(2, TimeSpan.FromSeconds(5))
         .Task(DriftPipelines.DriftCheckTask, DriftPipelines.AfterScoringAsync).After(BackfillTask).Pool(DriftPipelines.PoolName)
             .Timeout(TimeSpan.FromHours(1)).Retry(2, TimeSpan.FromSeconds(5)));
+
+    public static PipelineDefinition BacktestDefinition() => Pipeline.Define(Backtest, p => p
+        .Describe("Backtests a history walk-forward: each period of the range scored by a model trained only on the rows before it (retrained every retrainEveryDays days), measured where labels are known; nothing registered.")
+        .Task(BacktestTask, BacktestAsync).Pool("scoring").Timeout(TimeSpan.FromHours(12)).Retry(2, TimeSpan.FromSeconds(5)));
+
+    private static async Task BacktestAsync(TaskContext ctx)
+    {
+        var (tenant, useCase) = DataTasks.Enrollment(ctx);
+        var request = new BacktestRequest(Day(ctx, FromParameter), Day(ctx, ToParameter), Number(ctx, RetrainEveryDaysParameter) ?? 30, Number(ctx, DatasetVersionParameter));
+        var actor = ctx.Parameters.GetValueOrDefault(ActorParameter) ?? DataTasks.Actor(ctx);
+        ctx.Log.LogInformation("Backtesting {From:yyyy-MM-dd} to {To:yyyy-MM-dd}, a model trained before each period of {Days} days", request.From, request.To, request.RetrainEveryDays);
+        var backtest = await ctx.Services.GetRequiredService<Backtests>().RunAsync(ctx.RunId, tenant, useCase, request, actor,
+            (percent, message) => ctx.ReportProgressAsync(percent, message), ctx.CancellationToken);
+        if (Backtests.NothingScored(backtest) is { } warning)
+        {
+            ctx.Log.LogWarning("{Warning}", warning);
+            await ctx.Services.GetRequiredService<Runs.RunService>().WarnAsync(ctx.RunId, warning, ctx.CancellationToken);
+        }
+    }
 
     private static async Task ScoreAsync(TaskContext ctx)
     {

@@ -18,6 +18,9 @@ namespace ControlPlane.Executor.Pipelines;
 /// <param name="Version">A fixed own version number; null for "the version live at each date".</param>
 public sealed record BackfillStart(DateOnly? From, DateOnly? To, int? Version = null, int? DatasetVersion = null);
 
+/// <summary>What <c>POST .../backtests</c> and the Backtest dialog send: the days, the retraining cadence (30 days by default) and optionally the dataset version.</summary>
+public sealed record BacktestStart(DateOnly? From, DateOnly? To, int? RetrainEveryDays = null, int? DatasetVersion = null);
+
 /// <summary>What <c>POST .../batch-scores</c> and the Score button send.</summary>
 public sealed record BatchScoreStart(int? DatasetVersion = null);
 
@@ -50,6 +53,79 @@ public sealed class ScoringStarter(
         var parameters = new Dictionary<string, string>();
         if (start.DatasetVersion is { } dataset) parameters[ScoringPipelines.DatasetVersionParameter] = dataset.ToString(CultureInfo.InvariantCulture);
         return await runs.StartAsync(new StartRunRequest { Pipeline = ScoringPipelines.BatchScore, Tenant = tenant, UseCase = useCase, Parameters = parameters },
+            trigger, actor, ct);
+    }
+
+    /// <summary>
+    /// Starts a walk-forward backtest after the checks a run cannot do better: the days as for a backfill, a cadence of
+    /// 1–366 days, data that passed validation with rows before the first day (the first model needs a history) and in
+    /// the range, and an event time in the rules.
+    /// </summary>
+    public async Task<Result<RunSummary>> StartBacktestAsync(string tenant, string useCase, BacktestStart start, string trigger, string actor, CancellationToken ct = default)
+    {
+        var errors = new ValidationErrors();
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (start.From is null) errors.Add("from", "Choose the first day to backtest (from, as yyyy-MM-dd).");
+        if (start.To is null) errors.Add("to", "Choose the last day to backtest (to, as yyyy-MM-dd).");
+        if (start is { From: { } firstDay, To: { } lastDay })
+        {
+            var max = options.Value.Serving.MaxBackfillDays;
+            var days = lastDay.DayNumber - firstDay.DayNumber + 1;
+            if (lastDay < firstDay) errors.Add("to", $"The last day ({lastDay:yyyy-MM-dd}) is before the first ({firstDay:yyyy-MM-dd}).");
+            else if (days > max) errors.Add("to", $"{firstDay:yyyy-MM-dd} to {lastDay:yyyy-MM-dd} is {days:N0} days; a backtest covers at most {max:N0}.");
+            if (lastDay > today) errors.Add("to", $"A backtest scores history: the last day ({lastDay:yyyy-MM-dd}) is after today ({today:yyyy-MM-dd}).");
+        }
+        var cadence = start.RetrainEveryDays ?? 30;
+        if (cadence is < Backtests.MinRetrainEveryDays or > Backtests.MaxRetrainEveryDays)
+        {
+            errors.Add("retrainEveryDays", $"Retrain every {Backtests.MinRetrainEveryDays} to {Backtests.MaxRetrainEveryDays} days (30: a model a month); it was {cadence}.");
+        }
+        if (errors.Any) return Result<RunSummary>.Invalid(errors);
+
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            var id = await Enrollment.FindIdAsync(db, tenant, useCase, ct);
+            if (id is null) return Result<RunSummary>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
+            var versions = db.DatasetVersions.AsNoTracking().Where(v => v.EnrollmentId == id);
+            var data = await (start.DatasetVersion is { } n ? versions.Where(v => v.Number == n)
+                    : versions.Where(v => v.ValidationOutcome != ValidationOutcomes.Blocked).OrderByDescending(v => v.Number))
+                .Select(v => new { v.Number, v.TimeFrom, v.TimeTo, v.ValidationOutcome }).FirstOrDefaultAsync(ct);
+            if (data is null)
+            {
+                return start.DatasetVersion is { } missing
+                    ? Result<RunSummary>.Invalid("datasetVersion", $"'{tenant}' / '{useCase}' has no dataset version {missing}.")
+                    : Result<RunSummary>.Conflict("datasetVersion", "No dataset version has passed validation: upload data (and fix what blocks it) before backtesting its history.");
+            }
+            if (data is { TimeFrom: { } first, TimeTo: { } last })
+            {
+                var (from, to) = (start.From!.Value.ToDateTime(TimeOnly.MinValue), start.To!.Value.ToDateTime(TimeOnly.MinValue));
+                if (to < first.Date || from > last.Date)
+                {
+                    return Result<RunSummary>.Invalid("from", $"Dataset version {data.Number} holds rows from {first:yyyy-MM-dd} to {last:yyyy-MM-dd}: {from:yyyy-MM-dd} to {to:yyyy-MM-dd} holds none of them.");
+                }
+                if (from <= first.Date)
+                {
+                    return Result<RunSummary>.Invalid("from",
+                        $"The first period's model is trained on the rows before {from:yyyy-MM-dd}, and dataset version {data.Number} has none (its rows begin {first:yyyy-MM-dd}): start later, leaving history to learn from.");
+                }
+            }
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var rules = await scope.ServiceProvider.GetRequiredService<FeatureRuleService>().GetAsync(tenant, useCase, ct: ct);
+            if (rules.Value?.Effective.EventTime is null) return Result<RunSummary>.Conflict("rules", ScoringJobs.NoEventTime(tenant, useCase));
+        }
+
+        var parameters = new Dictionary<string, string>
+        {
+            [ScoringPipelines.FromParameter] = start.From!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            [ScoringPipelines.ToParameter] = start.To!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            [ScoringPipelines.RetrainEveryDaysParameter] = cadence.ToString(CultureInfo.InvariantCulture),
+            [ScoringPipelines.ActorParameter] = actor,
+        };
+        if (start.DatasetVersion is { } d) parameters[ScoringPipelines.DatasetVersionParameter] = d.ToString(CultureInfo.InvariantCulture);
+        return await runs.StartAsync(new StartRunRequest { Pipeline = ScoringPipelines.Backtest, Tenant = tenant, UseCase = useCase, Parameters = parameters },
             trigger, actor, ct);
     }
 

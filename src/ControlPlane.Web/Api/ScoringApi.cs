@@ -27,8 +27,20 @@ public static class ScoringApi
             .WithSummary("Score the days from–to (yyyy-MM-dd, UTC) of a dataset version, with a fixed \"version\" or, without it, the version that was champion at each row's time.");
         group.MapGet("/backfills", ListBackfills).WithName("ListBackfills").WithSummary("The enrollment's backfills with the state of each day, newest first.");
         group.MapGet("/backfills/{runId:guid}", GetBackfill).WithName("GetBackfill").WithSummary("One backfill, by the run that makes it, with the state of each day.");
+        group.MapPost("/backtests", async (string tenant, string useCase, BacktestStart? body, ScoringStarter starter, ClaimsPrincipal user, CancellationToken ct) =>
+                ApiResults.RunAccepted(await starter.StartBacktestAsync(tenant, useCase, body ?? new BacktestStart(null, null), "api", user.Actor(), ct)))
+            .WithName("StartBacktest").RequireAuthorization(Policies.Analyze)
+            .WithSummary("Backtest the days from–to (yyyy-MM-dd, both included) walk-forward: each period of retrainEveryDays days (30 by default) " +
+                "scored by a model trained only on the rows before it, and measured where labels are known; 202 with the run.");
+        group.MapGet("/backtests", async (string tenant, string useCase, Backtests backtests, CancellationToken ct) =>
+                ApiResults.Ok(await backtests.ListAsync(tenant, useCase, ct: ct), b => b))
+            .WithName("ListBacktests").WithSummary("The enrollment's backtests with their periods (model trained before each, rows scored, metric with its 95 % interval), newest first.");
+        group.MapGet("/backtests/{runId:guid}", async (string tenant, string useCase, Guid runId, Backtests backtests, CancellationToken ct) =>
+                ApiResults.Ok(await backtests.GetAsync(tenant, useCase, runId, ct), b => b))
+            .WithName("GetBacktest").WithSummary("One backtest, by the run that makes it, with its periods.");
         group.MapGet("/predictions", GetPredictions).WithName("GetPredictions")
-            .WithSummary("Current predictions with as-of time from–to (" + TimeRange.Convention + "), optionally only a run's; ?format=json (pages), csv or parquet (all rows).");
+            .WithSummary("Current predictions with as-of time from–to (" + TimeRange.Convention + "), optionally only a run's or one kind's (batch, backfill, backtest; " +
+                "without either, batch scores and backfills — a backtest's only when asked for); ?format=json (pages), csv or parquet (all rows).");
         group.MapGet("/feedback", GetFeedback).WithName("GetFeedback")
             .WithSummary("Outcomes that occurred from–to (" + TimeRange.Convention + "), newest first, each with the prediction it answers.");
         return group;
@@ -61,10 +73,10 @@ public static class ScoringApi
 
     public static async Task<IResult> GetPredictions(
         string tenant, string useCase, PredictionQueries queries, HttpContext http, CancellationToken ct,
-        string? from = null, string? to = null, Guid? runId = null, string format = "json", int page = 1, int pageSize = 100)
+        string? from = null, string? to = null, Guid? runId = null, string format = "json", int page = 1, int pageSize = 100, string? kind = null)
     {
         var errors = new ValidationErrors();
-        var filter = new PredictionFilter(TimeRange.Parse(from, to, errors), runId);
+        var filter = new PredictionFilter(TimeRange.Parse(from, to, errors), runId, Kind(kind, errors));
         if (errors.Any) return ApiResults.Problem(Result<object>.Invalid(errors));
         return format.ToLowerInvariant() switch
         {
@@ -86,12 +98,21 @@ public static class ScoringApi
 
     public static async Task<IResult> Download(
         string tenant, string useCase, string format, PredictionQueries queries, HttpContext http, CancellationToken ct,
-        string? from = null, string? to = null, Guid? runId = null)
+        string? from = null, string? to = null, Guid? runId = null, string? kind = null)
     {
         if (format is not ("csv" or "parquet")) return ApiResults.NotFound($"Predictions download as csv or parquet; '{format}' is neither.");
         var errors = new ValidationErrors();
-        var range = TimeRange.Parse(from, to, errors);
-        return errors.Any ? ApiResults.Problem(Result<object>.Invalid(errors)) : await FileAsync(tenant, useCase, new PredictionFilter(range, runId), format, queries, http, ct);
+        var filter = new PredictionFilter(TimeRange.Parse(from, to, errors), runId, Kind(kind, errors));
+        return errors.Any ? ApiResults.Problem(Result<object>.Invalid(errors)) : await FileAsync(tenant, useCase, filter, format, queries, http, ct);
+    }
+
+    /// <summary>batch, backfill or backtest (any case); null for none.</summary>
+    private static string? Kind(string? kind, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(kind)) return null;
+        var known = PredictionFilter.Kinds.FirstOrDefault(k => string.Equals(k, kind.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (known is null) errors.Add("kind", $"kind must be one of {string.Join(", ", PredictionFilter.Kinds)}; it was '{TextLimits.Clip(kind, 40)}'.");
+        return known;
     }
 
     private static async Task<IResult> FileAsync(

@@ -348,6 +348,63 @@ public abstract class ScoringTests<TProvider>(RetrainFixture<TProvider> fixture)
         Assert.Contains($"{times.Count(t => t.Date >= last.AddDays(-2)):N0} rows", warning, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_backtest_scores_each_period_with_a_model_trained_only_on_the_rows_before_it_and_measures_it()
+    {
+        using var admin = App.CreateAdminClient();
+        var slug = await TrainedTenantAsync(admin);
+        var url = $"/api/v1/tenants/{slug}/use-cases/{UseCase}/backtests";
+        var (data, _) = await SnapshotAndChampionAsync(slug);
+        var times = EventTimes(data);
+        var (first, last) = (times.Min().Date, times.Max().Date);
+        var from = first.AddDays((last - first).Days / 2);
+        var cadence = (last - from).Days / 2 + 1;
+
+        // Refused before it starts, each at its field.
+        var noHistory = await admin.PostJsonAsync(url, new { from = $"{first:yyyy-MM-dd}", to = $"{last:yyyy-MM-dd}" });
+        Assert.Equal(HttpStatusCode.BadRequest, noHistory.StatusCode);
+        Assert.Contains("start later", (await noHistory.ReadNodeAsync()).FieldErrors("from").Single(), StringComparison.Ordinal);
+        var badCadence = await admin.PostJsonAsync(url, new { from = $"{from:yyyy-MM-dd}", to = $"{last:yyyy-MM-dd}", retrainEveryDays = 0 });
+        Assert.Equal(HttpStatusCode.BadRequest, badCadence.StatusCode);
+        Assert.NotEmpty((await badCadence.ReadNodeAsync()).FieldErrors("retrainEveryDays"));
+        var servedBefore = await CountAsync(admin, $"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions?pageSize=1");
+
+        var runId = await StartAsync(admin, url, new { from = $"{from:yyyy-MM-dd}", to = $"{last:yyyy-MM-dd}", retrainEveryDays = cadence });
+        var run = await admin.WaitFinishedAsync(runId, TimeSpan.FromMinutes(5));
+        Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
+        Assert.Null(run.Run.Warning);
+
+        var backtest = await (await admin.GetAsync($"{url}/{runId}")).ReadNodeAsync();
+        var periods = backtest["periods"]!.AsArray();
+        Assert.Equal(2, periods.Count);
+        foreach (var period in periods)
+        {
+            var start = period!["from"]!.GetValue<DateTime>();
+            var end = period["to"]!.GetValue<DateTime>().AddDays(1);
+            Assert.Equal("done", period["state"]!.GetValue<string>());
+            // Walk-forward: the model saw only rows before its period, and scored exactly the period's rows.
+            var before = times.Count(t => t < start);
+            Assert.InRange(period["trainingRows"]!.GetValue<int>(), 1, before);
+            Assert.Equal(times.Count(t => t >= start && t < end), period["scoredRows"]!.GetValue<long>());
+            Assert.Equal("auc", period["metric"]!.GetValue<string>());
+            var (value, low, high) = (period["value"]!.GetValue<double>(), period["low"]!.GetValue<double>(), period["high"]!.GetValue<double>());
+            Assert.InRange(value, low, high);
+            Assert.InRange(value, 0.5, 1.0); // the demo's labels follow its features: a model trained on the past beats chance
+        }
+        Assert.Equal(periods[1]!["from"]!.GetValue<DateTime>(), periods[0]!["to"]!.GetValue<DateTime>().AddDays(1));
+
+        // Its predictions are apart: asked for by kind, named by the period's model; never among the served ones.
+        var scored = periods.Sum(p => p!["scoredRows"]!.GetValue<long>());
+        var predictions = $"/api/v1/tenants/{slug}/use-cases/{UseCase}/predictions";
+        Assert.Equal(scored, await CountAsync(admin, $"{predictions}?kind=backtest&pageSize=1"));
+        Assert.Equal(servedBefore, await CountAsync(admin, $"{predictions}?pageSize=1"));
+        var one = (await (await admin.GetAsync($"{predictions}?kind=BACKTEST&pageSize=1")).ReadNodeAsync())["items"]![0]!;
+        Assert.Equal(("backtest", $"backtest (trained before {from:yyyy-MM-dd})"), (one["kind"]!.GetValue<string>(), one["model"]!.GetValue<string>()));
+        var badKind = await admin.GetAsync($"{predictions}?kind=shadow");
+        Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
+        Assert.Contains("batch, backfill, backtest", (await badKind.ReadNodeAsync()).FieldErrors("kind").Single(), StringComparison.Ordinal);
+    }
+
     /// <summary>A fixed slug per test: the same generated data (and so a trainable one) at every run.</summary>
     private async Task<string> TrainedTenantAsync(HttpClient admin, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {

@@ -72,3 +72,27 @@ internal sealed class OutcomeConfiguration : IEntityTypeConfiguration<Outcome>
         builder.HasIndex(o => new { o.EnrollmentId, o.OccurredAt });
     }
 }
+
+internal sealed class BacktestConfiguration : IEntityTypeConfiguration<Backtest>
+{
+    public void Configure(EntityTypeBuilder<Backtest> builder)
+    {
+        builder.Property(b => b.CreatedBy).HasMaxLength(256);
+        builder.HasOne<Enrollment>().WithMany().HasForeignKey(b => b.EnrollmentId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(b => b.Periods).WithOne().HasForeignKey(p => p.BacktestId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(b => b.RunId).IsUnique();
+        builder.HasIndex(b => new { b.EnrollmentId, b.CreatedAt });
+    }
+}
+
+internal sealed class BacktestPeriodConfiguration : IEntityTypeConfiguration<BacktestPeriod>
+{
+    public void Configure(EntityTypeBuilder<BacktestPeriod> builder)
+    {
+        builder.Property(p => p.State).HasMaxLength(16);
+        builder.Property(p => p.Trainer).HasMaxLength(128);
+        builder.Property(p => p.Metric).HasMaxLength(32);
+        builder.Property(p => p.Note).HasMaxLength(1000);
+        builder.HasIndex(p => new { p.BacktestId, p.Index }).IsUnique();
+    }
+}
