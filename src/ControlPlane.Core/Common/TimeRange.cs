@@ -6,7 +6,8 @@ namespace ControlPlane.Core.Common;
 /// One meaning for a range everywhere (decision 0051): <c>from</c> and <c>to</c> are both included. A day
 /// (<c>yyyy-MM-dd</c>) stands for the whole UTC day, so <c>to=2026-01-31</c> keeps everything of 31 January; a
 /// date-time (ISO 8601; UTC when it names no offset) stands for that instant. Queries read the range as
-/// [<see cref="From"/>, <see cref="Until"/>): <see cref="Until"/> is the first moment after <c>to</c>.
+/// [<see cref="From"/>, <see cref="Until"/>): <see cref="Until"/> is the first moment after <c>to</c> (the next midnight
+/// for a day, a microsecond later for an instant).
 /// </summary>
 public readonly record struct TimeRange(DateTime? From, DateTime? Until)
 {
@@ -28,7 +29,8 @@ public readonly record struct TimeRange(DateTime? From, DateTime? Until)
     {
         var (start, _) = Read(from, fromField, errors);
         var (end, endIsDay) = Read(to, toField, errors);
-        var until = end is { } e ? (endIsDay ? e.AddDays(1) : e.AddTicks(1)) : (DateTime?)null;
+        // An instant is kept to the microsecond, the finest time PostgreSQL stores (a tick later would round back onto it).
+        var until = end is { } e ? (endIsDay ? e.AddDays(1) : e.AddMicroseconds(1)) : (DateTime?)null;
         if (start is { } s && until is { } u && u <= s)
         {
             errors.Add(toField, $"{toField} ({to}) is before {fromField} ({from}); {Convention}.");

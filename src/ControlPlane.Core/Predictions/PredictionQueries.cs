@@ -49,6 +49,12 @@ public sealed record ScoringPlan(int? DatasetVersion, string? FileName, long Row
         $" scored by the champion, {Model}{(ModelTrainedAt is { } at ? $" (trained {at:yyyy-MM-dd})" : "")}.";
 }
 
+/// <summary>One bar of a score distribution: scores in [<see cref="From"/>, <see cref="To"/>) (the last bar includes its end).</summary>
+public sealed record ScoreBin(double From, double To, long Count);
+
+/// <summary>How the filtered predictions' scores are spread: equal-width bins (0–1 in twentieths for probabilities), with the mean.</summary>
+public sealed record ScoreDistribution(IReadOnlyList<ScoreBin> Bins, long Total, double? Mean, bool Probabilities);
+
 /// <summary>Reads predictions and their partitions: the current ones only (a replaced partition's rows are gone).</summary>
 public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> dbs)
 {
@@ -124,6 +130,35 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
         var partitionIds = rows.Select(r => r.PartitionId).Distinct().ToList();
         var kinds = await db.PredictionPartitions.AsNoTracking().Where(p => partitionIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Kind, ct);
         return Result<PagedResult<PredictionView>>.Ok(new PagedResult<PredictionView>(rows.Select(r => View(r, labels, kinds[r.PartitionId])).ToArray(), total, page, pageSize));
+    }
+
+    /// <summary>
+    /// The filtered predictions' scores in bins, counted in the database (two aggregate queries, whatever the row count):
+    /// probabilities (binary and multiclass) in twentieths of 0–1, other scores in <paramref name="bins"/> equal bins between
+    /// their least and greatest.
+    /// </summary>
+    public async Task<Result<ScoreDistribution>> DistributionAsync(string tenant, string useCase, PredictionFilter filter, int bins = 20, CancellationToken ct = default)
+    {
+        if (Check(filter) is { } problem) return Result<ScoreDistribution>.Invalid("to", problem);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var enrollment = await db.Enrollments.AsNoTracking().Where(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase)
+            .Select(e => new { e.Id, e.UseCase!.TaskType }).FirstOrDefaultAsync(ct);
+        if (enrollment is null) return Result<ScoreDistribution>.NotFound(Tenants.Enrollment.NotEnrolled(tenant, useCase));
+
+        var rows = Query(db, enrollment.Id, filter);
+        var stats = await rows.GroupBy(_ => 1).Select(g => new { Count = g.LongCount(), Min = g.Min(p => p.Score), Max = g.Max(p => p.Score), Mean = g.Average(p => p.Score) })
+            .FirstOrDefaultAsync(ct);
+        var probabilities = enrollment.TaskType != ML.TaskType.Regression;
+        if (stats is null || stats.Count == 0) return Result<ScoreDistribution>.Ok(new ScoreDistribution([], 0, null, probabilities));
+
+        var (low, high) = probabilities ? (0.0, 1.0) : (stats.Min, stats.Max > stats.Min ? stats.Max : stats.Min + 1);
+        var width = (high - low) / bins;
+        // Scores minus the low end are never negative, so the integer cast is the floor in both databases.
+        var counts = await rows.GroupBy(p => (int)((p.Score - low) / width)).Select(g => new { Bin = g.Key, Count = g.LongCount() }).ToListAsync(ct);
+        var byBin = new long[bins];
+        foreach (var c in counts) byBin[Math.Clamp(c.Bin, 0, bins - 1)] += c.Count;
+        var result = Enumerable.Range(0, bins).Select(i => new ScoreBin(low + (i * width), low + ((i + 1) * width), byBin[i])).ToArray();
+        return Result<ScoreDistribution>.Ok(new ScoreDistribution(result, stats.Count, stats.Mean, probabilities));
     }
 
     /// <summary>Every matching prediction, partition by partition, for downloads; null when the tenant is not enrolled.</summary>

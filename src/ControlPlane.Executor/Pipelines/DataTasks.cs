@@ -93,7 +93,8 @@ public sealed class DatasetBlockedException(ValidationReport report, string tena
             .Append(blocking.Length == 1 ? "1 problem" : $"{blocking.Length} problems").Append($" under {report.RulesName}:");
         foreach (var issue in blocking.Take(ShownProblems)) text.Append("\n• ").Append(issue.Message);
         if (blocking.Length > ShownProblems) text.Append($"\n• … and {blocking.Length - ShownProblems} more.");
-        return text.Append($"\nFix the mapping in the feature rules (/tenants/{tenant}/use-cases/{useCase}/rules) or upload a corrected file; ")
-            .Append($"the whole report is on the data page (/tenants/{tenant}/use-cases/{useCase}). Then retrain.").ToString();
+        // In words, not addresses: a message's paths are scrubbed (they could be the server's); the run page links both pages.
+        return text.Append($"\nFix the mapping on the feature rules page of {tenant} / {useCase}, or upload a corrected file on its data page, ")
+            .Append("where the whole report is. Then retrain.").ToString();
     }
 }

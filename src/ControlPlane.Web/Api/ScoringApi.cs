@@ -41,6 +41,14 @@ public static class ScoringApi
         group.MapGet("/predictions", GetPredictions).WithName("GetPredictions")
             .WithSummary("Current predictions with as-of time from–to (" + TimeRange.Convention + "), optionally only a run's or one kind's (batch, backfill, backtest; " +
                 "without either, batch scores and backfills — a backtest's only when asked for); ?format=json (pages), csv or parquet (all rows).");
+        group.MapGet("/predictions/distribution", async (string tenant, string useCase, PredictionQueries queries, CancellationToken ct,
+                string? from, string? to, Guid? runId, string? kind) =>
+            {
+                var errors = new ValidationErrors();
+                var filter = new PredictionFilter(TimeRange.Parse(from, to, errors), runId, Kind(kind, errors));
+                return errors.Any ? ApiResults.Problem(Result<object>.Invalid(errors)) : ApiResults.Ok(await queries.DistributionAsync(tenant, useCase, filter, ct: ct), d => d);
+            })
+            .WithName("GetPredictionDistribution").WithSummary("How the filtered predictions' scores spread (the same filters as the predictions): 20 bins (twentieths of 0–1 for probabilities) and the mean.");
         group.MapGet("/feedback", GetFeedback).WithName("GetFeedback")
             .WithSummary("Outcomes that occurred from–to (" + TimeRange.Convention + "), newest first, each with the prediction it answers.");
         return group;

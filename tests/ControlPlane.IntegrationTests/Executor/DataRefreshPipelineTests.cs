@@ -64,7 +64,7 @@ public abstract class DataRefreshPipelineTests<TProvider>(ExecutorFixture<TProvi
         // In words, without an exception's name, with where to fix it.
         Assert.StartsWith("Training needs a dataset version that passes validation; version 1 is blocked by 1 problem under rules version 1:", validate.Error);
         Assert.Contains("\n• 3 (entity key, event time) pairs appear more than once (3 extra rows), e.g. 'a0' at 2026-01-01 00:00:00 (2 rows)", validate.Error);
-        Assert.Contains($"feature rules (/tenants/{slug}/use-cases/{UseCase}/rules)", validate.Error);
+        Assert.Contains($"on the feature rules page of {slug} / {UseCase}", validate.Error);
         Assert.DoesNotContain("Exception", validate.Error);
         var version = await App.WithDbAsync(db => db.DatasetVersions.SingleAsync(v => v.Enrollment!.Tenant!.Slug == slug));
         Assert.Equal(ValidationOutcomes.Blocked, version.ValidationOutcome);

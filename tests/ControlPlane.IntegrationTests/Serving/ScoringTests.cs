@@ -400,6 +400,12 @@ public abstract class ScoringTests<TProvider>(RetrainFixture<TProvider> fixture)
         Assert.Equal(servedBefore, await CountAsync(admin, $"{predictions}?pageSize=1"));
         var one = (await (await admin.GetAsync($"{predictions}?kind=BACKTEST&pageSize=1")).ReadNodeAsync())["items"]![0]!;
         Assert.Equal(("backtest", $"backtest (trained before {from:yyyy-MM-dd})"), (one["kind"]!.GetValue<string>(), one["model"]!.GetValue<string>()));
+        // Their scores' spread, counted in the database: the bars add up to the rows, all within 0–1.
+        var spread = await (await admin.GetAsync($"{predictions}/distribution?kind=backtest")).ReadNodeAsync();
+        Assert.Equal(scored, spread["total"]!.GetValue<long>());
+        Assert.Equal(scored, spread["bins"]!.AsArray().Sum(b => b!["count"]!.GetValue<long>()));
+        Assert.Equal((20, 0.0, 1.0), (spread["bins"]!.AsArray().Count, spread["bins"]![0]!["from"]!.GetValue<double>(), spread["bins"]![19]!["to"]!.GetValue<double>()));
+        Assert.InRange(spread["mean"]!.GetValue<double>(), 0, 1);
         var badKind = await admin.GetAsync($"{predictions}?kind=shadow");
         Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
         Assert.Contains("batch, backfill, backtest", (await badKind.ReadNodeAsync()).FieldErrors("kind").Single(), StringComparison.Ordinal);
