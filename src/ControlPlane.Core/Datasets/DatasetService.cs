@@ -199,6 +199,13 @@ public sealed class DatasetService(
         await store.WriteAsync(snapshotPath, snapshot, ct);
     }
 
+    /// <summary>The first and last event time of a version, read from its profile by the column the rules map the event time to.</summary>
+    internal static (DateTime? From, DateTime? To) TimeSpanOf(TableProfile profile, string? eventTimeColumn)
+    {
+        var eventTime = profile.Columns.FirstOrDefault(c => c.Name == eventTimeColumn && c.Type == FeatureType.DateTime);
+        return (eventTime?.MinDate is { } from ? Clock.Truncate(from) : null, eventTime?.MaxDate is { } to ? Clock.Truncate(to) : null);
+    }
+
     private DatasetVersion NewVersion(
         Enrollment enrollment, string extension, Upload upload, TableProfile profile, string? eventTimeColumn, int number)
     {
@@ -207,15 +214,14 @@ public sealed class DatasetService(
         // The id in the file names keeps a racing upload that picked the same number from overwriting this one's files.
         var folder = $"{DatasetPrefix(enrollment.Tenant!.Slug, enrollment.UseCase!.Key)}v{number}/";
         var tag = id.ToString("N")[..12];
-        var eventTime = profile.Columns.FirstOrDefault(c => c.Name == eventTimeColumn && c.Type == FeatureType.DateTime);
+        var (timeFrom, timeTo) = TimeSpanOf(profile, eventTimeColumn);
         var columns = profile.Columns.Select(c => new DatasetColumn(c.Name, c.Type, c.InferredType, c.IsOverridden)).ToArray();
         return new DatasetVersion
         {
             Id = id, EnrollmentId = enrollment.Id, Number = number, Sha256 = upload.Sha256, FileName = upload.FileName,
             SourceKind = upload.SourceKind, RawPath = $"{folder}raw-{tag}{extension}", SnapshotPath = $"{folder}snapshot-{tag}.parquet",
             Region = enrollment.Tenant.Region, RowCount = profile.RowCount, ColumnCount = profile.Columns.Count,
-            TimeFrom = eventTime?.MinDate is { } from ? Clock.Truncate(from) : null,
-            TimeTo = eventTime?.MaxDate is { } to ? Clock.Truncate(to) : null,
+            TimeFrom = timeFrom, TimeTo = timeTo,
             SchemaJson = JsonSerializer.Serialize(columns, JsonOptions), ProfileJson = JsonSerializer.Serialize(profile, JsonOptions),
             CreatedAt = Clock.UtcNow(time), CreatedBy = upload.Actor,
         };

@@ -35,7 +35,7 @@ public sealed record BackfillView(
     public long Rows => Partitions.Where(p => p.State is PartitionStates.Done or PartitionStates.Replaced).Sum(p => p.RowCount);
 }
 
-/// <summary>An enrollment's batch scores and backfills, newest first.</summary>
+/// <summary>An enrollment's batch scores and backfills, newest first; <see cref="CurrentPredictions"/> counts theirs (not a backtest's).</summary>
 public sealed record ScoringOverview(IReadOnlyList<PartitionView> Batches, IReadOnlyList<BackfillView> Backfills, long CurrentPredictions);
 
 /// <summary>
@@ -75,7 +75,9 @@ public sealed class PredictionQueries(IDbContextFactory<ControlPlaneDbContext> d
         var versions = await LabelsAsync(db, versionIds, ct);
         var datasetIds = fills.Select(f => f.DatasetVersionId).ToList();
         var datasets = await db.DatasetVersions.AsNoTracking().Where(d => datasetIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Number, ct);
-        var current = await db.PredictionPartitions.Where(p => p.EnrollmentId == enrollment && p.State == PartitionStates.Done).SumAsync(p => p.RowCount, ct);
+        // What the serving models wrote: a backtest's predictions are read apart (its models served nothing).
+        var current = await db.PredictionPartitions.Where(p => p.EnrollmentId == enrollment && p.State == PartitionStates.Done && p.Kind != PredictionKinds.Backtest)
+            .SumAsync(p => p.RowCount, ct);
 
         var views = fills.Select(b => new BackfillView(
             b.Id, b.RunId, b.From, b.To, b.ModelVersionId is { } v ? versions.GetValueOrDefault(v, "?") : "live at each date",

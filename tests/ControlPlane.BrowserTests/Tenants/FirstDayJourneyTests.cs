@@ -108,7 +108,7 @@ public sealed class FirstDayJourneyTests(BrowserFixture fixture) : IClassFixture
         var section = page.Locator($"#backtest-{backtestRun:N}");
         await Expect(section.Locator("tr[data-state='done']")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
         await Expect(page.Locator($"#backtest-chart-{backtestRun:N} svg")).ToBeVisibleAsync();
-        await Expect(page.Locator($"#backtest-chart-{backtestRun:N}")).ToContainTextAsync("Period start");
+        await Expect(page.Locator($"#backtest-chart-{backtestRun:N}")).ToContainTextAsync("Period start (UTC day)");
 
         // Read the backtest's predictions on the page: their spread and the rows.
         await page.Locator("div.mud-select:has(#filter-kind)").First.ClickAsync();

@@ -37,6 +37,10 @@ public abstract class ValidationPolicyApiTests<TProvider>(AppFixture<TProvider> 
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         var revalidated = (await saved.ReadNodeAsync())["revalidated"]!;
         Assert.Equal((1, "blocked"), (revalidated["datasetVersion"]!.GetValue<int>(), revalidated["outcome"]!.GetValue<string>()));
+        // The days the version spans follow the event time the rules now map (none before).
+        var version = (await (await admin.GetAsync(Url(slug))).ReadNodeAsync())[0]!;
+        Assert.InRange(version["timeFrom"]!.GetValue<DateTime>().ToUniversalTime(), dataset.StartUtc.AddDays(-1), dataset.EndUtc);
+        Assert.InRange(version["timeTo"]!.GetValue<DateTime>().ToUniversalTime(), dataset.StartUtc, dataset.EndUtc.AddDays(1));
         var blocking = await NullIssueAsync(admin, slug, emptied.RawName);
         Assert.Equal("Blocking", blocking["severity"]!.GetValue<string>());
         Assert.Contains("above the 50.0 % limit", blocking["message"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -41,6 +41,8 @@ public sealed class DatasetValidationService(
         var report = await ComputeAsync(view.Value!, version.Number, profile,
             columns => SnapshotReader.ReadAsync(store, version.SnapshotPath, columns, null, ct));
         Record(version, report);
+        // The rules may map the event time to another column now (an upload made before the mapping had none): its days follow.
+        (version.TimeFrom, version.TimeTo) = DatasetService.TimeSpanOf(profile, view.Value!.Effective.EventTime);
         await db.SaveChangesAsync(ct);
         return Result<ValidationReport>.Ok(report);
     }
