@@ -172,6 +172,12 @@ public sealed class ValidationOptions
 public sealed class ServingOptions
 {
     /// <summary>
+    /// How long a tenant's old API key keeps working after a rotation (unless the rotation says otherwise), so its callers
+    /// can switch to the new key without an outage. Zero revokes it at once.
+    /// </summary>
+    public TimeSpan KeyRotationOverlap { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
     /// Memory the model cache may hold, in megabytes, each model counted as <see cref="FixedKilobytesPerModel"/> plus
     /// <see cref="RetainedBytesPerArtifactByte"/> times its artifact's size. Beyond it the least recently used models are
     /// dropped and loaded again on their next request.

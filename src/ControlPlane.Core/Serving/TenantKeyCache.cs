@@ -13,7 +13,7 @@ namespace ControlPlane.Core.Serving;
 /// Which tenant a predict or feedback API key belongs to, remembered for <see cref="Lifetime"/> so the hot path does not
 /// read the database on every request. Entries are keyed by (the first 128 bits of) the SHA-256 of the key, never the
 /// key itself. Rotating or revoking a key, or offboarding its tenant, forgets everything here at once; another node
-/// stops accepting a revoked key within <see cref="SweepInterval"/>: every sweep reads the ids of all active keys in one
+/// stops accepting a revoked (or rotated-out and expired) key within <see cref="SweepInterval"/>: every sweep reads the ids of all active keys in one
 /// query and forgets every remembered key that is no longer among them. (Re-checking each remembered key every 30 s
 /// put 33 database reads a second on a node serving 1,000 tenants; the sweep is one read every 5 s, and revocation
 /// reaches the other nodes sooner.) Unknown keys are not remembered: each is checked against the database.
@@ -72,7 +72,9 @@ public sealed class TenantKeyCache(IServiceScopeFactory scopes, IDbContextFactor
             if (!_known.IsEmpty)
             {
                 await using var db = await dbs.CreateDbContextAsync();
-                var active = (await db.TenantApiKeys.AsNoTracking().Where(k => k.RevokedAt == null).Select(k => k.Id).ToListAsync()).ToHashSet();
+                var now = time.GetUtcNow().UtcDateTime;
+                var active = (await db.TenantApiKeys.AsNoTracking().Where(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
+                    .Select(k => k.Id).ToListAsync()).ToHashSet();
                 foreach (var entry in _known)
                 {
                     if (!active.Contains(entry.Value.KeyId))

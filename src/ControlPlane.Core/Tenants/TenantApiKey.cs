@@ -14,7 +14,14 @@ public sealed class TenantApiKey
     public DateTime CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
     public DateTime? RevokedAt { get; set; }
+
+    /// <summary>
+    /// After a rotation with an overlap, when this (old) key stops working: callers have until then to switch to the new
+    /// one. Null: no end.
+    /// </summary>
+    public DateTime? ExpiresAt { get; set; }
+
     public DateTime? LastUsedAt { get; set; }
 
-    public bool IsActive => RevokedAt is null;
+    public bool IsActiveAt(DateTime utcNow) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > utcNow);
 }

@@ -20,7 +20,8 @@ public sealed record TenantSummary(string Slug, string Name, string Region, Date
 
 public sealed record EnrollmentSummary(string UseCase, string UseCaseName, TaskType TaskType, DateTime EnrolledAt, int Uploads);
 
-public sealed record ApiKeySummary(Guid Id, string Prefix, DateTime CreatedAt, string CreatedBy, DateTime? RevokedAt, DateTime? LastUsedAt);
+/// <param name="ExpiresAt">When a rotated-out key stops working (its overlap ends); null: no end.</param>
+public sealed record ApiKeySummary(Guid Id, string Prefix, DateTime CreatedAt, string CreatedBy, DateTime? RevokedAt, DateTime? LastUsedAt, DateTime? ExpiresAt = null);
 
 public sealed record TenantDetails(
     string Slug, string Name, string Region, DateTime CreatedAt, string CreatedBy,

@@ -114,8 +114,23 @@ public sealed class TenantService(
         return Result<TenantCreated>.Ok(new TenantCreated(await DetailsAsync(db, tenant, ct), secret));
     }
 
-    public async Task<Result<ApiKeyIssued>> RotateKeyAsync(string slug, string actor, CancellationToken ct = default)
+    /// <summary>The longest a rotated-out key may keep working.</summary>
+    public static readonly TimeSpan MaxRotationOverlap = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Issues a new key; the old active ones keep working for <paramref name="overlap"/> (the configured
+    /// <c>ControlPlane:Serving:KeyRotationOverlap</c> when null; zero revokes them at once), so callers can switch without
+    /// an outage.
+    /// </summary>
+    public async Task<Result<ApiKeyIssued>> RotateKeyAsync(string slug, string actor, TimeSpan? overlap = null, CancellationToken ct = default)
     {
+        var keep = overlap ?? options.Value.Serving.KeyRotationOverlap;
+        if (keep < TimeSpan.Zero || keep > MaxRotationOverlap)
+        {
+            return Result<ApiKeyIssued>.Invalid("overlapHours",
+                $"The old key may keep working from 0 hours (revoked at once) to {MaxRotationOverlap.TotalHours:0} hours (30 days); it was {keep.TotalHours:0.##}.");
+        }
+
         await using var db = await dbs.CreateDbContextAsync(ct);
         var tenant = await db.Tenants.Include(t => t.ApiKeys).FirstOrDefaultAsync(t => t.Slug == slug, ct);
         if (tenant is null)
@@ -124,16 +139,19 @@ public sealed class TenantService(
         }
 
         var now = Clock.UtcNow(time);
-        foreach (var old in tenant.ApiKeys.Where(k => k.RevokedAt is null))
+        var until = now + keep;
+        foreach (var old in tenant.ApiKeys.Where(k => k.IsActiveAt(now)))
         {
-            old.RevokedAt = now;
+            if (keep == TimeSpan.Zero) old.RevokedAt = now;
+            else if (old.ExpiresAt is null || old.ExpiresAt > until) old.ExpiresAt = until;
         }
 
         var (secret, key) = NewKey(tenant.Id, actor, now);
         db.TenantApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
         keyCache.Forget();
-        logger.LogInformation("API key of tenant {TenantSlug} rotated by {Actor}; new key prefix {KeyPrefix}", slug, actor, key.Prefix);
+        logger.LogInformation("API key of tenant {TenantSlug} rotated by {Actor}; new key prefix {KeyPrefix}; the old keys work until {Until}",
+            slug, actor, key.Prefix, keep == TimeSpan.Zero ? "now" : until.ToString("O"));
         return Result<ApiKeyIssued>.Ok(new ApiKeyIssued(ToSummary(key), secret));
     }
 
@@ -167,8 +185,9 @@ public sealed class TenantService(
             return null;
         }
 
+        var now = Clock.UtcNow(time);
         var key = await db.TenantApiKeys.AsNoTracking().Include(k => k.Tenant)
-            .FirstOrDefaultAsync(k => k.Prefix == prefix && k.RevokedAt == null, ct);
+            .FirstOrDefaultAsync(k => k.Prefix == prefix && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now), ct);
         return key is not null && SecretHasher.Matches(secret!, key.Hash) ? (key.Tenant!, key.Id) : null;
     }
 
@@ -228,5 +247,5 @@ public sealed class TenantService(
             enrollments, keys.Select(ToSummary).ToList());
     }
 
-    private static ApiKeySummary ToSummary(TenantApiKey k) => new(k.Id, k.Prefix, k.CreatedAt, k.CreatedBy, k.RevokedAt, k.LastUsedAt);
+    private static ApiKeySummary ToSummary(TenantApiKey k) => new(k.Id, k.Prefix, k.CreatedAt, k.CreatedBy, k.RevokedAt, k.LastUsedAt, k.ExpiresAt);
 }

@@ -19,7 +19,8 @@ public static class TenantsApi
         group.MapDelete("/{tenant}", OffboardTenant).WithName("OffboardTenant").RequireAuthorization(Policies.Administer)
             .WithSummary("Offboard a tenant: deletes its data and artifacts. Requires ?confirm={tenant}.");
         group.MapPost("/{tenant}/api-keys/rotate", RotateKey).WithName("RotateTenantKey").RequireAuthorization(Policies.Administer)
-            .WithSummary("Issue a new API key and revoke the old ones; the key is shown only this once.");
+            .WithSummary("Issue a new API key (shown only this once); the old ones keep working for ?overlapHours= hours " +
+                "(ControlPlane:Serving:KeyRotationOverlap, 24 by default; 0 revokes them at once) so callers can switch without an outage.");
         group.MapDelete("/{tenant}/api-keys/{keyId:guid}", RevokeKey).WithName("RevokeTenantKey").RequireAuthorization(Policies.Administer)
             .WithSummary("Revoke one API key.");
         group.MapPost("/{tenant}/use-cases/{useCase}", Enroll).WithName("Enroll").RequireAuthorization(Policies.Analyze)
@@ -69,9 +70,14 @@ public static class TenantsApi
         return result.IsOk ? TypedResults.Ok(result.Value) : ApiResults.Problem(result);
     }
 
-    public static async Task<IResult> RotateKey(string tenant, TenantService tenants, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<IResult> RotateKey(string tenant, double? overlapHours, TenantService tenants, ClaimsPrincipal user, CancellationToken ct)
     {
-        var result = await tenants.RotateKeyAsync(tenant, user.Actor(), ct);
+        if (overlapHours is { } h && !(h >= 0 && h <= TenantService.MaxRotationOverlap.TotalHours))
+        {
+            return ApiResults.Problem(Result<ApiKeyIssued>.Invalid("overlapHours",
+                $"overlapHours is how long the old key keeps working: 0 (revoked at once) to {TenantService.MaxRotationOverlap.TotalHours:0} hours (30 days); it was {h.ToString(System.Globalization.CultureInfo.InvariantCulture)}."));
+        }
+        var result = await tenants.RotateKeyAsync(tenant, user.Actor(), overlapHours is { } hours ? TimeSpan.FromHours(hours) : null, ct);
         return result.IsOk ? TypedResults.Created($"/api/v1/tenants/{tenant}", result.Value) : ApiResults.Problem(result);
     }
 

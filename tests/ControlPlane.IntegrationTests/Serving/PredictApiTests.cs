@@ -106,7 +106,7 @@ public abstract class PredictApiTests<TProvider>(PredictFixture<TProvider> fixtu
         // An admin token is not a tenant key.
         Assert.Equal(HttpStatusCode.Unauthorized, (await admin.PostAsync(PredictUrl(slug), Body(Rows(data, 0, 1)))).StatusCode);
 
-        (await admin.PostAsync($"/api/v1/tenants/{slug}/api-keys/rotate", null)).EnsureSuccessStatusCode();
+        (await admin.PostAsync($"/api/v1/tenants/{slug}/api-keys/rotate?overlapHours=0", null)).EnsureSuccessStatusCode();
         using var revoked = KeyClient(key);
         Assert.Equal(HttpStatusCode.Unauthorized, (await revoked.PostAsync(PredictUrl(slug), Body(Rows(data, 0, 1)))).StatusCode);
     }

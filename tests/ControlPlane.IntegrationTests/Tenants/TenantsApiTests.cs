@@ -128,7 +128,7 @@ public abstract class TenantsApiTests<TProvider>(AppFixture<TProvider> fixture) 
     }
 
     [Fact]
-    public async Task Rotating_revokes_the_old_key_and_revoked_keys_no_longer_authenticate()
+    public async Task Rotating_keeps_the_old_key_working_for_the_overlap_then_not_and_revoked_keys_no_longer_authenticate()
     {
         var slug = TestSlugs.New("keys");
         using var admin = App.CreateAdminClient();
@@ -136,18 +136,47 @@ public abstract class TenantsApiTests<TProvider>(AppFixture<TProvider> fixture) 
         var firstKey = created["apiKey"]!.GetValue<string>();
         Assert.Equal(slug, (await AuthenticateAsync(firstKey))?.Slug);
 
+        // Out of bounds: refused naming the field, no key issued.
+        foreach (var bad in new[] { "-1", "721", "NaN" })
+        {
+            var refused = await admin.PostAsync($"/api/v1/tenants/{slug}/api-keys/rotate?overlapHours={bad}", null);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.NotEmpty((await refused.ReadNodeAsync()).FieldErrors("overlapHours"));
+        }
+        Assert.Single((await (await admin.GetAsync($"/api/v1/tenants/{slug}")).ReadNodeAsync())["apiKeys"]!.AsArray());
+
+        // The default overlap (24 h): both keys work; the old one says until when.
+        var before = DateTime.UtcNow;
         var rotated = await admin.PostAsync($"/api/v1/tenants/{slug}/api-keys/rotate", null);
         Assert.Equal(HttpStatusCode.Created, rotated.StatusCode);
         var secondKey = (await rotated.ReadNodeAsync())["apiKey"]!.GetValue<string>();
+        Assert.Equal(slug, (await AuthenticateAsync(firstKey))?.Slug);
+        Assert.Equal(slug, (await AuthenticateAsync(secondKey))?.Slug);
+        var keys = (await (await admin.GetAsync($"/api/v1/tenants/{slug}")).ReadNodeAsync())["apiKeys"]!.AsArray();
+        var old = keys.Single(k => k!["expiresAt"] is not null)!;
+        Assert.InRange(old["expiresAt"]!.GetValue<DateTime>().ToUniversalTime(), before.AddHours(24).AddMinutes(-1), DateTime.UtcNow.AddHours(24).AddMinutes(1));
 
+        // Once its overlap has passed, the old key is refused (a node's remembered copy too, at its next sweep).
+        await App.WithDbAsync(async db =>
+        {
+            var row = await db.TenantApiKeys.SingleAsync(k => k.ExpiresAt != null && k.Tenant!.Slug == slug);
+            row.ExpiresAt = DateTime.UtcNow.AddSeconds(-1);
+            return await db.SaveChangesAsync();
+        });
         Assert.Null(await AuthenticateAsync(firstKey));
         Assert.Equal(slug, (await AuthenticateAsync(secondKey))?.Slug);
 
-        var keyId = (await (await admin.GetAsync($"/api/v1/tenants/{slug}")).ReadNodeAsync())["apiKeys"]!.AsArray()
-            .Single(k => k!["revokedAt"] is null)!["id"]!.GetValue<Guid>();
-        Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/api/v1/tenants/{slug}/api-keys/{keyId}")).StatusCode);
+        // Overlap 0: the old key is revoked at once.
+        var third = await admin.PostAsync($"/api/v1/tenants/{slug}/api-keys/rotate?overlapHours=0", null);
+        var thirdKey = (await third.ReadNodeAsync())["apiKey"]!.GetValue<string>();
         Assert.Null(await AuthenticateAsync(secondKey));
-        Assert.Null(await AuthenticateAsync(secondKey[..^1] + (secondKey[^1] == 'a' ? 'b' : 'a')));
+        Assert.Equal(slug, (await AuthenticateAsync(thirdKey))?.Slug);
+
+        var keyId = (await (await admin.GetAsync($"/api/v1/tenants/{slug}")).ReadNodeAsync())["apiKeys"]!.AsArray()
+            .Single(k => k!["revokedAt"] is null && k["expiresAt"] is null)!["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/api/v1/tenants/{slug}/api-keys/{keyId}")).StatusCode);
+        Assert.Null(await AuthenticateAsync(thirdKey));
+        Assert.Null(await AuthenticateAsync(thirdKey[..^1] + (thirdKey[^1] == 'a' ? 'b' : 'a')));
     }
 
     [Fact]

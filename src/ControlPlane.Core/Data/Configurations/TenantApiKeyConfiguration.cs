@@ -12,6 +12,5 @@ internal sealed class TenantApiKeyConfiguration : IEntityTypeConfiguration<Tenan
         builder.Property(k => k.Hash).HasMaxLength(64);
         builder.Property(k => k.CreatedBy).HasMaxLength(256);
         builder.HasIndex(k => k.Prefix).IsUnique();
-        builder.Ignore(k => k.IsActive);
     }
 }
