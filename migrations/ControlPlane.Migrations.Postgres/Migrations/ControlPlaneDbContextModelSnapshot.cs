@@ -1154,6 +1154,10 @@ namespace ControlPlane.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("LastRunAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<bool>("Paused")
                         .HasColumnType("boolean");
 

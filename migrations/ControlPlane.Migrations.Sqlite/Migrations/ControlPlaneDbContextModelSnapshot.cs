@@ -1139,6 +1139,10 @@ namespace ControlPlane.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("LastRunAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Paused")
                         .HasColumnType("INTEGER");
 

@@ -13,4 +13,7 @@ public sealed class PipelineSchedule
     public DateTime CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
     public DateTime? LastRunAt { get; set; }
+
+    /// <summary>The parameters each run starts with, as a JSON object of strings; relative days ("today-7") are resolved when it fires.</summary>
+    public string ParametersJson { get; set; } = "{}";
 }

@@ -21,6 +21,7 @@ public sealed partial class Pipeline
     private FanOutDefinition? _fanOut;
     private bool _perUseCase;
     private bool _adminOnly;
+    private List<PipelineParameter>? _parameters;
 
     private Pipeline(string name) => _name = name;
 
@@ -39,7 +40,21 @@ public sealed partial class Pipeline
         }
 
         return new PipelineDefinition(name, pipeline._description, pipeline._tasks.Select(t => t.Build()).ToList(), pipeline._runTimeout, pipeline._fanOut,
-            pipeline._perUseCase, pipeline._adminOnly);
+            pipeline._perUseCase, pipeline._adminOnly, pipeline._parameters);
+    }
+
+    /// <summary>Declares a parameter its runs take; a pipeline that declares any refuses the others.</summary>
+    public Pipeline Parameter(PipelineParameter parameter)
+    {
+        (_parameters ??= []).Add(parameter);
+        return this;
+    }
+
+    /// <summary>Declares that its runs take no parameter: any given is refused.</summary>
+    public Pipeline NoParameters()
+    {
+        _parameters ??= [];
+        return this;
     }
 
     public Pipeline Describe(string description)

@@ -5,8 +5,10 @@ public sealed class PipelineDefinition
 {
     internal PipelineDefinition(
         string name, string description, IReadOnlyList<TaskDefinition> tasks, TimeSpan? runTimeout, FanOutDefinition? fanOut, bool perUseCase = false,
-        bool adminOnly = false)
+        bool adminOnly = false, IReadOnlyList<PipelineParameter>? parameters = null)
     {
+        Parameters = parameters ?? [];
+        DeclaresParameters = parameters is not null;
         AdminOnly = adminOnly;
         ForWholeUseCase = fanOut is not null || perUseCase;
         Name = name;
@@ -18,6 +20,15 @@ public sealed class PipelineDefinition
 
     public string Name { get; }
     public string Description { get; }
+
+    /// <summary>The parameters its runs take (<see cref="Pipeline.Parameter"/>); checked at start when <see cref="DeclaresParameters"/>.</summary>
+    public IReadOnlyList<PipelineParameter> Parameters { get; }
+
+    /// <summary>
+    /// The pipeline says what it takes (<see cref="Pipeline.Parameter"/> or <see cref="Pipeline.NoParameters"/>): any other
+    /// parameter is refused. Pipelines that do not (the test pipelines) accept any.
+    /// </summary>
+    public bool DeclaresParameters { get; }
 
     /// <summary>Tasks in a topological order: every task after all of its upstream tasks.</summary>
     public IReadOnlyList<TaskDefinition> Tasks { get; }

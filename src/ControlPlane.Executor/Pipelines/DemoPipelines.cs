@@ -15,6 +15,8 @@ public static class DemoPipelines
 
     public static PipelineDefinition Definition() => Pipeline.Define(Demo, p => p
         .Describe("Demonstrates the executor: a small DAG with progress, logs, a fan-in and retries.")
+        .Parameter(PipelineParameter.Integer("stepMs", false, "Milliseconds per progress step (150 when empty).", 1, 60_000))
+        .Parameter(PipelineParameter.Choice("fail", false, "A task to fail half way (none when empty).", "extract", "validate", "featurize-numbers", "featurize-text", "train", "evaluate"))
         .Task("extract", ctx => Work(ctx, 10)).Pool("io")
         .Task("validate", ctx => Work(ctx, 5)).After("extract")
         .Task("featurize-numbers", ctx => Work(ctx, 8)).After("validate")

@@ -22,6 +22,7 @@ public static class DriftPipelines
 
     public static PipelineDefinition Definition() => Pipeline.Define(DriftCheck, p => p
         .Describe("Checks the enrollment's input and prediction drift: daily windows of scored rows against the training baselines; stores the windows, updates health and alerts when drift starts.")
+        .Parameter(PipelineParameter.Choice(SourceParameter, false, "Which scored rows to check: batch or realtime (both when empty).", "batch", "realtime"))
         .Task(DriftCheckTask, CheckAsync).Pool(PoolName).Timeout(TimeSpan.FromHours(1)).Retry(2, TimeSpan.FromSeconds(5)));
 
     /// <summary>The drift-check task run after scoring: the batch source only, then the auto-retrain policy.</summary>

@@ -15,5 +15,6 @@ public static class ReproducePipeline
 
     public static PipelineDefinition Definition() => Pipeline.Define(Name, p => p
         .Describe("Retrains a model version (parameter 'version') on the same dataset and rules versions with the same trainer, hyperparameters and seed, and checks that it predicts identically. Registers nothing.")
+        .Parameter(PipelineParameter.Integer(VersionParameter, true, "The model version to retrain and compare.", 1))
         .Task(ReproduceTask.Name, ReproduceTask.RunAsync).Pool("training").Timeout(TimeSpan.FromHours(2)));
 }

@@ -30,18 +30,29 @@ public static class ScoringPipelines
 
     public static PipelineDefinition BatchScoreDefinition() => Pipeline.Define(BatchScore, p => p
         .Describe("Scores the enrollment's latest valid dataset version (or a chosen one) with its champion and writes the predictions to the database.")
+        .Parameter(PipelineParameter.Integer(DatasetVersionParameter, false, "The dataset version to score (the newest that passed validation when empty).", 1))
         .Task(ScoreTask, ScoreAsync).Pool("scoring").Timeout(TimeSpan.FromHours(2)).Retry(2, TimeSpan.FromSeconds(5))
         .Task(DriftPipelines.DriftCheckTask, DriftPipelines.AfterScoringAsync).After(ScoreTask).Pool(DriftPipelines.PoolName)
             .Timeout(TimeSpan.FromHours(1)).Retry(2, TimeSpan.FromSeconds(5)));
 
     public static PipelineDefinition BackfillDefinition() => Pipeline.Define(Backfill, p => p
         .Describe("Scores a historical date range day by day with a fixed version or the version that was champion at each row's time; one partition per day, written atomically, finished days skipped on resume.")
+        .Parameter(PipelineParameter.Day(FromParameter, true, "The first day to score (included)."))
+        .Parameter(PipelineParameter.Day(ToParameter, true, "The last day to score (included)."))
+        .Parameter(PipelineParameter.Integer(VersionParameter, false, "A fixed model version; empty: the version live at each row's time.", 1))
+        .Parameter(PipelineParameter.Integer(DatasetVersionParameter, false, "The dataset version (the newest that passed validation when empty).", 1))
+        .Parameter(PipelineParameter.RequestedBy(ActorParameter))
         .Task(BackfillTask, BackfillAsync).Pool("scoring").Timeout(TimeSpan.FromHours(12)).Retry(2, TimeSpan.FromSeconds(5))
         .Task(DriftPipelines.DriftCheckTask, DriftPipelines.AfterScoringAsync).After(BackfillTask).Pool(DriftPipelines.PoolName)
             .Timeout(TimeSpan.FromHours(1)).Retry(2, TimeSpan.FromSeconds(5)));
 
     public static PipelineDefinition BacktestDefinition() => Pipeline.Define(Backtest, p => p
         .Describe("Backtests a history walk-forward: each period of the range scored by a model trained only on the rows before it (retrained every retrainEveryDays days), measured where labels are known; nothing registered.")
+        .Parameter(PipelineParameter.Day(FromParameter, true, "The first day to score (included); the first model learns from the rows before it."))
+        .Parameter(PipelineParameter.Day(ToParameter, true, "The last day to score (included)."))
+        .Parameter(PipelineParameter.Integer(RetrainEveryDaysParameter, false, "Days per period: a model is trained before each (30 when empty).", 1, 366))
+        .Parameter(PipelineParameter.Integer(DatasetVersionParameter, false, "The dataset version (the newest that passed validation when empty).", 1))
+        .Parameter(PipelineParameter.RequestedBy(ActorParameter))
         .Task(BacktestTask, BacktestAsync).Pool("scoring").Timeout(TimeSpan.FromHours(12)).Retry(2, TimeSpan.FromSeconds(5)));
 
     private static async Task BacktestAsync(TaskContext ctx)

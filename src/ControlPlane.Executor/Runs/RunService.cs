@@ -10,12 +10,16 @@ using Microsoft.EntityFrameworkCore;
 namespace ControlPlane.Executor.Runs;
 
 /// <summary>Starting, cancelling, clearing and finding runs: what the UI and the REST API call.</summary>
-public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, PipelineCatalog catalog, DagEngine engine)
+public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, PipelineCatalog catalog, DagEngine engine, TimeProvider time)
 {
     public IReadOnlyList<PipelineInfo> Pipelines() =>
         catalog.All.OrderBy(p => p.Name)
-            .Select(p => new PipelineInfo(p.Name, p.Description, p.FanOut is not null, p.Tasks.Select(t => t.Name).ToList(), p.ForWholeUseCase, p.AdminOnly))
+            .Select(p => new PipelineInfo(p.Name, p.Description, p.FanOut is not null, p.Tasks.Select(t => t.Name).ToList(), p.ForWholeUseCase, p.AdminOnly,
+                p.Parameters.Where(x => !x.Internal).ToList()))
             .ToList();
+
+    /// <summary>The pipelines that declare their parameters (the others take free key=value pairs).</summary>
+    public HashSet<string> DeclaringPipelines() => catalog.All.Where(p => p.DeclaresParameters).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Starts a run for a person or an API token: as <see cref="StartAsync"/>, but an <see cref="PipelineDefinition.AdminOnly"/>
@@ -62,15 +66,21 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
             }
         }
 
+        if (definition is not null)
+        {
+            PipelineParameters.Check(definition, request.Parameters, errors);
+        }
+
         if (errors.Any)
         {
             return Result<RunSummary>.Invalid(errors);
         }
 
         var tenant = definition!.ForWholeUseCase ? null : request.Tenant;
+        var parameters = PipelineParameters.Resolve(definition, request.Parameters, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         var run = definition.FanOut is null
-            ? await engine.CreateRunAsync(new RunRequest(definition.Name, tenant, request.UseCase, request.Parameters, trigger, actor), ct)
-            : await engine.CreateFanOutAsync(new RunRequest(definition.Name, null, request.UseCase, request.Parameters, trigger, actor), ct);
+            ? await engine.CreateRunAsync(new RunRequest(definition.Name, tenant, request.UseCase, parameters, trigger, actor), ct)
+            : await engine.CreateFanOutAsync(new RunRequest(definition.Name, null, request.UseCase, parameters, trigger, actor), ct);
         return Result<RunSummary>.Ok(ToSummary(run));
     }
 

@@ -11,13 +11,16 @@ using Microsoft.Extensions.Logging;
 namespace ControlPlane.Executor.Schedules;
 
 public sealed record ScheduleSummary(Guid Id, string Tenant, string UseCase, string Pipeline, string Cron, string TimeZone, bool Paused,
-    DateTime? LastRunAt, DateTime? NextRunAt, DateTime CreatedAt, string CreatedBy);
+    DateTime? LastRunAt, DateTime? NextRunAt, DateTime CreatedAt, string CreatedBy, IReadOnlyDictionary<string, string>? Parameters = null);
 
 public sealed class CreateScheduleRequest
 {
     public string? Pipeline { get; set; }
     public string? Cron { get; set; }
     public string? TimeZone { get; set; }
+
+    /// <summary>What each run takes (the pipeline's declared parameters); days may be relative: today, yesterday, today-N.</summary>
+    public Dictionary<string, string>? Parameters { get; set; }
 }
 
 /// <summary>
@@ -62,6 +65,12 @@ public sealed class ScheduleService(
             errors.Add(nameof(request.TimeZone), zoneProblem);
         }
 
+        if (pipeline is not null)
+        {
+            // A schedule must carry what its pipeline needs: a daily backfill with no days would fail every run.
+            PipelineParameters.Check(pipeline, request.Parameters, errors);
+        }
+
         await using var db = await dbs.CreateDbContextAsync(ct);
         if (!await db.Enrollments.AnyAsync(e => e.Tenant!.Slug == tenant && e.UseCase!.Key == useCase, ct))
         {
@@ -82,6 +91,7 @@ public sealed class ScheduleService(
         {
             Id = Guid.NewGuid(), TenantSlug = tenant, UseCase = useCase, Pipeline = request.Pipeline!, Cron = request.Cron!.Trim(),
             TimeZone = string.IsNullOrWhiteSpace(request.TimeZone) ? "UTC" : request.TimeZone.Trim(), CreatedAt = Clock.UtcNow(time), CreatedBy = actor,
+            ParametersJson = System.Text.Json.JsonSerializer.Serialize(request.Parameters ?? new Dictionary<string, string>()),
         };
         db.PipelineSchedules.Add(schedule);
         await db.SaveChangesAsync(ct);
@@ -118,8 +128,19 @@ public sealed class ScheduleService(
             return Result<RunSummary>.NotFound($"Schedule {id} does not exist.");
         }
 
-        var run = await engine.CreateRunAsync(new RunRequest(schedule.Pipeline, schedule.TenantSlug, schedule.UseCase, null, "manual", actor), ct);
+        var run = await engine.CreateRunAsync(new RunRequest(schedule.Pipeline, schedule.TenantSlug, schedule.UseCase,
+            ParametersNow(catalog, schedule, time), "manual", actor), ct);
         return Result<RunSummary>.Ok(RunService.ToSummary(run));
+    }
+
+    /// <summary>The schedule's parameters for a run starting now: relative days resolved in the schedule's time zone.</summary>
+    internal static IReadOnlyDictionary<string, string>? ParametersNow(PipelineCatalog catalog, PipelineSchedule schedule, TimeProvider time)
+    {
+        var values = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(schedule.ParametersJson) ?? [];
+        if (values.Count == 0 || catalog.Find(schedule.Pipeline) is not { } pipeline) return values.Count == 0 ? null : values;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+        return PipelineParameters.Resolve(pipeline, values, today);
     }
 
     private async Task<Result<ScheduleSummary>> SetPausedAsync(Guid id, bool paused, string actor, CancellationToken ct)
@@ -147,7 +168,8 @@ public sealed class ScheduleService(
     }
 
     private static ScheduleSummary ToSummary(PipelineSchedule s) => new(
-        s.Id, s.TenantSlug, s.UseCase, s.Pipeline, s.Cron, s.TimeZone, s.Paused, s.LastRunAt, s.Paused ? null : NextRun(s), s.CreatedAt, s.CreatedBy);
+        s.Id, s.TenantSlug, s.UseCase, s.Pipeline, s.Cron, s.TimeZone, s.Paused, s.LastRunAt, s.Paused ? null : NextRun(s), s.CreatedAt, s.CreatedBy,
+        System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(s.ParametersJson));
 
     internal static DateTime? NextRun(PipelineSchedule s)
     {

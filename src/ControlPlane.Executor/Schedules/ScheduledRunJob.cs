@@ -7,7 +7,7 @@ using Quartz;
 namespace ControlPlane.Executor.Schedules;
 
 /// <summary>Fired by a schedule's cron trigger: starts one run of the schedule's pipeline for its enrollment.</summary>
-public sealed class ScheduledRunJob(IDbContextFactory<ControlPlaneDbContext> dbs, DagEngine engine, TimeProvider time) : IJob
+public sealed class ScheduledRunJob(IDbContextFactory<ControlPlaneDbContext> dbs, DagEngine engine, Definitions.PipelineCatalog catalog, TimeProvider time) : IJob
 {
     public const string ScheduleKey = "scheduleId";
 
@@ -21,7 +21,8 @@ public sealed class ScheduledRunJob(IDbContextFactory<ControlPlaneDbContext> dbs
             return;
         }
 
-        await engine.CreateRunAsync(new RunRequest(schedule.Pipeline, schedule.TenantSlug, schedule.UseCase, null, "schedule",
+        await engine.CreateRunAsync(new RunRequest(schedule.Pipeline, schedule.TenantSlug, schedule.UseCase,
+            ScheduleService.ParametersNow(catalog, schedule, time), "schedule",
             $"schedule {schedule.Cron} ({schedule.TimeZone})"), cancellationToken);
         schedule.LastRunAt = Clock.UtcNow(time);
         await db.SaveChangesAsync(cancellationToken);

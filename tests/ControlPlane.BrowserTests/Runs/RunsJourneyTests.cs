@@ -27,7 +27,7 @@ public sealed partial class RunsJourneyTests(BrowserFixture fixture) : IClassFix
         await page.ClickAsync("#start-run-toggle");
         await page.Locator("div.mud-select:has(#start-pipeline)").First.ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = ExactlyDemo() }).ClickAsync();
-        await page.FillAsync("#start-parameters", "stepMs=60");
+        await page.FillAsync("#param-stepMs", "60");
         await page.ClickAsync("#start-run");
         await page.WaitForAddressAsync(RunUrl());
         var runId = RunUrl().Match(page.Url).Groups[1].Value;

@@ -64,6 +64,38 @@ public abstract class SchedulesApiTests<TProvider>(AppFixture<TProvider> fixture
         await admin.PostAsync($"/api/v1/runs/{runId}/cancel", null);
     }
 
+    [Fact]
+    public async Task A_schedule_carries_the_parameters_its_pipeline_needs_with_days_relative_to_when_it_fires()
+    {
+        var slug = await EnrolledTenantAsync();
+        using var admin = App.CreateAdminClient();
+        var url = $"/api/v1/tenants/{slug}/use-cases/churn-risk/schedules";
+
+        // A daily backfill with no days would fail every run: refused, each missing day named.
+        var bare = await admin.PostJsonAsync(url, new { pipeline = "backfill", cron = "0 3 * * *" });
+        Assert.Equal(HttpStatusCode.BadRequest, bare.StatusCode);
+        var problem = await bare.ReadNodeAsync();
+        Assert.Contains("from is required", problem.FieldErrors("parameters.from").Single(), StringComparison.Ordinal);
+        Assert.NotEmpty(problem.FieldErrors("parameters.to"));
+        var wrong = await (await admin.PostJsonAsync(url, new { pipeline = "backfill", cron = "0 3 * * *",
+            parameters = new Dictionary<string, string> { ["from"] = "last week", ["to"] = "yesterday", ["colour"] = "red" } })).ReadNodeAsync();
+        Assert.Contains("today-N", wrong.FieldErrors("parameters.from").Single(), StringComparison.Ordinal);
+        Assert.Contains("has no parameter 'colour'", wrong.FieldErrors("parameters.colour").Single(), StringComparison.Ordinal);
+        Assert.Equal(0, await App.WithDbAsync(db => db.PipelineSchedules.CountAsync(s => s.TenantSlug == slug)));
+
+        // Yesterday, every day: stored as written, resolved to dates when a run starts.
+        var created = await admin.PostJsonAsync(url, new { pipeline = "backfill", cron = "0 3 * * *",
+            parameters = new Dictionary<string, string> { ["from"] = "today-1", ["to"] = "yesterday", ["version"] = "1" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var schedule = await created.ReadNodeAsync();
+        Assert.Equal("today-1", schedule["parameters"]!["from"]!.GetValue<string>());
+        var triggered = await admin.PostAsync($"/api/v1/schedules/{schedule["id"]!.GetValue<Guid>()}/trigger", null);
+        Assert.Equal(HttpStatusCode.Accepted, triggered.StatusCode);
+        var run = await (await admin.GetAsync($"/api/v1/runs/{(await triggered.ReadNodeAsync())["runId"]!.GetValue<Guid>()}")).ReadNodeAsync();
+        var yesterday = DateTime.UtcNow.Date.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal((yesterday, yesterday, "1"), (run["parameters"]!["from"]!.GetValue<string>(), run["parameters"]!["to"]!.GetValue<string>(), run["parameters"]!["version"]!.GetValue<string>()));
+    }
+
     private Task<int> ScheduledRunsAsync(string slug) =>
         App.WithDbAsync(db => db.PipelineRuns.CountAsync(r => r.TenantSlug == slug && r.Trigger == "schedule"));
 

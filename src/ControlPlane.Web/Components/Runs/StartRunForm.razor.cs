@@ -21,6 +21,7 @@ public sealed partial class StartRunForm
     private IReadOnlyList<PipelineInfo> _pipelines = [];
     private IReadOnlyList<UseCaseSummary> _useCases = [];
     private string? _parameters;
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private string? _summaryError;
     private bool _busy;
 
@@ -39,10 +40,16 @@ public sealed partial class StartRunForm
 
     private PipelineInfo? Described => _pipelines.FirstOrDefault(p => p.Name == _request.Pipeline);
 
+    /// <summary>The pipeline says what it takes: a field per parameter instead of free key=value lines.</summary>
+    private bool Declares(PipelineInfo pipeline) => pipeline.Parameters is not null && _declaring.Contains(pipeline.Name);
+
+    private HashSet<string> _declaring = [];
+
     protected override async Task OnInitializedAsync()
     {
         var isAdmin = AuthState is not null && (await AuthState).User.IsInRole(Roles.Admin);
         _pipelines = Runs.Pipelines().Where(p => isAdmin || !p.AdminOnly).ToList();
+        _declaring = Runs.DeclaringPipelines();
         _useCases = await UseCases.ListAsync();
         _request.Pipeline = Pipeline;
     }
@@ -58,14 +65,21 @@ public sealed partial class StartRunForm
     {
         _errors.Clear();
         _summaryError = null;
-        var (parameters, problem) = ParseParameters(_parameters);
-        if (problem is not null)
+        if (Described is { } declared && Declares(declared))
         {
-            _errors["Parameters"] = problem;
-            return;
+            _request.Parameters = new Dictionary<string, string>(_values, StringComparer.Ordinal);
         }
+        else
+        {
+            var (parameters, problem) = ParseParameters(_parameters);
+            if (problem is not null)
+            {
+                _errors["Parameters"] = problem;
+                return;
+            }
 
-        _request.Parameters = parameters;
+            _request.Parameters = parameters;
+        }
         if (Described?.ForWholeUseCase == true)
         {
             _request.Tenant = null;
@@ -95,7 +109,8 @@ public sealed partial class StartRunForm
             }
 
             // A message for a field this form does not show goes above the buttons instead.
-            _summaryError = result.Errors.Count == 0 || result.Errors.Keys.Any(f => !ShownFields.Contains(f)) ? result.Message : null;
+            _summaryError = result.Errors.Count == 0 || result.Errors.Keys.Any(f => !ShownFields.Contains(f) && !f.StartsWith("parameters.", StringComparison.Ordinal))
+                ? result.Message : null;
         }
         finally
         {
