@@ -7,6 +7,9 @@ public sealed record RunSummary(
     DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, int TaskCount, int TasksFinished,
     Guid? ParentRunId, int ChildCount, int ChildrenSucceeded, int ChildrenFailed, string? Error, string? Warning = null)
 {
+    /// <summary>How its tasks ended: succeeded, failed, not run (upstream failed or cancelled), and still to come; set by the run queries.</summary>
+    public TaskTally? Tally { get; init; }
+
     public TimeSpan? Duration => StartedAt is { } s ? (FinishedAt ?? DateTime.UtcNow) - s : null;
 }
 
@@ -17,12 +20,44 @@ public sealed record TaskSummary(
     double Progress, string? ProgressMessage, DateTime? StartedAt, DateTime? FinishedAt, DateTime? NotBefore, string? Node, string? Error,
     IReadOnlyList<AttemptSummary> AttemptHistory);
 
-public sealed record RunDetails(RunSummary Run, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<TaskSummary> Tasks, IReadOnlyList<RunSummary> Children);
+public sealed record RunDetails(RunSummary Run, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<TaskSummary> Tasks, IReadOnlyList<RunSummary> Children)
+{
+    /// <summary>Model versions the run registered, with the dataset and rules versions they were trained on.</summary>
+    public IReadOnlyList<ProducedVersion> Produced { get; init; } = [];
+}
+
+/// <summary>A model version a run registered: "own" or "pooled", its number, and what it read.</summary>
+public sealed record ProducedVersion(string Kind, int Number, int? DatasetVersion, int? RulesVersion);
 
 public sealed record LogLine(long Id, DateTime At, string Level, string Message);
 
+/// <summary>A run's tasks by how they ended: what ran, what failed, what never ran, what is still open.</summary>
+public sealed record TaskTally(int Succeeded, int Failed, int NotRun, int Open)
+{
+    public int Total => Succeeded + Failed + NotRun + Open;
+
+    /// <summary>"5 of 7 tasks", or for a run that stopped: "2 ran · 1 failed · 4 not run".</summary>
+    public string Text(RunState state) => state is RunState.Failed or RunState.Cancelled
+        ? string.Join(" · ", new[] { $"{Succeeded} ran", Failed > 0 ? $"{Failed} failed" : null, NotRun + Open > 0 ? $"{NotRun + Open} not run" : null }.OfType<string>())
+        : $"{Succeeded + Failed + NotRun} of {Total} tasks";
+}
+
+/// <summary>How the run history is ordered.</summary>
+public enum RunSort
+{
+    Created,
+    Pipeline,
+    State,
+    Tenant,
+}
+
 public sealed record RunQuery
 {
+    public RunSort Sort { get; init; } = RunSort.Created;
+
+    /// <summary>Newest or Z first; false: the other way.</summary>
+    public bool Descending { get; init; } = true;
+
     public string? Tenant { get; init; }
     public string? UseCase { get; init; }
     public string? Pipeline { get; init; }

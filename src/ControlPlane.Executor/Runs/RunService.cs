@@ -173,8 +173,33 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
         var pageSize = Math.Clamp(query.PageSize, 1, RunQuery.MaxPageSize);
         var page = Math.Max(0, query.Page);
         var total = await runs.CountAsync(ct);
-        var items = await runs.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
-        return new PagedResult<RunSummary>(items.Select(ToSummary).ToList(), total, page, pageSize);
+        var items = await Sorted(runs, query).Skip(page * pageSize).Take(pageSize).ToListAsync(ct);
+        var tallies = await TalliesAsync(db, items.Select(r => r.Id).ToList(), ct);
+        return new PagedResult<RunSummary>(items.Select(r => ToSummary(r) with { Tally = tallies.GetValueOrDefault(r.Id) }).ToList(), total, page, pageSize);
+    }
+
+    private static IQueryable<PipelineRun> Sorted(IQueryable<PipelineRun> runs, RunQuery q) => (q.Sort, q.Descending) switch
+    {
+        (RunSort.Pipeline, false) => runs.OrderBy(r => r.Pipeline).ThenByDescending(r => r.CreatedAt),
+        (RunSort.Pipeline, true) => runs.OrderByDescending(r => r.Pipeline).ThenByDescending(r => r.CreatedAt),
+        (RunSort.State, false) => runs.OrderBy(r => r.State).ThenByDescending(r => r.CreatedAt),
+        (RunSort.State, true) => runs.OrderByDescending(r => r.State).ThenByDescending(r => r.CreatedAt),
+        (RunSort.Tenant, false) => runs.OrderBy(r => r.TenantSlug).ThenBy(r => r.UseCase).ThenByDescending(r => r.CreatedAt),
+        (RunSort.Tenant, true) => runs.OrderByDescending(r => r.TenantSlug).ThenByDescending(r => r.UseCase).ThenByDescending(r => r.CreatedAt),
+        (_, false) => runs.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id),
+        _ => runs.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id),
+    };
+
+    /// <summary>The page's runs' tasks counted by how they ended, in one grouped query.</summary>
+    private static async Task<Dictionary<Guid, TaskTally>> TalliesAsync(ControlPlaneDbContext db, List<Guid> runIds, CancellationToken ct)
+    {
+        var rows = await db.TaskRuns.AsNoTracking().Where(t => runIds.Contains(t.RunId)).GroupBy(t => new { t.RunId, t.State })
+            .Select(g => new { g.Key.RunId, g.Key.State, Count = g.Count() }).ToListAsync(ct);
+        return rows.GroupBy(r => r.RunId).ToDictionary(g => g.Key, g => new TaskTally(
+            g.Where(r => r.State == TaskState.Succeeded).Sum(r => r.Count),
+            g.Where(r => r.State == TaskState.Failed).Sum(r => r.Count),
+            g.Where(r => r.State is TaskState.UpstreamFailed or TaskState.Cancelled).Sum(r => r.Count),
+            g.Where(r => r.State is not (TaskState.Succeeded or TaskState.Failed or TaskState.UpstreamFailed or TaskState.Cancelled)).Sum(r => r.Count)));
     }
 
     public async Task<RunDetails?> GetAsync(Guid runId, CancellationToken ct = default)
@@ -192,11 +217,16 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
         var children = run.ChildCount == 0 ? [] : await db.PipelineRuns.AsNoTracking().Where(r => r.ParentRunId == runId)
             .OrderBy(r => r.TenantSlug).ToListAsync(ct);
         var parameters = JsonSerializer.Deserialize<Dictionary<string, string>>(run.ParametersJson) ?? [];
-        return new RunDetails(ToSummary(run), parameters,
+        var produced = await db.ModelVersions.AsNoTracking().Where(v => v.RunId == runId)
+            .Select(v => new ProducedVersion(v.Kind, v.Number, v.DatasetVersionNumber, v.RulesVersionNumber)).ToListAsync(ct);
+        var tally = new TaskTally(tasks.Count(t => t.State == TaskState.Succeeded), tasks.Count(t => t.State == TaskState.Failed),
+            tasks.Count(t => t.State is TaskState.UpstreamFailed or TaskState.Cancelled),
+            tasks.Count(t => t.State is not (TaskState.Succeeded or TaskState.Failed or TaskState.UpstreamFailed or TaskState.Cancelled)));
+        return new RunDetails(ToSummary(run) with { Tally = tally }, parameters,
             tasks.Select(t => new TaskSummary(t.Name, t.UpstreamNames, t.Order, t.State, t.Pool, t.Attempts, t.MaxAttempts, t.Progress,
                 t.ProgressMessage, t.StartedAt, t.FinishedAt, t.NotBefore, t.Node, t.Error,
                 attempts[t.Id].Select(a => new AttemptSummary(a.Id, a.Number, a.State, a.Node, a.DispatchedAt, a.StartedAt, a.FinishedAt, a.Error)).ToList())).ToList(),
-            children.Select(ToSummary).ToList());
+            children.Select(ToSummary).ToList()) { Produced = produced };
     }
 
     /// <summary>

@@ -84,6 +84,9 @@ public sealed class FirstDayJourneyTests(BrowserFixture fixture) : IClassFixture
             Assert.True(run.Run.State == RunState.Succeeded, RunsClient.Describe(run));
         }
         await Expect(page.Locator("#run-state")).ToContainTextAsync("Succeeded", new() { Timeout = 30_000 });
+        // The run links what it made and what it read.
+        await Expect(page.Locator("#run-produced")).ToContainTextAsync("trained on dataset v1 with rules v1");
+        Assert.EndsWith($"/tenants/{slug}/use-cases/churn-risk/models/1", await page.Locator("#run-produced-v1").GetAttributeAsync("href"), StringComparison.Ordinal);
         await ShotAsync(page, width, "05-first-model");
 
         // Backtest the history from the predictions page: the dialog opens on the data's span.

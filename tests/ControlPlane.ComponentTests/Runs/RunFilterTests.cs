@@ -27,4 +27,20 @@ public sealed class RunFilterTests
         Assert.False(forTenant.TopLevelOnly);
         Assert.Equal(("acme", "churn-risk", "demo"), (forTenant.Tenant, forTenant.UseCase, forTenant.Pipeline));
     }
+
+    [Fact]
+    public void Filters_and_order_go_into_the_address_and_come_back_from_it()
+    {
+        var filter = new RunFilter(Tenant: "acme co", UseCase: "churn-risk", State: RunState.Failed, From: new DateTime(2026, 11, 2), To: new DateTime(2026, 11, 26),
+            Sort: ControlPlane.Executor.Runs.RunSort.Pipeline, Descending: false);
+
+        var query = filter.ToQueryString();
+
+        Assert.Equal("?tenant=acme%20co&useCase=churn-risk&state=Failed&from=2026-11-02&to=2026-11-26&sort=pipeline", query);
+        var parsed = RunFilter.FromQuery(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query)
+            .ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.OrdinalIgnoreCase));
+        Assert.Equal(filter, parsed);
+        Assert.Equal("", new RunFilter().ToQueryString());
+        Assert.Equal(new RunFilter(), RunFilter.FromQuery(new Dictionary<string, string?> { ["state"] = "nonsense", ["sort"] = "weird" }));
+    }
 }

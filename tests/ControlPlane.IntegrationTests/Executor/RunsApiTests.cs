@@ -119,6 +119,11 @@ public abstract class RunsApiTests<TProvider>(ExecutorFixture<TProvider> fixture
         Assert.All(all.Items, r => Assert.Equal(a, r.Tenant));
 
         Assert.Equal([aRuns[3]], (await QueryAsync(client, $"tenant={a}&state=Failed")).Items.Select(r => r.Id));
+        // A failed run's tasks say what ran, what failed and what never ran; finished ones count every task.
+        var failedRun = (await QueryAsync(client, $"tenant={a}&state=Failed")).Items.Single();
+        Assert.True(failedRun.Tally is { Failed: >= 1 } t && t.Total == failedRun.TaskCount, $"{failedRun.Tally}");
+        Assert.Contains("failed", failedRun.Tally!.Text(failedRun.State), StringComparison.Ordinal);
+        Assert.All(all.Items.Where(r => r.State == RunState.Succeeded), r => Assert.Equal(r.TaskCount, r.Tally!.Succeeded));
         Assert.Equal([aRuns[3]], (await QueryAsync(client, $"tenant={a}&pipeline={TestPipelines.Flaky}&state=Failed")).Items.Select(r => r.Id));
         Assert.Equal([bRuns[1]], (await QueryAsync(client, $"tenant={b}&pipeline={TestPipelines.Diamond}")).Items.Select(r => r.Id));
         Assert.Empty((await QueryAsync(client, $"tenant={b}&state=Cancelled")).Items);

@@ -1,3 +1,4 @@
+using ControlPlane.Core.Pipelines;
 using ControlPlane.Executor.Engine;
 using ControlPlane.Executor.Runs;
 using Microsoft.AspNetCore.Components;
@@ -33,8 +34,26 @@ public sealed partial class RunHistory : IDisposable
         });
     }
 
+    protected override void OnParametersSet() => _filter = RunFilter.FromQuery(QueryOf(Navigation.Uri));
+
     private async Task<GridData<RunSummary>> LoadAsync(GridState<RunSummary> state, CancellationToken ct)
     {
+        if (state.SortDefinitions.FirstOrDefault() is { } sort)
+        {
+            var by = sort.SortBy switch
+            {
+                nameof(RunSummary.Pipeline) => RunSort.Pipeline,
+                nameof(RunSummary.State) => RunSort.State,
+                nameof(RunSummary.Tenant) => RunSort.Tenant,
+                _ => RunSort.Created,
+            };
+            if (by != _filter.Sort || sort.Descending != _filter.Descending)
+            {
+                _filter = _filter with { Sort = by, Descending = sort.Descending };
+                KeepInAddress();
+            }
+        }
+
         var page = await Runs.QueryAsync(_filter.ToQuery(state.Page, state.PageSize) with { OnlyTenants = await UserScope.SlugsAsync(ct) }, ct);
         return new GridData<RunSummary> { Items = page.Items, TotalItems = page.TotalCount };
     }
@@ -43,9 +62,21 @@ public sealed partial class RunHistory : IDisposable
 
     private Task OnFiltersChanged(RunFilter filter)
     {
-        _filter = filter;
+        _filter = filter with { Sort = _filter.Sort, Descending = _filter.Descending };
+        KeepInAddress();
         return ReloadAsync();
     }
+
+    /// <summary>The filters and order in the page's address: a link or a reload shows the same runs.</summary>
+    private void KeepInAddress()
+    {
+        var path = new Uri(Navigation.Uri).GetLeftPart(UriPartial.Path);
+        var target = path + _filter.ToQueryString();
+        if (target != Navigation.Uri) Navigation.NavigateTo(target, new NavigationOptions { ReplaceHistoryEntry = true });
+    }
+
+    private static Dictionary<string, string?> QueryOf(string uri) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(uri).Query).ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
 
     private void OnRowClick(DataGridRowClickEventArgs<RunSummary> args) => Navigation.NavigateTo($"/runs/{args.Item.Id}");
 
@@ -57,13 +88,15 @@ public sealed partial class RunHistory : IDisposable
         ({ } tenant, { } useCase) => $"{tenant} · {useCase}",
     };
 
+    /// <summary>The bar shows what ran: a failed run's bar stops where its tasks stopped running.</summary>
     private static double Percent(RunSummary run) => run.ChildCount > 0
         ? 100.0 * (run.ChildrenSucceeded + run.ChildrenFailed) / run.ChildCount
+        : run.Tally is { Total: > 0 } t && run.State is RunState.Failed or RunState.Cancelled ? 100.0 * (t.Succeeded + t.Failed) / t.Total
         : run.TaskCount == 0 ? 0 : 100.0 * run.TasksFinished / run.TaskCount;
 
     private static string Done(RunSummary run) => run.ChildCount > 0
         ? $"{run.ChildrenSucceeded + run.ChildrenFailed} of {run.ChildCount} children"
-        : $"{run.TasksFinished} of {run.TaskCount} tasks";
+        : run.Tally is { } t ? t.Text(run.State) : $"{run.TasksFinished} of {run.TaskCount} tasks";
 
     public void Dispose()
     {
