@@ -49,9 +49,18 @@ public sealed class DatasetPageTests : CoreTestContext
         Assert.Contains(schema, c => c.Type == FeatureType.Number);
         Assert.Contains(schema, c => c.Type == FeatureType.Category);
         Assert.Equal(schema.Count, cut.FindAll("[data-column-chart]").Count);
-        foreach (var column in schema.Where(c => c.Type is FeatureType.Number or FeatureType.Category or FeatureType.Boolean))
+        // Numbers and dates as bars over their range with titled axes; categories and booleans as labelled bars of their values.
+        foreach (var column in schema.Where(c => c.Type is FeatureType.Number or FeatureType.DateTime))
         {
-            Assert.NotNull(cut.Find($"[data-column-chart='{column.Name}']").QuerySelector("svg"));
+            var svg = cut.Find($"[data-column-chart='{column.Name}']").QuerySelector("svg");
+            Assert.NotNull(svg);
+            Assert.Contains(column.Type == FeatureType.DateTime ? "Date (UTC)" : "Value", svg!.TextContent, StringComparison.Ordinal);
+            Assert.Contains("Rows", svg.TextContent, StringComparison.Ordinal);
+        }
+        Assert.Contains(schema, c => c.Type == FeatureType.DateTime);
+        foreach (var column in schema.Where(c => c.Type is FeatureType.Category or FeatureType.Boolean))
+        {
+            Assert.NotNull(cut.Find($"[data-column-chart='{column.Name}']").QuerySelector("[data-top-values] tr"));
         }
 
         Assert.NotNull(cut.Find("#null-rate-chart svg"));

@@ -44,6 +44,9 @@ public sealed class DriftComponentsTests : BunitContext, IAsyncLifetime
         Assert.Contains("0.930", cut.Markup, StringComparison.Ordinal);
         var sparkline = cut.FindAll("svg.drift-sparkline")[0];
         Assert.Equal("PSI by day: 2026-11-01 0.020, 2026-11-02 0.400, 2026-11-03 0.930", sparkline.GetAttribute("aria-label"));
+        // Its scale is written: the top (the largest PSI shown) and the drift line's value.
+        Assert.Equal("0.93", sparkline.QuerySelector("[data-scale-top]")!.TextContent);
+        Assert.Equal("0.2", sparkline.QuerySelector("[data-scale-threshold]")!.TextContent);
         // A day without data breaks the line instead of drawing a zero.
         Assert.Single(cut.FindAll("svg.drift-sparkline")[3].QuerySelectorAll("polyline"));
     }

@@ -42,5 +42,11 @@ public sealed class PartitionGridTests : BunitContext, IAsyncLifetime
         Assert.Contains("mud-palette-error", cells[2].GetAttribute("style"), StringComparison.Ordinal);
         Assert.Equal(1, backfill.Done);
         Assert.Equal(40, backfill.Rows);
+        // Each week's row starts with its first day written; the rows chart has both axes titled and its ends dated.
+        Assert.Equal(["2026-03-01"], cut.FindAll("[data-week-start]").Select(w => w.TextContent.Trim()));
+        var chart = cut.Find("[data-rows-chart]").TextContent;
+        Assert.Contains("Day (UTC)", chart, StringComparison.Ordinal);
+        Assert.Contains("Rows scored", chart, StringComparison.Ordinal);
+        Assert.Contains("2026-03-03", chart, StringComparison.Ordinal);
     }
 }

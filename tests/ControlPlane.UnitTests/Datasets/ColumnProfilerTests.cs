@@ -76,6 +76,20 @@ public sealed class ColumnProfilerTests
     }
 
     [Fact]
+    public async Task A_date_column_gets_rows_per_period_from_its_first_day_to_its_last()
+    {
+        var days = Enumerable.Range(0, 40).Select(i => new DateTime(2025, 1, 1).AddDays(i * 3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+        var column = await OneColumnAsync(days);
+
+        Assert.Equal(FeatureType.DateTime, column.Type);
+        Assert.Equal(40, column.DateHistogram.Sum(b => b.Count));
+        Assert.Equal(new DateTime(2025, 1, 1), ColumnProfile.DayOf(column.DateHistogram[0].Lower));
+        Assert.Equal(new DateTime(2025, 1, 1).AddDays(117), ColumnProfile.DayOf(column.DateHistogram[^1].Upper));
+        Assert.Empty(column.Histogram);
+    }
+
+    [Fact]
     public async Task Category_top_values_and_date_range_match_a_direct_computation()
     {
         var dataset = Demo("churn-risk", "acme", rows: 3000);

@@ -25,6 +25,9 @@ internal sealed class ColumnAccumulator(string name, int seed)
 
     public NumberSummary Numbers { get; } = new(seed);
 
+    /// <summary>The dates as days since 0001-01-01 (with the time of day as a fraction), for the date column's histogram.</summary>
+    public NumberSummary Dates { get; } = new(seed);
+
     public long DateFits { get; private set; }
 
     public DateTime? MinDate { get; private set; }
@@ -77,6 +80,7 @@ internal sealed class ColumnAccumulator(string name, int seed)
         else if (CellParsers.TryDateTime(span, out var date))
         {
             DateFits++;
+            Dates.Add(date.Ticks / (double)TimeSpan.TicksPerDay);
             MinDate = MinDate is { } min && min <= date ? min : date;
             MaxDate = MaxDate is { } max && max >= date ? max : date;
         }

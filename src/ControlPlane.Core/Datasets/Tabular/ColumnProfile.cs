@@ -46,6 +46,12 @@ public sealed record ColumnProfile
 
     public DateTime? MinDate { get; init; }
 
+    /// <summary>Date-time columns: rows per period, bounds in days since 0001-01-01 (<see cref="DayOf"/>); empty for older profiles.</summary>
+    public IReadOnlyList<HistogramBin> DateHistogram { get; init; } = [];
+
+    /// <summary>A <see cref="DateHistogram"/> bound as a date.</summary>
+    public static DateTime DayOf(double days) => new(Math.Clamp((long)(days * TimeSpan.TicksPerDay), DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks), DateTimeKind.Utc);
+
     public DateTime? MaxDate { get; init; }
 
     /// <summary>Average length in characters of the non-null values.</summary>

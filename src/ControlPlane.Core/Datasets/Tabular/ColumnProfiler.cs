@@ -81,6 +81,7 @@ public sealed class ColumnProfiler
             Histogram = isNumber ? numbers.Histogram() : [],
             TopValues = type is FeatureType.Category or FeatureType.Boolean ? TopValues(c) : [],
             MinDate = isDate ? c.MinDate : null,
+            DateHistogram = isDate && c.Dates.Count > 0 ? c.Dates.Histogram() : [],
             MaxDate = isDate ? c.MaxDate : null,
             AverageLength = c.NonNull > 0 ? (double)c.TotalLength / c.NonNull : null,
         };
