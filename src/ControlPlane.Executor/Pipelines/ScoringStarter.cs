@@ -64,17 +64,7 @@ public sealed class ScoringStarter(
     public async Task<Result<RunSummary>> StartBacktestAsync(string tenant, string useCase, BacktestStart start, string trigger, string actor, CancellationToken ct = default)
     {
         var errors = new ValidationErrors();
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (start.From is null) errors.Add("from", "Choose the first day to backtest (from, as yyyy-MM-dd).");
-        if (start.To is null) errors.Add("to", "Choose the last day to backtest (to, as yyyy-MM-dd).");
-        if (start is { From: { } firstDay, To: { } lastDay })
-        {
-            var max = options.Value.Serving.MaxBackfillDays;
-            var days = lastDay.DayNumber - firstDay.DayNumber + 1;
-            if (lastDay < firstDay) errors.Add("to", $"The last day ({lastDay:yyyy-MM-dd}) is before the first ({firstDay:yyyy-MM-dd}).");
-            else if (days > max) errors.Add("to", $"{firstDay:yyyy-MM-dd} to {lastDay:yyyy-MM-dd} is {days:N0} days; a backtest covers at most {max:N0}.");
-            if (lastDay > today) errors.Add("to", $"A backtest scores history: the last day ({lastDay:yyyy-MM-dd}) is after today ({today:yyyy-MM-dd}).");
-        }
+        CheckDays(start.From, start.To, "backtest", errors);
         var cadence = start.RetrainEveryDays ?? 30;
         if (cadence is < Backtests.MinRetrainEveryDays or > Backtests.MaxRetrainEveryDays)
         {
@@ -86,47 +76,79 @@ public sealed class ScoringStarter(
         {
             var id = await Enrollment.FindIdAsync(db, tenant, useCase, ct);
             if (id is null) return Result<RunSummary>.NotFound(Enrollment.NotEnrolled(tenant, useCase));
-            var versions = db.DatasetVersions.AsNoTracking().Where(v => v.EnrollmentId == id);
-            var data = await (start.DatasetVersion is { } n ? versions.Where(v => v.Number == n)
-                    : versions.Where(v => v.ValidationOutcome != ValidationOutcomes.Blocked).OrderByDescending(v => v.Number))
-                .Select(v => new { v.Number, v.TimeFrom, v.TimeTo, v.ValidationOutcome }).FirstOrDefaultAsync(ct);
+            var data = await DataSpanAsync(db, id.Value, start.DatasetVersion, ct);
             if (data is null)
             {
                 return start.DatasetVersion is { } missing
                     ? Result<RunSummary>.Invalid("datasetVersion", $"'{tenant}' / '{useCase}' has no dataset version {missing}.")
                     : Result<RunSummary>.Conflict("datasetVersion", "No dataset version has passed validation: upload data (and fix what blocks it) before backtesting its history.");
             }
-            if (data is { TimeFrom: { } first, TimeTo: { } last })
+            if (data.NoRowsIn(start.From!.Value, start.To!.Value) is { } none) return Result<RunSummary>.Invalid("from", none);
+            if (data.First is { } first && start.From!.Value.ToDateTime(TimeOnly.MinValue) <= first.Date)
             {
-                var (from, to) = (start.From!.Value.ToDateTime(TimeOnly.MinValue), start.To!.Value.ToDateTime(TimeOnly.MinValue));
-                if (to < first.Date || from > last.Date)
-                {
-                    return Result<RunSummary>.Invalid("from", $"Dataset version {data.Number} holds rows from {first:yyyy-MM-dd} to {last:yyyy-MM-dd}: {from:yyyy-MM-dd} to {to:yyyy-MM-dd} holds none of them.");
-                }
-                if (from <= first.Date)
-                {
-                    return Result<RunSummary>.Invalid("from",
-                        $"The first period's model is trained on the rows before {from:yyyy-MM-dd}, and dataset version {data.Number} has none (its rows begin {first:yyyy-MM-dd}): start later, leaving history to learn from.");
-                }
+                return Result<RunSummary>.Invalid("from",
+                    $"The first period's model is trained on the rows before {start.From:yyyy-MM-dd}, and dataset version {data.Number} has none (its rows begin {first:yyyy-MM-dd}): start later, leaving history to learn from.");
             }
         }
 
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var rules = await scope.ServiceProvider.GetRequiredService<FeatureRuleService>().GetAsync(tenant, useCase, ct: ct);
-            if (rules.Value?.Effective.EventTime is null) return Result<RunSummary>.Conflict("rules", ScoringJobs.NoEventTime(tenant, useCase));
-        }
+        if (await NoEventTimeAsync(tenant, useCase, ct) is { } noEventTime) return noEventTime;
 
-        var parameters = new Dictionary<string, string>
-        {
-            [ScoringPipelines.FromParameter] = start.From!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            [ScoringPipelines.ToParameter] = start.To!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            [ScoringPipelines.RetrainEveryDaysParameter] = cadence.ToString(CultureInfo.InvariantCulture),
-            [ScoringPipelines.ActorParameter] = actor,
-        };
-        if (start.DatasetVersion is { } d) parameters[ScoringPipelines.DatasetVersionParameter] = d.ToString(CultureInfo.InvariantCulture);
+        var parameters = DayParameters(start.From!.Value, start.To!.Value, actor, start.DatasetVersion);
+        parameters[ScoringPipelines.RetrainEveryDaysParameter] = cadence.ToString(CultureInfo.InvariantCulture);
         return await runs.StartAsync(new StartRunRequest { Pipeline = ScoringPipelines.Backtest, Tenant = tenant, UseCase = useCase, Parameters = parameters },
             trigger, actor, ct);
+    }
+
+    /// <summary>The days a backfill or backtest scores: both given, in order, at most MaxBackfillDays, none after today.</summary>
+    private void CheckDays(DateOnly? first, DateOnly? last, string what, ValidationErrors errors)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (first is null) errors.Add("from", $"Choose the first day to {what} (from, as yyyy-MM-dd).");
+        if (last is null) errors.Add("to", $"Choose the last day to {what} (to, as yyyy-MM-dd).");
+        if (first is not { } from || last is not { } to) return;
+        var days = to.DayNumber - from.DayNumber + 1;
+        var max = options.Value.Serving.MaxBackfillDays;
+        if (to < from) errors.Add("to", $"The last day ({to:yyyy-MM-dd}) is before the first ({from:yyyy-MM-dd}).");
+        else if (days > max) errors.Add("to", $"{from:yyyy-MM-dd} to {to:yyyy-MM-dd} is {days:N0} days; a {what} covers at most {max:N0}. Split the range.");
+        if (to > today) errors.Add("to", $"A {what} scores history: the last day ({to:yyyy-MM-dd}) is after today ({today:yyyy-MM-dd}).");
+    }
+
+    /// <summary>The dataset version a backfill or backtest would read (the chosen one, or the newest that passed) and the days its rows span.</summary>
+    private sealed record DataSpan(int Number, DateTime? First, DateTime? Last)
+    {
+        /// <summary>Why from–to holds none of the version's rows; null when it holds some (or the span is unknown).</summary>
+        public string? NoRowsIn(DateOnly from, DateOnly to) =>
+            First is { } first && Last is { } last && (to.ToDateTime(TimeOnly.MinValue) < first.Date || from.ToDateTime(TimeOnly.MinValue) > last.Date)
+                ? $"Dataset version {Number} holds rows from {first:yyyy-MM-dd} to {last:yyyy-MM-dd}: {from:yyyy-MM-dd} to {to:yyyy-MM-dd} holds none of them."
+                : null;
+    }
+
+    private static Task<DataSpan?> DataSpanAsync(ControlPlaneDbContext db, Guid enrollment, int? datasetVersion, CancellationToken ct)
+    {
+        var versions = db.DatasetVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollment);
+        return (datasetVersion is { } n ? versions.Where(v => v.Number == n)
+                : versions.Where(v => v.ValidationOutcome != ValidationOutcomes.Blocked).OrderByDescending(v => v.Number))
+            .Select(v => new DataSpan(v.Number, v.TimeFrom, v.TimeTo)).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>A refusal when the enrollment's rules map no event time: a backfill or backtest places rows in days by it.</summary>
+    private async Task<Result<RunSummary>?> NoEventTimeAsync(string tenant, string useCase, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var rules = await scope.ServiceProvider.GetRequiredService<FeatureRuleService>().GetAsync(tenant, useCase, ct: ct);
+        return rules.Value?.Effective.EventTime is null ? Result<RunSummary>.Conflict("rules", ScoringJobs.NoEventTime(tenant, useCase)) : null;
+    }
+
+    private static Dictionary<string, string> DayParameters(DateOnly from, DateOnly to, string actor, int? datasetVersion)
+    {
+        var parameters = new Dictionary<string, string>
+        {
+            [ScoringPipelines.FromParameter] = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            [ScoringPipelines.ToParameter] = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            [ScoringPipelines.ActorParameter] = actor,
+        };
+        if (datasetVersion is { } d) parameters[ScoringPipelines.DatasetVersionParameter] = d.ToString(CultureInfo.InvariantCulture);
+        return parameters;
     }
 
     /// <summary>
@@ -135,30 +157,22 @@ public sealed class ScoringStarter(
     /// </summary>
     private static async Task<Result<RunSummary>?> NothingToScoreAsync(ControlPlaneDbContext db, Guid enrollment, BackfillStart start, CancellationToken ct)
     {
-        var versions = db.DatasetVersions.AsNoTracking().Where(v => v.EnrollmentId == enrollment);
-        var data = await (start.DatasetVersion is { } n ? versions.Where(v => v.Number == n)
-                : versions.Where(v => v.ValidationOutcome != ValidationOutcomes.Blocked).OrderByDescending(v => v.Number))
-            .Select(v => new { v.Number, v.TimeFrom, v.TimeTo }).FirstOrDefaultAsync(ct);
+        var data = await DataSpanAsync(db, enrollment, start.DatasetVersion, ct);
         if (data is null)
         {
             return Result<RunSummary>.Conflict("datasetVersion", "No dataset version has passed validation: upload data (and fix what blocks it) before scoring its history.");
         }
 
-        var (from, to) = (start.From!.Value.ToDateTime(TimeOnly.MinValue), start.To!.Value.ToDateTime(TimeOnly.MinValue));
-        if (data is { TimeFrom: { } first, TimeTo: { } last } && (to < first.Date || from > last.Date))
-        {
-            return Result<RunSummary>.Invalid("from",
-                $"Dataset version {data.Number} holds rows from {first:yyyy-MM-dd} to {last:yyyy-MM-dd}: {from:yyyy-MM-dd} to {to:yyyy-MM-dd} holds none of them.");
-        }
+        if (data.NoRowsIn(start.From!.Value, start.To!.Value) is { } none) return Result<RunSummary>.Invalid("from", none);
 
         if (start.Version is null)
         {
             var firstChampion = await db.AliasChanges.AsNoTracking().Where(c => c.EnrollmentId == enrollment && c.Alias == AliasNames.Champion)
                 .OrderBy(c => c.At).Select(c => (DateTime?)c.At).FirstOrDefaultAsync(ct);
-            if (firstChampion is { } since && to < since.Date)
+            if (firstChampion is { } since && start.To!.Value.ToDateTime(TimeOnly.MinValue) < since.Date)
             {
                 return Result<RunSummary>.Conflict("version",
-                    $"No version was champion before {since:yyyy-MM-dd}, and every day from {from:yyyy-MM-dd} to {to:yyyy-MM-dd} is earlier: no row would be scored. " +
+                    $"No version was champion before {since:yyyy-MM-dd}, and every day from {start.From:yyyy-MM-dd} to {start.To:yyyy-MM-dd} is earlier: no row would be scored. " +
                     "Score the history with a fixed version (version), or backtest it: each day scored by a model trained only on the days before it.");
             }
         }
@@ -169,18 +183,7 @@ public sealed class ScoringStarter(
     public async Task<Result<RunSummary>> StartBackfillAsync(string tenant, string useCase, BackfillStart start, string trigger, string actor, CancellationToken ct = default)
     {
         var errors = new ValidationErrors();
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (start.From is null) errors.Add("from", "Choose the first day to backfill (from, as yyyy-MM-dd).");
-        if (start.To is null) errors.Add("to", "Choose the last day to backfill (to, as yyyy-MM-dd).");
-        if (start is { From: { } from, To: { } to })
-        {
-            var days = to.DayNumber - from.DayNumber + 1;
-            var max = options.Value.Serving.MaxBackfillDays;
-            if (to < from) errors.Add("to", $"The last day ({to:yyyy-MM-dd}) is before the first ({from:yyyy-MM-dd}).");
-            else if (days > max) errors.Add("to", $"{from:yyyy-MM-dd} to {to:yyyy-MM-dd} is {days:N0} days; a backfill covers at most {max:N0}. Split the range.");
-            if (to > today) errors.Add("to", $"A backfill scores history: the last day ({to:yyyy-MM-dd}) is after today ({today:yyyy-MM-dd}).");
-        }
-
+        CheckDays(start.From, start.To, "backfill", errors);
         if (start.Version is < 1) errors.Add("version", $"Version numbers start at 1; it was {start.Version}.");
         if (errors.Any)
         {
@@ -219,23 +222,10 @@ public sealed class ScoringStarter(
             }
         }
 
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var rules = await scope.ServiceProvider.GetRequiredService<FeatureRuleService>().GetAsync(tenant, useCase, ct: ct);
-            if (rules.Value?.Effective.EventTime is null)
-            {
-                return Result<RunSummary>.Conflict("rules", ScoringJobs.NoEventTime(tenant, useCase));
-            }
-        }
+        if (await NoEventTimeAsync(tenant, useCase, ct) is { } noEventTime) return noEventTime;
 
-        var parameters = new Dictionary<string, string>
-        {
-            [ScoringPipelines.FromParameter] = start.From!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            [ScoringPipelines.ToParameter] = start.To!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            [ScoringPipelines.ActorParameter] = actor,
-        };
+        var parameters = DayParameters(start.From!.Value, start.To!.Value, actor, start.DatasetVersion);
         if (start.Version is { } v) parameters[ScoringPipelines.VersionParameter] = v.ToString(CultureInfo.InvariantCulture);
-        if (start.DatasetVersion is { } d) parameters[ScoringPipelines.DatasetVersionParameter] = d.ToString(CultureInfo.InvariantCulture);
         return await runs.StartAsync(new StartRunRequest { Pipeline = ScoringPipelines.Backfill, Tenant = tenant, UseCase = useCase, Parameters = parameters },
             trigger, actor, ct);
     }
