@@ -40,7 +40,7 @@ public sealed class Backtests(
             var period = periods[i];
             if (period.State != BacktestStates.Pending) continue;
             await progress(100.0 * i / periods.Count, $"Period {i + 1} of {periods.Count} ({period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}): training on the rows before it");
-            await RunPeriodAsync(period, input, times, view.Effective, view.Task, settings, ct);
+            await RunPeriodAsync(backtest.RunId, period, input, times, view.Effective, view.Task, settings, ct);
             logger.LogInformation("Backtest {Backtest} period {Index}: {State}, {Rows} rows scored, {Metric} {Value} ({Note})",
                 backtest.Id, period.Index, period.State, period.ScoredRows, period.Metric, period.Value, period.Note);
         }
@@ -83,7 +83,7 @@ public sealed class Backtests(
     internal static string DayKey(DateTime day) => "backtest:" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private async Task RunPeriodAsync(
-        BacktestPeriod period, ScoringJobs.ScoringInput input, DateTime?[] times, ML.Rules.RuleSet effective, ML.TaskType task,
+        Guid runId, BacktestPeriod period, ScoringJobs.ScoringInput input, DateTime?[] times, ML.Rules.RuleSet effective, ML.TaskType task,
         TrainingSettings settings, CancellationToken ct)
     {
         var (start, end) = (period.From, period.To.AddDays(1));
@@ -119,7 +119,7 @@ public sealed class Backtests(
         var label = Label(period.From);
         foreach (var day in inside.GroupBy(r => times[r]!.Value.Date).OrderBy(g => g.Key))
         {
-            var partition = await PartitionAsync(period, input, day.Key, ct);
+            var partition = await PartitionAsync(runId, input, day.Key, ct);
             if (partition.State == PartitionStates.Done) continue;
             var rows = day.ToArray();
             await writer.WriteAsync(partition.Id, BatchScorer.ScoreWithAsync(model, period.Id, input.Data, rows, r => times[r]!.Value, ct),
@@ -155,16 +155,15 @@ public sealed class Backtests(
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task<PredictionPartition> PartitionAsync(BacktestPeriod period, ScoringJobs.ScoringInput input, DateTime day, CancellationToken ct)
+    private async Task<PredictionPartition> PartitionAsync(Guid runId, ScoringJobs.ScoringInput input, DateTime day, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var backtest = await db.Backtests.AsNoTracking().Where(b => b.Id == period.BacktestId).Select(b => new { b.RunId }).SingleAsync(ct);
         var key = DayKey(day);
-        var partition = await db.PredictionPartitions.AsNoTracking().FirstOrDefaultAsync(p => p.RunId == backtest.RunId && p.Key == key, ct);
+        var partition = await db.PredictionPartitions.AsNoTracking().FirstOrDefaultAsync(p => p.RunId == runId && p.Key == key, ct);
         if (partition is not null) return partition;
         partition = new PredictionPartition
         {
-            Id = Guid.NewGuid(), EnrollmentId = input.EnrollmentId, Kind = PredictionKinds.Backtest, Key = key, RunId = backtest.RunId,
+            Id = Guid.NewGuid(), EnrollmentId = input.EnrollmentId, Kind = PredictionKinds.Backtest, Key = key, RunId = runId,
             Day = DateTime.SpecifyKind(day, DateTimeKind.Utc), DatasetVersionId = input.Dataset.Id, CreatedAt = DateTime.UtcNow,
         };
         db.PredictionPartitions.Add(partition);

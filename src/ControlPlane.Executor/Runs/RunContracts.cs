@@ -98,6 +98,6 @@ public sealed record TaskCell(TaskState State, double Progress);
 
 /// <param name="ForWholeUseCase">Started with a use case and no tenant (fan-outs and use-case pipelines such as retrain-all).</param>
 /// <param name="AdminOnly">Only admins may start it by hand (system maintenance such as housekeeping).</param>
-/// <param name="Parameters">What its runs take (the internal ones left out); empty also for pipelines that declare nothing.</param>
+/// <param name="Parameters">What its runs take (the internal ones left out); null for pipelines that declare nothing (they take free pairs).</param>
 public sealed record PipelineInfo(string Name, string Description, bool FanOut, IReadOnlyList<string> Tasks, bool ForWholeUseCase, bool AdminOnly,
     IReadOnlyList<Definitions.PipelineParameter>? Parameters = null);

@@ -15,11 +15,8 @@ public sealed class RunService(IDbContextFactory<ControlPlaneDbContext> dbs, Pip
     public IReadOnlyList<PipelineInfo> Pipelines() =>
         catalog.All.OrderBy(p => p.Name)
             .Select(p => new PipelineInfo(p.Name, p.Description, p.FanOut is not null, p.Tasks.Select(t => t.Name).ToList(), p.ForWholeUseCase, p.AdminOnly,
-                p.Parameters.Where(x => !x.Internal).ToList()))
+                p.DeclaresParameters ? p.Parameters.Where(x => !x.Internal).ToList() : null))
             .ToList();
-
-    /// <summary>The pipelines that declare their parameters (the others take free key=value pairs).</summary>
-    public HashSet<string> DeclaringPipelines() => catalog.All.Where(p => p.DeclaresParameters).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Starts a run for a person or an API token: as <see cref="StartAsync"/>, but an <see cref="PipelineDefinition.AdminOnly"/>

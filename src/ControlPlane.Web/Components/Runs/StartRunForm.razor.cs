@@ -41,15 +41,12 @@ public sealed partial class StartRunForm
     private PipelineInfo? Described => _pipelines.FirstOrDefault(p => p.Name == _request.Pipeline);
 
     /// <summary>The pipeline says what it takes: a field per parameter instead of free key=value lines.</summary>
-    private bool Declares(PipelineInfo pipeline) => pipeline.Parameters is not null && _declaring.Contains(pipeline.Name);
-
-    private HashSet<string> _declaring = [];
+    private static bool Declares(PipelineInfo pipeline) => pipeline.Parameters is not null;
 
     protected override async Task OnInitializedAsync()
     {
         var isAdmin = AuthState is not null && (await AuthState).User.IsInRole(Roles.Admin);
         _pipelines = Runs.Pipelines().Where(p => isAdmin || !p.AdminOnly).ToList();
-        _declaring = Runs.DeclaringPipelines();
         _useCases = await UseCases.ListAsync();
         _request.Pipeline = Pipeline;
     }
