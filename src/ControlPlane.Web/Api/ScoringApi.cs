@@ -45,7 +45,7 @@ public static class ScoringApi
                 string? from, string? to, Guid? runId, string? kind) =>
             {
                 var errors = new ValidationErrors();
-                var filter = new PredictionFilter(TimeRange.Parse(from, to, errors), runId, Kind(kind, errors));
+                var filter = Filter(from, to, runId, kind, errors);
                 return errors.Any ? ApiResults.Problem(Result<object>.Invalid(errors)) : ApiResults.Ok(await queries.DistributionAsync(tenant, useCase, filter, ct: ct), d => d);
             })
             .WithName("GetPredictionDistribution").WithSummary("How the filtered predictions' scores spread (the same filters as the predictions): 20 bins (twentieths of 0–1 for probabilities) and the mean.");
@@ -84,7 +84,7 @@ public static class ScoringApi
         string? from = null, string? to = null, Guid? runId = null, string format = "json", int page = 1, int pageSize = 100, string? kind = null)
     {
         var errors = new ValidationErrors();
-        var filter = new PredictionFilter(TimeRange.Parse(from, to, errors), runId, Kind(kind, errors));
+        var filter = Filter(from, to, runId, kind, errors);
         if (errors.Any) return ApiResults.Problem(Result<object>.Invalid(errors));
         return format.ToLowerInvariant() switch
         {
@@ -110,9 +110,13 @@ public static class ScoringApi
     {
         if (format is not ("csv" or "parquet")) return ApiResults.NotFound($"Predictions download as csv or parquet; '{format}' is neither.");
         var errors = new ValidationErrors();
-        var filter = new PredictionFilter(TimeRange.Parse(from, to, errors), runId, Kind(kind, errors));
+        var filter = Filter(from, to, runId, kind, errors);
         return errors.Any ? ApiResults.Problem(Result<object>.Invalid(errors)) : await FileAsync(tenant, useCase, filter, format, queries, http, ct);
     }
+
+    /// <summary>The predictions' query values as a filter; each one that does not read is added to <paramref name="errors"/> at its field.</summary>
+    private static PredictionFilter Filter(string? from, string? to, Guid? runId, string? kind, ValidationErrors errors) =>
+        new(TimeRange.Parse(from, to, errors), runId, Kind(kind, errors));
 
     /// <summary>batch, backfill or backtest (any case); null for none.</summary>
     private static string? Kind(string? kind, ValidationErrors errors)
